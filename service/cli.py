@@ -1,0 +1,180 @@
+"""Command line: ``python -m service …`` (also installed as ``inspe-docs``).
+
+A thin caller of the catalogue, validation, generation and conversion
+functions. Exit status: 0 done, 1 the service cannot work (template,
+LibreOffice), 2 the input is wrong (each problem on its own line, in French,
+and nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import creer_catalogue
+from .catalogue import publier
+from .config import Config
+from .conversion import ConversionImpossible, convertir_en_pdf
+from .generation import preparer, rendre
+from .nommage import NomsUniques
+from .rendu import GabaritInvalide
+from .validation import DonneesInvalides
+
+SUCCES, ECHEC, DONNEES_INVALIDES = 0, 1, 2
+
+
+class ErreurUtilisateur(Exception):
+    """Wrong input: printed line by line, exit status 2."""
+
+    def __init__(self, lignes: list[str]):
+        self.lignes = lignes
+        super().__init__("\n".join(lignes))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Documents du tutorat des stagiaires : gabarits officiels, génération.")
+    sub = parser.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("gabarits", help="liste les gabarits : id, titre, version, champs")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+
+    p = sub.add_parser("exemple", help="un jeu de données d'exemple complet et valide, en JSON")
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("generer", help="un document par objet JSON")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--donnees", required=True, type=Path, metavar="F.json",
+                   help="un objet JSON, ou une liste d'objets")
+    p.add_argument("--format", choices=("docx", "pdf"), default="docx")
+    p.add_argument("--sortie", type=Path, metavar="DOSSIER",
+                   help="dossier de sortie (défaut : sorties/)")
+    p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
+
+    p = sub.add_parser("publier", help="enregistre la dernière version d'un gabarit (administrateur)")
+    p.add_argument("id", metavar="ID")
+    return parser
+
+
+def main(argv: list[str] | None = None, environ=None) -> int:
+    args = _parser().parse_args(argv)
+    config = Config.depuis(os.environ if environ is None else environ)
+    try:
+        if args.commande == "publier":
+            version = publier(config.gabarits, config.formulaires, args.id)
+            print(f"{args.id} : version {version} publiée")
+            return SUCCES
+        catalogue = creer_catalogue(config)
+        if args.commande == "gabarits":
+            return _gabarits(catalogue, args.json)
+        if args.commande == "exemple":
+            gabarit = _gabarit(catalogue, args.id)
+            print(json.dumps(gabarit.formulaire.exemple, ensure_ascii=False, indent=2))
+            return SUCCES
+        if args.commande == "generer":
+            for chemin in _generer(catalogue, config, args):
+                print(chemin)
+            return SUCCES
+    except ErreurUtilisateur as exc:
+        for ligne in exc.lignes:
+            print(ligne, file=sys.stderr)
+        return DONNEES_INVALIDES
+    except (GabaritInvalide, ConversionImpossible) as exc:
+        print(exc, file=sys.stderr)
+        return ECHEC
+    return ECHEC
+
+
+def _gabarit(catalogue, id_, version=None):
+    try:
+        return catalogue.gabarit(id_, version)
+    except KeyError as exc:
+        raise ErreurUtilisateur([exc.args[0]]) from None
+
+
+def _gabarits(catalogue, en_json_: bool) -> int:
+    gabarits = catalogue.courants()
+    if en_json_:
+        sortie = [{
+            "id": g.id, "titre": g.titre, "version": g.version,
+            "versions": catalogue.versions(g.id),
+            "champs": [_champ_json(c) for c in g.formulaire.champs],
+        } for g in gabarits]
+        print(json.dumps(sortie, ensure_ascii=False, indent=2))
+        return SUCCES
+    for g in gabarits:
+        print(f"{g.id:32} v{g.version}  {len(g.formulaire.champs):3} champs  {g.titre}")
+    return SUCCES
+
+
+def _champ_json(champ) -> dict:
+    out = {"nom": champ.nom, "type": champ.type, "libelle": champ.libelle,
+           "requis": champ.requis}
+    if champ.aide:
+        out["aide"] = champ.aide
+    if champ.choix:
+        out["choix"] = list(champ.choix)
+    if champ.champs:
+        out["champs"] = [_champ_json(c) for c in champ.champs]
+    return out
+
+
+def lire_donnees(chemin: Path) -> list[dict]:
+    """The list of documents' data in a JSON file (one object, or a list of objects)."""
+    try:
+        donnees = json.loads(chemin.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ErreurUtilisateur([f"{chemin} : fichier illisible ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise ErreurUtilisateur([f"{chemin} : le fichier n'est pas en UTF-8"]) from None
+    except json.JSONDecodeError as exc:
+        raise ErreurUtilisateur([f"{chemin} : JSON invalide ligne {exc.lineno}, "
+                                 f"colonne {exc.colno} ({exc.msg})"]) from None
+    liste = donnees if isinstance(donnees, list) else [donnees]
+    if not liste:
+        raise ErreurUtilisateur([f"{chemin} : la liste ne contient aucun document"])
+    return liste
+
+
+def _generer(catalogue, config: Config, args) -> list[Path]:
+    gabarit = _gabarit(catalogue, args.id, args.version)
+    lots = lire_donnees(args.donnees)
+    valides, erreurs = [], []
+    for i, donnees in enumerate(lots, 1):
+        try:
+            valides.append(preparer(catalogue, gabarit.id, donnees, gabarit.version)[1])
+        except DonneesInvalides as exc:
+            prefixe = f"document {i} : " if len(lots) > 1 else ""
+            erreurs += [prefixe + str(e) for e in exc.erreurs]
+    if erreurs:
+        raise ErreurUtilisateur(erreurs)
+    sortie = args.sortie or config.sorties
+    sortie.mkdir(parents=True, exist_ok=True)
+    documents = [rendre(catalogue, gabarit, valeurs) for valeurs in valides]
+    nommer = NomsUniques(p.name for p in sortie.iterdir())
+    noms = [nommer(d.nom, f".{args.format}") for d in documents]
+    if args.format == "docx":
+        return [_ecrire(sortie / nom, d.docx) for nom, d in zip(noms, documents)]
+    with tempfile.TemporaryDirectory(prefix="inspe-gen-") as tmp:
+        docx = [_ecrire(Path(tmp, f"{i:05d}.docx"), d.docx) for i, d in enumerate(documents)]
+        pdfs = convertir_en_pdf(docx, Path(tmp, "pdf"), config.soffice)
+        return [_ecrire(sortie / nom, pdf.read_bytes()) for nom, pdf in zip(noms, pdfs)]
+
+
+def _ecrire(chemin: Path, contenu: bytes) -> Path:
+    """Writes atomically: a reader never sees a half-written document."""
+    temporaire = chemin.with_name(f".{chemin.name}.partiel")
+    temporaire.write_bytes(contenu)
+    temporaire.replace(chemin)
+    return chemin
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+

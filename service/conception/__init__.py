@@ -1,0 +1,54 @@
+"""Authoring of the official Word templates (gabarits/<id>/v<N>.docx).
+
+Each gabarit has a module here whose ``corps()`` returns the body of its
+template in WordprocessingML, built with ``wordml``. ``construire`` writes the
+package for the newest declared version, and refuses to change a version that
+is already published (published versions are immutable).
+
+    python -m service.conception [ID …]
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from ..catalogue import MANIFESTE, sha256_fichier
+from ..declaration import charger
+from ..instance import LOGO_DEFAUT
+from .paquet import ecrire_paquet
+
+RACINE = Path(__file__).resolve().parents[2]
+IDS = (
+    "lettre_mission_sopa",
+    "compte_rendu_sopa",
+    "accompagnement_renforce_m2ca",
+    "fiche_personnalisation",
+    "parcours_individualisation_1d",
+    "parcours_individualisation_2d",
+    "lettre_mission_tuteurs_m2",
+    "fiche_synthese_collectif",
+)
+
+
+def construire(id_: str, racine: Path = RACINE) -> Path:
+    """Writes the template of ``id_``'s newest declared version; returns its path."""
+    module = importlib.import_module(f"{__name__}.{id_}")
+    versions = sorted(int(f.stem[1:]) for f in (racine / "formulaires" / id_).glob("v*.yaml"))
+    version = versions[-1]
+    chemin = racine / "gabarits" / id_ / f"v{version}.docx"
+    manifeste_path = racine / "gabarits" / MANIFESTE
+    manifeste = json.loads(manifeste_path.read_text()) if manifeste_path.exists() else {}
+    publie = manifeste.get(id_, {}).get(str(version))
+    ancien = chemin.read_bytes() if chemin.exists() else None
+    ecrire_paquet(
+        chemin, corps=module.corps(charger(racine / "formulaires" / id_ / f"v{version}.yaml")), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
+        proprietes={"gabarit_id": id_, "gabarit_version": str(version)},
+        taille_police=getattr(module, "TAILLE_POLICE", 10))
+    if publie and publie["gabarit"] != sha256_fichier(chemin):
+        chemin.write_bytes(ancien) if ancien else chemin.unlink()
+        raise SystemExit(f"{id_} v{version} est publiée et ce changement la modifierait : "
+                         f"copiez formulaires/{id_}/v{version}.yaml en v{version + 1}.yaml, "
+                         "reconstruisez puis publiez.")
+    return chemin

@@ -1,0 +1,50 @@
+"""python -m service.conception [--apercu] [ID …]
+
+Builds the templates; with --apercu, also renders each example to
+sorties/apercu/<id>.docx, .pdf and PNG pages, to look at (a published version
+is not required for a preview).
+"""
+
+import argparse
+import subprocess
+import sys
+
+from ..catalogue import Gabarit, verifier_concordance
+from ..contexte import contexte
+from ..conversion import convertir_en_pdf
+from ..declaration import charger
+from ..instance import charger_instance
+from ..rendu import GabaritCompile, GabaritInvalide
+from ..validation import DonneesInvalides, valider
+from . import IDS, RACINE, construire
+
+parser = argparse.ArgumentParser(prog="python -m service.conception")
+parser.add_argument("--apercu", action="store_true")
+parser.add_argument("ids", nargs="*", default=IDS)
+args = parser.parse_args()
+instance = charger_instance()
+dossier = RACINE / "sorties" / "apercu"
+dossier.mkdir(parents=True, exist_ok=True)
+apercus = []
+for id_ in args.ids:
+    chemin = construire(id_)
+    print(chemin)
+    if not args.apercu:
+        continue
+    formulaire = charger(RACINE / "formulaires" / id_ / f"{chemin.stem}.yaml")
+    try:
+        compile_ = GabaritCompile(chemin, logo=instance.logo)
+        verifier_concordance(Gabarit(id_, formulaire.version, formulaire, chemin), compile_)
+        valeurs = valider(formulaire, formulaire.exemple)
+    except (GabaritInvalide, DonneesInvalides) as exc:
+        sys.exit(str(exc))
+    ctx = contexte(formulaire, valeurs, instance=instance.parametres,
+                   document={"id": "apercu", "numero": "APERÇU", "genere_le": ""})
+    sortie = dossier / f"{id_}.docx"
+    sortie.write_bytes(compile_.rendre(ctx, {"gabarit_id": id_}))
+    apercus.append(sortie)
+for pdf in convertir_en_pdf(apercus, dossier):
+    for ancien in dossier.glob(f"{pdf.stem}-*.png"):
+        ancien.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(dossier / pdf.stem)], check=True)
+    print(pdf, "→", ", ".join(sorted(p.name for p in dossier.glob(f"{pdf.stem}-*.png"))))

@@ -1,0 +1,44 @@
+"""Configuration: read once, by the CLI or application factory, never at import.
+
+Embedded defaults work with no setting at all: the project's own gabarits/,
+formulaires/ and sorties/, the neutral instance settings. Each can be changed
+through the environment passed to ``Config.depuis``:
+
+    INSPE_GABARITS     folder of the Word templates
+    INSPE_FORMULAIRES  folder of the declarations
+    INSPE_SORTIES      where generated documents go
+    INSPE_INSTANCE     YAML file of the institution's settings
+    INSPE_SOFFICE      the LibreOffice executable (default: soffice)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Config:
+    gabarits: Path = RACINE / "gabarits"
+    formulaires: Path = RACINE / "formulaires"
+    sorties: Path = RACINE / "sorties"
+    instance: Path | None = None
+    soffice: str = "soffice"
+
+    @classmethod
+    def depuis(cls, environ: Mapping[str, str]) -> Config:
+        defaut = cls()
+
+        def chemin(nom, valeur):
+            return Path(environ[nom]) if environ.get(nom) else valeur
+
+        return cls(
+            gabarits=chemin("INSPE_GABARITS", defaut.gabarits),
+            formulaires=chemin("INSPE_FORMULAIRES", defaut.formulaires),
+            sorties=chemin("INSPE_SORTIES", defaut.sorties),
+            instance=chemin("INSPE_INSTANCE", None),
+            soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,
+        )

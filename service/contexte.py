@@ -1,0 +1,62 @@
+"""The render context of a document, derived from its declaration and validated values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from markupsafe import Markup
+
+from .declaration import Champ, Formulaire
+
+COCHEE, VIDE = "☒", "☐"
+
+
+def date_fr(date: dt.date | None) -> str:
+    return date.strftime("%d/%m/%Y") if date else ""
+
+
+class Choix:
+    """A choice field's value as templates see it.
+
+    ``{{ champ }}`` prints the selected labels; ``{{ champ.coche(2) }}`` prints
+    ☒ when the declaration's second option is selected, ☐ otherwise.
+    """
+
+    def __init__(self, options: tuple[str, ...], retenues):
+        self._options = options
+        self._retenues = [o for o in options if o in set(retenues)]
+
+    def coche(self, index: int) -> str:
+        return COCHEE if self._options[index - 1] in self._retenues else VIDE
+
+    def __bool__(self) -> bool:
+        return bool(self._retenues)
+
+    def __str__(self) -> str:
+        return " ; ".join(self._retenues)
+
+
+def _valeur(champ: Champ, valeur):
+    if champ.type == "date":
+        return date_fr(valeur)
+    if champ.type == "choix":
+        return Choix(champ.choix, [valeur] if valeur else [])
+    if champ.type == "choix_multiple":
+        return Choix(champ.choix, valeur or [])
+    if champ.type == "groupe":
+        return [{c.nom: _valeur(c, ligne.get(c.nom)) for c in champ.champs} for ligne in valeur or []]
+    if champ.type == "signature":
+        return valeur if isinstance(valeur, Markup) else Markup("")
+    return "" if valeur is None else valeur
+
+
+def contexte(formulaire: Formulaire, valeurs: dict, *, instance: dict, document: dict,
+             signatures: dict[str, Markup] | None = None) -> dict:
+    """Context for the template: every declared field plus instance, gabarit and document."""
+    ctx = {c.nom: _valeur(c, valeurs.get(c.nom)) for c in formulaire.champs}
+    for nom, image in (signatures or {}).items():
+        ctx[nom] = image
+    ctx["instance"] = instance
+    ctx["gabarit"] = {"id": formulaire.id, "version": formulaire.version, "titre": formulaire.titre}
+    ctx["document"] = document
+    return ctx

@@ -1,0 +1,167 @@
+"""Fills a Word template with a document's values: the safe, compiled renderer.
+
+A template is compiled once: docxtpl's preprocessing joins the Jinja tags that
+Word splits across runs and turns ``{%tr %}`` rows into loops, then each part
+holding tags (body, header, footer) becomes a Jinja template of a sandboxed
+environment with autoescape. The parts that never change (styles, numbering,
+logo …) are compressed once into a zip prefix that every rendered document
+starts from. Rendering a document then costs one Jinja render per templated
+part and the compression of those parts only.
+
+User values are data, never template code: the sandbox refuses unsafe
+attribute access in templates, autoescape turns ``< & " '`` into entities, and
+output is never parsed again, so ``{{ }}`` or ``{% %}`` in a value prints
+literally. Characters that XML forbids are removed, newlines become line
+breaks and tabs become tabs.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .ooxml import proprietes_personnalisees, zip_info
+from .validation import nettoyer_texte
+
+_PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
+_SAUT = '</w:t><w:br/><w:t xml:space="preserve">'
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+_CASE = re.compile(
+    r'(<w14:checked w14:val=")[01]("/>(?:(?!</w:sdt>).)*?<w:sdtContent>(?:(?!</w:sdt>).)*?'
+    r"<w:t(?: [^>]*)?>)([☐☒])", re.DOTALL)
+_DATE = re.compile(
+    r'<w:date(?: w:fullDate="[^"]*")?>((?:(?!</w:sdt>).)*?<w:sdtContent>(?:(?!</w:sdt>).)*?'
+    r"<w:t(?: [^>]*)?>)(\d\d)/(\d\d)/(\d{4})", re.DOTALL)
+
+
+class GabaritInvalide(Exception):
+    """A template cannot be compiled; the message names the file."""
+
+
+def _finalize(valeur):
+    """Every ``{{ }}`` output passes here: data in, escaped WordprocessingML text out."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, Markup):
+        return valeur
+    texte = escape(nettoyer_texte(str(valeur)))
+    if "\n" in texte or "\t" in texte:
+        texte = Markup(str(texte).replace("\n", _SAUT).replace("\t", _TAB))
+    return texte
+
+
+def environnement() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        autoescape=True, finalize=_finalize, undefined=StrictUndefined,
+        keep_trailing_newline=True)
+
+
+def _etats_des_controles(xml: str) -> str:
+    """Check boxes and dates carry their state twice: the printed glyph and an attribute."""
+    if "w14:checked" in xml:
+        xml = _CASE.sub(lambda m: f"{m.group(1)}{'1' if m.group(3) == '☒' else '0'}"
+                              f"{m.group(2)}{m.group(3)}", xml)
+    if "<w:date" in xml:
+        xml = _DATE.sub(lambda m: f'<w:date w:fullDate="{m.group(4)}-{m.group(3)}-{m.group(2)}'
+                              f'T00:00:00Z">{m.group(1)}{m.group(2)}/{m.group(3)}/{m.group(4)}', xml)
+    return xml
+
+
+@dataclass(frozen=True)
+class Logo:
+    png: bytes
+    largeur_emu: int
+    hauteur_emu: int
+
+
+def _appliquer_logo(xml: str, logo: Logo) -> str:
+    """Sets the size of the header's logo picture (named "logo") to the instance logo's."""
+    def resize(m):
+        return re.sub(r'(<(?:wp|a):ext(?:ent)? cx=")\d+(" cy=")\d+',
+                      rf"\g<1>{logo.largeur_emu}\g<2>{logo.hauteur_emu}", m.group(0))
+    return re.sub(r"<wp:inline\b(?:(?!</wp:inline>).)*?name=\"logo\".*?</wp:inline>",
+                  resize, xml, flags=re.DOTALL)
+
+
+class GabaritCompile:
+    """One template version, compiled once, rendered many times."""
+
+    def __init__(self, chemin: Path, env: ImmutableSandboxedEnvironment | None = None,
+                 logo: Logo | None = None):
+        self.chemin = chemin
+        self.env = env or environnement()
+        outil = DocxTemplate(chemin)
+        self._modeles: dict[str, object] = {}
+        self._sources: dict[str, str] = {}
+        statiques: list[tuple[str, bytes]] = []
+        with zipfile.ZipFile(chemin) as z:
+            for info in z.infolist():
+                data = z.read(info)
+                if info.filename == "docProps/custom.xml":
+                    continue
+                if logo and info.filename == "word/media/logo.png":
+                    data = logo.png
+                if _PARTIES_MODELES.match(info.filename):
+                    xml = data.decode("utf-8")
+                    if logo:
+                        xml = _appliquer_logo(xml, logo)
+                    if "{{" in xml or "{%" in xml:
+                        source = outil.patch_xml(xml)
+                        try:
+                            self._modeles[info.filename] = self.env.from_string(source)
+                        except TemplateError as exc:
+                            raise GabaritInvalide(
+                                f"{chemin} ({info.filename}) : {exc}") from exc
+                        self._sources[info.filename] = source
+                        continue
+                statiques.append((info.filename, data))
+        buf = BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in statiques:
+                z.writestr(zip_info(name), data)
+        self._prefixe = buf.getvalue()
+
+    def rendre(self, contexte: dict, proprietes: dict[str, str]) -> bytes:
+        """The .docx bytes of this template filled with ``contexte``."""
+        parties = {}
+        for name, modele in self._modeles.items():
+            try:
+                xml = modele.render(contexte)
+            except TemplateError as exc:
+                raise GabaritInvalide(f"{self.chemin} ({name}) : {exc}") from exc
+            parties[name] = _etats_des_controles(xml)
+        buf = BytesIO(self._prefixe)
+        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+            for name, xml in parties.items():
+                z.writestr(zip_info(name), xml.encode("utf-8"))
+            z.writestr(zip_info("docProps/custom.xml"),
+                       proprietes_personnalisees(proprietes).encode("utf-8"))
+        return buf.getvalue()
+
+    def variables(self) -> set[str]:
+        """Top-level names the template reads."""
+        noms = set()
+        for source in self._sources.values():
+            noms |= meta.find_undeclared_variables(self.env.parse(source))
+        return noms
+
+    def attributs_de_boucle(self) -> dict[str, set[str]]:
+        """For each ``{% for x in groupe %}``, the attributes read on ``x``."""
+        lus: dict[str, set[str]] = {}
+        for source in self._sources.values():
+            for boucle in self.env.parse(source).find_all(nodes.For):
+                if isinstance(boucle.iter, nodes.Name) and isinstance(boucle.target, nodes.Name):
+                    cible = boucle.target.name
+                    attrs = lus.setdefault(boucle.iter.name, set())
+                    for node in boucle.find_all(nodes.Getattr):
+                        if isinstance(node.node, nodes.Name) and node.node.name == cible:
+                            attrs.add(node.attr)
+        return lus
