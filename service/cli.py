@@ -12,15 +12,14 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from . import creer_catalogue
 from .catalogue import publier
 from .config import Config
-from .conversion import ConversionImpossible, convertir_en_pdf
+from .conversion import ConversionImpossible
+from .ecriture import ecrire_documents
 from .generation import preparer, rendre
-from .nommage import NomsUniques
 from .rendu import GabaritInvalide
 from .validation import DonneesInvalides
 
@@ -59,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publier", help="enregistre la dernière version d'un gabarit (administrateur)")
     p.add_argument("id", metavar="ID")
     return parser
+
+
+def commandes() -> list[str]:
+    """The sub-commands, for the documentation check."""
+    sous = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sous.choices)
 
 
 def main(argv: list[str] | None = None, environ=None) -> int:
@@ -153,25 +158,8 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
             erreurs += [prefixe + str(e) for e in exc.erreurs]
     if erreurs:
         raise ErreurUtilisateur(erreurs)
-    sortie = args.sortie or config.sorties
-    sortie.mkdir(parents=True, exist_ok=True)
     documents = [rendre(catalogue, gabarit, valeurs) for valeurs in valides]
-    nommer = NomsUniques(p.name for p in sortie.iterdir())
-    noms = [nommer(d.nom, f".{args.format}") for d in documents]
-    if args.format == "docx":
-        return [_ecrire(sortie / nom, d.docx) for nom, d in zip(noms, documents)]
-    with tempfile.TemporaryDirectory(prefix="inspe-gen-") as tmp:
-        docx = [_ecrire(Path(tmp, f"{i:05d}.docx"), d.docx) for i, d in enumerate(documents)]
-        pdfs = convertir_en_pdf(docx, Path(tmp, "pdf"), config.soffice)
-        return [_ecrire(sortie / nom, pdf.read_bytes()) for nom, pdf in zip(noms, pdfs)]
-
-
-def _ecrire(chemin: Path, contenu: bytes) -> Path:
-    """Writes atomically: a reader never sees a half-written document."""
-    temporaire = chemin.with_name(f".{chemin.name}.partiel")
-    temporaire.write_bytes(contenu)
-    temporaire.replace(chemin)
-    return chemin
+    return ecrire_documents(documents, args.sortie or config.sorties, args.format, config.soffice)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,7 +44,9 @@ def _valeur(champ: Champ, valeur):
     if champ.type == "choix_multiple":
         return Choix(champ.choix, valeur or [])
     if champ.type == "groupe":
-        return [{c.nom: _valeur(c, ligne.get(c.nom)) for c in champ.champs} for ligne in valeur or []]
+        # An empty group still prints one blank line, to fill by hand or to extend in Word.
+        return [{c.nom: _valeur(c, ligne.get(c.nom)) for c in champ.champs}
+                for ligne in valeur or [{}]]
     if champ.type == "signature":
         return valeur if isinstance(valeur, Markup) else Markup("")
     return "" if valeur is None else valeur

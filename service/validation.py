@@ -187,14 +187,16 @@ def _groupe(champ: Champ, brut, nom: str, erreurs: list[Erreur]) -> list[dict]:
     if not isinstance(brut, list) or not all(isinstance(x, dict) for x in brut):
         erreurs.append(Erreur(nom, "doit être une liste de lignes (objets)"))
         return []
-    lignes = [ligne for ligne in brut if not all(_vide(v) for v in ligne.values())]
+    # Empty lines are skipped; the others keep their number, as the person sees it.
+    lignes = [(i, ligne) for i, ligne in enumerate(brut, 1)
+              if not all(_vide(v) for v in ligne.values())]
     minimum = champ.min if champ.min is not None else (1 if champ.requis else 0)
     if len(lignes) < minimum:
         erreurs.append(Erreur(nom, f"au moins {minimum} ligne(s) à remplir"))
     if champ.max is not None and len(lignes) > champ.max:
         erreurs.append(Erreur(nom, f"{len(lignes)} lignes pour {champ.max} au plus"))
     return [_valider_champs(champ.champs, ligne, f"{nom}, ligne {i}, ", erreurs)
-            for i, ligne in enumerate(lignes, 1)]
+            for i, ligne in lignes]
 
 
 _CONVERSIONS = {

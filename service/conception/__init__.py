@@ -10,14 +10,15 @@ is already published (published versions are immutable).
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from pathlib import Path
 
-from ..catalogue import MANIFESTE, sha256_fichier
+from ..catalogue import MANIFESTE
 from ..declaration import charger
 from ..instance import LOGO_DEFAUT
-from .paquet import ecrire_paquet
+from .paquet import assembler_paquet
 
 RACINE = Path(__file__).resolve().parents[2]
 IDS = (
@@ -41,14 +42,15 @@ def construire(id_: str, racine: Path = RACINE) -> Path:
     manifeste_path = racine / "gabarits" / MANIFESTE
     manifeste = json.loads(manifeste_path.read_text()) if manifeste_path.exists() else {}
     publie = manifeste.get(id_, {}).get(str(version))
-    ancien = chemin.read_bytes() if chemin.exists() else None
-    ecrire_paquet(
-        chemin, corps=module.corps(charger(racine / "formulaires" / id_ / f"v{version}.yaml")), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
+    formulaire = charger(racine / "formulaires" / id_ / f"v{version}.yaml")
+    paquet = assembler_paquet(
+        corps=module.corps(formulaire), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
         proprietes={"gabarit_id": id_, "gabarit_version": str(version)},
         taille_police=getattr(module, "TAILLE_POLICE", 10))
-    if publie and publie["gabarit"] != sha256_fichier(chemin):
-        chemin.write_bytes(ancien) if ancien else chemin.unlink()
+    if publie and publie["gabarit"] != hashlib.sha256(paquet).hexdigest():
         raise SystemExit(f"{id_} v{version} est publiée et ce changement la modifierait : "
                          f"copiez formulaires/{id_}/v{version}.yaml en v{version + 1}.yaml, "
                          "reconstruisez puis publiez.")
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    chemin.write_bytes(paquet)
     return chemin

@@ -46,6 +46,10 @@ class Champs:
             raise KeyError(f"{self.formulaire.chemin} : « {groupe} » n'a pas de colonne « {nom} »")
         return controle(champ, f"{variable}.{nom}", **kw)
 
+    def sous_case(self, groupe: str, nom: str, variable: str, index: int) -> str:
+        champ = self._champ(groupe).sous_champ(nom)
+        return wordml.case(f"{variable}.{nom}", index, nom, champ.choix[index - 1])
+
     def sous_cases(self, groupe: str, nom: str, variable: str, **kw) -> list[str]:
         champ = self._champ(groupe).sous_champ(nom)
         return wordml.cases(f"{variable}.{nom}", nom, list(champ.choix), **kw)
@@ -68,4 +72,4 @@ def controle(champ: Champ, expr: str, **kw) -> str:
         return "".join(wordml.cases(expr, tag, list(champ.choix), **kw))
     if champ.type == "signature":
         return wordml.zone_signature(expr, tag, champ.libelle)
-    return wordml.champ(expr, tag, champ.libelle, multiligne=champ.type == "texte_long", **kw)
+    return wordml.champ(expr, tag, champ.libelle, **kw)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..ooxml import HEAD, NS, image_inline, proprietes_personnalisees, zip_info
@@ -210,9 +209,9 @@ def _document(corps: str) -> str:
     return HEAD + f"<w:document {NS}><w:body>{corps}{sect}</w:body></w:document>"
 
 
-def ecrire_paquet(chemin: Path, *, corps: str, titre: str, logo_png: bytes,
-                  proprietes: dict[str, str], taille_police: float = 10) -> bytes:
-    """Writes the template package to ``chemin`` and returns its bytes."""
+def assembler_paquet(*, corps: str, titre: str, logo_png: bytes, proprietes: dict[str, str],
+                     taille_police: float = 10) -> bytes:
+    """The bytes of the template package."""
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", ROOT_RELS),
@@ -234,7 +233,4 @@ def ecrire_paquet(chemin: Path, *, corps: str, titre: str, logo_png: bytes,
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts:
             z.writestr(zip_info(name), data.encode("utf-8") if isinstance(data, str) else data)
-    data = buf.getvalue()
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    chemin.write_bytes(data)
-    return data
+    return buf.getvalue()

@@ -129,18 +129,18 @@ def _sdt(tag: str, alias: str, kind_xml: str, content_runs: str, *, run_fmt="") 
     )
 
 
-def champ(expr: str, tag: str, alias: str = "", *, multiligne=False, vide=PLACEHOLDER,
-          gras=False, taille=None) -> str:
-    """A plain-text content control showing the Jinja expression ``expr``.
+def champ(expr: str, tag: str, alias: str = "", *, vide=PLACEHOLDER, gras=False,
+          taille=None) -> str:
+    """A text content control showing the Jinja expression ``expr``.
 
     An empty value prints a dotted line, as on the paper form, so that the
-    printed document can still be completed by hand. A multi-line field is a
-    rich-text control: LibreOffice drops line breaks inside plain-text ones.
+    printed document can still be completed by hand. The control is a
+    rich-text one: LibreOffice drops line breaks and character styles inside
+    plain-text controls, and the declaration, not the control, says the type.
     """
     fmt = rpr(style="Saisie", gras=gras, taille=taille)
     shown = f'{{{{ {expr} or "{vide}" }}}}' if vide else f"{{{{ {expr} }}}}"
-    kind = "" if multiligne else "<w:text/>"
-    return _sdt(tag, alias, kind, f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt)
+    return _sdt(tag, alias, "", f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt)
 
 
 def champ_date(expr: str, tag: str, alias: str = "") -> str:

@@ -1,0 +1,47 @@
+# make run    the service on its embedded defaults, with demo data
+# make test   lint + the whole test suite (real LibreOffice)
+# Both install what they need on a fresh Debian machine, and are idempotent.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installe
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: LibreOffice (the .docx → PDF renderer), poppler (pdftotext, pdftoppm),
+# qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito).
+PAQUETS := libreoffice-writer-nogui poppler-utils qpdf fonts-liberation2 \
+           fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core
+
+.PHONY: install systeme run test lint bench clean
+
+install: systeme $(STAMP)
+
+systeme:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! command -v qpdf >/dev/null || ! fc-list | grep -q "Liberation Sans" \
+	    || ! fc-list | grep -q Carlito; then \
+	  echo "Installation des paquets système : $(PAQUETS)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PAQUETS); \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(PY) -m service.demo
+
+test: install lint
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check service tests bench
+
+bench: install
+	$(PY) bench/render.py
+
+clean:
+	rm -rf $(VENV) sorties/*/ .pytest_cache

@@ -1,0 +1,128 @@
+"""Fixed sentences of each original (../shared/seeds), which every template must keep word for word.
+
+For each gabarit: the seed's number and sentences copied from it. A test checks that each
+sentence is indeed in the original, another that the rendered document holds it.
+"""
+
+PHRASES = {
+    "compte_rendu_sopa": ("002", [
+        "Le compte-rendu du tuteur de stage",
+        "Nous vous proposons de surligner les activités du stagiaire lors du stage dans votre "
+        "classe.",
+        "(Cette prise en charge de la classe se fait en fonction du degré d’expérience du "
+        "stagiaire et il est inutile de brûler les étapes : les différentes étapes présupposent "
+        "la maîtrise des étapes précédentes).",
+        "Voici les objectifs de formation, lors des stages, dans votre classe, en fonction des "
+        "différentes étapes expérimentées par le stagiaire.",
+        "Nous vous proposons d’ajouter vos commentaires dans la case en dessous des objectifs "
+        "visés.",
+        "3- Commentaires sur l’acquisition de ces objectifs pour les étapes 1 et 2",
+        "Nombre de séances conçues :",
+        "Cette validation participe à l’évaluation du semestre.",
+        "Vous renverrez ce document, dès la fin du stage au gestionnaire de scolarité.",
+        "Éthique professionnelle : grille d’évaluation",
+        "Par ses propos ou son attitude, ne respecte pas une ou plusieurs valeurs de la "
+        "République",
+        "Veille à ce que son attitude et ses propos ne soient pas discriminatoires et ne fassent "
+        "pas obstacle à l’apprentissage et au développement de la confiance en soi des élèves",
+    ]),
+    "accompagnement_renforce_m2ca": ("004", [
+        "Procédure d’accompagnement renforcé de l’étudiant M2 Contractuel Alternant (CA)",
+        "Mentions « Second degré » et « Encadrement éducatif »",
+        "Tout au long de l’année, l’étudiant M2 CA est formé et accompagné dans l’acquisition de "
+        "ses compétences professionnelles.",
+        "Cette alerte doit être formalisée en remplissant le document suivant et en s’appuyant sur "
+        "les niveaux d’alerte décrits en annexe (annexe 1 : professeur du second degré ; "
+        "annexe 2 : CPE).",
+        "Cette alerte donne lieu à un accompagnement pédagogique renforcé dont les modalités sont "
+        "définies conjointement par les différentes personnes intervenant dans l’accompagnement, "
+        "notamment les tuteurs de terrain et référents Inspé, et arrêtées par l’IA-IPR.",
+        "Décrire les problèmes mettant en difficulté l’étudiant M2 CA en lien avec le bulletin "
+        "d’accompagnement :",
+        "(à partir des niveaux indiqués dans l’annexe correspondante)",
+        "Axes de travail identifiés, négociés et priorisés à travailler avant la prochaine visite :",
+        "Nom et signature du tuteur terrain ou formateur exceptionnel :",
+        "Visites conjointes (référent Inspé et tuteur terrain)",
+        "Noms et signatures des personnes en présence, (dont l’étudiant M2 CA) :",
+        "Visite conseil (personne qui visitera, indication de la période)",
+        "(de nouvelles lignes peuvent être ajoutées en cas de besoin)",
+    ]),
+    "lettre_mission_sopa": ("002", [
+        "La lettre de mission du tuteur de stage",
+        "Vous avez accepté d’être tuteur ou tutrice de stage d’un ou de deux de nos étudiant(s) "
+        "de m1 et tenons à vous remercier vivement de votre engagement dans cette mission qui vous "
+        "a été proposée par l’intermédiaire du corps d’inspection.",
+        "Vos missions en tant que tuteur de Stage d’Observation et de Pratique Accompagnée (SOPA)",
+        "Votre rôle en tant que tuteur est multiple et se décline selon plusieurs axes "
+        "fondamentaux :",
+        "Accueillir et intégrer l’étudiant dans l’école : lui présenter l’équipe enseignante, les "
+        "locaux, les élèves et les règles de fonctionnement de l’établissement,",
+        "Un partenariat essentiel pour une formation universitaire professionnalisante",
+        "Il s’agit d’étudiants qu’il sera nécessaire à la fois d’accompagner et de rassurer, mais "
+        "aussi de guider et de réguler lorsque cela s’avérera nécessaire.",
+        "Rassurer l’étudiant en stage par un discours positif sur l’élève et le métier,",
+        "Compléter avec le stagiaire, à l’issue du stage, le compte-rendu demandé par l’INSPÉ "
+        "(cf. page 12).",
+        "Il peut être amené à participer au jury de l’oral de stage, UE4 du semestre 2.",
+        "S’approprier le cadre de fonctionnement et l’organisation de l’école et plus généralement "
+        "du système éducatif ;",
+        "Faire la classe en enchaînant plusieurs séances (de la matinée à une journée complète)",
+        "Loi n° 2013-595 du 8 juillet 2013 d’orientation et de programmation pour la refondation "
+        "de l’école de la République",
+    ]),
+    "fiche_personnalisation": ("001", [
+        "Fiche de personnalisation de l’accompagnement d’un stagiaire (annexe 1)",
+        "Décision prise suite à la réunion du pôle de formation ou de la discipline du :",
+        "Dispositif d’accompagnement proposé",
+        "Nombre d’heures consacrées au dispositif d’accompagnement par le tuteur Inspé",
+        "2. Posture du fonctionnaire défaillante",
+        "4. Conduite d’évitement ne permettant pas les échanges professionnels",
+        "5. Préparation et mise en œuvre",
+    ]),
+    "parcours_individualisation_1d": ("001", [
+        "Parcours d’individualisation des professeur.e.s des écoles stagiaires (annexe 2)",
+        "NOM – PRENOM DE L’IEN DE CIRCONSCRIPTION :",
+        "TUTEUR ou TUTRICE UNIVERSITAIRE",
+        "DISPOSITIF DE MÉDIATION, REMÉDIATION, ACCOMPAGNEMENT PROPOSÉ *",
+        "LA CONSTRUCTION, MISE EN ŒUVRE ET ANIMATION DE SITUATIONS PÉDAGOGIQUES",
+        "* Ex.: renforcement de l’aide pédagogique et didactique, visite(s) supplémentaire(s), "
+        "module(s) de formation supplémentaire(s), observations et pratiques accompagnées "
+        "supplémentaires, …",
+        "MISE EN ŒUVRE DU PARCOURS DEBUTÉE LE :",
+        "Professeur·e des écoles stagiaire :",
+    ]),
+    "parcours_individualisation_2d": ("001", [
+        "Parcours d’individualisation des professeur·e·s du second degré et CPE stagiaires "
+        "(annexe 3)",
+        "NOM – PRENOM DE L’IA-IPR OU L’IEN :",
+        "TUTEUR ou TUTRICE EMPLOYEUR",
+        "LA SÉCURITE PHYSIQUE DES ÉLÈVES",
+        "* Ex. : renforcement de l’aide pédagogique et didactique, visite(s) supplémentaire(s), "
+        "module (s) de formation supplémentaire(s), observations et pratiques accompagnées "
+        "supplémentaires, …",
+        "Chef·fe d’établissement :",
+        "Tuteur ou tutrice Espé :",
+        "Professeur·e ou CPE stagiaire :",
+    ]),
+    "lettre_mission_tuteurs_m2": ("000", [
+        "A compter de la rentrée 2017, la durée de la scolarité des étudiants de M2B est dans la "
+        "grande majorité des cas de 2 années scolaires.",
+        "Le stage est ici réalisé en responsabilité sur un service de contractuel qui est confié à "
+        "l’étudiant par l’employeur durant l’une ou / et l’autre des 2 années du cursus.",
+        "Rôle et mission du tuteur INSPE",
+        "Il participe à son évaluation.",
+        "l’aider à évaluer la qualité de ses préparations pédagogiques,",
+        "Le tuteur INSPE émet un avis qui contribue à l’évaluation de l’UE Stage et mémoire.",
+        "Il l’incite à observer d’autres pratiques pédagogiques, éducatives et institutionnelles.",
+        "Le tuteur réalise un rapport en fin d’année de stage du stagiaire.",
+    ]),
+    "fiche_synthese_collectif": ("003", [
+        "Une fiche synthèse et synthétique issue du présentiel et rédigée par le pilote du "
+        "collectif :",
+        "Le pilote pourrait s’appuyer pour cela sur le cadre issu des groupes d’analyse de la "
+        "pratique professionnelle (GAPP), à savoir :",
+        "La bienveillance engagée",
+        "Le respect de la parole",
+        "Ressources Parcours M@gistère",
+    ]),
+}
