@@ -10,6 +10,7 @@ from io import BytesIO
 import pytest
 from jinja2.exceptions import SecurityError
 
+from service.conception.wordml import PLACEHOLDER
 from service.contexte import contexte, date_fr
 from service.generation import generer
 from service.rendu import GabaritCompile, GabaritInvalide
@@ -190,3 +191,28 @@ def test_validation_is_the_one_of_the_declaration(catalogue):
     formulaire = catalogue.gabarit("compte_rendu_sopa").formulaire
     valeurs = valider(formulaire, formulaire.exemple)
     assert valeurs["c7"] == "En cours d’acquisition"
+
+
+@pytest.mark.parametrize("id_", sorted(IDS))
+def test_a_form_with_only_its_required_fields_prints_dotted_lines_to_fill(catalogue, id_):
+    """What a tuteur downloads pre-filled: the rest is left to complete by hand or in Word."""
+    formulaire = catalogue.gabarit(id_).formulaire
+    requis = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    document = generer(catalogue, id_, requis)
+    parties_xml_valides(document.docx)
+    texte = texte_docx(document.docx)
+    if any(not c.requis and c.type in ("texte", "texte_long", "date", "entier")
+           for c in formulaire.champs):
+        assert PLACEHOLDER in texte
+    donnes = set(requis) | {s.nom for c in formulaire.champs if c.nom in requis for s in c.champs}
+    for groupe in (c for c in formulaire.champs if c.type == "groupe" and c.nom not in requis):
+        # an empty repeatable group still offers one line
+        assert re.search(rf'<w:tag w:val="{groupe.champs[0].nom}', _document_xml(document.docx))
+    for tag, etats in cases(document.docx).items():
+        if tag.split("#")[0] not in donnes:
+            assert set(etats) == {("0", "☐")}, f"{id_} : {tag} coché sans donnée"
+
+
+def _document_xml(contenu: bytes) -> str:
+    with zipfile.ZipFile(BytesIO(contenu)) as z:
+        return z.read("word/document.xml").decode()
