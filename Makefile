@@ -7,9 +7,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages: LibreOffice (the .docx → PDF renderer), poppler (pdftotext, pdftoppm),
+# Debian packages: LibreOffice (the .docx → PDF renderer) and its UNO bridge for Debian's
+# python3 (the conversion pool drives LibreOffice through it), poppler (pdftotext, pdftoppm),
 # qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito).
-PAQUETS := libreoffice-writer-nogui poppler-utils qpdf fonts-liberation2 \
+PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
            fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core
 
 .PHONY: install systeme run test lint bench clean
@@ -18,6 +19,7 @@ install: systeme $(STAMP)
 
 systeme:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null \
 	    || ! command -v qpdf >/dev/null || ! fc-list | grep -q "Liberation Sans" \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \

@@ -81,7 +81,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as dossier:
         debut = time.perf_counter()
         documents = [generer(catalogue, gabarit.id, gabarit.formulaire.exemple) for _ in range(1000)]
-        ecrire_documents(documents, Path(dossier))
+        ecrire_documents(documents, Path(dossier), "docx")
         total = time.perf_counter() - debut
     print(f"  1 000 documents .docx validés, rendus et écrits sur disque : {total:.1f} s")
 

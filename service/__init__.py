@@ -10,3 +10,18 @@ from .instance import charger_instance
 def creer_catalogue(config: Config) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked."""
     return Catalogue(config.gabarits, config.formulaires, charger_instance(config.instance))
+
+
+def creer_moteur(config: Config):
+    """The LibreOffice pool for ``config`` (started lazily, one instance per core by default)."""
+    from .libreoffice import Moteur
+
+    return Moteur(config.instances_libreoffice, soffice=config.soffice,
+                  delai=config.delai_conversion)
+
+
+def creer_sceau(config: Config, catalogue: Catalogue):
+    """The instance's seal (its certificate is created at first use)."""
+    from .sceau import Sceau
+
+    return Sceau(config.donnees, catalogue.instance.parametres["nom"])

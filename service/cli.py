@@ -3,7 +3,7 @@
 A thin caller of the catalogue, validation, generation and conversion
 functions. Exit status: 0 done, 1 the service cannot work (template,
 LibreOffice), 2 the input is wrong (each problem on its own line, in French,
-and nothing written).
+and nothing written), 3 ``verifier`` found the PDF altered or not sealed here.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ import os
 import sys
 from pathlib import Path
 
-from . import creer_catalogue
+from . import creer_catalogue, creer_moteur, creer_sceau
 from .catalogue import publier
 from .config import Config
 from .conversion import ConversionImpossible
 from .ecriture import ecrire_documents
 from .generation import preparer, rendre
+from .pdf import produire_pdfs
 from .rendu import GabaritInvalide
+from .sceau import verifier
 from .validation import DonneesInvalides
 
-SUCCES, ECHEC, DONNEES_INVALIDES = 0, 1, 2
+SUCCES, ECHEC, DONNEES_INVALIDES, NON_INTACT = 0, 1, 2, 3
 
 
 class ErreurUtilisateur(Exception):
@@ -50,10 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("--donnees", required=True, type=Path, metavar="F.json",
                    help="un objet JSON, ou une liste d'objets")
-    p.add_argument("--format", choices=("docx", "pdf"), default="docx")
+    p.add_argument("--format", choices=("docx", "pdf"), default="docx",
+                   help="pdf : PDF/A-2b scellé (archivage)")
+    p.add_argument("--pdf-simple", action="store_true",
+                   help="PDF ordinaire plutôt que PDF/A-2b")
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
+
+    p = sub.add_parser("verifier", help="dit si un PDF produit ici est intact, et lequel c'est")
+    p.add_argument("pdf", type=Path, metavar="F.pdf")
 
     p = sub.add_parser("publier", help="enregistre la dernière version d'un gabarit (administrateur)")
     p.add_argument("id", metavar="ID")
@@ -85,6 +93,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             for chemin in _generer(catalogue, config, args):
                 print(chemin)
             return SUCCES
+        if args.commande == "verifier":
+            return _verifier(catalogue, config, args.pdf)
     except ErreurUtilisateur as exc:
         for ligne in exc.lignes:
             print(ligne, file=sys.stderr)
@@ -159,7 +169,23 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
     if erreurs:
         raise ErreurUtilisateur(erreurs)
     documents = [rendre(catalogue, gabarit, valeurs) for valeurs in valides]
-    return ecrire_documents(documents, args.sortie or config.sorties, args.format, config.soffice)
+    sortie = args.sortie or config.sorties
+    if args.format == "docx":
+        return ecrire_documents(documents, sortie, "docx")
+    with creer_moteur(config) as moteur:
+        pdfs = produire_pdfs(documents, moteur, creer_sceau(config, catalogue),
+                             pdfa=not args.pdf_simple)
+    return ecrire_documents(documents, sortie, "pdf", pdfs)
+
+
+def _verifier(catalogue, config: Config, chemin: Path) -> int:
+    try:
+        contenu = chemin.read_bytes()
+    except OSError as exc:
+        raise ErreurUtilisateur([f"{chemin} : fichier illisible ({exc.strerror})"]) from None
+    resultat = verifier(contenu, creer_sceau(config, catalogue))
+    print(f"{chemin.name} : {resultat.message}")
+    return SUCCES if resultat.intact else NON_INTACT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,10 @@ through the environment passed to ``Config.depuis``:
     INSPE_FORMULAIRES  folder of the declarations
     INSPE_SORTIES      where generated documents go
     INSPE_INSTANCE     YAML file of the institution's settings
+    INSPE_DONNEES      the instance's own data (seal certificate…), default instance/
     INSPE_SOFFICE      the LibreOffice executable (default: soffice)
+    INSPE_LIBREOFFICE  how many LibreOffice instances convert at once (default: one per core)
+    INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ class Config:
     formulaires: Path = RACINE / "formulaires"
     sorties: Path = RACINE / "sorties"
     instance: Path | None = None
+    donnees: Path = RACINE / "instance"
     soffice: str = "soffice"
+    instances_libreoffice: int | None = None
+    delai_conversion: float = 60
 
     @classmethod
     def depuis(cls, environ: Mapping[str, str]) -> Config:
@@ -40,5 +46,9 @@ class Config:
             formulaires=chemin("INSPE_FORMULAIRES", defaut.formulaires),
             sorties=chemin("INSPE_SORTIES", defaut.sorties),
             instance=chemin("INSPE_INSTANCE", None),
+            donnees=chemin("INSPE_DONNEES", defaut.donnees),
             soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,
+            instances_libreoffice=int(environ["INSPE_LIBREOFFICE"])
+            if environ.get("INSPE_LIBREOFFICE") else None,
+            delai_conversion=float(environ.get("INSPE_DELAI") or defaut.delai_conversion),
         )

@@ -1,4 +1,4 @@
-"""``make run``: every gabarit's example, as .docx and PDF, in sorties/exemples/.
+"""``make run``: every gabarit's example, as .docx and sealed PDF/A, in sorties/exemples/.
 
 Until the web service exists, this is what running the service shows.
 """
@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
-from . import creer_catalogue
+from . import creer_catalogue, creer_moteur, creer_sceau
 from .config import Config
 from .conversion import ConversionImpossible
 from .ecriture import ecrire_documents
 from .generation import generer
+from .pdf import produire_pdfs
 
 
 def main(environ=None) -> int:
@@ -25,10 +26,12 @@ def main(environ=None) -> int:
     documents = [generer(catalogue, g.id, g.formulaire.exemple) for g in catalogue.courants()]
     docx = ecrire_documents(documents, dossier, "docx")
     try:
-        pdf = ecrire_documents(documents, dossier, "pdf", config.soffice)
+        with creer_moteur(config) as moteur:
+            pdfs = produire_pdfs(documents, moteur, creer_sceau(config, catalogue))
     except ConversionImpossible as exc:
         print(exc, file=sys.stderr)
         return 1
+    pdf = ecrire_documents(documents, dossier, "pdf", pdfs)
     print(f"{len(documents)} gabarits, un exemple chacun, dans {dossier}/ :")
     for d, w, p in zip(documents, docx, pdf):
         print(f"  {d.gabarit.id:32} v{d.gabarit.version}  {w.name}  |  {p.name}")

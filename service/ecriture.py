@@ -1,12 +1,10 @@
-"""Writing generated documents to a folder, as .docx or PDF, atomically and under unique names."""
+"""Writing generated documents to a folder, atomically and under unique names."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .conversion import convertir_en_pdf
 from .generation import DocumentGenere
 from .nommage import NomsUniques
 
@@ -19,15 +17,15 @@ def ecrire_atomique(chemin: Path, contenu: bytes) -> Path:
     return chemin
 
 
-def ecrire_documents(documents: Sequence[DocumentGenere], dossier: Path, format_: str = "docx",
-                     soffice: str = "soffice") -> list[Path]:
-    """Writes ``documents`` into ``dossier``; a name already there is kept and numbered -2, -3 …"""
+def ecrire_documents(documents: Sequence[DocumentGenere], dossier: Path, extension: str,
+                     contenus: Sequence[bytes] | None = None) -> list[Path]:
+    """Writes each document (its .docx, or ``contenus`` when given) into ``dossier``.
+
+    File names come from the declaration's pattern; a name already there is
+    kept and the new file numbered -2, -3 … : nothing is ever overwritten.
+    """
     dossier.mkdir(parents=True, exist_ok=True)
     nommer = NomsUniques(p.name for p in dossier.iterdir())
-    noms = [nommer(d.nom, f".{format_}") for d in documents]
-    if format_ == "docx":
-        return [ecrire_atomique(dossier / nom, d.docx) for nom, d in zip(noms, documents)]
-    with tempfile.TemporaryDirectory(prefix="inspe-gen-") as tmp:
-        docx = [ecrire_atomique(Path(tmp, f"{i:05d}.docx"), d.docx) for i, d in enumerate(documents)]
-        pdfs = convertir_en_pdf(docx, Path(tmp, "pdf"), soffice)
-        return [ecrire_atomique(dossier / nom, pdf.read_bytes()) for nom, pdf in zip(noms, pdfs)]
+    contenus = contenus if contenus is not None else [d.docx for d in documents]
+    return [ecrire_atomique(dossier / nommer(d.nom, f".{extension}"), contenu)
+            for d, contenu in zip(documents, contenus)]

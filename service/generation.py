@@ -37,13 +37,14 @@ class DocumentGenere:
 
 
 def proprietes(gabarit: Gabarit, document_id: str, numero: str, genere_le: dt.datetime,
-               empreinte_: str) -> dict[str, str]:
+               empreinte_: str, version: int = 1) -> dict[str, str]:
     """The custom properties that identify a generated document."""
     return {
         "gabarit_id": gabarit.id,
         "gabarit_version": str(gabarit.version),
         "document_id": document_id,
         "document_numero": numero,
+        "document_version": str(version),
         "genere_le": genere_le.isoformat(timespec="seconds"),
         "donnees_sha256": empreinte_,
     }
@@ -63,14 +64,19 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
     document_id = str(uuid.uuid4())
     numero = f"{maintenant:%Y%m%d}-{document_id[:6].upper()}"
     sha = empreinte(valeurs)
-    document = {"id": document_id, "numero": numero,
+    document = {"id": document_id, "numero": numero, "version": 1,
                 "genere_le": maintenant.strftime("%d/%m/%Y %H:%M")}
     ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.instance.parametres,
                    document=document)
-    docx = catalogue.compile(gabarit).rendre(
-        ctx, proprietes(gabarit, document_id, numero, maintenant, sha))
     nom = nom_de_fichier(gabarit.formulaire.nom_fichier, valeurs, date=maintenant.date(),
                          numero=numero)
+    principales = {
+        "titre": nom, "auteur": catalogue.instance.parametres["nom"],
+        "sujet": f"{gabarit.titre} ({gabarit.id}, version {gabarit.version})",
+        "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    docx = catalogue.compile(gabarit).rendre(
+        ctx, proprietes(gabarit, document_id, numero, maintenant, sha), principales)
     return DocumentGenere(gabarit, document_id, numero, maintenant, valeurs, sha, nom, docx)
 
 

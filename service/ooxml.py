@@ -61,3 +61,19 @@ def image_inline(rid: str, cx: int, cy: int, nom: str, pid: int) -> str:
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
         "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
     )
+
+
+def proprietes_principales(*, titre: str, auteur: str = "", sujet: str = "", mots_cles: str = "",
+                           date: str = "2026-11-23T00:00:00Z") -> str:
+    """docProps/core.xml: LibreOffice copies title, author, subject and keywords into the PDF."""
+    return HEAD + (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(titre)}</dc:title><dc:subject>{escape(sujet)}</dc:subject>"
+        f"<dc:creator>{escape(auteur)}</dc:creator><cp:keywords>{escape(mots_cles)}</cp:keywords>"
+        "<dc:language>fr-FR</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )

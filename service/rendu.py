@@ -28,7 +28,7 @@ from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .ooxml import proprietes_personnalisees, zip_info
+from .ooxml import proprietes_personnalisees, proprietes_principales, zip_info
 from .validation import nettoyer_texte
 
 _PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
@@ -105,8 +105,8 @@ class GabaritCompile:
         with zipfile.ZipFile(chemin) as z:
             for info in z.infolist():
                 data = z.read(info)
-                if info.filename == "docProps/custom.xml":
-                    continue
+                if info.filename in ("docProps/custom.xml", "docProps/core.xml"):
+                    continue  # written for each document
                 if logo and info.filename == "word/media/logo.png":
                     data = logo.png
                 if _PARTIES_MODELES.match(info.filename):
@@ -129,8 +129,14 @@ class GabaritCompile:
                 z.writestr(zip_info(name), data)
         self._prefixe = buf.getvalue()
 
-    def rendre(self, contexte: dict, proprietes: dict[str, str]) -> bytes:
-        """The .docx bytes of this template filled with ``contexte``."""
+    def rendre(self, contexte: dict, proprietes: dict[str, str],
+               principales: dict[str, str] | None = None) -> bytes:
+        """The .docx bytes of this template filled with ``contexte``.
+
+        ``proprietes`` become custom document properties; ``principales`` (titre,
+        auteur, sujet, mots_cles, date) the core ones, which LibreOffice carries
+        into the PDF's metadata.
+        """
         parties = {}
         for name, modele in self._modeles.items():
             try:
@@ -142,6 +148,8 @@ class GabaritCompile:
         with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
             for name, xml in parties.items():
                 z.writestr(zip_info(name), xml.encode("utf-8"))
+            z.writestr(zip_info("docProps/core.xml"), proprietes_principales(
+                **(principales or {"titre": ""})).encode("utf-8"))
             z.writestr(zip_info("docProps/custom.xml"),
                        proprietes_personnalisees(proprietes).encode("utf-8"))
         return buf.getvalue()

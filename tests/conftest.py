@@ -5,17 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from service import creer_catalogue
+from service import creer_catalogue, creer_moteur, creer_sceau
 from service.config import Config
-from service.conversion import convertir_en_pdf
 from service.generation import generer
+from service.pdf import produire_pdfs
 
 from .outils import RACINE
 
 
 @pytest.fixture(scope="session")
 def config(tmp_path_factory) -> Config:
-    return Config(sorties=tmp_path_factory.mktemp("sorties"))
+    return Config(sorties=tmp_path_factory.mktemp("sorties"),
+                  donnees=tmp_path_factory.mktemp("donnees"))
 
 
 @pytest.fixture(scope="session")
@@ -30,16 +31,28 @@ def exemples(catalogue) -> dict:
 
 
 @pytest.fixture(scope="session")
-def pdfs_exemples(exemples, tmp_path_factory) -> dict[str, Path]:
-    """The examples converted by LibreOffice, in one batch."""
+def moteur(config):
+    """The LibreOffice pool, really started, shared by the whole session."""
+    with creer_moteur(config) as moteur:
+        yield moteur
+
+
+@pytest.fixture(scope="session")
+def sceau(config, catalogue):
+    return creer_sceau(config, catalogue)
+
+
+@pytest.fixture(scope="session")
+def pdfs_exemples(exemples, moteur, sceau, tmp_path_factory) -> dict[str, Path]:
+    """Each example as the sealed PDF/A the service produces."""
     dossier = tmp_path_factory.mktemp("pdf")
-    docx = []
-    for id_, document in exemples.items():
-        chemin = dossier / f"{id_}.docx"
-        chemin.write_bytes(document.docx)
-        docx.append(chemin)
-    pdfs = convertir_en_pdf(docx, dossier / "pdf")
-    return {p.stem: p for p in pdfs}
+    ids = sorted(exemples)
+    pdfs = produire_pdfs([exemples[i] for i in ids], moteur, sceau)
+    chemins = {}
+    for id_, pdf in zip(ids, pdfs):
+        chemins[id_] = dossier / f"{id_}.pdf"
+        chemins[id_].write_bytes(pdf)
+    return chemins
 
 
 @pytest.fixture
@@ -48,4 +61,4 @@ def copie_catalogue(tmp_path) -> Config:
     for dossier in ("gabarits", "formulaires"):
         shutil.copytree(RACINE / dossier, tmp_path / dossier)
     return Config(gabarits=tmp_path / "gabarits", formulaires=tmp_path / "formulaires",
-                  sorties=tmp_path / "sorties")
+                  sorties=tmp_path / "sorties", donnees=tmp_path / "donnees")

@@ -53,8 +53,10 @@ def proprietes(contenu: bytes) -> dict[str, str]:
     return {p.get("name"): p[0].text for p in racine.iter(f"{ns}property")}
 
 
-def pdf_texte(chemin: Path) -> str:
-    return subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True,
+def pdf_texte(chemin: Path, page: int | None = None) -> str:
+    """The PDF's text in reading order (of one page when ``page`` is given)."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", *pages, str(chemin), "-"], capture_output=True,
                           text=True, check=True).stdout
 
 

@@ -94,8 +94,8 @@ def test_an_unpublished_version_is_refused_until_published(copie_catalogue):
     assert "Lieu du stage (école) :" in texte_docx(nouveau.docx)
     assert "Lieu du stage (école) :" not in texte_docx(ancien.docx)
     assert "Lieu du stage :" in texte_docx(ancien.docx)
-    assert "version 1 ·" in texte_docx(ancien.docx)
-    assert "version 2 ·" in texte_docx(nouveau.docx)
+    assert "compte_rendu_sopa version 1 ·" in texte_docx(ancien.docx)
+    assert "compte_rendu_sopa version 2 ·" in texte_docx(nouveau.docx)
 
 
 def test_a_published_version_cannot_be_republished_with_other_content(copie_catalogue):

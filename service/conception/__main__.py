@@ -39,7 +39,8 @@ for id_ in args.ids:
     except (GabaritInvalide, DonneesInvalides) as exc:
         sys.exit(str(exc))
     ctx = contexte(formulaire, valeurs, instance=instance.parametres,
-                   document={"id": "apercu", "numero": "APERÇU", "genere_le": ""})
+                   document={"id": "apercu", "numero": "APERÇU", "version": 1,
+                             "genere_le": "JJ/MM/AAAA HH:MM"})
     sortie = dossier / f"{id_}.docx"
     sortie.write_bytes(compile_.rendre(ctx, {"gabarit_id": id_}))
     apercus.append(sortie)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
-from xml.sax.saxutils import escape
 
-from ..ooxml import HEAD, NS, image_inline, proprietes_personnalisees, zip_info
+from ..ooxml import HEAD, NS, image_inline, proprietes_personnalisees, proprietes_principales, zip_info
 from .wordml import LARGEUR_UTILE, cellule, ligne, p, r, tableau
 
 EMU_PAR_CM = 360000
@@ -146,18 +145,6 @@ FONT_TABLE = HEAD + (
 )
 
 
-def _core(titre: str) -> str:
-    return HEAD + (
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(titre)}</dc:title><dc:language>fr-FR</dc:language>"
-        '<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-23T00:00:00Z</dcterms:created>'
-        '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-23T00:00:00Z</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-
-
 APP = HEAD + (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
     'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
@@ -190,7 +177,8 @@ def _field(instr: str) -> str:
 
 
 def _footer() -> str:
-    ident = r("{{ gabarit.id }} · version {{ gabarit.version }} · document n° {{ document.numero }}")
+    ident = r("{{ gabarit.id }} version {{ gabarit.version }} · document n° {{ document.numero }} "
+              "version {{ document.version }} · généré le {{ document.genere_le }}")
     page = [r("page "), _field("PAGE"), r("/"), _field("NUMPAGES")]
     para = p(ident, "<w:r><w:tab/></w:r>", *page, style="PiedDePage",
              tabs=[("right", LARGEUR_UTILE, "none")])
@@ -215,7 +203,7 @@ def assembler_paquet(*, corps: str, titre: str, logo_png: bytes, proprietes: dic
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", _core(titre)),
+        ("docProps/core.xml", proprietes_principales(titre=titre)),
         ("docProps/app.xml", APP),
         ("docProps/custom.xml", proprietes_personnalisees(proprietes)),
         ("word/document.xml", _document(corps)),

@@ -1,0 +1,28 @@
+"""From generated documents to sealed PDFs: convert with the pool, then seal with the identity."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .generation import DocumentGenere
+from .libreoffice import Moteur
+from .sceau import Sceau
+
+
+def produire_pdfs(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
+                  pdfa: bool = True, voie: str = "interactive") -> list[bytes]:
+    """The sealed PDF of each document, in order (PDF/A-2b unless ``pdfa`` is false).
+
+    The footer laid out by the template already stamps every page with the
+    gabarit and document identity, the generation date and "page n/N".
+    """
+    with tempfile.TemporaryDirectory(prefix="inspe-pdf-") as tmp:
+        futures = []
+        for i, document in enumerate(documents):
+            docx = Path(tmp, f"{i:05d}.docx")
+            docx.write_bytes(document.docx)
+            futures.append(moteur.soumettre(docx, Path(tmp, f"{i:05d}.pdf"), pdfa=pdfa, voie=voie))
+        return [sceau.sceller(f.result().read_bytes(), document.proprietes)
+                for f, document in zip(futures, documents)]

@@ -1,0 +1,165 @@
+"""The institution's seal on every PDF it produces, and its verification.
+
+Each PDF is sealed with a PAdES signature (pyHanko) made with the instance's
+own certificate, created at first use and kept in the instance's data folder.
+Any PDF reader then shows whether the file changed since; ``verifier`` says
+which document and version a PDF is, and whether it is intact.
+
+The document's identity is written, before sealing, as custom entries of the
+PDF's information dictionary (/GabaritId, /DocumentId …); title, author and
+subject come from LibreOffice, which writes them in both the dictionary and
+the XMP metadata. pyHanko updates the XMP when it signs; the producer is set
+to the same value in both, so a PDF/A stays PDF/A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+CHAMP = "Sceau"
+# PDF information entries that identify a document, and the properties they come from.
+IDENTITE = {
+    "/GabaritId": "gabarit_id",
+    "/GabaritVersion": "gabarit_version",
+    "/DocumentId": "document_id",
+    "/DocumentNumero": "document_numero",
+    "/DocumentVersion": "document_version",
+    "/GenereLe": "genere_le",
+    "/DonneesSha256": "donnees_sha256",
+}
+
+
+class Sceau:
+    """The instance's sealing key and certificate."""
+
+    def __init__(self, dossier: Path, nom: str):
+        self.dossier = Path(dossier) / "sceau"
+        cle, certificat = self.dossier / "cle.pem", self.dossier / "certificat.pem"
+        if not certificat.exists():
+            _creer(cle, certificat, nom)
+        self._signer = signers.SimpleSigner.load(str(cle), str(certificat))
+        self.certificat = asn1_x509.Certificate.load(
+            x509.load_pem_x509_certificate(certificat.read_bytes()).public_bytes(
+                serialization.Encoding.DER))
+        self.nom = nom
+
+    def sceller(self, pdf: bytes, identite: dict[str, str]) -> bytes:
+        """``pdf`` with the identity entries and the seal, as one incremental update."""
+        ecrivain = IncrementalPdfFileWriter(BytesIO(pdf))
+        info_ref = ecrivain.trailer.raw_get("/Info")
+        info = info_ref.get_object()
+        for cle, propriete in IDENTITE.items():
+            if propriete in identite:
+                info[generic.NameObject(cle)] = generic.TextStringObject(identite[propriete])
+        # pyHanko writes its own name as the XMP producer; the dictionary must say the same
+        # for the PDF/A claim to stay true.
+        info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+        ecrivain.update_container(info)
+        meta = signers.PdfSignatureMetadata(
+            field_name=CHAMP, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
+            name=self.nom, reason="Document produit et scellé par le service des documents "
+                                  "du tutorat")
+        sortie = signers.sign_pdf(ecrivain, meta, signer=self._signer)
+        return sortie.getvalue()
+
+
+def _creer(cle: Path, certificat: Path, nom: str) -> None:
+    """A self-signed P-256 certificate for the instance, valid ten years."""
+    cle.parent.mkdir(parents=True, exist_ok=True)
+    privee = ec.generate_private_key(ec.SECP256R1())
+    sujet = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Sceau — {nom}"[:64]),
+                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, nom[:64])])
+    maintenant = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(sujet).issuer_name(sujet)
+            .public_key(privee.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(maintenant - dt.timedelta(days=1))
+            .not_valid_after(maintenant + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True,
+                                         crl_sign=False, encipher_only=False,
+                                         decipher_only=False), critical=True)
+            .sign(privee, hashes.SHA256()))
+    temporaire = cle.with_suffix(".tmp")
+    temporaire.write_bytes(privee.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    temporaire.chmod(0o600)
+    temporaire.replace(cle)
+    certificat.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+@dataclass(frozen=True)
+class Verification:
+    intact: bool
+    message: str
+    identite: dict[str, str]
+
+
+def verifier(pdf: bytes, sceau: Sceau) -> Verification:
+    """Which document ``pdf`` is, and whether it is exactly as the service sealed it."""
+    try:
+        lecteur = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = lecteur.embedded_signatures
+    except Exception as exc:  # any parsing failure means the file is not what we made
+        return Verification(False, f"ALTÉRÉ : le PDF est illisible ou abîmé ({type(exc).__name__})", {})
+    if not signatures:
+        return Verification(False, "NON SCELLÉ : ce PDF ne porte pas le sceau du service", {})
+    signature = signatures[-1]
+    try:
+        identite = _identite(signature.signed_revision, lecteur)
+    except Exception:
+        identite = {}
+    try:
+        etat = validate_pdf_signature(
+            signature, ValidationContext(trust_roots=[sceau.certificat], allow_fetching=False))
+    except Exception as exc:
+        return Verification(False, f"ALTÉRÉ : le sceau ne peut pas être vérifié ({exc})", identite)
+    qui = _decrire(identite)
+    if not etat.intact or not etat.valid:
+        return Verification(False, f"ALTÉRÉ : {qui} a été modifié après son scellement", identite)
+    if not etat.trusted:
+        return Verification(False, f"SCEAU INCONNU : {qui} n'a pas été scellé par {sceau.nom}",
+                            identite)
+    if etat.coverage.name != "ENTIRE_FILE":
+        return Verification(False, f"ALTÉRÉ : {qui} a reçu des ajouts après son scellement",
+                            identite)
+    return Verification(True, f"INTACT : {qui}, scellé par {sceau.nom}", identite)
+
+
+def _identite(revision: int, lecteur: PdfFileReader) -> dict[str, str]:
+    historique = lecteur.get_historical_resolver(revision)
+    info = historique.trailer_view["/Info"].get_object()
+    return {propriete: str(info[cle]) for cle, propriete in IDENTITE.items() if cle in info}
+
+
+def _decrire(identite: dict[str, str]) -> str:
+    if not identite:
+        return "ce document"
+    genere = identite.get("genere_le", "")
+    try:
+        genere = dt.datetime.fromisoformat(genere).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        pass
+    return (f"le document n° {identite.get('document_numero', '?')} "
+            f"version {identite.get('document_version', '?')} "
+            f"(gabarit {identite.get('gabarit_id', '?')} version "
+            f"{identite.get('gabarit_version', '?')}, généré le {genere})")

@@ -1,0 +1,108 @@
+"""The LibreOffice pool survives hangs and crashes, loses nothing, and serves people first."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+import time
+
+import pytest
+
+from service.conversion import ConversionImpossible
+from service.libreoffice import Moteur
+
+
+@pytest.fixture(scope="module")
+def docx(exemples, tmp_path_factory) -> list:
+    dossier = tmp_path_factory.mktemp("docx")
+    chemins = []
+    for id_, document in sorted(exemples.items()):
+        chemin = dossier / f"{id_}.docx"
+        chemin.write_bytes(document.docx)
+        chemins.append(chemin)
+    return chemins
+
+
+def _est_un_pdf(chemin) -> bool:
+    donnees = chemin.read_bytes()
+    return donnees.startswith(b"%PDF-") and b"%%EOF" in donnees[-1024:]
+
+
+def test_a_killed_instance_mid_batch_loses_no_document(docx, tmp_path):
+    with Moteur(2) as moteur:
+        travaux = [moteur.soumettre(d, tmp_path / f"{i:02d}.pdf", voie="lot")
+                   for i, d in enumerate(docx * 2)]
+        travaux[0].result(timeout=120)
+        os.killpg(moteur.pids()[0], signal.SIGKILL)  # LibreOffice and its worker die
+        resultats = [t.result(timeout=120) for t in travaux]
+        assert moteur.recyclages >= 1
+    assert len(resultats) == 16 and all(_est_un_pdf(p) for p in resultats)
+
+
+def test_a_hung_instance_is_killed_and_its_document_retried(docx, tmp_path):
+    with Moteur(1, delai=4) as moteur:
+        moteur.demarrer()
+        os.killpg(moteur.pids()[0], signal.SIGSTOP)  # LibreOffice stops answering
+        debut = time.monotonic()
+        pdf = moteur.convertir(docx[0], tmp_path / "a.pdf")
+        assert _est_un_pdf(pdf)
+        assert moteur.recyclages == 1 and time.monotonic() - debut >= 4
+
+
+def test_a_document_that_fails_twice_gets_a_clear_error(docx, tmp_path):
+    with Moteur(1, delai=0.001) as moteur:
+        with pytest.raises(ConversionImpossible) as exc:
+            moteur.convertir(docx[0], tmp_path / "a.pdf")
+    assert "LibreOffice a échoué deux fois" in str(exc.value)
+    assert docx[0].name in str(exc.value)
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_person_waiting_is_served_before_queued_bulk_work(docx, tmp_path):
+    fini = []
+    verrou = threading.Lock()
+
+    def noter(nom):
+        def rappel(_):
+            with verrou:
+                fini.append(nom)
+        return rappel
+
+    with Moteur(1) as moteur:
+        moteur.demarrer()
+        for i, d in enumerate(docx + docx):
+            moteur.soumettre(d, tmp_path / f"lot{i}.pdf", voie="lot").add_done_callback(
+                noter(f"lot{i}"))
+        personne = moteur.soumettre(docx[0], tmp_path / "personne.pdf", voie="interactive")
+        personne.add_done_callback(noter("personne"))
+        personne.result(timeout=60)
+        while len(fini) < 17:
+            time.sleep(0.05)
+    assert fini.index("personne") <= 2, fini
+
+
+def test_an_instance_is_recycled_after_its_quota_of_conversions(docx, tmp_path):
+    with Moteur(1, conversions_max=3) as moteur:
+        resultats = moteur.convertir_tous([(d, tmp_path / f"{i}.pdf") for i, d in enumerate(docx)])
+        assert moteur.recyclages == 2
+    assert all(_est_un_pdf(p) for p in resultats)
+
+
+@pytest.mark.parametrize("contenu, message", [
+    (b"Bonjour, ceci est du texte.", "ce n'est pas un document Word .docx"),
+    (b"%PDF-1.7\n1 0 obj\n", "c'est un PDF, pas un document Word"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "ancien document Word (.doc)"),
+])
+def test_junk_never_reaches_libreoffice(moteur, tmp_path, contenu, message):
+    entree = tmp_path / "piege.docx"
+    entree.write_bytes(contenu)
+    with pytest.raises(ConversionImpossible, match=re.escape(message)):
+        moteur.convertir(entree, tmp_path / "piege.pdf")
+    assert not (tmp_path / "piege.pdf").exists()
+
+
+def test_the_pool_stays_under_one_gibibyte(moteur, docx, tmp_path):
+    moteur.convertir_tous([(d, tmp_path / f"{i}.pdf") for i, d in enumerate(docx)])
+    assert 0 < moteur.memoire() < 2**30
