@@ -34,6 +34,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 CHAMP = "Sceau"
+PLACE_SIGNATURE = 8192  # bytes for the CMS container: a P-256 seal with its certificate needs ~1.5 kB
 # PDF information entries that identify a document, and the properties they come from.
 IDENTITE = {
     "/GabaritId": "gabarit_id",
@@ -76,7 +77,9 @@ class Sceau:
             field_name=CHAMP, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
             name=self.nom, reason="Document produit et scellé par le service des documents "
                                   "du tutorat")
-        sortie = signers.sign_pdf(ecrivain, meta, signer=self._signer)
+        # Reserving the signature's room saves pyHanko a trial signature to measure it.
+        sortie = signers.PdfSigner(meta, signer=self._signer).sign_pdf(
+            ecrivain, bytes_reserved=PLACE_SIGNATURE)
         return sortie.getvalue()
 
 
