@@ -9,21 +9,24 @@ and nothing written), 3 ``verifier`` found the PDF altered or not sealed here.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
-from . import creer_catalogue, creer_moteur, creer_sceau
+from . import creer_catalogue, creer_moteur, creer_sceau, dossiers
 from .catalogue import publier
 from .config import Config
 from .conversion import ConversionImpossible
 from .ecriture import ecrire_documents
-from .generation import preparer, rendre
+from .generation import preparer, rendre, signer
 from .pdf import produire_pdfs
 from .rendu import GabaritInvalide
 from .sceau import verifier
-from .validation import DonneesInvalides
+from .signature import SignatureRefusee, preparer_signature
+from .signature_document import Signataire
+from .validation import DonneesInvalides, lire_date
 
 SUCCES, ECHEC, DONNEES_INVALIDES, NON_INTACT = 0, 1, 2, 3
 
@@ -60,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
 
+    p = sub.add_parser("signer", help="signe un document PDF produit ici : crée sa version suivante")
+    p.add_argument("numero", metavar="NUMERO", help="numéro du document (pied de page)")
+    p.add_argument("--champ", required=True, help="la signature à apposer (voir gabarits --json)")
+    p.add_argument("--image", required=True, type=Path, metavar="F.png",
+                   help="image de la signature, PNG ou JPEG")
+    p.add_argument("--nom", required=True, help="nom du signataire")
+    p.add_argument("--qualite", required=True, help="qualité du signataire (ex. : tutrice de stage)")
+    p.add_argument("--date", help="date de signature JJ/MM/AAAA (défaut : aujourd'hui)")
+    p.add_argument("--pdf-simple", action="store_true", help="PDF ordinaire plutôt que PDF/A-2b")
+
     p = sub.add_parser("verifier", help="dit si un PDF produit ici est intact, et lequel c'est")
     p.add_argument("pdf", type=Path, metavar="F.pdf")
 
@@ -95,6 +108,9 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return SUCCES
         if args.commande == "verifier":
             return _verifier(catalogue, config, args.pdf)
+        if args.commande == "signer":
+            print(_signer(catalogue, config, args))
+            return SUCCES
     except ErreurUtilisateur as exc:
         for ligne in exc.lignes:
             print(ligne, file=sys.stderr)
@@ -175,7 +191,31 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
     with creer_moteur(config) as moteur:
         pdfs = produire_pdfs(documents, moteur, creer_sceau(config, catalogue),
                              pdfa=not args.pdf_simple)
+    for document, pdf in zip(documents, pdfs):
+        dossiers.enregistrer(config.sorties, document, pdf)  # kept with its later versions
     return ecrire_documents(documents, sortie, "pdf", pdfs)
+
+
+def _signer(catalogue, config: Config, args) -> Path:
+    try:
+        document = dossiers.charger(config.sorties, args.numero, catalogue)
+        image = preparer_signature(args.image.read_bytes())
+        date = lire_date(args.date) if args.date else dt.date.today()
+        signe = signer(catalogue, document, Signataire(args.champ, args.nom, args.qualite, date,
+                                                       image))
+    except dossiers.DossierIntrouvable as exc:
+        raise ErreurUtilisateur([str(exc)]) from None
+    except OSError as exc:
+        raise ErreurUtilisateur([f"{args.image} : fichier illisible ({exc.strerror})"]) from None
+    except ValueError:
+        raise ErreurUtilisateur([f"date : « {args.date} » n'est pas une date valide (JJ/MM/AAAA)"]
+                                ) from None
+    except SignatureRefusee as exc:
+        raise ErreurUtilisateur([f"signature : {exc}"]) from None
+    with creer_moteur(config) as moteur:
+        (pdf,) = produire_pdfs([signe], moteur, creer_sceau(config, catalogue),
+                               pdfa=not args.pdf_simple)
+    return dossiers.enregistrer(config.sorties, signe, pdf)
 
 
 def _verifier(catalogue, config: Config, chemin: Path) -> int:

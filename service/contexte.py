@@ -48,7 +48,8 @@ def _valeur(champ: Champ, valeur):
         return [{c.nom: _valeur(c, ligne.get(c.nom)) for c in champ.champs}
                 for ligne in valeur or [{}]]
     if champ.type == "signature":
-        return valeur if isinstance(valeur, Markup) else Markup("")
+        # unsigned: room to sign a printed copy by hand
+        return valeur if isinstance(valeur, Markup) else "\n\n\n"
     return "" if valeur is None else valeur
 
 

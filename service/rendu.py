@@ -31,6 +31,8 @@ from markupsafe import Markup, escape
 from .ooxml import proprietes_personnalisees, proprietes_principales, zip_info
 from .validation import nettoyer_texte
 
+RELS_DOCUMENT = "word/_rels/document.xml.rels"
+TYPE_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 _SAUT = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
@@ -107,6 +109,9 @@ class GabaritCompile:
                 data = z.read(info)
                 if info.filename in ("docProps/custom.xml", "docProps/core.xml"):
                     continue  # written for each document
+                if info.filename == RELS_DOCUMENT:
+                    self.relations = data.decode("utf-8")  # signatures add to them
+                    continue
                 if logo and info.filename == "word/media/logo.png":
                     data = logo.png
                 if _PARTIES_MODELES.match(info.filename):
@@ -123,20 +128,15 @@ class GabaritCompile:
                         self._sources[info.filename] = source
                         continue
                 statiques.append((info.filename, data))
+        self.statiques = dict(statiques)
         buf = BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in statiques:
                 z.writestr(zip_info(name), data)
         self._prefixe = buf.getvalue()
 
-    def rendre(self, contexte: dict, proprietes: dict[str, str],
-               principales: dict[str, str] | None = None) -> bytes:
-        """The .docx bytes of this template filled with ``contexte``.
-
-        ``proprietes`` become custom document properties; ``principales`` (titre,
-        auteur, sujet, mots_cles, date) the core ones, which LibreOffice carries
-        into the PDF's metadata.
-        """
+    def rendre_parties(self, contexte: dict) -> dict[str, str]:
+        """The XML of each templated part (body, header, footer) filled with ``contexte``."""
         parties = {}
         for name, modele in self._modeles.items():
             try:
@@ -144,10 +144,32 @@ class GabaritCompile:
             except TemplateError as exc:
                 raise GabaritInvalide(f"{self.chemin} ({name}) : {exc}") from exc
             parties[name] = _etats_des_controles(xml)
+        return parties
+
+    def rendre(self, contexte: dict, proprietes: dict[str, str],
+               principales: dict[str, str] | None = None,
+               images: dict[str, bytes] | None = None) -> bytes:
+        """The .docx bytes of this template filled with ``contexte``.
+
+        ``proprietes`` become custom document properties; ``principales`` (titre,
+        auteur, sujet, date) the core ones, which LibreOffice carries into the
+        PDF's metadata; ``images`` (relationship id → PNG) are pictures the
+        context refers to, such as signatures.
+        """
+        parties = self.rendre_parties(contexte)
+        relations = self.relations
+        if images:
+            ajouts = "".join(
+                f'<Relationship Id="{rid}" Type="{TYPE_IMAGE}" Target="media/{rid}.png"/>'
+                for rid in images)
+            relations = relations.replace("</Relationships>", ajouts + "</Relationships>")
         buf = BytesIO(self._prefixe)
         with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
             for name, xml in parties.items():
                 z.writestr(zip_info(name), xml.encode("utf-8"))
+            z.writestr(zip_info(RELS_DOCUMENT), relations.encode("utf-8"))
+            for rid, png in (images or {}).items():
+                z.writestr(zip_info(f"word/media/{rid}.png"), png)
             z.writestr(zip_info("docProps/core.xml"), proprietes_principales(
                 **(principales or {"titre": ""})).encode("utf-8"))
             z.writestr(zip_info("docProps/custom.xml"),

@@ -271,17 +271,15 @@ def lignes_repetables(groupe: str, variable: str, alias: str, largeurs: list[int
     )
 
 
-def zone_signature(expr: str, tag: str, alias: str, hauteur_cm: float = 1.8) -> str:
-    """The paragraph where a signature image goes once the document is signed.
+def zone_signature(expr: str, tag: str, alias: str) -> str:
+    """The paragraph where a signature goes: a rich-text control tagged with the field's name.
 
-    A rich-text content control tagged with the signature field's name; its
-    Jinja expression prints the image, or nothing before signing. The
-    paragraph keeps the slot's height so that the page does not move.
+    Before signing it prints blank lines (room to sign a printed copy by hand);
+    once signed, the picture and, under it, who signed, as what, and when.
     """
     fmt = rpr(style="Saisie")
     content = f"<w:r>{fmt}{_t('{{ ' + expr + ' }}')}</w:r>"
-    return (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{int(hauteur_cm * 567)}" '
-            f'w:lineRule="atLeast"/></w:pPr>{_sdt(tag, alias, "", content, run_fmt=fmt)}</w:p>')
+    return p(_sdt(tag, alias, "", content, run_fmt=fmt), avant=40, apres=40)
 
 
 # --- recurring blocks -----------------------------------------------------------
