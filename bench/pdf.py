@@ -84,7 +84,7 @@ def main() -> None:
             documents = [document() for _ in range(args.lot)]
             pdfs = produire_pdfs(documents, moteur, sceau, voie="lot")
             c = len(pdfs) / (time.perf_counter() - debut)
-            memoire = moteur.memoire()
+            memoire, recyclages = moteur.memoire(), moteur.recyclages
             fini.set()
             temoin.join()
 
@@ -115,7 +115,8 @@ def main() -> None:
         p95 = statistics.quantiles(latences, n=20)[-1] if len(latences) > 1 else latences[0]
         print(f"document unique pendant le lot : {len(latences)} demandes, médiane "
               f"{statistics.median(latences):.2f} s, p95 {p95:.2f} s  (objectif p95 < 1 s)")
-    print(f"mémoire du groupe LibreOffice : {memoire / 2**20:.0f} Mio  (objectif < 1 Gio)")
+    print(f"mémoire du groupe LibreOffice : {memoire / 2**20:.0f} Mio  (objectif < 1 Gio), "
+          f"{recyclages} instance(s) recyclée(s) pendant la mesure")
 
 
 if __name__ == "__main__":

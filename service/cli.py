@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import creer_catalogue, creer_moteur, creer_sceau, dossiers
@@ -21,6 +22,8 @@ from .config import Config
 from .conversion import ConversionImpossible
 from .ecriture import ecrire_documents
 from .generation import preparer, rendre, signer
+from .lot_pdf import pdf_pour_impression
+from .nommage import nom_sur
 from .pdf import produire_pdfs
 from .rendu import GabaritInvalide
 from .sceau import verifier
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="pdf : PDF/A-2b scellé (archivage)")
     p.add_argument("--pdf-simple", action="store_true",
                    help="PDF ordinaire plutôt que PDF/A-2b")
+    p.add_argument("--impression", action="store_true",
+                   help="avec --format pdf : aussi un seul PDF de tous les documents, prêt à "
+                        "imprimer en recto verso (chacun commence sur une page impaire)")
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
@@ -190,10 +196,18 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
         return ecrire_documents(documents, sortie, "docx")
     with creer_moteur(config) as moteur:
         pdfs = produire_pdfs(documents, moteur, creer_sceau(config, catalogue),
-                             pdfa=not args.pdf_simple)
+                             pdfa=not args.pdf_simple,
+                             voie="lot" if len(documents) > 1 else "interactive")
     for document, pdf in zip(documents, pdfs):
         dossiers.enregistrer(config.sorties, document, pdf)  # kept with its later versions
-    return ecrire_documents(documents, sortie, "pdf", pdfs)
+    chemins = ecrire_documents(documents, sortie, "pdf", pdfs)
+    if args.impression:
+        # one file for the printer, named so that it sorts beside the documents
+        nom = nom_sur(f"{gabarit.id} - impression de {len(documents)} documents - "
+                      f"{documents[0].genere_le:%Y-%m-%d %Hh%M}")
+        chemins += ecrire_documents([replace(documents[0], nom=nom)], sortie, "pdf",
+                                    [pdf_pour_impression(documents, pdfs)])
+    return chemins
 
 
 def _signer(catalogue, config: Config, args) -> Path:

@@ -6,7 +6,9 @@ profile. Instances start once (cold start ~2 s) and then convert one document
 at a time; the pool has one per core.
 
 - Two lanes: a person waiting for one document (``voie="interactive"``) is
-  served before any queued bulk work (``voie="lot"``).
+  served before any queued bulk work (``voie="lot"``), and one more instance
+  (the "guichet") serves people only, so that nobody waits behind a bulk
+  packet being converted.
 - A time limit (60 s by default) counts conversion time only, not time spent
   waiting in the queue. A hung or crashed instance is killed with its whole
   process group and replaced; its document is retried once, then fails with a
@@ -20,10 +22,8 @@ at a time; the pool has one per core.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
-import queue
 import selectors
 import shutil
 import signal
@@ -31,6 +31,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from .docx_sur import DocxRefuse, nettoyer_docx
 
 WORKER = Path(__file__).with_name("lo_worker.py")
 PYTHON_SYSTEME = "/usr/bin/python3"
-VOIES = {"interactive": 0, "lot": 1}
+VOIES = ("interactive", "lot")
 
 
 class _Blocage(Exception):
@@ -156,33 +157,39 @@ class Instance:
         shutil.rmtree(self.profil, ignore_errors=True)
 
 
-@dataclass(order=True)
+@dataclass
 class _Travail:
-    priorite: int
-    sequence: int
-    entree: Path = field(compare=False)
-    sortie: Path = field(compare=False)
-    pdfa: bool = field(compare=False)
-    resultat: Future = field(compare=False, default_factory=Future)
-    essais: int = field(compare=False, default=0)
+    voie: str
+    entree: Path
+    sortie: Path
+    pdfa: bool
+    resultat: Future = field(default_factory=Future)
+    essais: int = 0
 
 
 class Moteur:
-    """The pool. ``convertir`` blocks; ``soumettre`` returns a Future."""
+    """The pool. ``convertir`` blocks; ``soumettre`` returns a Future.
 
-    def __init__(self, taille: int | None = None, *, soffice: str = "soffice",
-                 python: str = PYTHON_SYSTEME, delai: float = 60, conversions_max: int = 200,
-                 memoire_max: int = 700 * 2**20):
-        self.taille = taille or os.cpu_count() or 1
+    ``taille`` instances (one per core by default) take interactive work first,
+    then bulk work; with ``guichet``, one more instance takes interactive work
+    only, so that a person never waits for a bulk packet to finish.
+    """
+
+    def __init__(self, taille: int | None = None, *, guichet: bool = True,
+                 soffice: str = "soffice", python: str = PYTHON_SYSTEME, delai: float = 60,
+                 conversions_max: int = 200, memoire_max: int = 320 * 2**20):
+        self.taille = (taille or os.cpu_count() or 1) + (1 if guichet else 0)
         self.soffice, self.python = soffice, python
         self.delai, self.conversions_max, self.memoire_max = delai, conversions_max, memoire_max
-        self._file: queue.PriorityQueue = queue.PriorityQueue()
-        self._sequence = itertools.count()
+        self._files: dict[str, deque[_Travail]] = {voie: deque() for voie in VOIES}
+        self._condition = threading.Condition()
+        self._ferme = False
         self._instances: list[Instance | None] = [None] * self.taille
         self._travail = Path(tempfile.mkdtemp(prefix="inspe-conversions-"))
         self.recyclages = 0
-        self._fils = [threading.Thread(target=self._boucle, args=(i,), daemon=True,
-                                       name=f"libreoffice-{i}") for i in range(self.taille)]
+        self._fils = [threading.Thread(target=self._boucle, daemon=True, name=f"libreoffice-{i}",
+                                       args=(i, not (guichet and i == self.taille - 1)))
+                      for i in range(self.taille)]
         for fil in self._fils:
             fil.start()
 
@@ -191,8 +198,12 @@ class Moteur:
     def soumettre(self, entree: Path, sortie: Path, *, pdfa: bool = True,
                   voie: str = "interactive") -> Future:
         """Queues the conversion of ``entree`` (.docx) to ``sortie`` (PDF)."""
-        travail = _Travail(VOIES[voie], next(self._sequence), Path(entree), Path(sortie), pdfa)
-        self._file.put(travail)
+        if voie not in VOIES:
+            raise ValueError(f"voie inconnue : {voie}")
+        travail = _Travail(voie, Path(entree), Path(sortie), pdfa)
+        with self._condition:
+            self._files[voie].append(travail)
+            self._condition.notify_all()
         return travail.resultat
 
     def convertir(self, entree: Path, sortie: Path, *, pdfa: bool = True,
@@ -217,8 +228,9 @@ class Moteur:
                 self._instances[i] = Instance(self.soffice, self.python)
 
     def fermer(self) -> None:
-        for _ in self._fils:
-            self._file.put(_Travail(99, next(self._sequence), Path(), Path(), False))
+        with self._condition:
+            self._ferme = True
+            self._condition.notify_all()
         for fil in self._fils:
             fil.join(timeout=30)
         for instance in self._instances:
@@ -235,11 +247,19 @@ class Moteur:
 
     # --- the worker threads ---------------------------------------------------
 
-    def _boucle(self, numero: int) -> None:
-        while True:
-            travail = self._file.get()
-            if travail.priorite == 99:
-                return
+    def _prendre(self, lot_permis: bool) -> _Travail | None:
+        """The next job: interactive first, then bulk if this instance takes bulk work."""
+        with self._condition:
+            while not self._ferme:
+                if self._files["interactive"]:
+                    return self._files["interactive"].popleft()
+                if lot_permis and self._files["lot"]:
+                    return self._files["lot"].popleft()
+                self._condition.wait()
+            return None
+
+    def _boucle(self, numero: int, lot_permis: bool) -> None:
+        while (travail := self._prendre(lot_permis)) is not None:
             # A retried job is already running for its caller; a cancelled one is dropped.
             if travail.essais or travail.resultat.set_running_or_notify_cancel():
                 self._traiter(numero, travail)
@@ -263,7 +283,9 @@ class Moteur:
             self._remplacer(numero)
             if travail.essais == 0:
                 travail.essais = 1
-                self._file.put(travail)  # keeps its place in its lane
+                with self._condition:
+                    self._files[travail.voie].appendleft(travail)  # keeps its place in its lane
+                    self._condition.notify_all()
             else:
                 travail.resultat.set_exception(ConversionImpossible(
                     f"{nom} : LibreOffice a échoué deux fois ({exc}) ; le document n'est pas "

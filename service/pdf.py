@@ -1,4 +1,4 @@
-"""From generated documents to sealed PDFs: convert with the pool, then seal with the identity."""
+"""From generated documents to sealed PDFs: one at a time for a person, in packets for bulk work."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .generation import DocumentGenere
 from .libreoffice import Moteur
+from .lot_pdf import produire_lot
 from .sceau import Sceau
 
 
@@ -16,8 +17,13 @@ def produire_pdfs(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sc
     """The sealed PDF of each document, in order (PDF/A-2b unless ``pdfa`` is false).
 
     The footer laid out by the template already stamps every page with the
-    gabarit and document identity, the generation date and "page n/N".
+    gabarit and document identity, the generation date and "page n/N". Bulk
+    work (``voie="lot"``) on unsigned documents of one gabarit version is
+    converted in packets, which costs LibreOffice far less per document.
     """
+    if (voie == "lot" and len(documents) > 1 and not any(d.signataires for d in documents)
+            and all(d.gabarit is documents[0].gabarit for d in documents)):
+        return produire_lot(documents, moteur, sceau, auteur=sceau.nom, pdfa=pdfa)
     with tempfile.TemporaryDirectory(prefix="inspe-pdf-") as tmp:
         futures = []
         for i, document in enumerate(documents):

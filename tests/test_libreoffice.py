@@ -31,7 +31,7 @@ def _est_un_pdf(chemin) -> bool:
 
 
 def test_a_killed_instance_mid_batch_loses_no_document(docx, tmp_path):
-    with Moteur(2) as moteur:
+    with Moteur(2, guichet=False) as moteur:
         travaux = [moteur.soumettre(d, tmp_path / f"{i:02d}.pdf", voie="lot")
                    for i, d in enumerate(docx * 2)]
         travaux[0].result(timeout=120)
@@ -42,7 +42,7 @@ def test_a_killed_instance_mid_batch_loses_no_document(docx, tmp_path):
 
 
 def test_a_hung_instance_is_killed_and_its_document_retried(docx, tmp_path):
-    with Moteur(1, delai=4) as moteur:
+    with Moteur(1, guichet=False, delai=4) as moteur:
         moteur.demarrer()
         os.killpg(moteur.pids()[0], signal.SIGSTOP)  # LibreOffice stops answering
         debut = time.monotonic()
@@ -52,7 +52,7 @@ def test_a_hung_instance_is_killed_and_its_document_retried(docx, tmp_path):
 
 
 def test_a_document_that_fails_twice_gets_a_clear_error(docx, tmp_path):
-    with Moteur(1, delai=0.001) as moteur:
+    with Moteur(1, guichet=False, delai=0.001) as moteur:
         with pytest.raises(ConversionImpossible) as exc:
             moteur.convertir(docx[0], tmp_path / "a.pdf")
     assert "LibreOffice a échoué deux fois" in str(exc.value)
@@ -70,7 +70,7 @@ def test_a_person_waiting_is_served_before_queued_bulk_work(docx, tmp_path):
                 fini.append(nom)
         return rappel
 
-    with Moteur(1) as moteur:
+    with Moteur(1, guichet=False) as moteur:
         moteur.demarrer()
         for i, d in enumerate(docx + docx):
             moteur.soumettre(d, tmp_path / f"lot{i}.pdf", voie="lot").add_done_callback(
@@ -84,7 +84,7 @@ def test_a_person_waiting_is_served_before_queued_bulk_work(docx, tmp_path):
 
 
 def test_an_instance_is_recycled_after_its_quota_of_conversions(docx, tmp_path):
-    with Moteur(1, conversions_max=3) as moteur:
+    with Moteur(1, guichet=False, conversions_max=3) as moteur:
         resultats = moteur.convertir_tous([(d, tmp_path / f"{i}.pdf") for i, d in enumerate(docx)])
         assert moteur.recyclages == 2
     assert all(_est_un_pdf(p) for p in resultats)
@@ -106,3 +106,17 @@ def test_junk_never_reaches_libreoffice(moteur, tmp_path, contenu, message):
 def test_the_pool_stays_under_one_gibibyte(moteur, docx, tmp_path):
     moteur.convertir_tous([(d, tmp_path / f"{i}.pdf") for i, d in enumerate(docx)])
     assert 0 < moteur.memoire() < 2**30
+
+
+def test_the_guichet_serves_a_person_while_bulk_packets_keep_the_others_busy(docx, tmp_path):
+    with Moteur(1) as moteur:  # one instance for everything, one for people only
+        moteur.demarrer()
+        lot = [moteur.soumettre(d, tmp_path / f"lot{i}.pdf", voie="lot")
+               for i, d in enumerate(docx * 3)]
+        time.sleep(0.3)
+        personne = moteur.soumettre(docx[1], tmp_path / "personne.pdf")
+        personne.result(timeout=60)
+        restants = sum(not t.done() for t in lot)
+        assert restants >= len(lot) - 6, "la personne n'a pas attendu la fin du lot"
+        for t in lot:
+            t.result(timeout=120)
