@@ -16,11 +16,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import creer_catalogue, creer_moteur, creer_sceau, dossiers
+from tqdm import tqdm
+
+from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, tableur
 from .catalogue import publier
 from .config import Config
 from .conversion import ConversionImpossible
-from .ecriture import ecrire_documents
+from .ecriture import ecrire_atomique, ecrire_documents
 from .generation import preparer, rendre, signer
 from .lot_pdf import pdf_pour_impression
 from .nommage import nom_sur
@@ -54,10 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("exemple", help="un jeu de données d'exemple complet et valide, en JSON")
     p.add_argument("id", metavar="ID")
 
-    p = sub.add_parser("generer", help="un document par objet JSON")
+    p = sub.add_parser("generer", help="un document par objet JSON ou par ligne de tableur")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--donnees", required=True, type=Path, metavar="F.json",
-                   help="un objet JSON, ou une liste d'objets")
+    p.add_argument("--donnees", required=True, type=Path, metavar="F.json|F.xlsx|F.csv",
+                   help="un objet JSON ou une liste d'objets ; ou un tableur (modele-import)")
+    p.add_argument("--ignorer-erreurs", action="store_true",
+                   help="tableur : générer les lignes valides malgré les lignes en erreur")
     p.add_argument("--format", choices=("docx", "pdf"), default="docx",
                    help="pdf : PDF/A-2b scellé (archivage)")
     p.add_argument("--pdf-simple", action="store_true",
@@ -68,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
+
+    p = sub.add_parser("modele-import", help="le tableur à remplir pour générer ID en masse")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("-o", required=True, type=Path, metavar="F.xlsx")
 
     p = sub.add_parser("signer", help="signe un document PDF produit ici : crée sa version suivante")
     p.add_argument("numero", metavar="NUMERO", help="numéro du document (pied de page)")
@@ -114,6 +122,9 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return SUCCES
         if args.commande == "verifier":
             return _verifier(catalogue, config, args.pdf)
+        if args.commande == "modele-import":
+            print(_modele_import(catalogue, args))
+            return SUCCES
         if args.commande == "signer":
             print(_signer(catalogue, config, args))
             return SUCCES
@@ -178,9 +189,8 @@ def lire_donnees(chemin: Path) -> list[dict]:
     return liste
 
 
-def _generer(catalogue, config: Config, args) -> list[Path]:
-    gabarit = _gabarit(catalogue, args.id, args.version)
-    lots = lire_donnees(args.donnees)
+def _valeurs_json(catalogue, gabarit, chemin: Path) -> list[dict]:
+    lots = lire_donnees(chemin)
     valides, erreurs = [], []
     for i, donnees in enumerate(lots, 1):
         try:
@@ -190,14 +200,63 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
             erreurs += [prefixe + str(e) for e in exc.erreurs]
     if erreurs:
         raise ErreurUtilisateur(erreurs)
-    documents = [rendre(catalogue, gabarit, valeurs) for valeurs in valides]
+    return valides
+
+
+def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool) -> list[dict]:
+    """Valid rows of a spreadsheet; problems listed, and a highlighted copy written beside."""
+    try:
+        contenu = chemin.read_bytes()
+        lecture = tableur.lire(contenu, chemin.name, gabarit.formulaire)
+    except OSError as exc:
+        raise ErreurUtilisateur([f"{chemin} : fichier illisible ({exc.strerror})"]) from None
+    except tableur.TableurIllisible as exc:
+        raise ErreurUtilisateur([str(exc)]) from None
+    valides, erreurs = tableur.valider_lignes(lecture, gabarit.formulaire)
+    en_erreur = len({e.ligne for e in erreurs})
+    bilan = (f"{chemin.name} : {len(valides)} ligne(s) valide(s), {en_erreur} en erreur, "
+             f"{lecture.vides} vide(s) ignorée(s)")
+    for entete in lecture.ignorees:
+        print(f"colonne « {entete} » ignorée : elle ne correspond à aucun champ", file=sys.stderr)
+    if erreurs:
+        sortie.mkdir(parents=True, exist_ok=True)
+        rapport = ecrire_atomique(sortie / f"{chemin.stem} - erreurs.xlsx",
+                                  tableur.rapport_erreurs(contenu, chemin.name, erreurs))
+        lignes = [str(e) for e in erreurs] + [bilan, f"cellules en erreur surlignées : {rapport}"]
+        if not ignorer_erreurs:
+            raise ErreurUtilisateur(lignes + ["rien n'est généré ; corrigez et relancez, "
+                                              "ou relancez avec --ignorer-erreurs"])
+        print("\n".join(lignes), file=sys.stderr)
+    else:
+        print(bilan, file=sys.stderr)
+    return [valeurs for _, valeurs in valides]
+
+
+def _generer(catalogue, config: Config, args) -> list[Path]:
+    gabarit = _gabarit(catalogue, args.id, args.version)
     sortie = args.sortie or config.sorties
+    if args.donnees.suffix.lower() in (".xlsx", ".csv"):
+        valides = _valeurs_tableur(gabarit, args.donnees, sortie, args.ignorer_erreurs)
+    else:
+        valides = _valeurs_json(catalogue, gabarit, args.donnees)
+    if not valides:
+        raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
+    barre = tqdm(total=len(valides), desc="documents", unit="doc", file=sys.stderr,
+                 disable=len(valides) < 2)
+    documents = []
+    for valeurs in valides:
+        documents.append(rendre(catalogue, gabarit, valeurs))
+        if args.format == "docx":
+            barre.update()
     if args.format == "docx":
+        barre.close()
         return ecrire_documents(documents, sortie, "docx")
     with creer_moteur(config) as moteur:
         pdfs = produire_pdfs(documents, moteur, creer_sceau(config, catalogue),
                              pdfa=not args.pdf_simple,
-                             voie="lot" if len(documents) > 1 else "interactive")
+                             voie="lot" if len(documents) > 1 else "interactive",
+                             avancement=barre.update)
+    barre.close()
     for document, pdf in zip(documents, pdfs):
         dossiers.enregistrer(config.sorties, document, pdf)  # kept with its later versions
     chemins = ecrire_documents(documents, sortie, "pdf", pdfs)
@@ -208,6 +267,12 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
         chemins += ecrire_documents([replace(documents[0], nom=nom)], sortie, "pdf",
                                     [pdf_pour_impression(documents, pdfs)])
     return chemins
+
+
+def _modele_import(catalogue, args) -> Path:
+    gabarit = _gabarit(catalogue, args.id)
+    args.o.parent.mkdir(parents=True, exist_ok=True)
+    return ecrire_atomique(args.o, tableur.modele_import(gabarit.formulaire))
 
 
 def _signer(catalogue, config: Config, args) -> Path:

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -178,7 +178,8 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
 
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
-                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET) -> list[bytes]:
+                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET,
+                 avancement: Callable[[int], object] | None = None) -> list[bytes]:
     """The sealed PDF of each document, converted in packets; same result as one by one."""
     for document in documents:
         if document.signataires or document.gabarit is not documents[0].gabarit:
@@ -191,6 +192,8 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
             for document, pages in zip(paquet, pages_des_documents(lecteur, len(paquet))):
                 partie = extraire(lecteur, pages, document, auteur, pdfa)
                 resultats.append(sceau.sceller(partie, document.proprietes))
+            if avancement:
+                avancement(len(paquet))
     return resultats
 
 

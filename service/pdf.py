@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .generation import DocumentGenere
@@ -13,22 +13,29 @@ from .sceau import Sceau
 
 
 def produire_pdfs(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
-                  pdfa: bool = True, voie: str = "interactive") -> list[bytes]:
+                  pdfa: bool = True, voie: str = "interactive",
+                  avancement: Callable[[int], object] | None = None) -> list[bytes]:
     """The sealed PDF of each document, in order (PDF/A-2b unless ``pdfa`` is false).
 
     The footer laid out by the template already stamps every page with the
     gabarit and document identity, the generation date and "page n/N". Bulk
     work (``voie="lot"``) on unsigned documents of one gabarit version is
-    converted in packets, which costs LibreOffice far less per document.
+    converted in packets, which costs LibreOffice less per document.
+    ``avancement(n)`` is called as each n more documents are done.
     """
+    avancement = avancement or (lambda n: None)
     if (voie == "lot" and len(documents) > 1 and not any(d.signataires for d in documents)
             and all(d.gabarit is documents[0].gabarit for d in documents)):
-        return produire_lot(documents, moteur, sceau, auteur=sceau.nom, pdfa=pdfa)
+        return produire_lot(documents, moteur, sceau, auteur=sceau.nom, pdfa=pdfa,
+                            avancement=avancement)
     with tempfile.TemporaryDirectory(prefix="inspe-pdf-") as tmp:
         futures = []
         for i, document in enumerate(documents):
             docx = Path(tmp, f"{i:05d}.docx")
             docx.write_bytes(document.docx)
             futures.append(moteur.soumettre(docx, Path(tmp, f"{i:05d}.pdf"), pdfa=pdfa, voie=voie))
-        return [sceau.sceller(f.result().read_bytes(), document.proprietes)
-                for f, document in zip(futures, documents)]
+        resultats = []
+        for futur, document in zip(futures, documents):
+            resultats.append(sceau.sceller(futur.result().read_bytes(), document.proprietes))
+            avancement(1)
+        return resultats

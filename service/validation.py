@@ -29,6 +29,8 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d
 class Erreur:
     champ: str
     message: str
+    # where the value sits: ("date_debut",) or ("participants", 2, "nom") for a group's line 2
+    chemin: tuple = ()
 
     def __str__(self) -> str:
         return f"{self.champ} : {self.message}" if self.champ else self.message
@@ -148,54 +150,56 @@ def _vide(valeur) -> bool:
     return valeur is None or (isinstance(valeur, str) and not valeur.strip()) or valeur == []
 
 
-def _valider_champs(champs, donnees: dict, prefixe: str, erreurs: list[Erreur]) -> dict:
+def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,
+                    erreurs: list[Erreur]) -> dict:
     valeurs = {}
     connus = {c.nom for c in champs}
     for cle in donnees:
         if cle not in connus:
-            erreurs.append(Erreur(f"{prefixe}{cle}", "champ inconnu de ce formulaire"))
+            erreurs.append(Erreur(f"{prefixe}{cle}", "champ inconnu de ce formulaire",
+                                  (*chemin, cle)))
     for champ in champs:
-        nom = f"{prefixe}{champ.nom}"
+        nom, ici = f"{prefixe}{champ.nom}", (*chemin, champ.nom)
         brut = donnees.get(champ.nom)
         if champ.type == "signature":
             if not _vide(brut):
                 erreurs.append(Erreur(nom, "une signature s'ajoute à l'étape de signature, "
-                                           "pas avec les données"))
+                                           "pas avec les données", ici))
             valeurs[champ.nom] = None
             continue
         if champ.type == "groupe":
-            valeurs[champ.nom] = _groupe(champ, brut, nom, erreurs)
+            valeurs[champ.nom] = _groupe(champ, brut, nom, ici, erreurs)
             continue
         if _vide(brut):
             if champ.requis:
-                erreurs.append(Erreur(nom, "champ obligatoire non rempli"))
+                erreurs.append(Erreur(nom, "champ obligatoire non rempli", ici))
             valeurs[champ.nom] = [] if champ.type == "choix_multiple" else None
             continue
         try:
             valeurs[champ.nom] = _CONVERSIONS[champ.type](champ, brut)
         except _Invalide as exc:
-            erreurs.append(Erreur(nom, str(exc)))
+            erreurs.append(Erreur(nom, str(exc), ici))
             continue
         if champ.requis and _vide(valeurs[champ.nom]):
-            erreurs.append(Erreur(nom, "champ obligatoire non rempli"))
+            erreurs.append(Erreur(nom, "champ obligatoire non rempli", ici))
     return valeurs
 
 
-def _groupe(champ: Champ, brut, nom: str, erreurs: list[Erreur]) -> list[dict]:
+def _groupe(champ: Champ, brut, nom: str, chemin: tuple, erreurs: list[Erreur]) -> list[dict]:
     if _vide(brut):
         brut = []
     if not isinstance(brut, list) or not all(isinstance(x, dict) for x in brut):
-        erreurs.append(Erreur(nom, "doit être une liste de lignes (objets)"))
+        erreurs.append(Erreur(nom, "doit être une liste de lignes (objets)", chemin))
         return []
     # Empty lines are skipped; the others keep their number, as the person sees it.
     lignes = [(i, ligne) for i, ligne in enumerate(brut, 1)
               if not all(_vide(v) for v in ligne.values())]
     minimum = champ.min if champ.min is not None else (1 if champ.requis else 0)
     if len(lignes) < minimum:
-        erreurs.append(Erreur(nom, f"au moins {minimum} ligne(s) à remplir"))
+        erreurs.append(Erreur(nom, f"au moins {minimum} ligne(s) à remplir", chemin))
     if champ.max is not None and len(lignes) > champ.max:
-        erreurs.append(Erreur(nom, f"{len(lignes)} lignes pour {champ.max} au plus"))
-    return [_valider_champs(champ.champs, ligne, f"{nom}, ligne {i}, ", erreurs)
+        erreurs.append(Erreur(nom, f"{len(lignes)} lignes pour {champ.max} au plus", chemin))
+    return [_valider_champs(champ.champs, ligne, f"{nom}, ligne {i}, ", (*chemin, i), erreurs)
             for i, ligne in lignes]
 
 
@@ -215,7 +219,7 @@ def valider(formulaire: Formulaire, donnees) -> dict:
         raise DonneesInvalides([Erreur("", "les données d'un document doivent être un objet JSON "
                                            "(champ : valeur)")])
     erreurs: list[Erreur] = []
-    valeurs = _valider_champs(formulaire.champs, donnees, "", erreurs)
+    valeurs = _valider_champs(formulaire.champs, donnees, "", (), erreurs)
     if erreurs:
         raise DonneesInvalides(erreurs)
     return valeurs

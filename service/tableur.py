@@ -1,0 +1,340 @@
+"""Spreadsheets for bulk work: the workbook to fill, its reading, and the error report.
+
+The columns derive from the declaration: one per field (French header, from
+its label), a repeatable group as numbered columns ("Participants 2 – Nom").
+Reading accepts .xlsx and .csv (separator ; or , — UTF-8 or Windows-1252),
+headers in any order and matched without regard to case, accents or spaces,
+dates as Excel dates or JJ/MM/AAAA text; empty rows are skipped and counted.
+Every row then goes through the declaration's validation, like every other
+entry point. Text written into any spreadsheet is neutralised against formula
+injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .declaration import Champ, Formulaire
+from .validation import DonneesInvalides, Erreur, cle_de_comparaison, valider
+
+LIGNES_GROUPE = 5  # numbered columns of a group whose declaration sets no maximum
+LIGNES_MODELE = 1000  # rows prepared (formats, lists) in the workbook to fill
+FEUILLE_INSTRUCTIONS = "Instructions"
+FEUILLE_LISTES = "Listes"
+_FORMULE = re.compile(r"^[=+\-@\t\r]")
+_ENTETE = PatternFill("solid", fgColor="1F3864")
+_ERREUR = PatternFill("solid", fgColor="F8CBAD")
+
+
+class TableurIllisible(Exception):
+    """The file cannot be read as a spreadsheet of this form; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class Colonne:
+    entete: str
+    chemin: tuple  # ("stagiaire_nom",) or ("participants", 2, "nom")
+    champ: Champ
+    requise: bool
+
+
+def colonnes(formulaire: Formulaire) -> list[Colonne]:
+    """The spreadsheet's columns, in the declaration's order."""
+    resultat = []
+    for champ in formulaire.champs:
+        if champ.type == "signature":
+            continue
+        if champ.type == "groupe":
+            for i in range(1, (champ.max or LIGNES_GROUPE) + 1):
+                obligatoire = champ.requis and i <= max(champ.min or 1, 1)
+                for sous in champ.champs:
+                    resultat.append(Colonne(f"{champ.libelle} {i} – {sous.libelle}",
+                                            (champ.nom, i, sous.nom), sous,
+                                            obligatoire and sous.requis))
+        else:
+            resultat.append(Colonne(champ.libelle, (champ.nom,), champ, champ.requis))
+    return resultat
+
+
+def neutraliser(valeur):
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(valeur, str) and _FORMULE.match(valeur):
+        return "'" + valeur
+    return valeur
+
+
+def _cle(texte: str) -> str:
+    return cle_de_comparaison(str(texte).replace("*", "").replace("–", "-").replace("_", " "))
+
+
+# --- the workbook to fill -------------------------------------------------------------------
+
+def modele_import(formulaire: Formulaire) -> bytes:
+    """The .xlsx a secretariat fills: headers, lists, date formats, an example row, instructions."""
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = formulaire.id[:31]
+    listes = classeur.create_sheet(FEUILLE_LISTES)
+    listes.sheet_state = "hidden"
+    cols = colonnes(formulaire)
+    exemple = _ligne_exemple(formulaire, cols)
+    for n, colonne in enumerate(cols, 1):
+        lettre = get_column_letter(n)
+        cellule = feuille.cell(row=1, column=n, value=colonne.entete + (" *" if colonne.requise else ""))
+        cellule.font = Font(bold=True, color="FFFFFF")
+        cellule.fill = _ENTETE
+        cellule.alignment = Alignment(wrap_text=True, vertical="top")
+        feuille.column_dimensions[lettre].width = min(max(len(colonne.entete) * 0.9, 14), 40)
+        valeur = exemple.get(colonne.chemin)
+        feuille.cell(row=2, column=n, value=neutraliser(valeur))
+        plage = f"{lettre}2:{lettre}{LIGNES_MODELE + 1}"
+        if colonne.champ.type == "date":
+            for ligne in range(2, min(LIGNES_MODELE, 200) + 2):
+                feuille.cell(row=ligne, column=n).number_format = "DD/MM/YYYY"
+        if colonne.champ.type == "choix":
+            for i, option in enumerate(colonne.champ.choix, 1):
+                listes.cell(row=i, column=n, value=neutraliser(option))
+            validation = DataValidation(
+                type="list", formula1=f"{FEUILLE_LISTES}!${lettre}$1:${lettre}${len(colonne.champ.choix)}",
+                allow_blank=not colonne.requise, showErrorMessage=True,
+                errorTitle="Valeur non permise",
+                error="Choisissez une valeur de la liste : " + ", ".join(colonne.champ.choix)[:200])
+            feuille.add_data_validation(validation)
+            validation.add(plage)
+    feuille.freeze_panes = "A2"
+    feuille.row_dimensions[1].height = 45
+    _instructions(classeur.create_sheet(FEUILLE_INSTRUCTIONS, 0), formulaire, cols)
+    classeur.active = 1
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()
+
+
+def _ligne_exemple(formulaire: Formulaire, cols: list[Colonne]) -> dict[tuple, object]:
+    valeurs = valider(formulaire, formulaire.exemple)
+    exemple = {}
+    for colonne in cols:
+        valeur = valeurs.get(colonne.chemin[0])
+        if len(colonne.chemin) == 3:
+            lignes = valeur or []
+            valeur = (lignes[colonne.chemin[1] - 1].get(colonne.chemin[2])
+                      if colonne.chemin[1] <= len(lignes) else None)
+        if isinstance(valeur, list):
+            valeur = " ; ".join(valeur)
+        exemple[colonne.chemin] = valeur
+    return exemple
+
+
+def _instructions(feuille, formulaire: Formulaire, cols: list[Colonne]) -> None:
+    lignes = [
+        (formulaire.titre, True),
+        ("Une ligne par document. La première ligne de la feuille « "
+         f"{formulaire.id[:31]} » donne les colonnes ; la deuxième est un exemple à remplacer.", False),
+        ("Les colonnes marquées * sont obligatoires. L’ordre des colonnes est libre ; les lignes "
+         "vides sont ignorées.", False),
+        ("Dates : JJ/MM/AAAA (ou une date Excel). Choix multiples : valeurs séparées par « ; ».", False),
+        ("", False),
+        ("Colonne | Type | Obligatoire | Valeurs permises ou format | Aide", True),
+    ]
+    for colonne in cols:
+        champ = colonne.champ
+        permis = " ; ".join(champ.choix) if champ.choix else {
+            "date": "JJ/MM/AAAA", "entier": "nombre entier"}.get(champ.type, "texte")
+        lignes.append((f"{colonne.entete} | {_TYPES[champ.type]} | "
+                       f"{'oui' if colonne.requise else 'non'} | {permis} | {champ.aide}", False))
+    for n, (texte, gras) in enumerate(lignes, 1):
+        cellule = feuille.cell(row=n, column=1, value=neutraliser(texte))
+        cellule.font = Font(bold=gras)
+    feuille.column_dimensions["A"].width = 140
+
+
+_TYPES = {"texte": "texte court", "texte_long": "texte long", "date": "date",
+          "entier": "nombre entier", "choix": "choix dans la liste",
+          "choix_multiple": "choix multiple (séparés par ;)"}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+@dataclass
+class LigneLue:
+    numero: int  # the row number the spreadsheet shows
+    donnees: dict
+    colonnes: dict[tuple, int] = field(default_factory=dict)  # chemin → column number (1-based)
+
+
+@dataclass
+class Lecture:
+    lignes: list[LigneLue]
+    vides: int
+    ignorees: list[str]  # headers that match no field
+    entetes: dict[tuple, int]  # chemin → column number
+
+
+def _cellules(donnees: bytes, nom: str) -> Iterator[list]:
+    if nom.lower().endswith(".csv"):
+        yield from _csv(donnees)
+        return
+    try:
+        classeur = load_workbook(io.BytesIO(donnees), read_only=True, data_only=True)
+    except Exception:
+        raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible") from None
+    noms = [n for n in classeur.sheetnames if n not in (FEUILLE_INSTRUCTIONS, FEUILLE_LISTES)]
+    if not noms:
+        raise TableurIllisible(f"{nom} : le classeur ne contient aucune feuille de données")
+    for ligne in classeur[noms[0]].iter_rows(values_only=True):
+        yield list(ligne)
+    classeur.close()
+
+
+def _csv(donnees: bytes) -> Iterator[list]:
+    for encodage in ("utf-8-sig", "cp1252"):
+        try:
+            texte = donnees.decode(encodage)
+            break
+        except UnicodeDecodeError:
+            continue
+    premiere = texte.split("\n", 1)[0]
+    separateur = max((";", ",", "\t"), key=premiere.count)
+    yield from csv.reader(io.StringIO(texte), delimiter=separateur)
+
+
+def _valeur(brute):
+    if isinstance(brute, dt.datetime):
+        return brute.date() if brute.time() == dt.time() else brute
+    if isinstance(brute, float) and brute.is_integer():
+        return int(brute)
+    if isinstance(brute, str):
+        brute = brute.strip()
+        return brute or None
+    return brute
+
+
+def lire(donnees: bytes, nom: str, formulaire: Formulaire) -> Lecture:
+    """The rows of a filled spreadsheet, as data dictionaries ready for validation."""
+    lignes = _cellules(donnees, nom)
+    try:
+        entetes = next(lignes)
+    except StopIteration:
+        raise TableurIllisible(f"{nom} : le fichier est vide") from None
+    attendues = {}
+    for colonne in colonnes(formulaire):
+        attendues[_cle(colonne.entete)] = colonne
+        attendues[_cle("_".join(map(str, colonne.chemin)))] = colonne
+    positions, ignorees = {}, []
+    for n, entete in enumerate(entetes, 1):
+        if entete is None or not str(entete).strip():
+            continue
+        colonne = attendues.get(_cle(entete))
+        if colonne is None:
+            ignorees.append(str(entete))
+        elif colonne.chemin not in positions:
+            positions[colonne.chemin] = n
+    manquantes = [c.entete for c in colonnes(formulaire)
+                  if c.requise and c.chemin not in positions]
+    if manquantes:
+        raise TableurIllisible(f"{nom} : colonne(s) obligatoire(s) absente(s) : "
+                               + ", ".join(f"« {m} »" for m in manquantes))
+    lues, vides, en_attente = [], 0, 0
+    for numero, cellules in enumerate(lignes, 2):
+        valeurs = {chemin: _valeur(cellules[n - 1]) if n - 1 < len(cellules) else None
+                   for chemin, n in positions.items()}
+        if all(v is None for v in valeurs.values()):
+            en_attente += 1  # counted only if data follows: formatted rows at the end are not rows
+            continue
+        vides, en_attente = vides + en_attente, 0
+        lues.append(LigneLue(numero, _assembler(valeurs), positions))
+    return Lecture(lues, vides, ignorees, positions)
+
+
+def _assembler(valeurs: dict[tuple, object]) -> dict:
+    """Column values back into the shape every entry point uses (groups as lists of lines)."""
+    donnees: dict = {}
+    for chemin, valeur in valeurs.items():
+        if len(chemin) == 1:
+            donnees[chemin[0]] = valeur
+        else:
+            groupe, i, nom = chemin
+            lignes = donnees.setdefault(groupe, [])
+            while len(lignes) < i:
+                lignes.append({})
+            lignes[i - 1][nom] = valeur
+    return donnees
+
+
+@dataclass(frozen=True)
+class ErreurCellule:
+    ligne: int
+    colonne: str  # header, or "" for the whole row
+    numero_colonne: int | None
+    message: str
+
+    def __str__(self) -> str:
+        ou = f"ligne {self.ligne}, colonne « {self.colonne} »" if self.colonne else f"ligne {self.ligne}"
+        return f"{ou} : {self.message}"
+
+
+def valider_lignes(lecture: Lecture, formulaire: Formulaire):
+    """(number of the row, validated values) of valid rows, and every problem by row and column."""
+    entetes = {c.chemin: c.entete for c in colonnes(formulaire)}
+    valides, erreurs = [], []
+    for ligne in lecture.lignes:
+        try:
+            valides.append((ligne.numero, valider(formulaire, ligne.donnees)))
+        except DonneesInvalides as exc:
+            erreurs += [_situer(ligne, e, entetes) for e in exc.erreurs]
+    return valides, erreurs
+
+
+def _situer(ligne: LigneLue, erreur: Erreur, entetes: dict[tuple, str]) -> ErreurCellule:
+    chemin = erreur.chemin
+    if chemin in entetes:
+        return ErreurCellule(ligne.numero, entetes[chemin], ligne.colonnes.get(chemin), erreur.message)
+    # a whole group (too few lines …): name the group
+    libelle = next((e.split(" 1 – ")[0] for c, e in entetes.items() if c[:1] == chemin[:1]), "")
+    return ErreurCellule(ligne.numero, libelle, None, erreur.message)
+
+
+# --- the error report -----------------------------------------------------------------------
+
+def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule]) -> bytes:
+    """A copy of the spreadsheet, faulty cells highlighted and commented (.xlsx)."""
+    if nom.lower().endswith(".csv"):
+        classeur = Workbook()
+        feuille = classeur.active
+        feuille.title = "Données"
+        for cellules in _csv(donnees):
+            feuille.append([neutraliser(c) for c in cellules])
+    else:
+        classeur = load_workbook(io.BytesIO(donnees))
+        noms = [n for n in classeur.sheetnames if n not in (FEUILLE_INSTRUCTIONS, FEUILLE_LISTES)]
+        feuille = classeur[noms[0]]
+        for ligne in feuille.iter_rows():
+            for cellule in ligne:
+                if cellule.data_type == "f" or (isinstance(cellule.value, str)
+                                                and _FORMULE.match(cellule.value)):
+                    cellule.value = neutraliser(str(cellule.value))
+                    cellule.data_type = "s"
+    par_cellule: dict[tuple[int, int], list[str]] = {}
+    for erreur in erreurs:
+        colonne = erreur.numero_colonne or 1
+        par_cellule.setdefault((erreur.ligne, colonne), []).append(
+            (f"{erreur.colonne} : " if erreur.colonne and not erreur.numero_colonne else "")
+            + erreur.message)
+    for (ligne, colonne), messages in par_cellule.items():
+        cellule = feuille.cell(row=ligne, column=colonne)
+        cellule.fill = _ERREUR
+        cellule.comment = Comment("\n".join(messages), "Contrôle des données", width=320, height=120)
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()
