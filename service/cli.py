@@ -22,7 +22,9 @@ from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, tableur
 from .catalogue import publier
 from .config import Config
 from .conversion import ConversionImpossible
+from .docx_sur import DocxRefuse
 from .ecriture import ecrire_atomique, ecrire_documents
+from .extraction import DocumentNonReconnu, extraire
 from .generation import preparer, rendre, signer
 from .lot_pdf import pdf_pour_impression
 from .nommage import nom_sur
@@ -31,7 +33,7 @@ from .rendu import GabaritInvalide
 from .sceau import verifier
 from .signature import SignatureRefusee, preparer_signature
 from .signature_document import Signataire
-from .validation import DonneesInvalides, lire_date
+from .validation import DonneesInvalides, en_json, lire_date
 
 SUCCES, ECHEC, DONNEES_INVALIDES, NON_INTACT = 0, 1, 2, 3
 
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
+
+    p = sub.add_parser("extraire", help="gabarit, version et valeurs d'un document rempli, en JSON")
+    p.add_argument("docx", type=Path, metavar="F.docx")
 
     p = sub.add_parser("modele-import", help="le tableur à remplir pour générer ID en masse")
     p.add_argument("id", metavar="ID")
@@ -122,6 +127,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return SUCCES
         if args.commande == "verifier":
             return _verifier(catalogue, config, args.pdf)
+        if args.commande == "extraire":
+            return _extraire(catalogue, args.docx)
         if args.commande == "modele-import":
             print(_modele_import(catalogue, args))
             return SUCCES
@@ -267,6 +274,28 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
         chemins += ecrire_documents([replace(documents[0], nom=nom)], sortie, "pdf",
                                     [pdf_pour_impression(documents, pdfs)])
     return chemins
+
+
+def _extraire(catalogue, chemin: Path) -> int:
+    try:
+        resultat = extraire(chemin.read_bytes(), catalogue)
+    except OSError as exc:
+        raise ErreurUtilisateur([f"{chemin} : fichier illisible ({exc.strerror})"]) from None
+    except (DocxRefuse, DocumentNonReconnu) as exc:
+        raise ErreurUtilisateur([f"{chemin.name} : {exc}"]) from None
+    sortie = {
+        "gabarit_id": resultat.gabarit.id, "gabarit_version": resultat.gabarit.version,
+        "version_courante": resultat.gabarit.version == catalogue.versions(resultat.gabarit.id)[-1],
+        "reconnu_par": resultat.reconnu_par,
+        "document_id": resultat.proprietes.get("document_id"),
+        "document_numero": resultat.proprietes.get("document_numero"),
+        "valeurs": en_json(resultat.valeurs) if resultat.valeurs is not None else resultat.donnees,
+        "erreurs": [str(e) for e in resultat.erreurs],
+    }
+    print(json.dumps(sortie, ensure_ascii=False, indent=2, default=str))
+    for erreur in resultat.erreurs:
+        print(erreur, file=sys.stderr)
+    return DONNEES_INVALIDES if resultat.erreurs else SUCCES
 
 
 def _modele_import(catalogue, args) -> Path:

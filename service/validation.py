@@ -127,6 +127,9 @@ def _entier(champ: Champ, valeur) -> int:
 def _option(champ: Champ, valeur) -> str:
     if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
         valeur = str(valeur)
+    if isinstance(valeur, list) and champ.type == "choix":
+        raise _Invalide("une seule valeur attendue, plusieurs sont cochées : "
+                        + ", ".join(map(str, valeur)))
     if not isinstance(valeur, str):
         raise _Invalide("doit être l'une des valeurs permises")
     cle = cle_de_comparaison(valeur)
