@@ -21,11 +21,11 @@ from tqdm import tqdm
 from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, tableur
 from .catalogue import publier
 from .config import Config
-from .conversion import ConversionImpossible
 from .docx_sur import DocxRefuse
 from .ecriture import ecrire_atomique, ecrire_documents
 from .extraction import DocumentNonReconnu, extraire
 from .generation import preparer, rendre, signer
+from .libreoffice import ConversionImpossible
 from .lot_pdf import pdf_pour_impression
 from .nommage import nom_sur
 from .pdf import produire_pdfs

@@ -10,9 +10,9 @@ import sys
 
 from . import creer_catalogue, creer_moteur, creer_sceau
 from .config import Config
-from .conversion import ConversionImpossible
 from .ecriture import ecrire_documents
 from .generation import generer
+from .libreoffice import ConversionImpossible
 from .pdf import produire_pdfs
 
 

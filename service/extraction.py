@@ -116,9 +116,7 @@ def _lire(corps, gabarit: Gabarit) -> dict:
         section = next((s for s in corps.iter(_q(W, "sdt")) if _tag(s) == groupe.nom), None)
         lignes = []
         if section is not None:
-            for item in section.iter(_q(W, "sdt")):
-                if item.find(f"{_q(W, 'sdtPr')}/{_q(W15, 'repeatingSectionItem')}") is None:
-                    continue
+            for item in filter(_est_element, section.iter(_q(W, "sdt"))):
                 ligne = _lire_champs(groupe.champs, [s for s in item.iter(_q(W, "sdt"))
                                                      if s is not item])
                 lignes.append(ligne)
@@ -126,14 +124,13 @@ def _lire(corps, gabarit: Gabarit) -> dict:
     return donnees
 
 
+def _est_element(sdt) -> bool:
+    """Whether ``sdt`` is one line (item) of a repeating section."""
+    return sdt.find(f"{_q(W, 'sdtPr')}/{_q(W15, 'repeatingSectionItem')}") is not None
+
+
 def _dans_un_element(sdt) -> bool:
-    parent = sdt.getparent()
-    while parent is not None:
-        if parent.tag == _q(W, "sdt") and parent.find(
-                f"{_q(W, 'sdtPr')}/{_q(W15, 'repeatingSectionItem')}") is not None:
-            return True
-        parent = parent.getparent()
-    return False
+    return any(p.tag == _q(W, "sdt") and _est_element(p) for p in sdt.iterancestors())
 
 
 def _proprietes(paquet: zipfile.ZipFile) -> dict[str, str]:

@@ -36,12 +36,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .conversion import ConversionImpossible
 from .docx_sur import DocxRefuse, nettoyer_docx
 
 WORKER = Path(__file__).with_name("lo_worker.py")
 PYTHON_SYSTEME = "/usr/bin/python3"
 VOIES = ("interactive", "lot")
+
+
+class ConversionImpossible(Exception):
+    """A document could not be converted; the message says why, in French."""
 
 
 class _Blocage(Exception):
@@ -68,6 +71,13 @@ class Instance:
     """One worker process and its soffice, in a process group of their own."""
 
     def __init__(self, soffice: str, python: str, demarrage: float = 60):
+        if shutil.which(soffice) is None:
+            raise ConversionImpossible(
+                f"LibreOffice (« {soffice} ») est introuvable : lancez « make install » ou "
+                "indiquez son chemin dans INSPE_SOFFICE")
+        if shutil.which(python) is None:
+            raise ConversionImpossible(f"{python} (avec python3-uno) est introuvable : lancez "
+                                       "« make install »")
         self.profil = Path(tempfile.mkdtemp(prefix="inspe-lo-profil-"))
         self.conversions = 0
         self._journal = open(self.profil / "worker.log", "wb")

@@ -173,3 +173,17 @@ def test_a_wrong_declaration_names_its_file_and_field(copie_catalogue, modificat
         charger(chemin)
     assert message in str(exc.value)
     assert str(chemin) in str(exc.value)
+
+
+@pytest.mark.parametrize("id_", sorted(IDS))
+def test_the_committed_template_is_what_its_authoring_module_builds(tmp_path, id_):
+    """Editing a template's module without publishing a new version fails here."""
+    from service.conception import construire
+
+    from .outils import RACINE
+
+    shutil.copytree(RACINE / "formulaires", tmp_path / "formulaires")
+    construit = construire(id_, tmp_path)
+    publie = RACINE / "gabarits" / id_ / construit.name
+    assert construit.read_bytes() == publie.read_bytes(), (
+        f"service/conception/{id_}.py ne produit plus {publie} : publiez une nouvelle version")

@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from service.conversion import ConversionImpossible
-from service.libreoffice import Moteur
+from service.libreoffice import ConversionImpossible, Moteur
 
 
 @pytest.fixture(scope="module")

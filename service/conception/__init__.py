@@ -19,6 +19,7 @@ from ..catalogue import MANIFESTE
 from ..declaration import charger
 from ..instance import LOGO_DEFAUT
 from .paquet import assembler_paquet
+from .wordml import reinitialiser_ids
 
 RACINE = Path(__file__).resolve().parents[2]
 IDS = (
@@ -43,6 +44,7 @@ def construire(id_: str, racine: Path = RACINE) -> Path:
     manifeste = json.loads(manifeste_path.read_text()) if manifeste_path.exists() else {}
     publie = manifeste.get(id_, {}).get(str(version))
     formulaire = charger(racine / "formulaires" / id_ / f"v{version}.yaml")
+    reinitialiser_ids()
     paquet = assembler_paquet(
         corps=module.corps(formulaire), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
         proprietes={"gabarit_id": id_, "gabarit_version": str(version)},

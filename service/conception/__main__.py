@@ -11,9 +11,9 @@ import sys
 
 from ..catalogue import Gabarit, verifier_concordance
 from ..contexte import contexte
-from ..conversion import convertir_en_pdf
 from ..declaration import charger
 from ..instance import charger_instance
+from ..libreoffice import Moteur
 from ..rendu import GabaritCompile, GabaritInvalide
 from ..validation import DonneesInvalides, valider
 from . import IDS, RACINE, construire
@@ -44,7 +44,9 @@ for id_ in args.ids:
     sortie = dossier / f"{id_}.docx"
     sortie.write_bytes(compile_.rendre(ctx, {"gabarit_id": id_}))
     apercus.append(sortie)
-for pdf in convertir_en_pdf(apercus, dossier):
+with Moteur(guichet=False) as moteur:
+    pdfs = moteur.convertir_tous([(d, d.with_suffix(".pdf")) for d in apercus])
+for pdf in pdfs:
     for ancien in dossier.glob(f"{pdf.stem}-*.png"):
         ancien.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(dossier / pdf.stem)], check=True)

@@ -20,6 +20,13 @@ from xml.sax.saxutils import escape, quoteattr
 LARGEUR_UTILE = 9866
 _ids = itertools.count(1000)
 
+
+def reinitialiser_ids() -> None:
+    """Control ids restart for each template, so that a template's bytes never depend on
+    which templates were built before it in the same process."""
+    global _ids
+    _ids = itertools.count(1000)
+
 PLACEHOLDER = "…………………"
 
 
