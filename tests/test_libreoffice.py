@@ -111,11 +111,11 @@ def test_the_guichet_serves_a_person_while_bulk_packets_keep_the_others_busy(doc
     with Moteur(1) as moteur:  # one instance for everything, one for people only
         moteur.demarrer()
         lot = [moteur.soumettre(d, tmp_path / f"lot{i}.pdf", voie="lot")
-               for i, d in enumerate(docx * 3)]
+               for i, d in enumerate(docx * 6)]
         time.sleep(0.3)
         personne = moteur.soumettre(docx[1], tmp_path / "personne.pdf")
         personne.result(timeout=60)
         restants = sum(not t.done() for t in lot)
-        assert restants >= len(lot) - 6, "la personne n'a pas attendu la fin du lot"
+        assert restants >= len(lot) // 2, "la personne n'a pas attendu la fin du lot"
         for t in lot:
             t.result(timeout=120)
