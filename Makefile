@@ -9,9 +9,10 @@ STAMP  := $(VENV)/.installe
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: LibreOffice (the .docx → PDF renderer) and its UNO bridge for Debian's
 # python3 (the conversion pool drives LibreOffice through it), poppler (pdftotext, pdftoppm),
-# qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito).
+# qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito),
+# redis-server (the tests run the distributed job queue against a real one).
 PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
-           fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core
+           fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server
 
 .PHONY: install systeme run test lint bench clean
 
@@ -21,6 +22,7 @@ systeme:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
 	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null \
 	    || ! command -v qpdf >/dev/null || ! fc-list | grep -q "Liberation Sans" \
+	    || ! command -v redis-server >/dev/null \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \
 	  $(SUDO) apt-get update -qq && \

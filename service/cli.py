@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, tableur
+from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
 from .catalogue import publier
 from .config import Config
 from .docx_sur import DocxRefuse
@@ -26,13 +26,14 @@ from .ecriture import ecrire_atomique, ecrire_documents
 from .extraction import DocumentNonReconnu, extraire
 from .generation import preparer, rendre, signer
 from .libreoffice import ConversionImpossible
-from .lot_pdf import pdf_pour_impression
+from .lot_pdf import pdf_pour_impression, titre_signet
 from .nommage import nom_sur
 from .pdf import produire_pdfs
 from .rendu import GabaritInvalide
 from .sceau import verifier
 from .signature import SignatureRefusee, preparer_signature
 from .signature_document import Signataire
+from .travaux import Travaux
 from .validation import DonneesInvalides, en_json, lire_date
 
 SUCCES, ECHEC, DONNEES_INVALIDES, NON_INTACT = 0, 1, 2, 3
@@ -74,6 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
+
+    p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--donnees", required=True, type=Path, metavar="F.xlsx|F.csv|F.json")
+    p.add_argument("--format", choices=("docx", "pdf"), default="pdf")
+    p.add_argument("--impression", action="store_true",
+                   help="ajouter au ZIP un PDF unique prêt à imprimer en recto verso")
+    p.add_argument("--ignorer-erreurs", action="store_true",
+                   help="tableur : mettre en lot les lignes valides malgré les lignes en erreur")
+
+    p = sub.add_parser("lot-etat", help="avancement d'un lot : documents faits, temps restant")
+    p.add_argument("lot", metavar="LOT")
+
+    p = sub.add_parser("lot-annuler", help="annule un lot (les documents déjà faits restent)")
+    p.add_argument("lot", metavar="LOT")
+
+    p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
+    p.add_argument("--fils", type=int, default=1, help="travaux menés de front")
 
     p = sub.add_parser("extraire", help="gabarit, version et valeurs d'un document rempli, en JSON")
     p.add_argument("docx", type=Path, metavar="F.docx")
@@ -127,6 +146,21 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return SUCCES
         if args.commande == "verifier":
             return _verifier(catalogue, config, args.pdf)
+        if args.commande == "lot":
+            lot = _lot(catalogue, config, args)
+            print(f"{lot.id}\t{lot.total} document(s) en attente")
+            return SUCCES
+        if args.commande in ("lot-etat", "lot-annuler"):
+            try:
+                if args.commande == "lot-annuler":
+                    lots.annuler(config.sorties, args.lot)
+                print(lots.avancement(config.sorties, args.lot))
+            except lots.LotIntrouvable as exc:
+                raise ErreurUtilisateur([str(exc)]) from None
+            return SUCCES
+        if args.commande == "worker":
+            Travaux(config).travailler(args.fils)
+            return SUCCES
         if args.commande == "extraire":
             return _extraire(catalogue, args.docx)
         if args.commande == "modele-import":
@@ -272,8 +306,22 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
         nom = nom_sur(f"{gabarit.id} - impression de {len(documents)} documents - "
                       f"{documents[0].genere_le:%Y-%m-%d %Hh%M}")
         chemins += ecrire_documents([replace(documents[0], nom=nom)], sortie, "pdf",
-                                    [pdf_pour_impression(documents, pdfs)])
+                                    [pdf_pour_impression([titre_signet(d) for d in documents], pdfs)])
     return chemins
+
+
+def _lot(catalogue, config: Config, args):
+    gabarit = _gabarit(catalogue, args.id)
+    if args.donnees.suffix.lower() in (".xlsx", ".csv"):
+        valides = _valeurs_tableur(gabarit, args.donnees, config.sorties, args.ignorer_erreurs)
+    else:
+        valides = _valeurs_json(catalogue, gabarit, args.donnees)
+    if not valides:
+        raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
+    lot = lots.creer(config.sorties, catalogue, gabarit.id, valides, format_=args.format,
+                     impression=args.impression, version=gabarit.version)
+    Travaux(config).lancer(lot.id)
+    return lot
 
 
 def _extraire(catalogue, chemin: Path) -> int:

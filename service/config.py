@@ -12,6 +12,7 @@ through the environment passed to ``Config.depuis``:
     INSPE_SOFFICE      the LibreOffice executable (default: soffice)
     INSPE_LIBREOFFICE  how many LibreOffice instances convert at once (default: one per core)
     INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
+    INSPE_FILE         the job queue: "sqlite" (default, in INSPE_DONNEES) or redis://hôte:port/base
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Config:
     soffice: str = "soffice"
     instances_libreoffice: int | None = None
     delai_conversion: float = 60
+    file_travaux: str = "sqlite"
 
     @classmethod
     def depuis(cls, environ: Mapping[str, str]) -> Config:
@@ -51,4 +53,5 @@ class Config:
             instances_libreoffice=int(environ["INSPE_LIBREOFFICE"])
             if environ.get("INSPE_LIBREOFFICE") else None,
             delai_conversion=float(environ.get("INSPE_DELAI") or defaut.delai_conversion),
+            file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
         )

@@ -197,10 +197,14 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
     return resultats
 
 
-def pdf_pour_impression(documents: Sequence[DocumentGenere], pdfs: Sequence[bytes]) -> bytes:
-    """One PDF of all ``pdfs``: each document starts on an odd page, a bookmark each."""
+def titre_signet(document: DocumentGenere) -> str:
+    return f"{document.nom} (n° {document.numero})"
+
+
+def pdf_pour_impression(titres: Sequence[str], pdfs: Sequence[bytes]) -> bytes:
+    """One PDF of all ``pdfs``: each starts on an odd page, with a bookmark titled from ``titres``."""
     ecrivain = PdfWriter()
-    for document, pdf in zip(documents, pdfs):
+    for titre, pdf in zip(titres, pdfs):
         lecteur = PdfReader(BytesIO(pdf))
         premiere = len(ecrivain.pages)
         for page in lecteur.pages:
@@ -208,11 +212,9 @@ def pdf_pour_impression(documents: Sequence[DocumentGenere], pdfs: Sequence[byte
         if len(lecteur.pages) % 2:
             largeur, hauteur = lecteur.pages[-1].mediabox.width, lecteur.pages[-1].mediabox.height
             ecrivain.add_blank_page(largeur, hauteur)
-        ecrivain.add_outline_item(title=f"{document.nom} (n° {document.numero})", page_number=premiere)
-    ecrivain.add_metadata({"/Title": f"Lot de {len(documents)} documents",
-                           "/Producer": "LibreOffice"})
+        ecrivain.add_outline_item(title=titre, page_number=premiere)
+    ecrivain.add_metadata({"/Title": f"Lot de {len(pdfs)} documents", "/Producer": "LibreOffice"})
     ecrivain.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     sortie = BytesIO()
     ecrivain.write(sortie)
     return sortie.getvalue()
-

@@ -12,7 +12,7 @@ import pytest
 
 from service.cli import main
 from service.generation import generer
-from service.lot_pdf import pdf_pour_impression, produire_lot
+from service.lot_pdf import pdf_pour_impression, produire_lot, titre_signet
 from service.pdf import produire_pdfs
 from service.sceau import verifier
 
@@ -86,7 +86,7 @@ def test_each_split_document_is_sealed_pdfa_with_its_own_identity(lot, pdfs_lot,
 
 def test_the_print_ready_pdf_starts_each_document_on_an_odd_page(lot, pdfs_lot, tmp_path):
     chemin = tmp_path / "impression.pdf"
-    chemin.write_bytes(pdf_pour_impression(lot, pdfs_lot))
+    chemin.write_bytes(pdf_pour_impression([titre_signet(d) for d in lot], pdfs_lot))
     lecteur = pypdf.PdfReader(chemin)
     signets = lecteur.outline
     assert [s.title for s in signets] == [f"{d.nom} (n° {d.numero})" for d in lot]

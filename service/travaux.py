@@ -1,0 +1,72 @@
+"""Background work: the bulk jobs' queue (huey), embedded in SQLite or on Redis.
+
+By default the queue is a SQLite file in the instance's data folder and needs
+no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
+``python -m service worker`` on any machines sharing the output folder take
+the work. The same code runs both. Huey carries only "make rows a–b of lot X";
+everything else is on disk (see ``lots``), so a worker that starts again
+resumes every unfinished lot, and a row is never made twice.
+"""
+
+from __future__ import annotations
+
+import atexit
+
+from huey import RedisHuey, SqliteHuey
+
+from . import creer_catalogue, creer_moteur, creer_sceau, lots
+from .config import Config
+from .pdf import produire_pdfs
+
+
+def creer_file(config: Config):
+    if config.file_travaux.startswith("redis://"):
+        return RedisHuey("inspe-docs", url=config.file_travaux)
+    config.donnees.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("inspe-docs", filename=str(config.donnees / "travaux.db"))
+
+
+class Travaux:
+    """The queue and its tasks, for one configuration."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.file = creer_file(config)
+        self._catalogue = self._moteur = self._sceau = None
+        self.lancer = self.file.task(name="lancer")(self._lancer)
+        self.traiter = self.file.task(name="traiter", retries=2, retry_delay=2)(self._traiter)
+
+    @property
+    def catalogue(self):
+        if self._catalogue is None:
+            self._catalogue = creer_catalogue(self.config)
+        return self._catalogue
+
+    def _pdfs(self, documents):
+        if self._moteur is None:
+            self._moteur = creer_moteur(self.config)
+            atexit.register(self._moteur.fermer)
+            self._sceau = creer_sceau(self.config, self.catalogue)
+        return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
+
+    def _lancer(self, lot_id: str) -> None:
+        """Queues every packet of the lot (the done rows are skipped when a packet runs)."""
+        lot = lots.charger(self.config.sorties, lot_id)
+        for debut, fin in lots.paquets(lot):
+            self.traiter(lot_id, debut, fin)
+
+    def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
+        lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin, self._pdfs)
+        lots.finir(self.config.sorties, lot_id)
+
+    def reprendre(self) -> list[str]:
+        """Queues again every unfinished lot: what a (re)starting worker does first."""
+        inacheves = lots.inacheves(self.config.sorties)
+        for lot_id in inacheves:
+            self.lancer(lot_id)
+        return inacheves
+
+    def travailler(self, fils: int = 1) -> None:
+        """Runs a consumer until stopped (SIGTERM or Ctrl-C)."""
+        self.reprendre()
+        self.file.create_consumer(workers=fils, worker_type="thread").run()

@@ -1,0 +1,161 @@
+"""Bulk jobs: one document per row exactly once, through crashes, cancellations and two workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from service import lots
+from service.validation import valider
+
+from .outils import RACINE
+
+ID = "compte_rendu_sopa"
+
+
+def lignes(catalogue, n):
+    exemple = catalogue.gabarit(ID).formulaire.exemple
+    formulaire = catalogue.gabarit(ID).formulaire
+    return [valider(formulaire, dict(exemple, stagiaire_nom=f"ÉLÈVE{i:03d}")) for i in range(n)]
+
+
+def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path):
+    valeurs = lignes(catalogue, 7) + lignes(catalogue, 1)  # the last name is taken twice
+    lot = lots.creer(tmp_path, catalogue, ID, valeurs, format_="docx")
+    dossier = lots.dossier_lots(tmp_path) / lot.id
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 5) == 5
+    assert lots.finir(tmp_path, lot.id) is None  # rows remain
+    # a crash after writing row 5's file but before marking it done
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 5, 6) == 1
+    (dossier / "fait" / "5").unlink()
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 3  # 5 again, 6 and 7
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 0
+    archive = lots.finir(tmp_path, lot.id)
+    with zipfile.ZipFile(archive) as z:
+        noms = z.namelist()
+    assert len(noms) == 8 == len(set(noms)) == len(list((dossier / "documents").iterdir()))
+    assert "ÉLÈVE000 Léa - compte-rendu SOPA - 2026-10-05-2.docx" in noms
+    assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (termine)"
+
+
+def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 4), format_="docx")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
+    assert lots.annuler(tmp_path, lot.id).etat == "annule"
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 2, 4) == 0
+    assert lots.finir(tmp_path, lot.id) is None
+    assert lots.inacheves(tmp_path) == []
+    assert str(lots.avancement(tmp_path, lot.id)) == "2/4 documents (annule)"
+
+
+def _worker(environ) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "service", "worker"], cwd=RACINE,
+                            env=dict(os.environ, **environ), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _attendre(condition, delai=180):
+    limite = time.monotonic() + delai
+    while time.monotonic() < limite:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("délai dépassé")
+
+
+def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catalogue, tmp_path):
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_LIBREOFFICE": "1"}
+    lot = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 60), format_="pdf",
+                     impression=True)
+    from service.config import Config
+    from service.travaux import Travaux
+
+    Travaux(Config.depuis(environ)).lancer(lot.id)
+    worker = _worker(environ)
+    _attendre(lambda: len(lots.faits(tmp_path / "s", lot.id)) >= 5)
+    os.killpg(worker.pid, signal.SIGKILL)  # the service crashes mid-lot
+    worker.wait()
+    faits_avant = len(lots.faits(tmp_path / "s", lot.id))
+    assert faits_avant < 60
+    worker = _worker(environ)  # it starts again, and resumes
+    try:
+        _attendre(lambda: lots.charger(tmp_path / "s", lot.id).etat == "termine")
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+    documents = sorted(p.name for p in (dossier / "documents").iterdir())
+    assert len(documents) == 60 and len(set(documents)) == 60
+    with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
+        assert len(z.namelist()) == 61  # 60 documents and the print-ready PDF
+        assert z.read(documents[0]).startswith(b"%PDF-")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server (installed by make test), on a free port of this machine."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server absent : make test l'installe")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serveur = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL)
+    _attendre(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20)
+    yield f"redis://127.0.0.1:{port}/0"
+    serveur.terminate()
+    serveur.wait()
+
+
+def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_FILE": redis_url, "INSPE_LIBREOFFICE": "1"}
+    from service.config import Config
+    from service.travaux import Travaux
+
+    premier = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 40), format_="docx")
+    second = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 30), format_="pdf")
+    travaux = Travaux(Config.depuis(environ))
+    travaux.lancer(premier.id)
+    travaux.lancer(second.id)
+    workers = [_worker(environ), _worker(environ)]
+    try:
+        _attendre(lambda: all(lots.charger(tmp_path / "s", x.id).etat == "termine"
+                              for x in (premier, second)))
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+    for lot, extension in ((premier, ".docx"), (second, ".pdf")):
+        dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+        documents = list((dossier / "documents").iterdir())
+        assert len(documents) == lot.total and all(p.suffix == extension for p in documents)
+        assert len(list((dossier / "fait").iterdir())) == lot.total
+
+
+def test_lot_from_the_command_line(capsys, tmp_path):
+    from service.cli import main
+
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d")}
+    main(["exemple", ID], environ={})
+    (tmp_path / "x.json").write_text(f"[{capsys.readouterr().out}]", encoding="utf-8")
+    assert main(["lot", ID, "--donnees", str(tmp_path / "x.json")], environ=environ) == 0
+    lot_id, reste = capsys.readouterr().out.strip().split("\t")
+    assert reste == "1 document(s) en attente"
+    assert main(["lot-etat", lot_id], environ=environ) == 0
+    assert capsys.readouterr().out.strip() == "0/1 documents (en_attente)"
+    assert main(["lot-annuler", lot_id], environ=environ) == 0
+    assert capsys.readouterr().out.strip() == "0/1 documents (annule)"
+    assert main(["lot-etat", "inconnu"], environ=environ) == 2
+    assert Path(tmp_path / "d" / "travaux.db").exists()
