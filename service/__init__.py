@@ -12,11 +12,14 @@ def creer_catalogue(config: Config) -> Catalogue:
     return Catalogue(config.gabarits, config.formulaires, charger_instance(config.instance))
 
 
-def creer_moteur(config: Config):
-    """The LibreOffice pool for ``config`` (started lazily, one instance per core by default)."""
+def creer_moteur(config: Config, *, guichet: bool = True):
+    """The LibreOffice pool for ``config`` (started lazily, one instance per core by default).
+
+    A bulk worker, which serves nobody waiting, has no use for the guichet instance.
+    """
     from .libreoffice import Moteur
 
-    return Moteur(config.instances_libreoffice, soffice=config.soffice,
+    return Moteur(config.instances_libreoffice, guichet=guichet, soffice=config.soffice,
                   delai=config.delai_conversion)
 
 

@@ -92,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("lot", metavar="LOT")
 
     p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
-    p.add_argument("--fils", type=int, default=1, help="travaux menés de front")
+    p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
+                                           "LibreOffice)")
 
     p = sub.add_parser("extraire", help="gabarit, version et valeurs d'un document rempli, en JSON")
     p.add_argument("docx", type=Path, metavar="F.docx")

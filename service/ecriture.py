@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +11,12 @@ from .nommage import NomsUniques
 
 
 def ecrire_atomique(chemin: Path, contenu: bytes) -> Path:
-    """A reader never sees a half-written file: write beside it, then rename."""
-    temporaire = chemin.with_name(f".{chemin.name}.partiel")
+    """A reader never sees a half-written file: write beside it, then rename.
+
+    The temporary name is unique, so that two workers writing the same file
+    (a row made again after a crash) never mix their bytes.
+    """
+    temporaire = chemin.with_name(f".{chemin.name}.{uuid.uuid4().hex[:8]}.partiel")
     temporaire.write_bytes(contenu)
     temporaire.replace(chemin)
     return chemin

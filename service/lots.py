@@ -8,6 +8,7 @@ another machine sharing the folder — can pick it up where it stopped::
         lot.json         what to make, and its state (written atomically)
         lignes.jsonl     the validated rows, each with its document's identity and file name
         fait/<n>         written once row n's document is in documents/ (atomically, after it)
+        verrous/<début>  the packet a worker is making (host, pid): nobody else makes it meanwhile
         documents/       the documents, named from the declaration's pattern
         annule           present once the secretariat cancelled the lot
         <nom>.zip        when every row is done
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import time
 import uuid
 import zipfile
@@ -124,6 +127,52 @@ def annuler(sorties: Path, lot_id: str) -> Lot:
     return lot
 
 
+VERROU_PERIME_S = 600  # a packet claimed by another machine for this long is taken over
+
+
+def _verrou(dossier: Path, debut: int) -> Path:
+    return dossier / "verrous" / str(debut)
+
+
+def _proprietaire_vivant(verrou: Path) -> bool:
+    """Whether the worker that claimed a packet still runs (checked by pid on this machine)."""
+    try:
+        hote, pid, depuis = verrou.read_text().split()
+    except (OSError, ValueError):
+        return False
+    if hote == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return time.time() - float(depuis) < VERROU_PERIME_S
+
+
+def pris(sorties: Path, lot_id: str, debut: int) -> bool:
+    """Whether a live worker is making this packet now."""
+    verrou = _verrou(_dossier(sorties, lot_id), debut)
+    return verrou.exists() and _proprietaire_vivant(verrou)
+
+
+def _prendre(dossier: Path, debut: int) -> Path | None:
+    verrou = _verrou(dossier, debut)
+    verrou.parent.mkdir(exist_ok=True)
+    signature = f"{socket.gethostname()} {os.getpid()} {time.time()}"
+    for _ in range(2):
+        try:
+            with open(verrou, "x") as f:
+                f.write(signature)
+            return verrou
+        except FileExistsError:
+            if _proprietaire_vivant(verrou):
+                return None
+            verrou.unlink(missing_ok=True)  # its worker died: take the packet over
+    return None
+
+
 def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int, fin: int,
                    fabriquer_pdfs=None) -> int:
     """Makes rows [debut, fin) that are not done yet; returns how many it made.
@@ -139,20 +188,27 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
     if lot.etat == "en_attente":
         lot.etat = "en_cours"
         _ecrire(dossier, lot)
-    gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
-    deja = faits(sorties, lot_id)
-    lignes = _lignes(dossier)[debut:fin]
-    a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
-    if not a_faire:
-        return 0
-    documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
-                        identite=(ligne["document_id"], ligne["numero"]))
-                 for _, ligne in a_faire]
-    contenus = [d.docx for d in documents] if lot.format == "docx" else fabriquer_pdfs(documents)
-    for (n, ligne), contenu in zip(a_faire, contenus):
-        ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
-        ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
-    return len(a_faire)
+    verrou = _prendre(dossier, debut)
+    if verrou is None:
+        return 0  # another worker is making it
+    try:
+        gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
+        deja = faits(sorties, lot_id)
+        lignes = _lignes(dossier)[debut:fin]
+        a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
+        if not a_faire:
+            return 0
+        documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
+                            identite=(ligne["document_id"], ligne["numero"]))
+                     for _, ligne in a_faire]
+        contenus = ([d.docx for d in documents] if lot.format == "docx"
+                    else fabriquer_pdfs(documents))
+        for (n, ligne), contenu in zip(a_faire, contenus):
+            ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
+            ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
+        return len(a_faire)
+    finally:
+        verrou.unlink(missing_ok=True)
 
 
 def _lignes(dossier: Path) -> list[dict]:

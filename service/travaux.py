@@ -11,6 +11,7 @@ resumes every unfinished lot, and a row is never made twice.
 from __future__ import annotations
 
 import atexit
+import os
 
 from huey import RedisHuey, SqliteHuey
 
@@ -44,29 +45,46 @@ class Travaux:
 
     def _pdfs(self, documents):
         if self._moteur is None:
-            self._moteur = creer_moteur(self.config)
+            self._moteur = creer_moteur(self.config, guichet=False)
             atexit.register(self._moteur.fermer)
             self._sceau = creer_sceau(self.config, self.catalogue)
         return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
 
+    def _en_file(self) -> set[tuple]:
+        """What is queued already: ("lancer", lot) and ("traiter", lot, début, fin)."""
+        return {(t.name, *t.args) for t in self.file.pending() if t.name in ("lancer", "traiter")}
+
     def _lancer(self, lot_id: str) -> None:
-        """Queues every packet of the lot (the done rows are skipped when a packet runs)."""
+        """Queues each packet of the lot that has rows left to make and is not queued yet."""
         lot = lots.charger(self.config.sorties, lot_id)
+        if lot.etat not in ("en_attente", "en_cours") or lots.annule(self.config.sorties, lot_id):
+            return
+        faits, en_file = lots.faits(self.config.sorties, lot_id), self._en_file()
         for debut, fin in lots.paquets(lot):
-            self.traiter(lot_id, debut, fin)
+            if (set(range(debut, fin)) - faits and ("traiter", lot_id, debut, fin) not in en_file
+                    and not lots.pris(self.config.sorties, lot_id, debut)):
+                self.traiter(lot_id, debut, fin)
+        lots.finir(self.config.sorties, lot_id)  # a lot whose rows were all made already
 
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
         lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin, self._pdfs)
-        lots.finir(self.config.sorties, lot_id)
+        if lots.finir(self.config.sorties, lot_id) is None and not self._en_file():
+            # nothing queued, rows left: a packet was lost with a worker that died
+            self._lancer(lot_id)
 
     def reprendre(self) -> list[str]:
         """Queues again every unfinished lot: what a (re)starting worker does first."""
-        inacheves = lots.inacheves(self.config.sorties)
+        inacheves, en_file = lots.inacheves(self.config.sorties), self._en_file()
         for lot_id in inacheves:
-            self.lancer(lot_id)
+            if ("lancer", lot_id) not in en_file:
+                self.lancer(lot_id)
         return inacheves
 
-    def travailler(self, fils: int = 1) -> None:
-        """Runs a consumer until stopped (SIGTERM or Ctrl-C)."""
+    def travailler(self, fils: int | None = None) -> None:
+        """Runs a consumer until stopped (SIGTERM or Ctrl-C).
+
+        One thread per LibreOffice instance by default, so that packets convert side by side.
+        """
         self.reprendre()
+        fils = fils or self.config.instances_libreoffice or os.cpu_count() or 1
         self.file.create_consumer(workers=fils, worker_type="thread").run()

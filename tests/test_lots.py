@@ -159,3 +159,20 @@ def test_lot_from_the_command_line(capsys, tmp_path):
     assert capsys.readouterr().out.strip() == "0/1 documents (annule)"
     assert main(["lot-etat", "inconnu"], environ=environ) == 2
     assert Path(tmp_path / "d" / "travaux.db").exists()
+
+
+def test_a_cancelled_lot_leaves_the_queue_empty(catalogue, tmp_path):
+    from service.config import Config
+    from service.travaux import Travaux
+
+    config = Config(sorties=tmp_path / "s", donnees=tmp_path / "d")
+    travaux = Travaux(config)
+    travaux.file.immediate = True  # tasks run at once, in this process
+    lot = lots.creer(config.sorties, catalogue, ID, lignes(catalogue, 30), format_="docx")
+    lots.annuler(config.sorties, lot.id)
+    travaux.lancer(lot.id)
+    assert lots.faits(config.sorties, lot.id) == set()
+    encore = lots.creer(config.sorties, catalogue, ID, lignes(catalogue, 30), format_="docx")
+    travaux.lancer(encore.id)
+    assert lots.charger(config.sorties, encore.id).etat == "termine"
+    assert len(lots.faits(config.sorties, encore.id)) == 30
