@@ -1,4 +1,5 @@
-# make run    the service on its embedded defaults, with demo data
+# make run    the web service on 127.0.0.1:5000, embedded defaults, demo accounts
+# make exemples  every gabarit's example as .docx and sealed PDF in sorties/exemples/
 # make test   lint + the whole test suite (real LibreOffice)
 # Both install what they need on a fresh Debian machine, and are idempotent.
 
@@ -10,11 +11,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: LibreOffice (the .docx → PDF renderer) and its UNO bridge for Debian's
 # python3 (the conversion pool drives LibreOffice through it), poppler (pdftotext, pdftoppm),
 # qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito),
-# redis-server (the tests run the distributed job queue against a real one).
+# redis-server (the tests run the distributed job queue against a real one), chromium (the
+# end-to-end tests drive it headless with Playwright).
 PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
-           fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server
+           fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server chromium
 
-.PHONY: install systeme run test lint bench clean
+.PHONY: install systeme run exemples test lint bench clean
 
 install: systeme $(STAMP)
 
@@ -22,7 +24,7 @@ systeme:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
 	    || ! /usr/bin/python3 -c "import uno" 2>/dev/null \
 	    || ! command -v qpdf >/dev/null || ! fc-list | grep -q "Liberation Sans" \
-	    || ! command -v redis-server >/dev/null \
+	    || ! command -v redis-server >/dev/null || ! command -v chromium >/dev/null \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -36,6 +38,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
+	$(PY) -m service serve --demo
+
+exemples: install
 	$(PY) -m service.demo
 
 test: install lint

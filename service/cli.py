@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
 
+    p = sub.add_parser("serve", help="le service web (127.0.0.1, port PORT, 5000 par défaut)")
+    p.add_argument("--demo", action="store_true",
+                   help="crée les comptes de démonstration et les affiche")
+
     p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
     p.add_argument("id", metavar="ID")
     p.add_argument("--donnees", required=True, type=Path, metavar="F.xlsx|F.csv|F.json")
@@ -147,6 +151,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return SUCCES
         if args.commande == "verifier":
             return _verifier(catalogue, config, args.pdf)
+        if args.commande == "serve":
+            return _serve(config, args.demo, environ if environ is not None else os.environ)
         if args.commande == "lot":
             lot = _lot(catalogue, config, args)
             print(f"{lot.id}\t{lot.total} document(s) en attente")
@@ -309,6 +315,25 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
         chemins += ecrire_documents([replace(documents[0], nom=nom)], sortie, "pdf",
                                     [pdf_pour_impression([titre_signet(d) for d in documents], pdfs)])
     return chemins
+
+
+def _serve(config: Config, demo: bool, environ) -> int:
+    from .comptes import comptes_de_demo
+    from .web import create_app, service
+
+    app = create_app(config)
+    port = int(environ.get("PORT", "5000"))
+    if demo:
+        print(f"Comptes de démonstration (http://127.0.0.1:{port}/) :")
+        for identifiant, nom, role, mot_de_passe in comptes_de_demo(service(app)["base"]):
+            print(f"  {identifiant:12} mot de passe {mot_de_passe:18} {nom} ({role})")
+    # the embedded queue: bulk lots are made by threads of the service itself
+    travaux = Travaux(config)
+    travaux.reprendre()
+    travaux.file.create_consumer(workers=config.instances_libreoffice or os.cpu_count() or 1,
+                                 worker_type="thread").start()
+    app.run(host="127.0.0.1", port=port, threaded=True)
+    return SUCCES
 
 
 def _lot(catalogue, config: Config, args):

@@ -13,6 +13,7 @@ through the environment passed to ``Config.depuis``:
     INSPE_LIBREOFFICE  how many LibreOffice instances convert at once (default: one per core)
     INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
     INSPE_FILE         the job queue: "sqlite" (default, in INSPE_DONNEES) or redis://hôte:port/base
+    DATABASE_URL       accounts and index (default: SQLite in INSPE_DONNEES)
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Config:
     instances_libreoffice: int | None = None
     delai_conversion: float = 60
     file_travaux: str = "sqlite"
+    base_de_donnees: str = ""
+
+    def __post_init__(self):
+        if not self.base_de_donnees:  # SQLite in the instance's folder by default
+            object.__setattr__(self, "base_de_donnees", f"sqlite:///{self.donnees / 'inspe.sqlite3'}")
 
     @classmethod
     def depuis(cls, environ: Mapping[str, str]) -> Config:
@@ -54,4 +60,5 @@ class Config:
             if environ.get("INSPE_LIBREOFFICE") else None,
             delai_conversion=float(environ.get("INSPE_DELAI") or defaut.delai_conversion),
             file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
+            base_de_donnees=environ.get("DATABASE_URL", ""),
         )

@@ -35,8 +35,12 @@ def racine(sorties: Path) -> Path:
     return Path(sorties) / "documents"
 
 
-def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes) -> Path:
-    """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's path."""
+def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
+                auteur: int | None = None) -> Path:
+    """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's path.
+
+    ``auteur`` (an account) is recorded with the first version: who may see it on the web.
+    """
     dossier = racine(sorties) / document.numero
     (dossier / "signatures").mkdir(parents=True, exist_ok=True)
     pdf_chemin = dossier / f"v{document.version}.pdf"
@@ -53,7 +57,7 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes) -> Path:
         "gabarit_id": document.gabarit.id, "gabarit_version": document.gabarit.version,
         "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
         "donnees_sha256": document.empreinte, "valeurs": en_json(document.valeurs),
-        "versions": []}
+        "auteur": auteur, "versions": []}
     donnees["versions"].append({
         "version": document.version, "genere_le": document.genere_le.isoformat(),
         "docx": f"v{document.version}.docx", "pdf": f"v{document.version}.pdf",

@@ -1,0 +1,80 @@
+"""Accounts: who may sign in, with which role. Passwords are hashed (werkzeug's scrypt)."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ROLES = {
+    "secretariat": "Secrétariat",
+    "tuteur": "Tuteur ou tutrice",
+    "inspecteur": "Inspecteur (IA-IPR / IEN)",
+    "stagiaire": "Stagiaire",
+    "administrateur": "Administrateur",
+}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Compte(Base):
+    __tablename__ = "comptes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identifiant: Mapped[str] = mapped_column(String(120), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    empreinte: Mapped[str] = mapped_column(String(300))
+
+
+def base(url: str):
+    """The database (SQLite by default, PostgreSQL by its URL), its tables created."""
+    moteur = create_engine(url)
+    Base.metadata.create_all(moteur)
+    return moteur
+
+
+def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str) -> Compte:
+    if role not in ROLES:
+        raise ValueError(f"rôle inconnu : {role}")
+    with Session(moteur) as session:
+        compte = Compte(identifiant=identifiant.strip().lower(), nom=nom, role=role,
+                        empreinte=generate_password_hash(mot_de_passe))
+        session.add(compte)
+        session.commit()
+        session.refresh(compte)
+        return compte
+
+
+def authentifier(moteur, identifiant: str, mot_de_passe: str) -> Compte | None:
+    with Session(moteur) as session:
+        compte = session.scalar(select(Compte).where(Compte.identifiant == identifiant.strip().lower()))
+        if compte and check_password_hash(compte.empreinte, mot_de_passe):
+            return compte
+    return None
+
+
+def compte(moteur, compte_id: int) -> Compte | None:
+    with Session(moteur) as session:
+        return session.get(Compte, compte_id)
+
+
+# Invented people, for a newcomer to try everything on `make run`.
+DEMO = [
+    ("secretariat", "Claire Besson", "secretariat", "demo-secretariat"),
+    ("tuteur", "Hélène Garnier", "tuteur", "demo-tuteur"),
+    ("inspecteur", "Sylvie Dumont", "inspecteur", "demo-inspecteur"),
+    ("stagiaire", "Léa Moreau", "stagiaire", "demo-stagiaire"),
+    ("admin", "Bruno Vasseur", "administrateur", "demo-admin"),
+]
+
+
+def comptes_de_demo(moteur) -> list[tuple[str, str, str, str]]:
+    """Creates the demo accounts that do not exist yet; returns them all."""
+    with Session(moteur) as session:
+        existants = set(session.scalars(select(Compte.identifiant)))
+    for identifiant, nom, role, mot_de_passe in DEMO:
+        if identifiant not in existants:
+            creer_compte(moteur, identifiant, nom, role, mot_de_passe)
+    return DEMO

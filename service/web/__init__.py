@@ -1,0 +1,72 @@
+"""The web service: an application factory and one blueprint per area (flaskr's shape)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from .. import creer_catalogue, creer_moteur, creer_sceau
+from ..comptes import base
+from ..config import Config
+
+csrf = CSRFProtect()
+
+
+def _cle_secrete(donnees: Path) -> str:
+    """A secret key of the instance, created at first start and kept."""
+    chemin = donnees / "cle_secrete"
+    if not chemin.exists():
+        donnees.mkdir(parents=True, exist_ok=True)
+        chemin.write_text(secrets.token_hex(32))
+        chemin.chmod(0o600)
+    return chemin.read_text().strip()
+
+
+def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
+    config = config or Config.depuis(os.environ)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_cle_secrete(config.donnees),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,
+        MAX_CONTENT_LENGTH=12 * 2**20,
+        WTF_CSRF_TIME_LIMIT=None,  # a form may be filled slowly: never lose what was typed
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["inspe"] = {
+        "config": config,
+        "catalogue": creer_catalogue(config),
+        "base": base(config.base_de_donnees),
+    }
+    csrf.init_app(app)
+
+    @app.context_processor
+    def instance():
+        return {"config_instance": service(app)["catalogue"].instance.parametres}
+
+    from . import auth, documents, sante, securite
+
+    securite.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(sante.bp)
+    return app
+
+
+def service(app: Flask) -> dict:
+    return app.extensions["inspe"]
+
+
+def moteur(app: Flask):
+    """The LibreOffice pool, started at the first conversion and kept."""
+    outils = service(app)
+    if "moteur" not in outils:
+        outils["moteur"] = creer_moteur(outils["config"])
+        outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
+    return outils["moteur"], outils["sceau"]

@@ -1,0 +1,206 @@
+"""Filling a form, checking the finished PDF, then keeping and downloading the document.
+
+1. ``/formulaires/<id>``: the form built from the declaration; on error every
+   value stays as typed and each French message sits next to its field.
+2. ``/brouillons/<jeton>``: the recap shows the finished PDF, to check and
+   correct before anything is kept (documents have consequences for a career).
+3. Once confirmed, the document and its PDF are kept with their later versions
+   (``dossiers``) and can be downloaded as .docx or PDF by their author and by
+   the secretariat; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+import subprocess
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
+
+from .. import dossiers
+from ..generation import DocumentGenere, rendre
+from ..pdf import produire_pdfs
+from ..validation import DonneesInvalides, en_json, valider
+from . import moteur, service
+from .auth import connecte
+from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+
+bp = Blueprint("documents", __name__)
+_JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
+GESTION = ("secretariat", "administrateur")
+
+
+def _catalogue():
+    return service(current_app)["catalogue"]
+
+
+def _config():
+    return service(current_app)["config"]
+
+
+@bp.get("/")
+@connecte
+def accueil():
+    return render_template("accueil.html", gabarits=_catalogue().courants())
+
+
+def _gabarit(id_: str):
+    try:
+        return _catalogue().gabarit(id_)
+    except KeyError:
+        abort(404)
+
+
+@bp.route("/formulaires/<id_>", methods=["GET", "POST"])
+@connecte
+def formulaire(id_: str):
+    gabarit = _gabarit(id_)
+    declaration = gabarit.formulaire
+    groupes = [c.nom for c in declaration.champs if c.type == "groupe"]
+    if request.method == "POST":
+        lignes = {g_: len({k.split("-")[1] for k in request.form if k.startswith(f"{g_}-")})
+                  for g_ in groupes}
+        action = request.form.get("action", "apercu")
+        if action.startswith("ajouter:") and action[8:] in lignes:
+            lignes[action[8:]] += 1
+        web = classe_formulaire(declaration, lignes)()
+        if not web.validate_on_submit() or action != "apercu":
+            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[]), (
+                200 if action != "apercu" else 400)
+        brut = donnees(web, declaration)
+        try:
+            valeurs = valider(declaration, brut)
+        except DonneesInvalides as exc:
+            generales = poser_erreurs(web, exc.erreurs)
+            return render_template("formulaire.html", gabarit=gabarit, web=web,
+                                   generales=generales, nombre=len(exc.erreurs)), 400
+        jeton = _creer_brouillon(gabarit, valeurs)
+        return redirect(url_for("documents.brouillon", jeton=jeton))
+    valeurs = _valeurs_du_brouillon(request.args.get("brouillon"))
+    if valeurs is None:
+        valeurs = {}
+    donnees_web = pour_le_formulaire(declaration, valeurs) if valeurs else None
+    lignes = {g_: len(valeurs.get(g_) or []) or 1 for g_ in groupes}
+    web = classe_formulaire(declaration, lignes)(data=donnees_web)
+    return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[])
+
+
+# --- drafts: the recap before anything is kept --------------------------------------------
+
+def _dossier_brouillons() -> Path:
+    return _config().donnees / "brouillons" / str(g.compte.id)
+
+
+def _brouillon(jeton: str) -> Path:
+    dossier = _dossier_brouillons() / jeton
+    if not _JETON.match(jeton or "") or not (dossier / "meta.json").exists():
+        abort(404)  # someone else's draft does not exist
+    return dossier
+
+
+def _creer_brouillon(gabarit, valeurs: dict) -> str:
+    document = rendre(_catalogue(), gabarit, valeurs)
+    pool, sceau = moteur(current_app)
+    (pdf,) = produire_pdfs([document], pool, sceau)
+    jeton = secrets.token_urlsafe(24)
+    dossier = _dossier_brouillons() / jeton
+    dossier.mkdir(parents=True)
+    (dossier / "document.docx").write_bytes(document.docx)
+    (dossier / "document.pdf").write_bytes(pdf)
+    # the pages as pictures: every browser, phones included, shows them (not all show a PDF)
+    subprocess.run(["pdftoppm", "-png", "-r", "90", str(dossier / "document.pdf"),
+                    str(dossier / "page")], check=True, timeout=60)
+    meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
+            "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
+            "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
+            "valeurs": en_json(valeurs)}
+    (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return jeton
+
+
+def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
+    if not jeton:
+        return None
+    meta = json.loads((_brouillon(jeton) / "meta.json").read_text(encoding="utf-8"))
+    return valider(_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
+                   meta["valeurs"])
+
+
+def _pages(dossier: Path) -> list[Path]:
+    return sorted(dossier.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+
+
+@bp.get("/brouillons/<jeton>")
+@connecte
+def brouillon(jeton: str):
+    dossier = _brouillon(jeton)
+    meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
+    return render_template("recapitulatif.html", meta=meta, jeton=jeton,
+                           pages=len(_pages(dossier)),
+                           gabarit=_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
+
+
+@bp.get("/brouillons/<jeton>/page-<int:numero>.png")
+@connecte
+def page_du_brouillon(jeton: str, numero: int):
+    pages = _pages(_brouillon(jeton))
+    if not 1 <= numero <= len(pages):
+        abort(404)
+    return send_file(pages[numero - 1], mimetype="image/png")
+
+
+@bp.get("/brouillons/<jeton>/apercu.pdf")
+@connecte
+def apercu(jeton: str):
+    return send_file(_brouillon(jeton) / "document.pdf", mimetype="application/pdf")
+
+
+@bp.post("/brouillons/<jeton>/valider")
+@connecte
+def valider_brouillon(jeton: str):
+    dossier = _brouillon(jeton)
+    meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
+    gabarit = _catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
+    document = DocumentGenere(
+        gabarit=gabarit, document_id=meta["document_id"], numero=meta["numero"],
+        genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
+        valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
+        nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
+    dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
+                         auteur=g.compte.id)
+    for fichier in dossier.iterdir():
+        fichier.unlink()
+    dossier.rmdir()
+    return redirect(url_for("documents.document", numero=document.numero))
+
+
+# --- kept documents -------------------------------------------------------------------------
+
+def _fiche(numero: str) -> dict:
+    chemin = dossiers.racine(_config().sorties) / Path(numero).name / "document.json"
+    if not chemin.exists():
+        abort(404)
+    fiche = json.loads(chemin.read_text(encoding="utf-8"))
+    if fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION:
+        abort(404)  # URL guessing of another person's document answers "not found"
+    return fiche
+
+
+@bp.get("/documents/<numero>")
+@connecte
+def document(numero: str):
+    return render_template("document.html", fiche=_fiche(numero))
+
+
+@bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
+@connecte
+def telecharger(numero: str, version: int, extension: str):
+    fiche = _fiche(numero)
+    chemin = dossiers.racine(_config().sorties) / fiche["numero"] / f"v{version}.{extension}"
+    if not chemin.exists():
+        abort(404)
+    return send_file(chemin, as_attachment=True,
+                     download_name=f"{fiche['nom']} - v{version}.{extension}")

@@ -1,0 +1,96 @@
+"""End to end in a real headless Chromium (Debian's), with screenshots of the main pages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from service.comptes import comptes_de_demo
+from service.config import Config
+from service.web import create_app, service
+
+from .outils import RACINE
+
+CHROMIUM = shutil.which("chromium")
+CAPTURES = RACINE / "sorties" / "captures"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium absent : make test l'installe")
+
+
+@pytest.fixture(scope="module")
+def adresse(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("navigateur")
+    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
+    comptes_de_demo(service(app)["base"])
+    serveur = make_server("127.0.0.1", 0, app, threaded=True)
+    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil.start()
+    yield f"http://127.0.0.1:{serveur.server_port}"
+    serveur.shutdown()
+    if "moteur" in service(app):
+        service(app)["moteur"].fermer()
+
+
+@pytest.fixture(scope="module")
+def page(adresse):
+    from playwright.sync_api import sync_playwright
+
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        contexte = navigateur.new_context(locale="fr-FR", accept_downloads=True,
+                                          viewport={"width": 1100, "height": 900})
+        yield contexte.new_page()
+        navigateur.close()
+
+
+def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tmp_path):
+    page.goto(f"{adresse}/")
+    page.screenshot(path=str(CAPTURES / "connexion.png"), full_page=True)
+    page.get_by_label("Identifiant", exact=True).fill("tuteur")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-tuteur")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{adresse}/")
+    page.screenshot(path=str(CAPTURES / "accueil.png"), full_page=True)
+    page.get_by_role("link", name="Remplir : Compte-rendu du tuteur de stage SOPA").click()
+
+    page.get_by_label("Nom du stagiaire *", exact=True).fill("MOREAU")
+    page.get_by_label("Prénom du stagiaire *", exact=True).fill("Léa")
+    page.get_by_label("Lieu du stage *", exact=True).fill("École élémentaire Jules-Ferry, Clairval")
+    page.get_by_label("Nombre de ½ journées d’absence", exact=True).fill("deux")
+    page.get_by_role("button", name="Voir le document avant de le valider").click()
+    # the French error, next to its field, and nothing typed is lost
+    assert page.locator("#demi_journees_absence-erreur").inner_text() == (
+        "« deux » n'est pas un nombre entier")
+    assert page.get_by_label("Lieu du stage *", exact=True).input_value() == (
+        "École élémentaire Jules-Ferry, Clairval")
+    page.screenshot(path=str(CAPTURES / "formulaire-erreurs.png"), full_page=True)
+
+    page.get_by_label("Nombre de ½ journées d’absence", exact=True).fill("1")
+    page.get_by_label("Titulaire de la classe *", exact=True).fill("Mme Hélène Garnier")
+    page.get_by_label("Période de stage : du *", exact=True).fill("2026-10-05")
+    page.get_by_label("Période de stage : au *", exact=True).fill("2026-10-16")
+    page.get_by_label("Nom et prénom du tuteur ou de la tutrice *", exact=True).fill("Hélène Garnier")
+    page.get_by_label("Observations", exact=True).check()
+    page.get_by_label("En cours d’acquisition").first.check()
+    page.get_by_role("button", name="Voir le document avant de le valider").click()
+    page.wait_for_url("**/brouillons/**")
+    page.screenshot(path=str(CAPTURES / "recapitulatif.png"), full_page=True)
+    page.get_by_role("button", name="Valider le document").click()
+    page.wait_for_url("**/documents/**")
+    page.screenshot(path=str(CAPTURES / "document.png"), full_page=True)
+    with page.expect_download() as attente:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    chemin = tmp_path / "compte-rendu.pdf"
+    attente.value.save_as(chemin)
+    texte = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "MOREAU Léa" in texte and "École élémentaire Jules-Ferry, Clairval" in texte
+    assert "☒ Observations" in texte and "05/10/2026" in texte
+    assert Path(CAPTURES / "recapitulatif.png").stat().st_size > 10_000

@@ -1,0 +1,176 @@
+"""The web service through Flask's test client: every route, every role, and what each may not do."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from service.comptes import comptes_de_demo
+from service.config import Config
+from service.web import create_app, service
+
+HTTPS = "https://localhost"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, catalogue):
+    dossier = tmp_path_factory.mktemp("web")
+    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
+    comptes_de_demo(service(app)["base"])
+    yield app
+    if "moteur" in service(app):
+        service(app)["moteur"].fermer()
+
+
+class Navigateur:
+    """A client that signs in and posts forms with their CSRF token, as a browser does."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, url, **kw):
+        return self.client.get(url, base_url=HTTPS, **kw)
+
+    def jeton(self, url):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                         r'name="csrf_token" value="([^"]+)"', self.get(url).get_data(as_text=True))
+
+    def post(self, url, donnees, page=None):
+        m = self.jeton(page or url)
+        donnees = dict(donnees, csrf_token=m.group(1) or m.group(2))
+        # over HTTPS, Flask-WTF also checks that the form came from this site, as browsers say
+        return self.client.post(url, data=donnees, base_url=HTTPS,
+                                headers={"Referer": HTTPS + (page or url)})
+
+    def connexion(self, identifiant, mot_de_passe=None):
+        return self.post("/connexion", {"identifiant": identifiant,
+                                        "mot_de_passe": mot_de_passe or f"demo-{identifiant}"})
+
+
+def connecte(app, identifiant):
+    navigateur = Navigateur(app)
+    assert navigateur.connexion(identifiant).status_code == 302
+    return navigateur
+
+
+def texte(reponse) -> str:
+    return reponse.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/", "/formulaires/compte_rendu_sopa", "/documents/20260101-AAAAAA",
+                                 "/brouillons/" + "x" * 32])
+def test_every_page_needs_an_account(app, url):
+    reponse = Navigateur(app).get(url)
+    assert reponse.status_code == 302 and reponse.headers["Location"] == "/connexion"
+
+
+def test_signing_in_wrong_then_too_often(app):
+    navigateur = Navigateur(app)
+    reponse = navigateur.connexion("tuteur", "mauvais")
+    assert reponse.status_code == 401 and "Identifiant ou mot de passe incorrect." in texte(reponse)
+    for _ in range(5):
+        navigateur.connexion("tuteur", "mauvais")
+    reponse = navigateur.connexion("tuteur")
+    assert reponse.status_code == 429 and "Trop de tentatives" in texte(reponse)
+    from service.web import auth
+    auth._echecs.clear()
+
+
+def test_security_headers_and_cookies(app):
+    navigateur = Navigateur(app)
+    reponse = navigateur.get("/connexion")
+    csp = reponse.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and reponse.headers["X-Frame-Options"] == "DENY"
+    assert reponse.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script" not in texte(reponse)
+    reponse = navigateur.connexion("secretariat")
+    cookie = reponse.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_form_without_its_csrf_token_is_refused(app):
+    navigateur = connecte(app, "tuteur")
+    reponse = navigateur.client.post("/formulaires/fiche_synthese_collectif", base_url=HTTPS,
+                                     data={"collectif": "X", "action": "apercu"})
+    assert reponse.status_code == 400
+
+
+def test_an_invalid_form_keeps_what_was_typed_and_says_what_is_wrong(app):
+    navigateur = connecte(app, "tuteur")
+    reponse = navigateur.post("/formulaires/compte_rendu_sopa", {
+        "stagiaire_nom": "MOREAU", "stagiaire_prenom": "Léa",
+        "lieu_stage": "École <Jules-Ferry> & fils", "demi_journees_absence": "deux",
+        "action": "apercu"})
+    assert reponse.status_code == 400
+    page = texte(reponse)
+    assert 'value="MOREAU"' in page and 'value="École &lt;Jules-Ferry&gt; &amp; fils"' in page
+    bloc = page[page.index('id="demi_journees_absence-erreur"') - 200:]
+    assert "« deux » n&#39;est pas un nombre entier" in bloc[:600]
+    assert "champ obligatoire non rempli" in page
+    assert "rien n’a été perdu de votre saisie" in page
+
+
+def test_fill_check_validate_download(app, catalogue, tmp_path):
+    navigateur = connecte(app, "tuteur")
+    exemple = catalogue.gabarit("fiche_synthese_collectif").formulaire.exemple
+    donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
+    donnees["date_regroupement"] = "2026-12-08"
+    donnees["date_fiche"] = "2026-12-10"
+    donnees["ressources"] = exemple["ressources"]
+    for i, ligne in enumerate(exemple["participants"]):
+        for cle, valeur in ligne.items():
+            donnees[f"participants-{i}-{cle}"] = valeur
+    reponse = navigateur.post("/formulaires/fiche_synthese_collectif",
+                              dict(donnees, action="ajouter:participants"))
+    assert texte(reponse).count('class="ligne-groupe"') == len(exemple["participants"]) + 1
+    reponse = navigateur.post("/formulaires/fiche_synthese_collectif", dict(donnees, action="apercu"))
+    assert reponse.status_code == 302
+    recap = reponse.headers["Location"]
+    page = texte(navigateur.get(recap))
+    assert "Vérifiez le document avant de le valider" in page
+    apercu = navigateur.get(f"{recap}/apercu.pdf")
+    assert apercu.mimetype == "application/pdf"
+    assert "frame-ancestors 'self'" in apercu.headers["Content-Security-Policy"]
+
+    autre = connecte(app, "inspecteur")
+    assert autre.get(recap).status_code == 404  # someone else's draft does not exist
+
+    reponse = navigateur.post(f"{recap}/valider", {}, page=recap)
+    assert reponse.status_code == 302
+    document = reponse.headers["Location"]
+    numero = document.rsplit("/", 1)[1]
+    assert f"Document n° {numero} enregistré." in texte(navigateur.get(document))
+    pdf = navigateur.get(f"{document}/v1.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    chemin = tmp_path / "telecharge.pdf"
+    chemin.write_bytes(pdf.data)
+    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    assert exemple["collectif"] in contenu and f"document n° {numero}" in contenu
+    assert navigateur.get(f"{document}/v1.docx").data.startswith(b"PK")
+
+    assert autre.get(document).status_code == 404  # URL guessing answers "not found"
+    assert autre.get(f"{document}/v1.pdf").status_code == 404
+    assert connecte(app, "secretariat").get(document).status_code == 200
+
+
+def test_correcting_from_the_recap_brings_back_every_value(app, catalogue):
+    navigateur = connecte(app, "tuteur")
+    exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
+    donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
+    donnees.update(periode_debut="2026-10-05", periode_fin="2026-10-16",
+                   date_compte_rendu="2026-10-19", activites=exemple["activites"])
+    reponse = navigateur.post("/formulaires/compte_rendu_sopa", dict(donnees, action="apercu"))
+    assert reponse.status_code == 302, texte(reponse)[:3000]
+    jeton = reponse.headers["Location"].rsplit("/", 1)[1]
+    page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?brouillon={jeton}"))
+    assert 'value="2026-10-05"' in page and 'value="Mme Hélène Garnier"' in page
+    assert re.search(r'value="Observations"[^>]*checked|checked[^>]*value="Observations"', page)
+
+
+def test_sante(app):
+    reponse = Navigateur(app).get("/sante")
+    assert reponse.status_code == 200 and reponse.json["etat"] == "ok"
