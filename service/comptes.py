@@ -30,6 +30,8 @@ class Compte(Base):
 
 def base(url: str):
     """The database (SQLite by default, PostgreSQL by its URL), its tables created."""
+    from . import journal  # noqa: F401  (its table belongs to the same database)
+
     moteur = create_engine(url)
     Base.metadata.create_all(moteur)
     return moteur

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from service import journal
 from service.comptes import comptes_de_demo
 from service.config import Config
 from service.web import create_app, service
@@ -155,6 +156,14 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     assert autre.get(document).status_code == 404  # URL guessing answers "not found"
     assert autre.get(f"{document}/v1.pdf").status_code == 404
     assert connecte(app, "secretariat").get(document).status_code == 200
+
+    # every read and write is in the audit log, and the log is whole
+    quoi = [(e.qui, e.quoi) for e in journal.entrees(service(app)["base"], numero)]
+    assert quoi[0] == ("tuteur (tuteur)", "création")
+    assert {("tuteur (tuteur)", "consultation"), ("tuteur (tuteur)", "téléchargement"),
+            ("inspecteur (inspecteur)", "accès refusé"),
+            ("secretariat (secretariat)", "consultation")} <= set(quoi)
+    assert journal.verifier_journal(service(app)["base"]) == []
 
 
 def test_correcting_from_the_recap_brings_back_every_value(app, catalogue):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
-from .. import dossiers
+from .. import dossiers, journal
 from ..generation import DocumentGenere, rendre
 from ..pdf import produire_pdfs
 from ..validation import DonneesInvalides, en_json, valider
@@ -171,6 +171,7 @@ def valider_brouillon(jeton: str):
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
     dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
                          auteur=g.compte.id)
+    _noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
         fichier.unlink()
     dossier.rmdir()
@@ -185,14 +186,22 @@ def _fiche(numero: str) -> dict:
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
     if fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION:
+        _noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche
+
+
+def _noter(quoi: str, numero: str, detail: str = "") -> None:
+    journal.noter(service(current_app)["base"], f"{g.compte.identifiant} ({g.compte.role})",
+                  quoi, numero, detail)
 
 
 @bp.get("/documents/<numero>")
 @connecte
 def document(numero: str):
-    return render_template("document.html", fiche=_fiche(numero))
+    fiche = _fiche(numero)
+    _noter("consultation", fiche["numero"])
+    return render_template("document.html", fiche=fiche)
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
@@ -202,5 +211,6 @@ def telecharger(numero: str, version: int, extension: str):
     chemin = dossiers.racine(_config().sorties) / fiche["numero"] / f"v{version}.{extension}"
     if not chemin.exists():
         abort(404)
+    _noter("téléchargement", fiche["numero"], chemin.name)
     return send_file(chemin, as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
