@@ -21,6 +21,7 @@ from tqdm import tqdm
 from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
 from .catalogue import publier
 from .config import Config
+from .declaration import description
 from .docx_sur import DocxRefuse
 from .ecriture import ecrire_atomique, ecrire_documents
 from .extraction import DocumentNonReconnu, extraire
@@ -79,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="le service web (127.0.0.1, port PORT, 5000 par défaut)")
     p.add_argument("--demo", action="store_true",
                    help="crée les comptes de démonstration et les affiche")
+
+    p = sub.add_parser("jeton", help="crée un jeton d'accès à l'API pour un compte (affiché une fois)")
+    p.add_argument("identifiant", metavar="IDENTIFIANT")
 
     p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
     p.add_argument("id", metavar="ID")
@@ -153,6 +157,14 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return _verifier(catalogue, config, args.pdf)
         if args.commande == "serve":
             return _serve(config, args.demo, environ if environ is not None else os.environ)
+        if args.commande == "jeton":
+            from .comptes import base, creer_jeton
+
+            try:
+                print(creer_jeton(base(config.base_de_donnees), args.identifiant))
+            except ValueError as exc:
+                raise ErreurUtilisateur([str(exc)]) from None
+            return SUCCES
         if args.commande == "lot":
             lot = _lot(catalogue, config, args)
             print(f"{lot.id}\t{lot.total} document(s) en attente")
@@ -199,25 +211,13 @@ def _gabarits(catalogue, en_json_: bool) -> int:
         sortie = [{
             "id": g.id, "titre": g.titre, "version": g.version,
             "versions": catalogue.versions(g.id),
-            "champs": [_champ_json(c) for c in g.formulaire.champs],
+            "champs": [description(c) for c in g.formulaire.champs],
         } for g in gabarits]
         print(json.dumps(sortie, ensure_ascii=False, indent=2))
         return SUCCES
     for g in gabarits:
         print(f"{g.id:32} v{g.version}  {len(g.formulaire.champs):3} champs  {g.titre}")
     return SUCCES
-
-
-def _champ_json(champ) -> dict:
-    out = {"nom": champ.nom, "type": champ.type, "libelle": champ.libelle,
-           "requis": champ.requis}
-    if champ.aide:
-        out["aide"] = champ.aide
-    if champ.choix:
-        out["choix"] = list(champ.choix)
-    if champ.champs:
-        out["champs"] = [_champ_json(c) for c in champ.champs]
-    return out
 
 
 def lire_donnees(chemin: Path) -> list[dict]:

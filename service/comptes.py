@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from sqlalchemy import String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -70,6 +73,32 @@ DEMO = [
     ("stagiaire", "Léa Moreau", "stagiaire", "demo-stagiaire"),
     ("admin", "Bruno Vasseur", "administrateur", "demo-admin"),
 ]
+
+
+class Jeton(Base):
+    """An API token: only its sha256 is kept; the token itself is shown once, at creation."""
+    __tablename__ = "jetons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column()
+    empreinte: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def creer_jeton(moteur, identifiant: str) -> str:
+    with Session(moteur) as session:
+        qui = session.scalar(select(Compte).where(Compte.identifiant == identifiant.strip().lower()))
+        if qui is None:
+            raise ValueError(f"aucun compte « {identifiant} »")
+        jeton = secrets.token_urlsafe(32)
+        session.add(Jeton(compte_id=qui.id, empreinte=hashlib.sha256(jeton.encode()).hexdigest()))
+        session.commit()
+        return jeton
+
+
+def compte_du_jeton(moteur, jeton: str) -> Compte | None:
+    with Session(moteur) as session:
+        trouve = session.scalar(select(Jeton).where(
+            Jeton.empreinte == hashlib.sha256(jeton.encode()).hexdigest()))
+        return session.get(Compte, trouve.compte_id) if trouve else None
 
 
 def comptes_de_demo(moteur) -> list[tuple[str, str, str, str]]:

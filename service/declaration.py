@@ -180,3 +180,15 @@ def charger(chemin: Path) -> Formulaire:
             raise DeclarationInvalide(
                 f"{chemin} : nom_fichier utilise « {nom} », qui n'est pas un champ déclaré")
     return formulaire
+
+
+def description(champ: Champ) -> dict:
+    """A field as the CLI and the API describe it (JSON)."""
+    out = {"nom": champ.nom, "type": champ.type, "libelle": champ.libelle, "requis": champ.requis}
+    if champ.aide:
+        out["aide"] = champ.aide
+    if champ.choix:
+        out["choix"] = list(champ.choix)
+    if champ.champs:
+        out["champs"] = [description(c) for c in champ.champs]
+    return out

@@ -171,7 +171,7 @@ def valider_brouillon(jeton: str):
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
     dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
                          auteur=g.compte.id)
-    _noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
+    noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
         fichier.unlink()
     dossier.rmdir()
@@ -180,18 +180,20 @@ def valider_brouillon(jeton: str):
 
 # --- kept documents -------------------------------------------------------------------------
 
-def _fiche(numero: str) -> dict:
+def fiche_autorisee(numero: str) -> dict:
+    """The kept document's record, if the signed-in account may see it; 404 otherwise."""
     chemin = dossiers.racine(_config().sorties) / Path(numero).name / "document.json"
     if not chemin.exists():
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
     if fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION:
-        _noter("accès refusé", fiche["numero"])
+        noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche
 
 
-def _noter(quoi: str, numero: str, detail: str = "") -> None:
+def noter(quoi: str, numero: str, detail: str = "") -> None:
+    """An audit-log entry for the signed-in account."""
     journal.noter(service(current_app)["base"], f"{g.compte.identifiant} ({g.compte.role})",
                   quoi, numero, detail)
 
@@ -199,18 +201,18 @@ def _noter(quoi: str, numero: str, detail: str = "") -> None:
 @bp.get("/documents/<numero>")
 @connecte
 def document(numero: str):
-    fiche = _fiche(numero)
-    _noter("consultation", fiche["numero"])
+    fiche = fiche_autorisee(numero)
+    noter("consultation", fiche["numero"])
     return render_template("document.html", fiche=fiche)
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
 @connecte
 def telecharger(numero: str, version: int, extension: str):
-    fiche = _fiche(numero)
+    fiche = fiche_autorisee(numero)
     chemin = dossiers.racine(_config().sorties) / fiche["numero"] / f"v{version}.{extension}"
     if not chemin.exists():
         abort(404)
-    _noter("téléchargement", fiche["numero"], chemin.name)
+    noter("téléchargement", fiche["numero"], chemin.name)
     return send_file(chemin, as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
