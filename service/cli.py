@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -330,8 +331,16 @@ def _serve(config: Config, demo: bool, environ) -> int:
     # the embedded queue: bulk lots are made by threads of the service itself
     travaux = Travaux(config)
     travaux.reprendre()
-    travaux.file.create_consumer(workers=config.instances_libreoffice or os.cpu_count() or 1,
-                                 worker_type="thread").start()
+    consommateur = travaux.file.create_consumer(
+        workers=config.instances_libreoffice or os.cpu_count() or 1, worker_type="thread")
+    consommateur.start()
+
+    def arreter(*_):  # the consumer took the signals: stopping is the service's decision
+        consommateur.stop()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, arreter)
+    signal.signal(signal.SIGINT, arreter)
     app.run(host="127.0.0.1", port=port, threaded=True)
     return SUCCES
 

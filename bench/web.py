@@ -1,0 +1,157 @@
+"""20 people at once, filling and downloading documents on loopback, for 60 s.
+
+    .venv/bin/python bench/web.py [--personnes 20] [--duree 60]
+
+Starts the service (``python -m service serve``) on a free port of this
+machine, then each simulated person, in a loop: opens the form, sends it with
+a mistake (the error page), sends it right (the finished document is made:
+render, LibreOffice, seal), confirms it and downloads its PDF. Prints p50/p95
+of page views and of the PDF-making steps, and the errors (target: no error,
+page p95 < 200 ms, PDF p95 < 2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+
+
+class Personne:
+    def __init__(self, adresse: str):
+        self.adresse = adresse
+        self.ouvreur = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar(_Loopback())),
+            _SansRedirection())
+
+    def requete(self, chemin, donnees=None, referer=None):
+        corps = urllib.parse.urlencode(donnees, doseq=True).encode() if donnees else None
+        requete = urllib.request.Request(self.adresse + chemin, data=corps)
+        if referer:
+            requete.add_header("Referer", self.adresse + referer)
+        debut = time.perf_counter()
+        try:
+            with self.ouvreur.open(requete, timeout=60) as reponse:
+                contenu, statut, ou = reponse.read(), reponse.status, reponse.headers.get("Location")
+        except urllib.error.HTTPError as exc:
+            contenu, statut, ou = exc.read(), exc.code, exc.headers.get("Location")
+        return time.perf_counter() - debut, statut, contenu, ou
+
+    def jeton(self, contenu: bytes) -> str:
+        return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', contenu).group(1).decode()
+
+
+class _Loopback(http.cookiejar.DefaultCookiePolicy):
+    """Browsers send "Secure" cookies to http://127.0.0.1 (a secure context); urllib must too."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class _SansRedirection(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def parcours(adresse, fin, pages, pdfs, erreurs, verrou):
+    p = Personne(adresse)
+    _, _, page, _ = p.requete("/connexion")
+    duree, statut, _, _ = p.requete("/connexion", {"csrf_token": p.jeton(page),
+                                                   "identifiant": "tuteur",
+                                                   "mot_de_passe": "demo-tuteur"}, "/connexion")
+    while time.monotonic() < fin:
+        try:
+            duree, statut, page, _ = p.requete("/formulaires/fiche_personnalisation")
+            mesures = [("page", duree, statut == 200)]
+            jeton = p.jeton(page)
+            donnees = {"csrf_token": jeton, "action": "apercu", "pole_formation": "Clairval-Nord",
+                       "date_reunion": "2026-10-15", "stagiaire_nom": "MOREAU",
+                       "stagiaire_prenom": "Léa", "tuteur_en": "Hélène Garnier",
+                       "tuteur_inspe": "Julien Perrin", "lieu_exercice": "École Jules-Ferry",
+                       "date_fiche": "pas une date", "securite_heures": "1"}
+            duree, statut, _, _ = p.requete("/formulaires/fiche_personnalisation", donnees,
+                                            "/formulaires/fiche_personnalisation")
+            mesures.append(("page", duree, statut == 400))
+            donnees["date_fiche"] = "2026-10-19"
+            duree, statut, _, recap = p.requete("/formulaires/fiche_personnalisation", donnees,
+                                                "/formulaires/fiche_personnalisation")
+            mesures.append(("pdf", duree, statut == 302))
+            duree, statut, page, _ = p.requete(recap)
+            mesures.append(("page", duree, statut == 200))
+            duree, statut, _, document = p.requete(f"{recap}/valider",
+                                                   {"csrf_token": p.jeton(page)}, recap)
+            mesures.append(("page", duree, statut == 302))
+            duree, statut, contenu, _ = p.requete(f"{document}/v1.pdf")
+            mesures.append(("pdf", duree, statut == 200 and contenu.startswith(b"%PDF-")))
+        except Exception as exc:  # counted, the load goes on
+            mesures = [("erreur", 0, False)]
+            with verrou:
+                erreurs.append(repr(exc))
+        with verrou:
+            for genre, duree, ok in mesures:
+                if not ok:
+                    erreurs.append(genre)
+                (pages if genre == "page" else pdfs).append(duree)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--personnes", type=int, default=20)
+    parser.add_argument("--duree", type=float, default=60)
+    args = parser.parse_args()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PORT=str(port), INSPE_SORTIES=f"{tmp}/s", INSPE_DONNEES=f"{tmp}/d")
+        serveur = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        adresse = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{adresse}/sante", timeout=30)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            pages, pdfs, erreurs, verrou = [], [], [], threading.Lock()
+            fin = time.monotonic() + args.duree
+            fils = [threading.Thread(target=parcours, args=(adresse, fin, pages, pdfs, erreurs, verrou))
+                    for _ in range(args.personnes)]
+            for fil in fils:
+                fil.start()
+            for fil in fils:
+                fil.join()
+        finally:
+            os.killpg(serveur.pid, signal.SIGTERM)
+            serveur.wait(timeout=60)
+
+    def centiles(valeurs):
+        q = statistics.quantiles(valeurs, n=20)
+        return f"p50 {statistics.median(valeurs) * 1000:6.0f} ms, p95 {q[-1] * 1000:6.0f} ms"
+
+    print(f"{args.personnes} personnes, {args.duree:.0f} s, serveur de développement Flask, "
+          f"{os.cpu_count()} cœurs")
+    print(f"pages : {len(pages)} vues, {centiles(pages)}  (objectif p95 < 200 ms)")
+    print(f"PDF (fabrication et téléchargement) : {len(pdfs)}, {centiles(pdfs)}  (objectif p95 < 2 s)")
+    print(f"erreurs : {len(erreurs)}  {sorted(set(erreurs))[:5]}")
+
+
+if __name__ == "__main__":
+    main()
