@@ -94,3 +94,25 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
     assert "MOREAU Léa" in texte and "École élémentaire Jules-Ferry, Clairval" in texte
     assert "☒ Observations" in texte and "05/10/2026" in texte
     assert Path(CAPTURES / "recapitulatif.png").stat().st_size > 10_000
+
+    # sign it: a signature drawn with the mouse on the pad
+    page.get_by_role("link", name="Signer ce document").click()
+    page.get_by_label("Qualité *").fill("tutrice de stage")
+    boite = page.locator("#pad").bounding_box()
+    page.mouse.move(boite["x"] + 30, boite["y"] + 120)
+    page.mouse.down()
+    for x, y in ((90, 30), (150, 130), (230, 40), (320, 110), (420, 50)):
+        page.mouse.move(boite["x"] + x, boite["y"] + y, steps=8)
+    page.mouse.up()
+    page.screenshot(path=str(CAPTURES / "signature.png"), full_page=False)
+    page.get_by_role("button", name="Signer la version 1").click()
+    page.wait_for_url("**/documents/**")
+    assert "2 version(s)" in page.locator("main").inner_text()
+    with page.expect_download() as attente:
+        page.get_by_role("link", name="Télécharger le PDF").nth(1).click()
+    signe = tmp_path / "signe.pdf"
+    attente.value.save_as(signe)
+    texte = subprocess.run(["pdftotext", str(signe), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Hélène Garnier (tutrice de stage), signé le" in texte
+    assert "version 2 ·" in texte

@@ -143,7 +143,7 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     assert reponse.status_code == 302
     document = reponse.headers["Location"]
     numero = document.rsplit("/", 1)[1]
-    assert f"Document n° {numero} enregistré." in texte(navigateur.get(document))
+    assert f"Document n° {numero} enregistré ; 1 version(s)." in texte(navigateur.get(document))
     pdf = navigateur.get(f"{document}/v1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert "attachment" in pdf.headers["Content-Disposition"]
@@ -183,3 +183,51 @@ def test_correcting_from_the_recap_brings_back_every_value(app, catalogue):
 def test_sante(app):
     reponse = Navigateur(app).get("/sante")
     assert reponse.status_code == 200 and reponse.json["etat"] == "ok"
+
+
+def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, catalogue, tmp_path):
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from service import dossiers
+    from service.comptes import authentifier
+    from service.generation import generer
+    from service.pdf import produire_pdfs
+    from service.web import moteur
+
+    navigateur = connecte(app, "tuteur")
+    with app.app_context():
+        document = generer(catalogue, "compte_rendu_sopa",
+                           catalogue.gabarit("compte_rendu_sopa").formulaire.exemple)
+        pool, sceau = moteur(app)
+        (pdf,) = produire_pdfs([document], pool, sceau)
+    tuteur = authentifier(service(app)["base"], "tuteur", "demo-tuteur")
+    dossiers.enregistrer(service(app)["config"].sorties, document, pdf, auteur=tuteur.id)
+    page = f"/documents/{document.numero}/signer"
+    assert "Signature du tuteur ou de la tutrice" in texte(navigateur.get(page))
+    m = navigateur.jeton(page)
+    jeton = m.group(1) or m.group(2)
+
+    def envoyer(image: bytes):
+        return navigateur.client.post(page, base_url=HTTPS, headers={"Referer": HTTPS + page},
+                                      content_type="multipart/form-data", data={
+            "csrf_token": jeton, "champ": "signature_tuteur", "nom": "Hélène Garnier",
+            "qualite": "tutrice de stage", "image": (io.BytesIO(image), "signature.png")})
+
+    reponse = envoyer(b"%PDF-1.7 ceci n'est pas une image")
+    assert reponse.status_code == 400
+    assert "seules les images PNG ou JPEG sont acceptées" in texte(reponse)
+    trace = Image.new("RGB", (500, 160), "white")
+    ImageDraw.Draw(trace).line([(20, 120), (120, 30), (220, 130), (480, 40)], fill="navy", width=6)
+    tampon = io.BytesIO()
+    trace.save(tampon, "PNG")
+    assert envoyer(tampon.getvalue()).status_code == 302
+    fiche = texte(navigateur.get(f"/documents/{document.numero}"))
+    assert "2 version(s)" in fiche
+    v2 = navigateur.get(f"/documents/{document.numero}/v2.pdf")
+    chemin = tmp_path / "v2.pdf"
+    chemin.write_bytes(v2.data)
+    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    assert "Hélène Garnier (tutrice de stage), signé le" in contenu
+    assert "Toutes les signatures de ce document sont apposées." in texte(navigateur.get(page))

@@ -15,14 +15,17 @@ import datetime as dt
 import json
 import re
 import secrets
+import shutil
 import subprocess
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from .. import dossiers, journal
-from ..generation import DocumentGenere, rendre
+from ..generation import DocumentGenere, rendre, signer
 from ..pdf import produire_pdfs
+from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
+from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
 from . import moteur, service
 from .auth import connecte
@@ -216,3 +219,75 @@ def telecharger(numero: str, version: int, extension: str):
     noter("téléchargement", fiche["numero"], chemin.name)
     return send_file(chemin, as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
+
+
+# --- signing: one signer at a time, each signature a new version ------------------------------
+
+def _pages_de_version(numero: str, version: int) -> list[Path]:
+    """PNG pages of a kept version, made once (to see what one signs, on any device)."""
+    dossier = dossiers.racine(_config().sorties) / numero
+    apercu = dossier / f"apercu-v{version}"
+    if not apercu.exists():
+        temporaire = dossier / f".apercu-v{version}.{secrets.token_hex(4)}"
+        temporaire.mkdir()
+        subprocess.run(["pdftoppm", "-png", "-r", "90", str(dossier / f"v{version}.pdf"),
+                        str(temporaire / "page")], check=True, timeout=60)
+        try:
+            temporaire.rename(apercu)
+        except OSError:  # made meanwhile by another request
+            shutil.rmtree(temporaire, ignore_errors=True)
+    return _pages(apercu)
+
+
+@bp.get("/documents/<numero>/v<int:version>/page-<int:page>.png")
+@connecte
+def page_de_version(numero: str, version: int, page: int):
+    fiche = fiche_autorisee(numero)
+    if version not in [v["version"] for v in fiche["versions"]]:
+        abort(404)
+    pages = _pages_de_version(fiche["numero"], version)
+    if not 1 <= page <= len(pages):
+        abort(404)
+    return send_file(pages[page - 1], mimetype="image/png")
+
+
+def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
+    gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    derniere = fiche["versions"][-1]
+    signes = {s["champ"] for s in derniere["signataires"]}
+    cases = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
+    pages = len(_pages_de_version(fiche["numero"], derniere["version"]))
+    return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
+                           cases=cases, erreur=erreur, formulaire=request.form), statut
+
+
+@bp.get("/documents/<numero>/signer")
+@connecte
+def signer_document(numero: str):
+    return _page_signature(fiche_autorisee(numero))
+
+
+@bp.post("/documents/<numero>/signer")
+@connecte
+def apposer_signature(numero: str):
+    fiche = fiche_autorisee(numero)
+    try:
+        fichier = request.files.get("image")
+        if fichier and fichier.filename:
+            image = fichier.read(TAILLE_MAX + 1)
+        elif request.form.get("trace"):
+            image = depuis_data_url(request.form["trace"])
+        else:
+            raise SignatureRefusee("tracez votre signature ou choisissez une image")
+        signataire = Signataire(request.form.get("champ", ""), request.form.get("nom", "").strip(),
+                                request.form.get("qualite", "").strip(), dt.date.today(),
+                                preparer_signature(image))
+        document = dossiers.charger(_config().sorties, fiche["numero"], _catalogue())
+        signe = signer(_catalogue(), document, signataire)
+    except SignatureRefusee as exc:
+        return _page_signature(fiche, str(exc), 400)
+    pool, sceau = moteur(current_app)
+    (pdf,) = produire_pdfs([signe], pool, sceau)
+    dossiers.enregistrer(_config().sorties, signe, pdf)
+    noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
+    return redirect(url_for("documents.document", numero=fiche["numero"]))
