@@ -49,6 +49,20 @@ class ErreurUtilisateur(Exception):
         super().__init__("\n".join(lignes))
 
 
+def _options_de_generation(p, format_par_defaut: str) -> None:
+    """What ``generer`` (now) and ``lot`` (in the background) both take."""
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--donnees", required=True, type=Path, metavar="F.json|F.xlsx|F.csv",
+                   help="un objet JSON ou une liste d'objets ; ou un tableur (modele-import)")
+    p.add_argument("--format", choices=("docx", "pdf"), default=format_par_defaut,
+                   help="pdf : PDF/A-2b scellé (archivage)")
+    p.add_argument("--impression", action="store_true",
+                   help="avec --format pdf : aussi un seul PDF de tous les documents, prêt à "
+                        "imprimer en recto verso (chacun commence sur une page impaire)")
+    p.add_argument("--ignorer-erreurs", action="store_true",
+                   help="tableur : générer les lignes valides malgré les lignes en erreur")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m service",
@@ -62,18 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
 
     p = sub.add_parser("generer", help="un document par objet JSON ou par ligne de tableur")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--donnees", required=True, type=Path, metavar="F.json|F.xlsx|F.csv",
-                   help="un objet JSON ou une liste d'objets ; ou un tableur (modele-import)")
-    p.add_argument("--ignorer-erreurs", action="store_true",
-                   help="tableur : générer les lignes valides malgré les lignes en erreur")
-    p.add_argument("--format", choices=("docx", "pdf"), default="docx",
-                   help="pdf : PDF/A-2b scellé (archivage)")
-    p.add_argument("--pdf-simple", action="store_true",
-                   help="PDF ordinaire plutôt que PDF/A-2b")
-    p.add_argument("--impression", action="store_true",
-                   help="avec --format pdf : aussi un seul PDF de tous les documents, prêt à "
-                        "imprimer en recto verso (chacun commence sur une page impaire)")
+    _options_de_generation(p, format_par_defaut="docx")
+    p.add_argument("--pdf-simple", action="store_true", help="PDF ordinaire plutôt que PDF/A-2b")
     p.add_argument("--sortie", type=Path, metavar="DOSSIER",
                    help="dossier de sortie (défaut : sorties/)")
     p.add_argument("--version", type=int, help="version du gabarit (défaut : la dernière)")
@@ -86,13 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("identifiant", metavar="IDENTIFIANT")
 
     p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--donnees", required=True, type=Path, metavar="F.xlsx|F.csv|F.json")
-    p.add_argument("--format", choices=("docx", "pdf"), default="pdf")
-    p.add_argument("--impression", action="store_true",
-                   help="ajouter au ZIP un PDF unique prêt à imprimer en recto verso")
-    p.add_argument("--ignorer-erreurs", action="store_true",
-                   help="tableur : mettre en lot les lignes valides malgré les lignes en erreur")
+    _options_de_generation(p, format_par_defaut="pdf")
 
     p = sub.add_parser("lot-etat", help="avancement d'un lot : documents faits, temps restant")
     p.add_argument("lot", metavar="LOT")
@@ -281,15 +279,21 @@ def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool)
     return [valeurs for _, valeurs in valides]
 
 
-def _generer(catalogue, config: Config, args) -> list[Path]:
-    gabarit = _gabarit(catalogue, args.id, args.version)
-    sortie = args.sortie or config.sorties
+def _valeurs(catalogue, gabarit, args, sortie: Path) -> list[dict]:
+    """The valid rows of ``--donnees``: a spreadsheet (.xlsx, .csv) or JSON."""
     if args.donnees.suffix.lower() in (".xlsx", ".csv"):
         valides = _valeurs_tableur(gabarit, args.donnees, sortie, args.ignorer_erreurs)
     else:
         valides = _valeurs_json(catalogue, gabarit, args.donnees)
     if not valides:
         raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
+    return valides
+
+
+def _generer(catalogue, config: Config, args) -> list[Path]:
+    gabarit = _gabarit(catalogue, args.id, args.version)
+    sortie = args.sortie or config.sorties
+    valides = _valeurs(catalogue, gabarit, args, sortie)
     barre = tqdm(total=len(valides), desc="documents", unit="doc", file=sys.stderr,
                  disable=len(valides) < 2)
     documents = []
@@ -347,12 +351,7 @@ def _serve(config: Config, demo: bool, environ) -> int:
 
 def _lot(catalogue, config: Config, args):
     gabarit = _gabarit(catalogue, args.id)
-    if args.donnees.suffix.lower() in (".xlsx", ".csv"):
-        valides = _valeurs_tableur(gabarit, args.donnees, config.sorties, args.ignorer_erreurs)
-    else:
-        valides = _valeurs_json(catalogue, gabarit, args.donnees)
-    if not valides:
-        raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
+    valides = _valeurs(catalogue, gabarit, args, config.sorties)
     lot = lots.creer(config.sorties, catalogue, gabarit.id, valides, format_=args.format,
                      impression=args.impression, version=gabarit.version)
     Travaux(config).lancer(lot.id)

@@ -141,8 +141,9 @@ def _pages(dossier: Path) -> list[Path]:
 def brouillon(jeton: str):
     dossier = _brouillon(jeton)
     meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
-    return render_template("recapitulatif.html", meta=meta, jeton=jeton,
-                           pages=len(_pages(dossier)),
+    pages = [url_for("documents.page_du_brouillon", jeton=jeton, numero=n)
+             for n in range(1, len(_pages(dossier)) + 1)]
+    return render_template("recapitulatif.html", meta=meta, jeton=jeton, pages=pages,
                            gabarit=_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
 
 
@@ -256,7 +257,9 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     cases = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
-    pages = len(_pages_de_version(fiche["numero"], derniere["version"]))
+    pages = [url_for("documents.page_de_version", numero=fiche["numero"],
+                     version=derniere["version"], page=n)
+             for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
                            cases=cases, erreur=erreur, formulaire=request.form), statut
 
