@@ -231,3 +231,20 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, cata
     contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
     assert "Hélène Garnier (tutrice de stage), signé le" in contenu
     assert "Toutes les signatures de ce document sont apposées." in texte(navigateur.get(page))
+
+
+def test_a_draft_is_saved_as_typed_and_resumed(app):
+    navigateur = connecte(app, "tuteur")
+    reponse = navigateur.post("/formulaires/compte_rendu_sopa", {
+        "stagiaire_nom": "MOREAU", "demi_journees_absence": "deux (à vérifier)",
+        "action": "enregistrer"})
+    assert reponse.status_code == 302
+    accueil = texte(navigateur.get("/"))
+    assert "Mes brouillons" in accueil and "Brouillon enregistré" in accueil
+    jeton = re.search(r"saisie=([A-Za-z0-9_-]+)", accueil).group(1)
+    page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?saisie={jeton}"))
+    assert 'value="MOREAU"' in page and 'value="deux (à vérifier)"' in page  # kept as typed
+    assert connecte(app, "inspecteur").get(
+        f"/formulaires/compte_rendu_sopa?saisie={jeton}").status_code == 404
+    navigateur.post(f"/saisies/{jeton}/supprimer", {}, page="/")
+    assert "Mes brouillons" not in texte(navigateur.get("/"))

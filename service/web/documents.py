@@ -19,9 +19,21 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from .. import dossiers, journal
+from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
 from ..pdf import produire_pdfs
 from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
@@ -47,7 +59,7 @@ def _config():
 @bp.get("/")
 @connecte
 def accueil():
-    return render_template("accueil.html", gabarits=_catalogue().courants())
+    return render_template("accueil.html", gabarits=_catalogue().courants(), saisies=saisies())
 
 
 def _gabarit(id_: str):
@@ -70,9 +82,14 @@ def formulaire(id_: str):
         if action.startswith("ajouter:") and action[8:] in lignes:
             lignes[action[8:]] += 1
         web = classe_formulaire(declaration, lignes)()
-        if not web.validate_on_submit() or action != "apercu":
-            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[]), (
-                200 if action != "apercu" else 400)
+        if not web.validate_on_submit():
+            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[]), 400
+        if action == "enregistrer":  # a draft, kept as typed, to finish later
+            _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"))
+            flash("Brouillon enregistré : vous le retrouverez sur l’accueil.")
+            return redirect(url_for("documents.accueil"))
+        if action != "apercu":
+            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[])
         brut = donnees(web, declaration)
         try:
             valeurs = valider(declaration, brut)
@@ -82,13 +99,59 @@ def formulaire(id_: str):
                                    generales=generales, nombre=len(exc.erreurs)), 400
         jeton = _creer_brouillon(gabarit, valeurs)
         return redirect(url_for("documents.brouillon", jeton=jeton))
-    valeurs = _valeurs_du_brouillon(request.args.get("brouillon"))
-    if valeurs is None:
-        valeurs = {}
-    donnees_web = pour_le_formulaire(declaration, valeurs) if valeurs else None
-    lignes = {g_: len(valeurs.get(g_) or []) or 1 for g_ in groupes}
+    jeton_saisie = request.args.get("saisie")
+    if jeton_saisie:
+        donnees_web = _saisie(jeton_saisie)["donnees"]
+    else:
+        valeurs = _valeurs_du_brouillon(request.args.get("brouillon")) or {}
+        donnees_web = pour_le_formulaire(declaration, valeurs) if valeurs else None
+    lignes = {g_: len((donnees_web or {}).get(g_) or []) or 1 for g_ in groupes}
     web = classe_formulaire(declaration, lignes)(data=donnees_web)
-    return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[])
+    return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
+                           saisie=jeton_saisie)
+
+
+# --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
+
+def _dossier_saisies() -> Path:
+    return _config().donnees / "saisies" / str(g.compte.id)
+
+
+def _saisie(jeton: str) -> dict:
+    chemin = _dossier_saisies() / f"{jeton}.json"
+    if not _JETON.match(jeton or "") or not chemin.exists():
+        abort(404)
+    return json.loads(chemin.read_text(encoding="utf-8"))
+
+
+def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None) -> str:
+    if not (jeton and _JETON.match(jeton)):
+        jeton = secrets.token_urlsafe(24)
+    dossier = _dossier_saisies()
+    dossier.mkdir(parents=True, exist_ok=True)
+    contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
+               "enregistre_le": dt.datetime.now().strftime("%d/%m/%Y %H:%M")}
+    ecrire_atomique(dossier / f"{jeton}.json",
+                    json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
+    return jeton
+
+
+def saisies() -> list[dict]:
+    """The signed-in account's saved drafts, newest first."""
+    dossier = _dossier_saisies()
+    if not dossier.exists():
+        return []
+    fichiers = sorted(dossier.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [dict(json.loads(f.read_text(encoding="utf-8")), jeton=f.stem) for f in fichiers]
+
+
+@bp.post("/saisies/<jeton>/supprimer")
+@connecte
+def supprimer_saisie(jeton: str):
+    _saisie(jeton)
+    (_dossier_saisies() / f"{jeton}.json").unlink()
+    flash("Brouillon supprimé.")
+    return redirect(url_for("documents.accueil"))
 
 
 # --- drafts: the recap before anything is kept --------------------------------------------
