@@ -33,7 +33,7 @@ class Compte(Base):
 
 def base(url: str):
     """The database (SQLite by default, PostgreSQL by its URL), its tables created."""
-    from . import journal  # noqa: F401  (its table belongs to the same database)
+    from . import effectifs, journal  # noqa: F401  (their tables belong to the same database)
 
     moteur = create_engine(url)
     Base.metadata.create_all(moteur)

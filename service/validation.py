@@ -154,7 +154,7 @@ def _vide(valeur) -> bool:
 
 
 def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,
-                    erreurs: list[Erreur]) -> dict:
+                    erreurs: list[Erreur], partiel: bool = False) -> dict:
     valeurs = {}
     connus = {c.nom for c in champs}
     for cle in donnees:
@@ -171,10 +171,10 @@ def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,
             valeurs[champ.nom] = None
             continue
         if champ.type == "groupe":
-            valeurs[champ.nom] = _groupe(champ, brut, nom, ici, erreurs)
+            valeurs[champ.nom] = _groupe(champ, brut, nom, ici, erreurs, partiel)
             continue
         if _vide(brut):
-            if champ.requis:
+            if champ.requis and not partiel:
                 erreurs.append(Erreur(nom, "champ obligatoire non rempli", ici))
             valeurs[champ.nom] = [] if champ.type == "choix_multiple" else None
             continue
@@ -183,12 +183,13 @@ def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,
         except _Invalide as exc:
             erreurs.append(Erreur(nom, str(exc), ici))
             continue
-        if champ.requis and _vide(valeurs[champ.nom]):
+        if champ.requis and not partiel and _vide(valeurs[champ.nom]):
             erreurs.append(Erreur(nom, "champ obligatoire non rempli", ici))
     return valeurs
 
 
-def _groupe(champ: Champ, brut, nom: str, chemin: tuple, erreurs: list[Erreur]) -> list[dict]:
+def _groupe(champ: Champ, brut, nom: str, chemin: tuple, erreurs: list[Erreur],
+            partiel: bool = False) -> list[dict]:
     if _vide(brut):
         brut = []
     if not isinstance(brut, list) or not all(isinstance(x, dict) for x in brut):
@@ -197,13 +198,13 @@ def _groupe(champ: Champ, brut, nom: str, chemin: tuple, erreurs: list[Erreur]) 
     # Empty lines are skipped; the others keep their number, as the person sees it.
     lignes = [(i, ligne) for i, ligne in enumerate(brut, 1)
               if not all(_vide(v) for v in ligne.values())]
-    minimum = champ.min if champ.min is not None else (1 if champ.requis else 0)
+    minimum = 0 if partiel else champ.min if champ.min is not None else (1 if champ.requis else 0)
     if len(lignes) < minimum:
         erreurs.append(Erreur(nom, f"au moins {minimum} ligne(s) à remplir", chemin))
     if champ.max is not None and len(lignes) > champ.max:
         erreurs.append(Erreur(nom, f"{len(lignes)} lignes pour {champ.max} au plus", chemin))
-    return [_valider_champs(champ.champs, ligne, f"{nom}, ligne {i}, ", (*chemin, i), erreurs)
-            for i, ligne in lignes]
+    return [_valider_champs(champ.champs, ligne, f"{nom}, ligne {i}, ", (*chemin, i), erreurs,
+                            partiel) for i, ligne in lignes]
 
 
 _CONVERSIONS = {
@@ -216,13 +217,17 @@ _CONVERSIONS = {
 }
 
 
-def valider(formulaire: Formulaire, donnees) -> dict:
-    """Canonical values of ``donnees`` for ``formulaire``, or ``DonneesInvalides``."""
+def valider(formulaire: Formulaire, donnees, partiel: bool = False) -> dict:
+    """Canonical values of ``donnees`` for ``formulaire``, or ``DonneesInvalides``.
+
+    ``partiel``: a form pre-filled with what is known, to be completed by a person;
+    every value given is checked, but required fields may still be empty.
+    """
     if not isinstance(donnees, dict):
         raise DonneesInvalides([Erreur("", "les données d'un document doivent être un objet JSON "
                                            "(champ : valeur)")])
     erreurs: list[Erreur] = []
-    valeurs = _valider_champs(formulaire.champs, donnees, "", (), erreurs)
+    valeurs = _valider_champs(formulaire.champs, donnees, "", (), erreurs, partiel)
     if erreurs:
         raise DonneesInvalides(erreurs)
     return valeurs

@@ -248,3 +248,55 @@ def test_a_draft_is_saved_as_typed_and_resumed(app):
         f"/formulaires/compte_rendu_sopa?saisie={jeton}").status_code == 404
     navigateur.post(f"/saisies/{jeton}/supprimer", {}, page="/")
     assert "Mes brouillons" not in texte(navigateur.get("/"))
+
+
+def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path):
+    import io
+
+    import openpyxl
+
+    from service import effectifs
+    from service.tableur import modele_import
+
+    secretariat = connecte(app, "secretariat")
+    classeur = openpyxl.load_workbook(io.BytesIO(modele_import(effectifs.DECLARATION)))
+    feuille = classeur[classeur.sheetnames[1]]
+    exemple = [c.value for c in feuille[2]]
+    for n, valeur in enumerate(exemple, 1):
+        feuille.cell(row=3, column=n, value=valeur)
+    feuille.cell(row=3, column=1, value="BERNARD")
+    feuille.cell(row=3, column=8).value = None  # no tuteur de terrain: a required column
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+
+    def importer(contenu):
+        m = secretariat.jeton("/effectifs")
+        return secretariat.client.post("/effectifs", base_url=HTTPS, content_type="multipart/form-data",
+                                       headers={"Referer": HTTPS + "/effectifs"},
+                                       data={"csrf_token": m.group(1) or m.group(2),
+                                             "tableur": (io.BytesIO(contenu), "liste.xlsx")})
+
+    reponse = importer(tampon.getvalue())
+    assert reponse.status_code == 400
+    assert "ligne 3, colonne « Identifiant du tuteur de terrain » : champ obligatoire non rempli" in (
+        texte(reponse).replace("&#34;", '"').replace("&#39;", "'"))
+    feuille.cell(row=3, column=8, value="tuteur")
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    assert "2 stagiaire(s) importé(s)" in texte(importer(tampon.getvalue()))
+
+    tuteur = connecte(app, "tuteur")
+    page = texte(tuteur.get("/mes-stagiaires"))
+    assert "MOREAU Léa" in page and "BERNARD Léa" in page
+    (sid,) = re.findall(r"/formulaires/compte_rendu_sopa\?stagiaire=(\d+)", page)[:1]
+    formulaire = texte(tuteur.get(f"/formulaires/compte_rendu_sopa?stagiaire={sid}"))
+    assert 'value="École élémentaire Jules-Ferry, Clairval"' in formulaire
+    assert 'value="2026-10-05"' in formulaire and 'value="Hélène Garnier"' in formulaire
+    docx = tuteur.get(f"/stagiaires/{sid}/compte_rendu_sopa.docx")
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+    from .outils import texte_docx
+    assert "Jules-Ferry" in texte_docx(docx.data)
+    assert connecte(app, "admin").get(f"/stagiaires/{sid}/compte_rendu_sopa.docx").status_code == 200
+    # the stagiaire of the trio sees the list; someone outside it gets nothing
+    assert "MOREAU Léa" in texte(connecte(app, "stagiaire").get("/mes-stagiaires"))
+    assert connecte(app, "tuteur").get("/effectifs").status_code == 404

@@ -32,7 +32,7 @@ from flask import (
     url_for,
 )
 
-from .. import dossiers, journal
+from .. import dossiers, effectifs, journal
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
 from ..pdf import produire_pdfs
@@ -83,32 +83,41 @@ def formulaire(id_: str):
             lignes[action[8:]] += 1
         web = classe_formulaire(declaration, lignes)()
         if not web.validate_on_submit():
-            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[]), 400
+            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
+                                   stagiaire=request.form.get("stagiaire", type=int)), 400
         if action == "enregistrer":  # a draft, kept as typed, to finish later
             _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"))
             flash("Brouillon enregistré : vous le retrouverez sur l’accueil.")
             return redirect(url_for("documents.accueil"))
         if action != "apercu":
-            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[])
+            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
+                                   stagiaire=request.form.get("stagiaire", type=int))
         brut = donnees(web, declaration)
         try:
             valeurs = valider(declaration, brut)
         except DonneesInvalides as exc:
             generales = poser_erreurs(web, exc.erreurs)
             return render_template("formulaire.html", gabarit=gabarit, web=web,
-                                   generales=generales, nombre=len(exc.erreurs)), 400
-        jeton = _creer_brouillon(gabarit, valeurs)
+                                   generales=generales, nombre=len(exc.erreurs),
+                                   stagiaire=request.form.get("stagiaire", type=int)), 400
+        jeton = _creer_brouillon(gabarit, valeurs, request.form.get("stagiaire", type=int))
         return redirect(url_for("documents.brouillon", jeton=jeton))
-    jeton_saisie = request.args.get("saisie")
+    jeton_saisie, stagiaire_id = request.args.get("saisie"), request.args.get("stagiaire", type=int)
     if jeton_saisie:
         donnees_web = _saisie(jeton_saisie)["donnees"]
+    elif stagiaire_id:
+        from .effectifs import stagiaire_autorise
+
+        connu = effectifs.preremplissage(service(current_app)["base"],
+                                         stagiaire_autorise(stagiaire_id), declaration)
+        donnees_web = pour_le_formulaire(declaration, valider(declaration, connu, partiel=True))
     else:
         valeurs = _valeurs_du_brouillon(request.args.get("brouillon")) or {}
         donnees_web = pour_le_formulaire(declaration, valeurs) if valeurs else None
     lignes = {g_: len((donnees_web or {}).get(g_) or []) or 1 for g_ in groupes}
     web = classe_formulaire(declaration, lignes)(data=donnees_web)
     return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
-                           saisie=jeton_saisie)
+                           saisie=jeton_saisie, stagiaire=stagiaire_id)
 
 
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
@@ -167,7 +176,7 @@ def _brouillon(jeton: str) -> Path:
     return dossier
 
 
-def _creer_brouillon(gabarit, valeurs: dict) -> str:
+def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
     document = rendre(_catalogue(), gabarit, valeurs)
     pool, sceau = moteur(current_app)
     (pdf,) = produire_pdfs([document], pool, sceau)
@@ -182,9 +191,18 @@ def _creer_brouillon(gabarit, valeurs: dict) -> str:
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
-            "valeurs": en_json(valeurs)}
+            "valeurs": en_json(valeurs), "trio": _trio(stagiaire_id)}
     (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return jeton
+
+
+def _trio(stagiaire_id: int | None) -> list[str]:
+    """The trio of the stagiaire a document is about (checked: one must belong to it)."""
+    if not stagiaire_id:
+        return []
+    from .effectifs import stagiaire_autorise
+
+    return sorted(stagiaire_autorise(stagiaire_id).trio)
 
 
 def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
@@ -237,7 +255,7 @@ def valider_brouillon(jeton: str):
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
     dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
-                         auteur=g.compte.id)
+                         auteur=g.compte.id, trio=meta.get("trio"))
     noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
         fichier.unlink()
@@ -253,7 +271,8 @@ def fiche_autorisee(numero: str) -> dict:
     if not chemin.exists():
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
-    if fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION:
+    if (fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION
+            and g.compte.identifiant not in fiche.get("trio", [])):
         noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche

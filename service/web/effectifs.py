@@ -1,0 +1,87 @@
+"""The roster on the web: the secretariat imports it; each member of a trio sees "mes stagiaires"
+and opens, or downloads as .docx, forms pre-filled with what the institution knows."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+
+from .. import effectifs
+from ..generation import rendre
+from ..tableur import TableurIllisible, modele_import
+from ..validation import valider
+from . import service
+from .auth import connecte, exiger_role
+from .documents import noter
+
+bp = Blueprint("effectifs", __name__)
+GESTION = ("secretariat", "administrateur")
+
+
+def _base():
+    return service(current_app)["base"]
+
+
+def stagiaire_autorise(stagiaire_id: int) -> effectifs.Stagiaire:
+    """The stagiaire, if the signed-in account is in their trio or manages the roster; else 404."""
+    stagiaire = effectifs.un(_base(), stagiaire_id)
+    if stagiaire is None or (g.compte.identifiant not in stagiaire.trio
+                             and g.compte.role not in GESTION):
+        abort(404)
+    return stagiaire
+
+
+@bp.route("/effectifs", methods=["GET", "POST"])
+@exiger_role(*GESTION)
+def importer():
+    resultat, erreurs, statut = None, [], 200
+    if request.method == "POST":
+        fichier = request.files.get("tableur")
+        if not fichier or not fichier.filename:
+            erreurs, statut = ["choisissez le tableur de la liste des stagiaires"], 400
+        else:
+            try:
+                nombre, problemes = effectifs.importer(_base(), fichier.read(), fichier.filename)
+            except TableurIllisible as exc:
+                nombre, problemes = 0, [exc]
+            erreurs = [str(p) for p in problemes]
+            if erreurs:
+                statut = 400
+            else:
+                resultat = f"{nombre} stagiaire(s) importé(s) ; la liste précédente est remplacée."
+    return render_template("effectifs.html", stagiaires=effectifs.tous(_base()),
+                           resultat=resultat, erreurs=erreurs), statut
+
+
+@bp.get("/effectifs/modele.xlsx")
+@exiger_role(*GESTION)
+def modele():
+    return send_file(BytesIO(modele_import(effectifs.DECLARATION)), as_attachment=True,
+                     download_name="liste des stagiaires - à remplir.xlsx")
+
+
+@bp.get("/mes-stagiaires")
+@connecte
+def mes_stagiaires():
+    return render_template("mes_stagiaires.html",
+                           stagiaires=effectifs.de(_base(), g.compte.identifiant),
+                           gabarits=service(current_app)["catalogue"].courants())
+
+
+@bp.get("/stagiaires/<int:stagiaire_id>/<id_>.docx")
+@connecte
+def docx_prerempli(stagiaire_id: int, id_: str):
+    """The .docx filled with what is known, to complete in Word (and upload back later)."""
+    stagiaire = stagiaire_autorise(stagiaire_id)
+    catalogue = service(current_app)["catalogue"]
+    try:
+        gabarit = catalogue.gabarit(id_)
+    except KeyError:
+        abort(404)
+    valeurs = valider(gabarit.formulaire,
+                      effectifs.preremplissage(_base(), stagiaire, gabarit.formulaire), partiel=True)
+    document = rendre(catalogue, gabarit, valeurs)
+    noter("téléchargement pré-rempli", document.numero, f"{gabarit.id}, stagiaire {stagiaire.id}")
+    return send_file(BytesIO(document.docx), as_attachment=True, download_name=f"{document.nom}.docx",
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
