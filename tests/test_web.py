@@ -50,9 +50,9 @@ class Navigateur:
                                         "mot_de_passe": mot_de_passe or f"demo-{identifiant}"})
 
 
-def connecte(app, identifiant):
+def connecte(app, identifiant, mot_de_passe=None):
     navigateur = Navigateur(app)
-    assert navigateur.connexion(identifiant).status_code == 302
+    assert navigateur.connexion(identifiant, mot_de_passe).status_code == 302
     return navigateur
 
 
@@ -300,3 +300,30 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path
     # the stagiaire of the trio sees the list; someone outside it gets nothing
     assert "MOREAU Léa" in texte(connecte(app, "stagiaire").get("/mes-stagiaires"))
     assert connecte(app, "tuteur").get("/effectifs").status_code == 404
+
+
+def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, catalogue):
+    from service import effectifs
+    from service.comptes import creer_compte
+
+    base_ = service(app)["base"]
+    creer_compte(base_, "autre", "Paul Autre", "tuteur", "demo-autre")
+    if not effectifs.tous(base_):
+
+        from service.tableur import modele_import
+
+        effectifs.importer(base_, modele_import(effectifs.DECLARATION), "liste.xlsx")
+    (moreau,) = [s for s in effectifs.tous(base_) if s.nom == "MOREAU"]
+    tuteur = connecte(app, "tuteur")
+    page = f"/formulaires/fiche_personnalisation?stagiaire={moreau.id}"
+    exemple = catalogue.gabarit("fiche_personnalisation").formulaire.exemple
+    donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
+    donnees.update(date_reunion="2026-10-15", date_fiche="2026-10-19", stagiaire=moreau.id,
+                   action="apercu")
+    reponse = tuteur.post("/formulaires/fiche_personnalisation", donnees, page=page)
+    assert reponse.status_code == 302
+    recap = reponse.headers["Location"]
+    document = tuteur.post(f"{recap}/valider", {}, page=recap).headers["Location"]
+    assert connecte(app, "stagiaire").get(document).status_code == 200  # in the trio
+    assert connecte(app, "inspecteur").get(document).status_code == 200  # tuteur Inspé here
+    assert connecte(app, "autre", "demo-autre").get(document).status_code == 404
