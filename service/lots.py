@@ -39,6 +39,8 @@ from .validation import en_json, valider
 
 TAILLE_PAQUET = 25
 ETATS = ("en_attente", "en_cours", "termine", "annule", "echoue")
+LIBELLES = {"en_attente": "en attente", "en_cours": "en cours", "termine": "terminé",
+            "annule": "annulé", "echoue": "échoué"}
 
 
 class LotIntrouvable(Exception):
@@ -249,7 +251,7 @@ class Avancement:
 
     def __str__(self) -> str:
         reste = f", environ {self.restant_s:.0f} s restantes" if self.restant_s else ""
-        return f"{self.faits}/{self.total} documents ({self.etat}{reste})"
+        return f"{self.faits}/{self.total} documents ({LIBELLES[self.etat]}{reste})"
 
 
 def avancement(sorties: Path, lot_id: str) -> Avancement:

@@ -44,7 +44,7 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
         noms = z.namelist()
     assert len(noms) == 8 == len(set(noms)) == len(list((dossier / "documents").iterdir()))
     assert "ÉLÈVE000 Léa - compte-rendu SOPA - 2026-10-05-2.docx" in noms
-    assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (termine)"
+    assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (terminé)"
 
 
 def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
@@ -54,7 +54,7 @@ def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 2, 4) == 0
     assert lots.finir(tmp_path, lot.id) is None
     assert lots.inacheves(tmp_path) == []
-    assert str(lots.avancement(tmp_path, lot.id)) == "2/4 documents (annule)"
+    assert str(lots.avancement(tmp_path, lot.id)) == "2/4 documents (annulé)"
 
 
 def _worker(environ) -> subprocess.Popen:
@@ -154,9 +154,9 @@ def test_lot_from_the_command_line(capsys, tmp_path):
     lot_id, reste = capsys.readouterr().out.strip().split("\t")
     assert reste == "1 document(s) en attente"
     assert main(["lot-etat", lot_id], environ=environ) == 0
-    assert capsys.readouterr().out.strip() == "0/1 documents (en_attente)"
+    assert capsys.readouterr().out.strip() == "0/1 documents (en attente)"
     assert main(["lot-annuler", lot_id], environ=environ) == 0
-    assert capsys.readouterr().out.strip() == "0/1 documents (annule)"
+    assert capsys.readouterr().out.strip() == "0/1 documents (annulé)"
     assert main(["lot-etat", "inconnu"], environ=environ) == 2
     assert Path(tmp_path / "d" / "travaux.db").exists()
 

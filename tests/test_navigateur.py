@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import threading
 from pathlib import Path
@@ -26,11 +27,21 @@ def adresse(tmp_path_factory):
     dossier = tmp_path_factory.mktemp("navigateur")
     app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
     comptes_de_demo(service(app)["base"])
+    # the lots' queue, consumed by threads of this process (as `serve` does)
+    from service.web.lots import travaux
+
+    with app.app_context():
+        consommateur = travaux().file.create_consumer(workers=1, worker_type="thread")
+    anciens = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consommateur.start()
+    for numero, gestionnaire in anciens.items():  # the test run keeps its own signals
+        signal.signal(numero, gestionnaire)
     serveur = make_server("127.0.0.1", 0, app, threaded=True)
     fil = threading.Thread(target=serveur.serve_forever, daemon=True)
     fil.start()
     yield f"http://127.0.0.1:{serveur.server_port}"
     serveur.shutdown()
+    consommateur.stop()
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
 
@@ -116,3 +127,47 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
                            check=True).stdout
     assert "Hélène Garnier (tutrice de stage), signé le" in texte
     assert "version 2 ·" in texte
+
+
+def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse, tmp_path,
+                                                                  catalogue):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from service.tableur import modele_import
+
+    formulaire = catalogue.gabarit("fiche_personnalisation").formulaire
+    classeur = openpyxl.load_workbook(io.BytesIO(modele_import(formulaire)))
+    feuille = classeur[classeur.sheetnames[1]]
+    exemple = [c.value for c in feuille[2]]
+    noms = ["MARTIN", "BERNARD", "PETIT", "DURAND"]
+    colonne_nom = [c.value for c in feuille[1]].index("Nom du ou de la stagiaire *") + 1
+    for ligne, nom in enumerate(noms, 2):
+        for n, valeur in enumerate(exemple, 1):
+            feuille.cell(row=ligne, column=n, value=valeur)
+        feuille.cell(row=ligne, column=colonne_nom, value=nom)
+    tableur = tmp_path / "lot.xlsx"
+    classeur.save(tableur)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_label("Identifiant", exact=True).fill("secretariat")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-secretariat")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Générer en nombre").click()
+    page.get_by_label("Document à générer *").select_option("fiche_personnalisation")
+    page.get_by_label("Tableur rempli (.xlsx ou .csv) *").set_input_files(str(tableur))
+    page.get_by_label("Word (.docx)").check()
+    page.get_by_role("button", name="Importer et générer").click()
+    page.wait_for_url("**/lots/**")
+    page.get_by_role("link", name="Télécharger le ZIP").wait_for(timeout=120_000)
+    assert page.locator("#avancement").get_attribute("value") == "4"
+    assert "4/4 documents (terminé)" in page.locator("#texte-avancement").inner_text()
+    page.screenshot(path=str(CAPTURES / "lot.png"), full_page=True)
+    with page.expect_download() as attente:
+        page.get_by_role("link", name="Télécharger le ZIP").click()
+    archive = tmp_path / "lot.zip"
+    attente.value.save_as(archive)
+    with zipfile.ZipFile(archive) as z:
+        assert sorted(n.split(" ")[0] for n in z.namelist()) == sorted(noms)

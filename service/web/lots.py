@@ -1,0 +1,144 @@
+"""Bulk generation on the web (secretariat): the spreadsheet to fill, its import with every
+problem pointed at, then the lot in the background with a live progress bar, and its ZIP."""
+
+from __future__ import annotations
+
+import secrets
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from .. import lots, tableur
+from ..ecriture import ecrire_atomique
+from ..travaux import Travaux
+from . import service
+from .auth import exiger_role
+
+bp = Blueprint("lots", __name__)
+GESTION = ("secretariat", "administrateur")
+
+
+def _outils():
+    return service(current_app)
+
+
+def travaux() -> Travaux:
+    outils = _outils()
+    if "travaux" not in outils:
+        outils["travaux"] = Travaux(outils["config"])
+    return outils["travaux"]
+
+
+@bp.get("/modeles/<id_>.xlsx")
+@exiger_role(*GESTION)
+def modele(id_: str):
+    try:
+        gabarit = _outils()["catalogue"].gabarit(id_)
+    except KeyError:
+        abort(404)
+    return send_file(BytesIO(tableur.modele_import(gabarit.formulaire)), as_attachment=True,
+                     download_name=f"{gabarit.id} - tableur à remplir.xlsx")
+
+
+@bp.route("/lots", methods=["GET", "POST"])
+@exiger_role(*GESTION)
+def nouveau():
+    catalogue, config = _outils()["catalogue"], _outils()["config"]
+    erreurs, rapport, statut = [], None, 200
+    if request.method == "POST":
+        fichier = request.files.get("tableur")
+        try:
+            gabarit = catalogue.gabarit(request.form.get("gabarit", ""))
+        except KeyError:
+            abort(404)
+        if not fichier or not fichier.filename:
+            erreurs, statut = ["choisissez le tableur rempli"], 400
+        else:
+            contenu = fichier.read()
+            try:
+                lecture = tableur.lire(contenu, fichier.filename, gabarit.formulaire)
+                valides, problemes = tableur.valider_lignes(lecture, gabarit.formulaire)
+            except tableur.TableurIllisible as exc:
+                valides, problemes, erreurs = [], [], [str(exc)]
+            if problemes:
+                # the copy with the faulty cells highlighted, to download, fix and import again
+                jeton = secrets.token_urlsafe(16)
+                dossier = config.donnees / "rapports"
+                dossier.mkdir(parents=True, exist_ok=True)
+                ecrire_atomique(dossier / f"{jeton}.xlsx", tableur.rapport_erreurs(
+                    contenu, fichier.filename, problemes))
+                erreurs, rapport = [str(p) for p in problemes], jeton
+            if erreurs and not (problemes and request.form.get("ignorer_erreurs") and valides):
+                statut = 400
+            elif valides:
+                lot = lots.creer(config.sorties, catalogue, gabarit.id, [v for _, v in valides],
+                                 format_=request.form.get("format", "pdf"),
+                                 impression=bool(request.form.get("impression")))
+                travaux().lancer(lot.id)
+                flash(f"Lot de {lot.total} document(s) lancé.")
+                return redirect(url_for("lots.suivi", lot_id=lot.id))
+    return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
+                           rapport=rapport), statut
+
+
+@bp.get("/rapports/<jeton>.xlsx")
+@exiger_role(*GESTION)
+def rapport(jeton: str):
+    chemin = _outils()["config"].donnees / "rapports" / f"{jeton}.xlsx"
+    if not jeton.replace("-", "").replace("_", "").isalnum() or not chemin.exists():
+        abort(404)
+    return send_file(chemin, as_attachment=True, download_name="tableur - erreurs surlignées.xlsx")
+
+
+def _lot(lot_id: str):
+    try:
+        return lots.charger(_outils()["config"].sorties, lot_id)
+    except lots.LotIntrouvable:
+        abort(404)
+
+
+@bp.get("/lots/<lot_id>")
+@exiger_role(*GESTION)
+def suivi(lot_id: str):
+    return render_template("lot.html", lot=_lot(lot_id))
+
+
+@bp.get("/lots/<lot_id>/etat.json")
+@exiger_role(*GESTION)
+def etat(lot_id: str):
+    lot = _lot(lot_id)
+    avancement = lots.avancement(_outils()["config"].sorties, lot.id)
+    return jsonify({"faits": avancement.faits, "total": avancement.total,
+                    "etat": avancement.etat, "restant_s": avancement.restant_s,
+                    "texte": str(avancement),
+                    "zip": url_for("lots.archive", lot_id=lot.id)
+                    if avancement.etat == "termine" else None})
+
+
+@bp.post("/lots/<lot_id>/annuler")
+@exiger_role(*GESTION)
+def annuler(lot_id: str):
+    lots.annuler(_outils()["config"].sorties, _lot(lot_id).id)
+    flash("Lot annulé ; les documents déjà faits restent dans son dossier.")
+    return redirect(url_for("lots.suivi", lot_id=lot_id))
+
+
+@bp.get("/lots/<lot_id>/archive.zip")
+@exiger_role(*GESTION)
+def archive(lot_id: str):
+    lot = _lot(lot_id)
+    chemin = lots.dossier_lots(_outils()["config"].sorties) / lot.id / f"{lot.nom}.zip"
+    if lot.etat != "termine" or not chemin.exists():
+        abort(404)
+    return send_file(chemin, as_attachment=True, download_name=chemin.name)

@@ -1,0 +1,24 @@
+// Live progress of a lot: asks the service every second, survives a refresh (state is server-side).
+(function () {
+  "use strict";
+  var bloc = document.getElementById("lot");
+  if (!bloc) { return; }
+  var barre = document.getElementById("avancement");
+  var texte = document.getElementById("texte-avancement");
+  var lien = document.getElementById("telechargement");
+  function suivre() {
+    fetch(bloc.dataset.etat, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (etat) {
+        barre.max = etat.total;
+        barre.value = etat.faits;
+        barre.textContent = etat.faits + " / " + etat.total;
+        texte.textContent = etat.texte;
+        if (etat.zip) { lien.hidden = false; return; }
+        if (etat.etat === "annule" || etat.etat === "echoue") { return; }
+        setTimeout(suivre, 1000);
+      })
+      .catch(function () { setTimeout(suivre, 3000); });
+  }
+  suivre();
+}());
