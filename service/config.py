@@ -14,6 +14,7 @@ through the environment passed to ``Config.depuis``:
     INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
     INSPE_FILE         the job queue: "sqlite" (default, in INSPE_DONNEES) or redis://hôte:port/base
     DATABASE_URL       accounts and index (default: SQLite in INSPE_DONNEES)
+    INSPE_RETENTION_LOTS  days a finished lot is kept (default: 90)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Config:
     instances_libreoffice: int | None = None
     delai_conversion: float = 60
     file_travaux: str = "sqlite"
+    retention_lots_jours: int = 90
     base_de_donnees: str = ""
 
     def __post_init__(self):
@@ -61,4 +63,5 @@ class Config:
             delai_conversion=float(environ.get("INSPE_DELAI") or defaut.delai_conversion),
             file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
             base_de_donnees=environ.get("DATABASE_URL", ""),
+            retention_lots_jours=int(environ.get("INSPE_RETENTION_LOTS") or 90),
         )

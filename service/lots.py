@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import time
 import uuid
@@ -272,3 +273,34 @@ def inacheves(sorties: Path) -> list[str]:
     return sorted(d.name for d in racine.iterdir() if (d / "lot.json").exists()
                   and charger(sorties, d.name).etat in ("en_attente", "en_cours")
                   and not (d / "annule").exists())
+
+
+def supprimer(sorties: Path, lot_id: str) -> None:
+    """Deletes a finished or cancelled lot and its documents (the secretariat's decision)."""
+    dossier = _dossier(sorties, lot_id)
+    if charger(sorties, lot_id).etat in ("en_attente", "en_cours") and not annule(sorties, lot_id):
+        raise ValueError("un lot en cours se supprime après l'avoir annulé")
+    corbeille = dossier.with_name(f".{dossier.name}.supprime")
+    dossier.rename(corbeille)  # gone at once for every reader, then removed
+    shutil.rmtree(corbeille)
+
+
+def tous(sorties: Path) -> list[Lot]:
+    """Every lot, newest first."""
+    racine = dossier_lots(sorties)
+    if not racine.exists():
+        return []
+    return [charger(sorties, d.name) for d in sorted(racine.iterdir(), reverse=True)
+            if (d / "lot.json").exists()]
+
+
+def purger(sorties: Path, jours: int) -> list[str]:
+    """Deletes the finished or cancelled lots older than the retention period; returns their ids."""
+    limite = dt.datetime.now(FUSEAU) - dt.timedelta(days=jours)
+    supprimes = []
+    for lot in tous(sorties):
+        if (lot.etat in ("termine", "annule", "echoue")
+                and dt.datetime.fromisoformat(lot.cree_le) < limite):
+            supprimer(sorties, lot.id)
+            supprimes.append(lot.id)
+    return supprimes

@@ -73,7 +73,9 @@ class Travaux:
             self._lancer(lot_id)
 
     def reprendre(self) -> list[str]:
-        """Queues again every unfinished lot: what a (re)starting worker does first."""
+        """Queues again every unfinished lot, and deletes lots past their retention period:
+        what a (re)starting worker does first."""
+        lots.purger(self.config.sorties, self.config.retention_lots_jours)
         inacheves, en_file = lots.inacheves(self.config.sorties), self._en_file()
         for lot_id in inacheves:
             if ("lancer", lot_id) not in en_file:

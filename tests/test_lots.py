@@ -176,3 +176,25 @@ def test_a_cancelled_lot_leaves_the_queue_empty(catalogue, tmp_path):
     travaux.lancer(encore.id)
     assert lots.charger(config.sorties, encore.id).etat == "termine"
     assert len(lots.faits(config.sorties, encore.id)) == 30
+
+
+def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue, tmp_path):
+    import datetime as dt
+    import json
+
+    vieux = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    recent = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    en_cours = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    for lot in (vieux, recent):
+        lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
+        lots.finir(tmp_path, lot.id)
+    fiche = lots.dossier_lots(tmp_path) / vieux.id / "lot.json"
+    donnees = json.loads(fiche.read_text())
+    donnees["cree_le"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=91)).isoformat()
+    fiche.write_text(json.dumps(donnees))
+    assert lots.purger(tmp_path, 90) == [vieux.id]
+    assert [x.id for x in lots.tous(tmp_path)] == sorted([recent.id, en_cours.id], reverse=True)
+    with pytest.raises(ValueError, match="un lot en cours se supprime après l'avoir annulé"):
+        lots.supprimer(tmp_path, en_cours.id)
+    lots.supprimer(tmp_path, recent.id)
+    assert not (lots.dossier_lots(tmp_path) / recent.id).exists()

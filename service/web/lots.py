@@ -89,7 +89,8 @@ def nouveau():
                 flash(f"Lot de {lot.total} document(s) lancé.")
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
-                           rapport=rapport), statut
+                           rapport=rapport, lots=lots.tous(config.sorties),
+                           retention=config.retention_lots_jours), statut
 
 
 @bp.get("/rapports/<jeton>.xlsx")
@@ -142,3 +143,15 @@ def archive(lot_id: str):
     if lot.etat != "termine" or not chemin.exists():
         abort(404)
     return send_file(chemin, as_attachment=True, download_name=chemin.name)
+
+
+@bp.post("/lots/<lot_id>/supprimer")
+@exiger_role(*GESTION)
+def supprimer(lot_id: str):
+    try:
+        lots.supprimer(_outils()["config"].sorties, _lot(lot_id).id)
+    except ValueError as exc:
+        flash(str(exc).capitalize() + ".")
+        return redirect(url_for("lots.suivi", lot_id=lot_id))
+    flash("Lot supprimé, avec ses documents.")
+    return redirect(url_for("lots.nouveau"))
