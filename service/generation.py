@@ -40,6 +40,11 @@ class DocumentGenere:
                           self.empreinte, self.version)
 
 
+def sujet(gabarit: Gabarit) -> str:
+    """The PDF's subject: which gabarit, which version."""
+    return f"{gabarit.titre} ({gabarit.id}, version {gabarit.version})"
+
+
 def proprietes(gabarit: Gabarit, document_id: str, numero: str, genere_le: dt.datetime,
                empreinte_: str, version: int = 1) -> dict[str, str]:
     """The custom properties that identify a generated document."""
@@ -85,7 +90,7 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
                          numero=numero)
     principales = {
         "titre": nom, "auteur": catalogue.instance.parametres["nom"],
-        "sujet": f"{gabarit.titre} ({gabarit.id}, version {gabarit.version})",
+        "sujet": sujet(gabarit),
         "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     docx = catalogue.compile(gabarit).rendre(

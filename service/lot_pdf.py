@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from .generation import DocumentGenere
+from .generation import DocumentGenere, sujet
 from .libreoffice import Moteur
 from .ooxml import zip_info
 from .rendu import RELS_DOCUMENT
@@ -117,18 +117,13 @@ def _xmp(document: DocumentGenere, auteur: str, pdfa: bool, date: str) -> bytes:
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(document.nom)}</rdf:li></rdf:Alt>'
         "</dc:title>"
         f"<dc:creator><rdf:Seq><rdf:li>{escape(auteur)}</rdf:li></rdf:Seq></dc:creator>"
-        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(_sujet(document))}'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(sujet(document.gabarit))}'
         "</rdf:li></rdf:Alt></dc:description>"
         f"<pdf:Producer>LibreOffice</pdf:Producer><xmp:CreatorTool>Writer</xmp:CreatorTool>"
         f"<xmp:CreateDate>{date}</xmp:CreateDate><xmp:ModifyDate>{date}</xmp:ModifyDate>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
         '<?xpacket end="w"?>'
     ).encode()
-
-
-def _sujet(document: DocumentGenere) -> str:
-    g = document.gabarit
-    return f"{g.titre} ({g.id}, version {g.version})"
 
 
 def extraire(lecteur: PdfReader, pages: range, document: DocumentGenere, auteur: str,
@@ -151,7 +146,7 @@ def extraire(lecteur: PdfReader, pages: range, document: DocumentGenere, auteur:
                         NameObject("/Subtype"): NameObject("/XML")})
     ecrivain._root_object[NameObject("/Metadata")] = ecrivain._add_object(metadonnees)
     pdf_date = instant.strftime("D:%Y%m%d%H%M%SZ")
-    ecrivain.add_metadata({"/Title": document.nom, "/Author": auteur, "/Subject": _sujet(document),
+    ecrivain.add_metadata({"/Title": document.nom, "/Author": auteur, "/Subject": sujet(document.gabarit),
                            "/Creator": "Writer", "/Producer": "LibreOffice",
                            "/CreationDate": pdf_date, "/ModDate": pdf_date})
     ecrivain.generate_file_identifiers()

@@ -26,6 +26,7 @@ from . import service
 
 bp = Blueprint("auth", __name__)
 ESSAIS_MAX, FENETRE_S = 5, 600
+GESTION = ("secretariat", "administrateur")  # the roles that see what they administer
 _echecs: dict[str, deque] = defaultdict(deque)
 
 

@@ -40,12 +40,11 @@ from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_
 from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
 from . import moteur, service
-from .auth import connecte
+from .auth import GESTION, connecte
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 
 bp = Blueprint("documents", __name__)
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
-GESTION = ("secretariat", "administrateur")
 
 
 def _catalogue():

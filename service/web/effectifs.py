@@ -12,11 +12,10 @@ from ..generation import rendre
 from ..tableur import TableurIllisible, modele_import
 from ..validation import valider
 from . import service
-from .auth import connecte, exiger_role
+from .auth import GESTION, connecte, exiger_role
 from .documents import noter
 
 bp = Blueprint("effectifs", __name__)
-GESTION = ("secretariat", "administrateur")
 
 
 def _base():

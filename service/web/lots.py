@@ -23,10 +23,9 @@ from .. import lots, tableur
 from ..ecriture import ecrire_atomique
 from ..travaux import Travaux
 from . import service
-from .auth import exiger_role
+from .auth import GESTION, exiger_role
 
 bp = Blueprint("lots", __name__)
-GESTION = ("secretariat", "administrateur")
 
 
 def _outils():

@@ -12,12 +12,13 @@ from ..generation import generer
 from . import moteur, service
 
 bp = Blueprint("sante", __name__)
-_DERNIER = {"quand": 0.0, "ok": False, "message": ""}
 
 
 @bp.get("/sante")
 def sante():
-    if time.monotonic() - _DERNIER["quand"] > 60:  # a real conversion, at most once a minute
+    # the last check, kept with the application rather than in the module
+    dernier = service(current_app).setdefault("sante", {"quand": -1e9, "ok": False, "message": ""})
+    if time.monotonic() - dernier["quand"] > 60:  # a real conversion, at most once a minute
         try:
             catalogue = service(current_app)["catalogue"]
             gabarit = catalogue.courants()[0]
@@ -26,9 +27,9 @@ def sante():
             with tempfile.TemporaryDirectory() as tmp:
                 Path(tmp, "a.docx").write_bytes(document.docx)
                 pool.convertir(Path(tmp, "a.docx"), Path(tmp, "a.pdf"))
-            _DERNIER.update(ok=True, message="rendu et conversion : ok")
+            dernier.update(ok=True, message="rendu et conversion : ok")
         except Exception as exc:  # reported, not raised: this page says what is wrong
-            _DERNIER.update(ok=False, message=f"en panne : {exc}")
-        _DERNIER["quand"] = time.monotonic()
-    return ({"etat": "ok" if _DERNIER["ok"] else "panne", "detail": _DERNIER["message"]},
-            200 if _DERNIER["ok"] else 503)
+            dernier.update(ok=False, message=f"en panne : {exc}")
+        dernier["quand"] = time.monotonic()
+    return ({"etat": "ok" if dernier["ok"] else "panne", "detail": dernier["message"]},
+            200 if dernier["ok"] else 503)
