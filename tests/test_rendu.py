@@ -140,7 +140,9 @@ def test_hostile_values_print_literally_and_the_docx_stays_valid(catalogue, mote
     texte = texte_docx(document.docx)
     assert HOSTILES["balises"] in texte
     assert HOSTILES["jinja"] in texte
-    assert "49" not in texte and "boucle" not in texte.replace("{% for x in range(3) %}boucle", "")
+    # the body (before the header and footer, whose time of generation may hold "49")
+    corps = texte.split(catalogue.instance.parametres["nom"])[0]
+    assert "49" not in corps and "boucle" not in corps.replace("{% for x in range(3) %}boucle", "")
     assert "débutfin" in texte  # characters XML forbids are removed
     assert HOSTILES["emoji"] in texte
     assert unicodedata.normalize("NFC", HOSTILES["decompose"]) in texte
