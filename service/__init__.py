@@ -28,3 +28,21 @@ def creer_sceau(config: Config, catalogue: Catalogue):
     from .sceau import Sceau
 
     return Sceau(config.donnees, catalogue.instance.parametres["nom"])
+
+
+def creer_archives(config: Config, catalogue: Catalogue, base):
+    """The archive of completed documents: files under sorties/archive, index in ``base``."""
+    from .antivirus import depuis_config
+    from .archive import Archives
+    from .coffre import Coffre
+
+    return Archives(base, Coffre(config.sorties / "archive"), catalogue, depuis_config(config))
+
+
+def creer_messagerie(config: Config, catalogue: Catalogue):
+    """The SMTP server's client, or None when no server is configured."""
+    from .courriel import Messagerie
+
+    if not config.smtp:
+        return None
+    return Messagerie.depuis(config.smtp, config.courriel, catalogue.instance.parametres["nom"])

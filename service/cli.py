@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
+from . import cli_archive, creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
 from .catalogue import publier
 from .config import Config
 from .declaration import description
@@ -124,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("publier", help="enregistre la dernière version d'un gabarit (administrateur)")
     p.add_argument("id", metavar="ID")
+    cli_archive.ajouter_commandes(sub)
     return parser
 
 
@@ -187,6 +188,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
         if args.commande == "signer":
             print(_signer(catalogue, config, args))
             return SUCCES
+        if args.commande in cli_archive.COMMANDES:
+            return cli_archive.executer(args, config, catalogue, ErreurUtilisateur)
     except ErreurUtilisateur as exc:
         for ligne in exc.lignes:
             print(ligne, file=sys.stderr)
@@ -335,6 +338,11 @@ def _serve(config: Config, demo: bool, environ) -> int:
     # the embedded queue: bulk lots are made by threads of the service itself
     travaux = Travaux(config)
     travaux.reprendre()
+    from . import creer_archives
+    from .conservation import purger
+
+    purger(service(app)["base"], creer_archives(config, app.extensions["inspe"]["catalogue"],
+                                                service(app)["base"]).coffre)
     consommateur = travaux.file.create_consumer(
         workers=config.instances_libreoffice or os.cpu_count() or 1, worker_type="thread")
     consommateur.start()

@@ -29,23 +29,25 @@ class Compte(Base):
     nom: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     empreinte: Mapped[str] = mapped_column(String(300))
+    courriel: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 def base(url: str):
-    """The database (SQLite by default, PostgreSQL by its URL), its tables created."""
-    from . import effectifs, journal  # noqa: F401  (their tables belong to the same database)
+    """The database (SQLite by default, PostgreSQL by its URL), migrated to the latest revision."""
+    from .migrations import mettre_a_jour
 
     moteur = create_engine(url)
-    Base.metadata.create_all(moteur)
+    mettre_a_jour(moteur)
     return moteur
 
 
-def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str) -> Compte:
+def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str,
+                 courriel: str = "") -> Compte:
     if role not in ROLES:
         raise ValueError(f"rôle inconnu : {role}")
     with Session(moteur) as session:
         compte = Compte(identifiant=identifiant.strip().lower(), nom=nom, role=role,
-                        empreinte=generate_password_hash(mot_de_passe))
+                        empreinte=generate_password_hash(mot_de_passe), courriel=courriel)
         session.add(compte)
         session.commit()
         session.refresh(compte)
@@ -73,6 +75,7 @@ DEMO = [
     ("stagiaire", "Léa Moreau", "stagiaire", "demo-stagiaire"),
     ("admin", "Bruno Vasseur", "administrateur", "demo-admin"),
 ]
+COURRIELS_DEMO = {identifiant: f"{identifiant}@clairval.example" for identifiant, *_ in DEMO}
 
 
 class Jeton(Base):
@@ -107,5 +110,5 @@ def comptes_de_demo(moteur) -> list[tuple[str, str, str, str]]:
         existants = set(session.scalars(select(Compte.identifiant)))
     for identifiant, nom, role, mot_de_passe in DEMO:
         if identifiant not in existants:
-            creer_compte(moteur, identifiant, nom, role, mot_de_passe)
+            creer_compte(moteur, identifiant, nom, role, mot_de_passe, COURRIELS_DEMO[identifiant])
     return DEMO

@@ -15,6 +15,10 @@ through the environment passed to ``Config.depuis``:
     INSPE_FILE         the job queue: "sqlite" (default, in INSPE_DONNEES) or redis://hôte:port/base
     DATABASE_URL       accounts and index (default: SQLite in INSPE_DONNEES)
     INSPE_RETENTION_LOTS  days a finished lot is kept (default: 90)
+    INSPE_CLAMAV       clamd that scans uploads: socket path or tcp://hôte:port (default: none)
+    INSPE_SMTP         the SMTP server for reminders: smtp://hôte:port, smtp+starttls://u:p@hôte:port,
+                       smtps://… (default: none, e-mail disabled)
+    INSPE_COURRIEL     the sender's address of those e-mails
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ class Config:
     file_travaux: str = "sqlite"
     retention_lots_jours: int = 90
     base_de_donnees: str = ""
+    antivirus: str = ""
+    smtp: str = ""
+    courriel: str = ""
 
     def __post_init__(self):
         if not self.base_de_donnees:  # SQLite in the instance's folder by default
@@ -64,4 +71,7 @@ class Config:
             file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
             base_de_donnees=environ.get("DATABASE_URL", ""),
             retention_lots_jours=int(environ.get("INSPE_RETENTION_LOTS") or 90),
+            antivirus=environ.get("INSPE_CLAMAV", ""),
+            smtp=environ.get("INSPE_SMTP", ""),
+            courriel=environ.get("INSPE_COURRIEL", ""),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,14 +11,20 @@ from .generation import DocumentGenere
 from .nommage import NomsUniques
 
 
-def ecrire_atomique(chemin: Path, contenu: bytes) -> Path:
+def ecrire_atomique(chemin: Path, contenu: bytes, durable: bool = False) -> Path:
     """A reader never sees a half-written file: write beside it, then rename.
 
     The temporary name is unique, so that two workers writing the same file
-    (a row made again after a crash) never mix their bytes.
+    (a row made again after a crash) never mix their bytes. ``durable`` also
+    flushes the file to disk before the rename (the archive: a power cut must
+    not leave a record pointing at an empty file).
     """
     temporaire = chemin.with_name(f".{chemin.name}.{uuid.uuid4().hex[:8]}.partiel")
-    temporaire.write_bytes(contenu)
+    with open(temporaire, "wb") as f:
+        f.write(contenu)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
     temporaire.replace(chemin)
     return chemin
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from io import BytesIO
 
 from lxml import etree
 
 from .catalogue import Catalogue, Gabarit
-from .docx_sur import verifier_docx
+from .docx_sur import DocxRefuse, verifier_docx
 from .validation import DonneesInvalides, Erreur, valider
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -141,6 +142,23 @@ def _proprietes(paquet: zipfile.ZipFile) -> dict[str, str]:
     return {p.get("name"): (p[0].text or "") for p in racine.iter(f"{ns}property") if len(p)}
 
 
+def proprietes_docx(docx: bytes) -> dict[str, str]:
+    """The custom properties that identify a document made by the service (none: {})."""
+    with zipfile.ZipFile(BytesIO(docx)) as paquet:
+        return _proprietes(paquet)
+
+
+def signatures_presentes(docx: bytes, gabarit: Gabarit) -> dict[str, bool]:
+    """For each signature slot of the gabarit, whether the document holds a picture in it."""
+    with zipfile.ZipFile(BytesIO(docx)) as paquet:
+        corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR)
+    slots = {c.nom: False for c in gabarit.formulaire.champs if c.type == "signature"}
+    for sdt in corps.iter(_q(W, "sdt")):
+        if _tag(sdt) in slots and sdt.find(f".//{_q(W, 'drawing')}") is not None:
+            slots[_tag(sdt)] = True
+    return slots
+
+
 def _par_structure(corps, catalogue: Catalogue) -> Gabarit:
     """The gabarit whose fields best match the document's control tags."""
     tags = {(_tag(s) or "").split("#")[0] for s in corps.iter(_q(W, "sdt"))} - {""}
@@ -161,8 +179,11 @@ def _par_structure(corps, catalogue: Catalogue) -> Gabarit:
 def extraire(docx: bytes, catalogue: Catalogue) -> Extraction:
     """Gabarit, version and values of a completed document (checked first: DocxRefuse)."""
     paquet = verifier_docx(docx)
-    corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR).find(_q(W, "body"))
-    proprietes = _proprietes(paquet)
+    try:
+        corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR).find(_q(W, "body"))
+        proprietes = _proprietes(paquet)
+    except etree.XMLSyntaxError:
+        raise DocxRefuse("le document est abîmé : son contenu n'est pas du XML valide") from None
     gabarit, reconnu_par = None, "propriétés"
     try:
         gabarit = catalogue.gabarit(proprietes["gabarit_id"], int(proprietes["gabarit_version"]))

@@ -12,13 +12,14 @@ import hashlib
 import json
 import threading
 
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .comptes import Base
 
 ORIGINE = "0" * 64
-_verrou = threading.Lock()
+VERROU = threading.RLock()
+_CLE_VERROU = 0x1A5E_70DA  # the audit log's advisory lock on PostgreSQL
 
 
 class Entree(Base):
@@ -39,16 +40,29 @@ def _empreinte(quand, qui, quoi, document, detail, precedent) -> str:
 
 
 def noter(moteur, qui: str, quoi: str, document: str, detail: str = "") -> None:
-    """Adds one entry at the end of the chain (in one transaction, the chain's end locked:
-    by the database on PostgreSQL, by this process on SQLite, which ignores row locks)."""
-    with _verrou, Session(moteur) as session, session.begin():
-        dernier = session.scalar(select(Entree).order_by(Entree.id.desc()).limit(1)
-                                 .with_for_update())
-        precedent = dernier.empreinte if dernier else ORIGINE
-        quand = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        session.add(Entree(quand=quand, qui=qui, quoi=quoi, document=document, detail=detail,
-                           precedent=precedent,
-                           empreinte=_empreinte(quand, qui, quoi, document, detail, precedent)))
+    """Adds one entry at the end of the chain, in a transaction of its own."""
+    with VERROU, Session(moteur) as session, session.begin():
+        ajouter(session, qui, quoi, document, detail)
+
+
+def ajouter(session: Session, qui: str, quoi: str, document: str, detail: str = "") -> None:
+    """Adds one entry within the caller's transaction, so that it is written with what it records.
+
+    The chain's end is locked until the transaction ends, across processes: by an
+    advisory lock on PostgreSQL (a row lock would hand a waiting writer the old end),
+    by taking SQLite's write lock first; ``VERROU``, held by the caller, does the same
+    between the threads of one process.
+    """
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": _CLE_VERROU})
+    else:
+        session.execute(text("UPDATE journal SET id = id WHERE id < 0"))
+    dernier = session.scalar(select(Entree).order_by(Entree.id.desc()).limit(1))
+    precedent = dernier.empreinte if dernier else ORIGINE
+    quand = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    session.add(Entree(quand=quand, qui=qui, quoi=quoi, document=document, detail=detail,
+                       precedent=precedent,
+                       empreinte=_empreinte(quand, qui, quoi, document, detail, precedent)))
 
 
 def entrees(moteur, document: str | None = None) -> list[Entree]:

@@ -44,6 +44,8 @@ IDENTITE = {
     "/DocumentVersion": "document_version",
     "/GenereLe": "genere_le",
     "/DonneesSha256": "donnees_sha256",
+    "/ArchiveNumero": "archive_numero",
+    "/ArchiveLe": "archive_le",
 }
 
 
@@ -155,14 +157,17 @@ def _identite(revision: int, lecteur: PdfFileReader) -> dict[str, str]:
 
 
 def _decrire(identite: dict[str, str]) -> str:
-    if not identite:
-        return "ce document"
+    archive = (f"l'archive n° {identite['archive_numero']} du "
+               if "archive_numero" in identite else "le ")
+    if not identite.get("document_numero"):
+        return f"l'archive n° {identite['archive_numero']}" if "archive_numero" in identite \
+            else "ce document"
     genere = identite.get("genere_le", "")
     try:
         genere = dt.datetime.fromisoformat(genere).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         pass
-    return (f"le document n° {identite.get('document_numero', '?')} "
+    return (f"{archive}document n° {identite.get('document_numero', '?')} "
             f"version {identite.get('document_version', '?')} "
             f"(gabarit {identite.get('gabarit_id', '?')} version "
             f"{identite.get('gabarit_version', '?')}, généré le {genere})")

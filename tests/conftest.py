@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import glob
+import itertools
+import os
 import shutil
+import socket
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from service import creer_catalogue, creer_moteur, creer_sceau
+from service import comptes, creer_catalogue, creer_moteur, creer_sceau
 from service.config import Config
 from service.generation import generer
 from service.pdf import produire_pdfs
@@ -62,3 +69,100 @@ def copie_catalogue(tmp_path) -> Config:
         shutil.copytree(RACINE / dossier, tmp_path / dossier)
     return Config(gabarits=tmp_path / "gabarits", formulaires=tmp_path / "formulaires",
                   sorties=tmp_path / "sorties", donnees=tmp_path / "donnees")
+
+
+@pytest.fixture(scope="session")
+def clamd_local():
+    """A real clamd (installed by make test) knowing only the tests' signature: see clamav_local."""
+    from .clamav_local import ClamdLocal, trouver_clamd
+
+    if trouver_clamd() is None:
+        pytest.skip("clamd absent : make test installe clamav-daemon")
+    with ClamdLocal() as clamd:
+        yield clamd
+
+
+@pytest.fixture(scope="session")
+def clamd_adresse(clamd_local) -> str:
+    """The unix socket of the tests' clamd, as INSPE_CLAMAV would give it."""
+    return clamd_local.adresse
+
+
+def _pg_ctl() -> Path:
+    """The newest PostgreSQL's binaries (Debian: /usr/lib/postgresql/<version>/bin)."""
+    def version(pg_ctl: str) -> int:
+        nom = Path(pg_ctl).parent.parent.name
+        return int(nom) if nom.isdigit() else 0
+
+    trouves = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=version)
+    if not trouves:
+        pytest.fail("PostgreSQL absent (pas de /usr/lib/postgresql/*/bin/pg_ctl) : make install l'installe")
+    return Path(trouves[-1]).parent
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (trust, fsync off), for the whole session.
+
+    initdb refuses root: as root, the cluster is run by the `postgres` user."""
+    binaires = _pg_ctl()
+    comme = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    dossier = Path(tempfile.mkdtemp(prefix="inspe-pg-"))  # in /tmp, reachable by postgres
+    if comme:
+        shutil.chown(dossier, "postgres", "postgres")
+    donnees = dossier / "donnees"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def lancer(*commande):
+        subprocess.run([*comme, *commande], cwd=dossier, check=True, capture_output=True, text=True)
+
+    try:
+        lancer(binaires / "initdb", "-D", donnees, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+               "--no-locale", "-N")
+        lancer(binaires / "pg_ctl", "-D", donnees, "-l", dossier / "journal.log", "-w", "-t", "60",
+               "-o", f"-F -h 127.0.0.1 -p {port} -k {dossier} -c full_page_writes=off "
+                     "-c synchronous_commit=off", "start")
+    except subprocess.CalledProcessError as erreur:
+        journal = dossier / "journal.log"
+        shutil.rmtree(dossier, ignore_errors=True)
+        pytest.fail(f"PostgreSQL n'a pas démarré : {erreur.stderr}\n"
+                    f"{journal.read_text() if journal.exists() else ''}")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    try:
+        with create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT").connect() as admin:
+            admin.execute(text("CREATE DATABASE inspe"))
+        yield f"{url}/inspe"
+    finally:
+        subprocess.run([*comme, binaires / "pg_ctl", "-D", donnees, "-m", "immediate", "stop"],
+                       cwd=dossier, capture_output=True)
+        shutil.rmtree(dossier, ignore_errors=True)
+
+
+_numeros = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url_base(request, tmp_path):
+    """An empty database's URL: a new SQLite file, or a new database in the session's cluster."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'inspe.sqlite3'}"
+        return
+    serveur = request.getfixturevalue("postgresql_url").rsplit("/", 1)[0]
+    nom = f"essai_{next(_numeros)}"
+    admin = create_engine(f"{serveur}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connexion:
+        connexion.execute(text(f"CREATE DATABASE {nom}"))
+    yield f"{serveur}/{nom}"
+    with admin.connect() as connexion:
+        connexion.execute(text(f"DROP DATABASE {nom} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def base_de_donnees(url_base):
+    """The service's database on both SQLite and PostgreSQL, migrated (comptes.base)."""
+    moteur = comptes.base(url_base)
+    yield moteur
+    moteur.dispose()

@@ -1,27 +1,65 @@
-"""The audit log: every read and write recorded, and any later tampering detected."""
+"""The audit log: every read and write recorded, and any later tampering detected (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
+import multiprocessing
+
+import pytest
+from sqlalchemy import create_engine, text
 
 from service import journal
-from service.comptes import base
 
 
-def test_a_whole_chain_then_an_edited_and_a_deleted_entry(tmp_path):
-    chemin = tmp_path / "j.sqlite3"
-    moteur = base(f"sqlite:///{chemin}")
+def _en_douce(url: str, requete: str) -> None:
+    """Someone edits the database behind the service, through a connection of their own."""
+    autre = create_engine(url)
+    with autre.begin() as connexion:
+        connexion.execute(text(requete))
+    autre.dispose()
+
+
+def test_a_whole_chain_then_an_edited_and_a_deleted_entry(base_de_donnees, url_base):
+    moteur = base_de_donnees
     for i in range(5):
         journal.noter(moteur, "tuteur (tuteur)", "consultation", f"2026-{i}")
     assert journal.verifier_journal(moteur) == []
     assert [e.document for e in journal.entrees(moteur)] == [f"2026-{i}" for i in range(5)]
+    assert [e.id for e in journal.entrees(moteur)] == [1, 2, 3, 4, 5]
 
-    with sqlite3.connect(chemin) as brut:  # someone edits the database behind the service
-        brut.execute("UPDATE journal SET qui = 'personne' WHERE id = 2")
+    _en_douce(url_base, "UPDATE journal SET qui = 'personne' WHERE id = 2")
     assert journal.verifier_journal(moteur) == ["entrée 2 : son contenu a été modifié"]
-    with sqlite3.connect(chemin) as brut:
-        brut.execute("DELETE FROM journal WHERE id = 4")
+    _en_douce(url_base, "DELETE FROM journal WHERE id = 4")
     problemes = journal.verifier_journal(moteur)
     assert "entrée 2 : son contenu a été modifié" in problemes
     assert "entrée 5 : l'entrée qui la précédait a été supprimée ou modifiée" in problemes
 
+
+def test_entries_of_one_document_in_order(base_de_donnees):
+    for document in ("a", "b", "a"):
+        journal.noter(base_de_donnees, "secretariat (secretariat)", "création", document, "détail é")
+    assert [(e.document, e.detail) for e in journal.entrees(base_de_donnees, "a")] == [
+        ("a", "détail é"), ("a", "détail é")]
+    assert journal.verifier_journal(base_de_donnees) == []
+
+
+def _ecrire(url: str, depart, n: int) -> None:
+    moteur = create_engine(url)
+    depart.wait(60)  # all processes write at the same time
+    for _ in range(n):
+        journal.noter(moteur, "tuteur (tuteur)", "consultation", "course")
+    moteur.dispose()
+
+
+# A row lock (FOR UPDATE) on the last entry would hand a waiting process the old end of the chain.
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_several_processes_writing_at_once_keep_one_chain(base_de_donnees, url_base):
+    contexte = multiprocessing.get_context("spawn")
+    depart = contexte.Barrier(3)
+    processus = [contexte.Process(target=_ecrire, args=(url_base, depart, 20)) for _ in range(3)]
+    for p in processus:
+        p.start()
+    for p in processus:
+        p.join(120)
+    assert [p.exitcode for p in processus] == [0, 0, 0]
+    assert len(journal.entrees(base_de_donnees)) == 60
+    assert journal.verifier_journal(base_de_donnees) == []
