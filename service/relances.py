@@ -31,6 +31,7 @@ class Relances:
 
 def relancer(base, catalogue, messagerie: Messagerie, annee: str, par: str) -> Relances:
     nom_instance = catalogue.instance.parametres.get("nom", "")
+    designation = catalogue.instance.parametres.get("designation", nom_instance)
     par_tuteur: dict[str, list[str]] = {}
     for m in manquants(base, catalogue, annee):
         for tuteur in (m.stagiaire.tuteur_terrain, m.stagiaire.tuteur_inspe):
@@ -46,15 +47,18 @@ def relancer(base, catalogue, messagerie: Messagerie, annee: str, par: str) -> R
         if compte is None or not compte.courriel:
             resultat.sans_adresse.append(compte.nom if compte else identifiant)
             continue
+        un = len(lignes) == 1
         corps = (f"Bonjour {compte.nom},\n\n"
-                 f"Le secrétariat de {nom_instance} n'a pas encore reçu, pour l'année {annee}, "
-                 f"{'ce document' if len(lignes) == 1 else 'ces documents'} :\n\n"
-                 + "\n".join(sorted(lignes)) +
-                 "\n\nVous pouvez le remplir en ligne, ou le télécharger pré-rempli depuis "
-                 "« Mes stagiaires », puis le déposer une fois complété.\n\n"
-                 "Avec nos remerciements,\nLe secrétariat\n")
+                 f"Le secrétariat de {designation} n'a pas encore reçu, pour l'année {annee}, "
+                 f"{'ce document' if un else 'ces documents'} :\n\n" + "\n".join(sorted(lignes)) +
+                 f"\n\nVous pouvez {'le' if un else 'les'} remplir en ligne, ou "
+                 f"{'le' if un else 'les'} télécharger pré-rempli{'' if un else 's'} depuis "
+                 f"« Mes stagiaires », puis {'le' if un else 'les'} déposer une fois "
+                 f"complété{'' if un else 's'}.\n\nAvec nos remerciements,\n"
+                 f"Le secrétariat de {designation}\n")
+        sujet = f"{'Document attendu' if un else 'Documents attendus'} — {nom_instance}"
         try:
-            messagerie.envoyer([compte.courriel], f"Document attendu — {nom_instance}", corps)
+            messagerie.envoyer([compte.courriel], sujet, corps)
         except CourrielImpossible as exc:
             resultat.echecs.append(f"{compte.nom} : {exc}")
             continue
@@ -83,7 +87,7 @@ def diffuser(archives: Archives, numero: str, messagerie: Messagerie, par: str) 
         adresses, f"{archive.titre} — {archive.stagiaire} (n° {numero})",
         f"Bonjour,\n\nVeuillez trouver ci-joint « {archive.titre} » concernant "
         f"{archive.stagiaire}, archivé sous le n° {numero}.\n\nLe secrétariat de "
-        f"{archives.catalogue.instance.parametres.get('nom', '')}\n",
+        f"{archives.catalogue.instance.parametres.get('designation', '')}\n",
         [PieceJointe(nom, archives.coffre.lire(derniere.pdf_sha256))])
     journal.noter(archives.base, par, "diffusion", numero, "PDF envoyé à " + ", ".join(adresses))
     return adresses

@@ -166,3 +166,30 @@ def base_de_donnees(url_base):
     moteur = comptes.base(url_base)
     yield moteur
     moteur.dispose()
+
+
+@pytest.fixture
+def serveur_smtp():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives: (port, messages)."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    class Boite:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, enveloppe):
+            message = email.message_from_bytes(enveloppe.content, policy=email.policy.default)
+            self.messages.append((list(enveloppe.rcpt_tos), message))
+            return "250 Message accepted for delivery"
+
+    boite = Boite()
+    with socket.socket() as s:  # a free port (aiosmtpd checks it is up by connecting to it)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controleur = Controller(boite, hostname="127.0.0.1", port=port)
+    controleur.start()
+    yield port, boite.messages
+    controleur.stop()
