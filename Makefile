@@ -11,13 +11,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: LibreOffice (the .docx → PDF renderer) and its UNO bridge for Debian's
 # python3 (the conversion pool drives LibreOffice through it), poppler (pdftotext, pdftoppm),
 # qpdf (PDF checks), fonts metric-compatible with Arial/Times (Liberation) and Calibri (Carlito),
-# redis-server (the tests run the distributed job queue against a real one), chromium (the
-# end-to-end tests drive it headless with Playwright), clamav-daemon (the tests scan uploads with
+# redis-server (the tests run the distributed job queue against a real one), chromium and its
+# French resources (the end-to-end tests drive it headless with Playwright, dates as JJ/MM/AAAA), clamav-daemon (the tests scan uploads with
 # a clamd of their own and a signature made for them; the system clamd and freshclam are stopped),
 # postgresql (the database tests also run on a throwaway cluster of their own, see tests/conftest.py).
 PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
            fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server chromium \
-           clamav-daemon postgresql
+           chromium-l10n clamav-daemon postgresql
 
 .PHONY: install systeme run exemples test lint bench clean
 
@@ -30,6 +30,7 @@ systeme:
 	    || ! command -v redis-server >/dev/null || ! command -v chromium >/dev/null \
 	    || ! (PATH="$$PATH:/usr/sbin"; command -v clamd >/dev/null) \
 	    || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+	    || ! ls /usr/lib/chromium/locales/fr.pak >/dev/null 2>&1 \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \
 	  $(SUDO) apt-get update -qq && \

@@ -277,7 +277,9 @@ class Archives:
             gabarit_id, titre, version_gabarit, ancienne = LIBRE, titre_libre.strip() or Path(
                 nom_fichier).stem or "Document libre", None, False
             reconnu_par = LIBRE
-        signe = bool(extraction) and all(signatures_presentes(docx, extraction.gabarit).values())
+        # "signé": every signature slot holds a picture (a gabarit without slots is never "signé")
+        signatures = signatures_presentes(docx, extraction.gabarit) if extraction else {}
+        signe = bool(signatures) and all(signatures.values())
         try:
             numero, numero_version = self._enregistrer_depot(
                 cle, empreinte, nom_fichier, par, quand, gabarit_id, titre, version_gabarit,

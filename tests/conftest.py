@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import glob
 import itertools
-import os
 import shutil
 import socket
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,7 @@ from service.config import Config
 from service.generation import generer
 from service.pdf import produire_pdfs
 
+from . import postgresql_local
 from .outils import RACINE
 
 
@@ -88,56 +85,14 @@ def clamd_adresse(clamd_local) -> str:
     return clamd_local.adresse
 
 
-def _pg_ctl() -> Path:
-    """The newest PostgreSQL's binaries (Debian: /usr/lib/postgresql/<version>/bin)."""
-    def version(pg_ctl: str) -> int:
-        nom = Path(pg_ctl).parent.parent.name
-        return int(nom) if nom.isdigit() else 0
-
-    trouves = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=version)
-    if not trouves:
-        pytest.fail("PostgreSQL absent (pas de /usr/lib/postgresql/*/bin/pg_ctl) : make install l'installe")
-    return Path(trouves[-1]).parent
-
-
 @pytest.fixture(scope="session")
 def postgresql_url():
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (trust, fsync off), for the whole session.
-
-    initdb refuses root: as root, the cluster is run by the `postgres` user."""
-    binaires = _pg_ctl()
-    comme = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    dossier = Path(tempfile.mkdtemp(prefix="inspe-pg-"))  # in /tmp, reachable by postgres
-    if comme:
-        shutil.chown(dossier, "postgres", "postgres")
-    donnees = dossier / "donnees"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-
-    def lancer(*commande):
-        subprocess.run([*comme, *commande], cwd=dossier, check=True, capture_output=True, text=True)
-
+    """A throwaway PostgreSQL cluster for the whole session (tests/postgresql_local.py)."""
     try:
-        lancer(binaires / "initdb", "-D", donnees, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-               "--no-locale", "-N")
-        lancer(binaires / "pg_ctl", "-D", donnees, "-l", dossier / "journal.log", "-w", "-t", "60",
-               "-o", f"-F -h 127.0.0.1 -p {port} -k {dossier} -c full_page_writes=off "
-                     "-c synchronous_commit=off", "start")
-    except subprocess.CalledProcessError as erreur:
-        journal = dossier / "journal.log"
-        shutil.rmtree(dossier, ignore_errors=True)
-        pytest.fail(f"PostgreSQL n'a pas démarré : {erreur.stderr}\n"
-                    f"{journal.read_text() if journal.exists() else ''}")
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    try:
-        with create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT").connect() as admin:
-            admin.execute(text("CREATE DATABASE inspe"))
-        yield f"{url}/inspe"
-    finally:
-        subprocess.run([*comme, binaires / "pg_ctl", "-D", donnees, "-m", "immediate", "stop"],
-                       cwd=dossier, capture_output=True)
-        shutil.rmtree(dossier, ignore_errors=True)
+        with postgresql_local.cluster() as url:
+            yield url
+    except (postgresql_local.PostgresqlAbsent, RuntimeError) as exc:
+        pytest.fail(str(exc))
 
 
 _numeros = itertools.count(1)

@@ -50,12 +50,14 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     def instance():
         return {"config_instance": service(app)["catalogue"].instance.parametres}
 
-    from . import api, auth, documents, effectifs, lots, sante, securite
+    from . import api, archives, auth, documents, effectifs, erreurs, lots, sante, securite
 
     securite.init_app(app)
+    erreurs.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
+    app.register_blueprint(archives.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(sante.bp)

@@ -12,11 +12,17 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import dossiers
+from ..antivirus import AntivirusIndisponible
+from ..archive import ArchiveIntrouvable
 from ..comptes import compte_du_jeton
 from ..declaration import description
+from ..docx_sur import DocxRefuse
+from ..extraction import DocumentNonReconnu
 from ..generation import generer
 from ..pdf import produire_pdfs
+from ..recherche import Filtres, rechercher
 from ..validation import DonneesInvalides
+from . import archives as web_archives
 from . import csrf, moteur, service
 from .documents import fiche_autorisee, noter, telecharger
 
@@ -109,6 +115,80 @@ def fichier(numero: str, version: int, extension: str):
     return telecharger(numero, version, extension)
 
 
+# --- the archive of completed documents ---------------------------------------------------
+
+def _oui(valeur) -> bool:
+    return str(valeur or "").strip().lower() in ("1", "true", "oui", "on")
+
+
+@bp.post("/archives")
+def deposer_archive():
+    fichier = request.files.get("fichier")
+    if not fichier or not fichier.filename:
+        return _erreurs(400, [{"champ": "fichier", "message": "le document Word (.docx) manque "
+                                                              "(champ multipart « fichier »)"}])
+    archives = web_archives.outil_archives()
+    try:
+        depot = archives.deposer(fichier.read(), fichier.filename, g.compte.identifiant,
+                                 libre=_oui(request.form.get("libre")),
+                                 titre_libre=request.form.get("titre", "")[:300],
+                                 stagiaire_libre=request.form.get("stagiaire", "")[:200])
+    except (DocxRefuse, DocumentNonReconnu) as exc:
+        return _erreurs(422, [{"champ": "fichier", "message": str(exc)}])
+    except AntivirusIndisponible as exc:
+        return _erreurs(503, [{"champ": "fichier", "message": str(exc)}])
+    archive = archives.une(depot.numero)
+    version = next(v for v in archive.versions if v.version == depot.version)
+    valeurs, erreurs = web_archives.lecture(archive, version)
+    return jsonify({"numero": archive.numero, "version": version.version,
+                    "deja_archive": depot.deja_archive, "gabarit": archive.gabarit_id,
+                    "gabarit_version": version.gabarit_version, "libre": depot.libre,
+                    "valeurs": valeurs, "erreurs": [{"champ": e.champ, "message": e.message,
+                                                     "texte": str(e)} for e in erreurs],
+                    "url": url_for("api.archive", numero=archive.numero)}), 201
+
+
+@bp.post("/archives/<numero>/versions/<int:version>/archiver")
+def archiver(numero: str, version: int):
+    archive, _ = web_archives.depot_autorise(numero, version)
+    corps = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(corps, dict) or not isinstance(corps.get("valeurs", {}), dict):
+        return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"valeurs\": {…}} "
+                                                       "(facultatif)"}])
+    pool, sceau = moteur(current_app)
+    try:
+        archive = web_archives.outil_archives().archiver(
+            archive.numero, version, g.compte.identifiant, pool, sceau, donnees=corps.get("valeurs"),
+            titre=str(corps.get("titre") or "")[:300], stagiaire=str(corps.get("stagiaire") or "")[:200])
+    except ArchiveIntrouvable as exc:
+        return _erreurs(404, [{"champ": "version", "message": str(exc)}])
+    except DonneesInvalides as exc:
+        return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
+                              for e in exc.erreurs])
+    return jsonify(web_archives.fiche_json(web_archives.archive_autorisee(archive.numero)))
+
+
+@bp.get("/archives")
+def chercher_archives():
+    page = max(request.args.get("page", 1, type=int), 1)
+    total, trouves = rechercher(service(current_app)["base"], Filtres.depuis(request.args),
+                                web_archives.lecteur(), page)
+    return jsonify({"total": total, "page": page,
+                    "resultats": [web_archives.resume_json(a) for a in trouves]})
+
+
+@bp.get("/archives/<numero>")
+def archive(numero: str):
+    trouvee = web_archives.archive_autorisee(numero)
+    noter("consultation", trouvee.numero, "API")
+    return jsonify(web_archives.fiche_json(trouvee))
+
+
+@bp.get("/archives/<numero>/v<int:version>.<any(pdf, docx):extension>")
+def fichier_archive(numero: str, version: int, extension: str):
+    return web_archives.telecharger(numero, version, extension)
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(OPENAPI)
@@ -159,6 +239,56 @@ OPENAPI = {
             "Demande": {"type": "object", "required": ["gabarit", "donnees"],
                         "properties": {"gabarit": {"type": "string"},
                                        "donnees": {"type": "object"}}},
+            "Depot": {"type": "object",
+                      "required": ["numero", "version", "deja_archive", "gabarit", "valeurs",
+                                   "erreurs"],
+                      "properties": {
+                          "numero": {"type": "string"}, "version": {"type": "integer"},
+                          "deja_archive": {"type": "boolean"},
+                          "gabarit": {"type": "string", "description": "« libre » : non reconnu"},
+                          "gabarit_version": {"type": ["integer", "null"]},
+                          "libre": {"type": "boolean"}, "valeurs": {"type": "object"},
+                          "erreurs": {"$ref": "#/components/schemas/Erreurs/properties/erreurs"},
+                          "url": {"type": "string"}}},
+            "Archive": {"type": "object",
+                        "required": ["numero", "titre", "gabarit", "stagiaire", "tuteur", "annee",
+                                     "statut", "valeurs", "versions"],
+                        "properties": {
+                            "numero": {"type": "string"}, "titre": {"type": "string"},
+                            "gabarit": {"type": "string"}, "libre": {"type": "boolean"},
+                            "stagiaire": {"type": "string"}, "tuteur": {"type": "string"},
+                            "annee": {"type": "string"},
+                            "statut": {"enum": ["recu", "signe", "archive"]},
+                            "statut_libelle": {"type": "string"},
+                            "conserver_jusqu_au": {"type": "string"},
+                            "valeurs": {"type": ["object", "null"]},
+                            "versions": {"type": "array", "items": {
+                                "type": "object",
+                                "required": ["version", "depose_le", "archive_le", "corrige", "docx",
+                                             "pdf"],
+                                "properties": {
+                                    "version": {"type": "integer"}, "nom_fichier": {"type": "string"},
+                                    "depose_le": {"type": "string"}, "depose_par": {"type": "string"},
+                                    "archive_le": {"type": ["string", "null"]},
+                                    "corrige": {"type": "boolean"}, "signe": {"type": "boolean"},
+                                    "gabarit_version": {"type": ["integer", "null"]},
+                                    "ancienne_version": {"type": "boolean"},
+                                    "docx": {"type": "string"}, "pdf": {"type": ["string", "null"]}}}}}},
+            "Resultats": {"type": "object", "required": ["total", "page", "resultats"],
+                          "properties": {
+                              "total": {"type": "integer"}, "page": {"type": "integer"},
+                              "resultats": {"type": "array", "items": {
+                                  "type": "object",
+                                  "required": ["numero", "titre", "gabarit", "stagiaire", "statut",
+                                               "url"],
+                                  "properties": {
+                                      "numero": {"type": "string"}, "titre": {"type": "string"},
+                                      "gabarit": {"type": "string"}, "stagiaire": {"type": "string"},
+                                      "tuteur": {"type": "string"}, "annee": {"type": "string"},
+                                      "statut": {"enum": ["recu", "signe", "archive"]},
+                                      "statut_libelle": {"type": "string"},
+                                      "versions": {"type": "integer"},
+                                      "modifie_le": {"type": "string"}, "url": {"type": "string"}}}}}},
         },
     },
     "security": [{"jeton": []}],
@@ -189,5 +319,48 @@ OPENAPI = {
             "responses": {"200": {"description": "Document", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Document"}}}},
                 "401": _ERREURS, "404": _ERREURS}}},
+        "/api/archives": {
+            "post": {
+                "summary": "Dépose un document Word complété : reconnu, lu, gardé « reçu »",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["fichier"],
+                    "properties": {
+                        "fichier": {"type": "string", "contentMediaType": "application/octet-stream"},
+                        "libre": {"type": "string", "description": "« 1 » : un document non reconnu "
+                                                                   "est gardé comme document libre"},
+                        "titre": {"type": "string"}, "stagiaire": {"type": "string"}}}}}},
+                "responses": {"201": {"description": "Dépôt (ou fichier déjà archivé)", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Depot"}}}},
+                    "400": _ERREURS, "401": _ERREURS, "413": _ERREURS, "422": _ERREURS,
+                    "503": _ERREURS}},
+            "get": {
+                "summary": "Recherche dans les archives (50 par page)",
+                "parameters": [{"name": n, "in": "query", "required": False,
+                                "schema": {"type": "integer" if n == "page" else "string"}}
+                               for n in ("texte", "stagiaire", "tuteur", "gabarit", "annee",
+                                         "statut", "page")],
+                "responses": {"200": {"description": "Résultats", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Resultats"}}}}, "401": _ERREURS}}},
+        "/api/archives/{numero}": {"get": {
+            "summary": "Un document archivé et ses versions",
+            "parameters": [{"name": "numero", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Archive", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Archive"}}}},
+                "401": _ERREURS, "404": _ERREURS}}},
+        "/api/archives/{numero}/versions/{version}/archiver": {"post": {
+            "summary": "Archive une version déposée, avec ses valeurs corrigées ou telles que lues",
+            "parameters": [{"name": "numero", "in": "path", "required": True,
+                            "schema": {"type": "string"}},
+                           {"name": "version", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "valeurs": {"type": "object"},
+                    "titre": {"type": "string", "description": "document libre"},
+                    "stagiaire": {"type": "string", "description": "document libre"}}}}}},
+            "responses": {"200": {"description": "Archive", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Archive"}}}},
+                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS}}},
     },
 }

@@ -1,0 +1,511 @@
+"""The archive on the web: completed Word documents sent back, checked by a person, then kept.
+
+1. ``/archives/deposer``: the upload (drag and drop, or a plain file input);
+   a refused file says why, in French, and nothing is stored.
+2. ``/archives/<numero>/v<n>/verifier``: what was read, as the gabarit's own
+   form, with the declaration's errors next to each field; « Archiver » makes
+   the sealed PDF/A, « Abandonner ce dépôt » forgets the upload.
+3. ``/archives/<numero>``: the record, its versions and their downloads.
+4. ``/archives``: search (filters, full text), 50 per page, and its export.
+5. ``/archives/stagiaire/<id>``: a roster stagiaire's dossier; ``/archives/manquants``:
+   what has not come back this year, and the reminders.
+
+Everyone sees only what ``recherche.Lecteur`` allows; anything else is 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import StringField
+
+from .. import creer_archives, creer_messagerie
+from ..antivirus import AntivirusIndisponible
+from ..archive import LIBRE, STATUTS, Archive, ArchiveIntrouvable, refus
+from ..comptes import Compte
+from ..conservation import exporter_personne
+from ..courriel import CourrielImpossible
+from ..docx_sur import DocxRefuse
+from ..extraction import DocumentNonReconnu, signatures_presentes
+from ..nommage import LONGUEUR_MAX, nom_sur
+from ..recherche import (
+    PAR_PAGE,
+    Filtres,
+    Lecteur,
+    dossier,
+    exporter_xlsx,
+    peut_lire,
+    rechercher,
+)
+from ..recherche import manquants as documents_manquants
+from ..relances import destinataires, diffuser
+from ..relances import relancer as envoyer_relances
+from ..validation import DonneesInvalides, Erreur, valider
+from . import moteur, service
+from .auth import GESTION, connecte, exiger_role
+from .documents import noter
+from .effectifs import stagiaire_autorise
+from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+
+bp = Blueprint("archives", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- the service's tools --------------------------------------------------------------------
+
+def outil_archives():
+    """The archive (files and index), made once per application."""
+    outils = service(current_app)
+    if "archives" not in outils:
+        outils["archives"] = creer_archives(outils["config"], outils["catalogue"], outils["base"])
+    return outils["archives"]
+
+
+def messagerie():
+    """The SMTP client, or None when e-mail is not configured (INSPE_SMTP, INSPE_COURRIEL)."""
+    outils = service(current_app)
+    if "messagerie" not in outils:
+        try:
+            outils["messagerie"] = creer_messagerie(outils["config"], outils["catalogue"])
+        except ValueError:
+            outils["messagerie"] = None
+    return outils["messagerie"]
+
+
+def _catalogue():
+    return service(current_app)["catalogue"]
+
+
+def _base():
+    return service(current_app)["base"]
+
+
+def lecteur() -> Lecteur:
+    return Lecteur(g.compte.identifiant, g.compte.role)
+
+
+def archive_autorisee(numero: str) -> Archive:
+    """The record, if the signed-in account may read it; 404 otherwise (as if it did not exist)."""
+    try:
+        archive = outil_archives().une(numero)
+    except ArchiveIntrouvable:
+        abort(404)
+    if not peut_lire(archive, lecteur()):
+        noter("accès refusé", archive.numero)
+        abort(404)
+    return archive
+
+
+def depot_autorise(numero: str, numero_version: int):
+    """A pending upload, for its depositor or the secretariat: they check, archive or abandon it."""
+    archive = archive_autorisee(numero)
+    cible = _version(archive, numero_version)
+    if cible.depose_par != g.compte.identifiant and g.compte.role not in GESTION:
+        noter("accès refusé", archive.numero, f"dépôt de la version {numero_version}")
+        abort(404)
+    return archive, cible
+
+
+def _version(archive: Archive, numero_version: int):
+    trouvee = next((v for v in archive.versions if v.version == numero_version), None)
+    if trouvee is None:
+        abort(404)
+    return trouvee
+
+
+def _gabarit(archive: Archive, version):
+    if archive.gabarit_id == LIBRE:
+        return None
+    return _catalogue().gabarit(archive.gabarit_id, version.gabarit_version)
+
+
+def lecture(archive: Archive, version) -> tuple[dict, list[Erreur]]:
+    """The values read from an upload, and what the declaration finds wrong in them."""
+    lues = json.loads(version.valeurs_lues)
+    gabarit = _gabarit(archive, version)
+    if gabarit is None:
+        return lues, []
+    try:
+        valider(gabarit.formulaire, lues)
+    except DonneesInvalides as exc:
+        return lues, exc.erreurs
+    return lues, []
+
+
+# --- display helpers ------------------------------------------------------------------------
+
+def date_fr(iso: str | None, heure: bool = False) -> str:
+    """JJ/MM/AAAA (and « à HH:MM ») from an ISO date or date-time; "" when none."""
+    if not iso:
+        return ""
+    try:
+        quand = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
+
+
+def _texte_valeur(champ, valeur) -> str:
+    if valeur in (None, "", []):
+        return "—"
+    if champ.type == "date":
+        return date_fr(str(valeur)) or str(valeur)
+    if isinstance(valeur, list):
+        return ", ".join(str(v) for v in valeur)
+    return str(valeur)
+
+
+def affichage(formulaire, valeurs: dict) -> list[dict]:
+    """The values as a person reads them, field by field, in the declaration's order."""
+    lignes = []
+    for champ in formulaire.champs:
+        if champ.type == "signature":
+            continue
+        valeur = valeurs.get(champ.nom)
+        if champ.type == "groupe":
+            lignes.append({"libelle": champ.libelle, "colonnes": [c.libelle for c in champ.champs],
+                           "lignes": [[_texte_valeur(c, (ligne or {}).get(c.nom)) for c in champ.champs]
+                                      for ligne in valeur or []]})
+        else:
+            lignes.append({"libelle": champ.libelle, "texte": _texte_valeur(champ, valeur)})
+    return lignes
+
+
+def nom_telechargement(archive: Archive, numero_version: int, extension: str) -> str:
+    """« NOM Prénom - Titre - A-2026-000001 v1.pdf »: the number is never cut off."""
+    fin = f" - {archive.numero} v{numero_version}"
+    debut = nom_sur(" - ".join(x for x in (archive.stagiaire, archive.titre) if x))
+    return nom_sur(debut[:LONGUEUR_MAX - len(fin)].rstrip(" .-") + fin) + f".{extension}"
+
+
+@bp.context_processor
+def outils_de_page():
+    return {"date_fr": date_fr, "STATUTS": STATUTS, "LIBRE": LIBRE}
+
+
+# --- 1. the upload --------------------------------------------------------------------------
+
+@bp.route("/archives/deposer", methods=["GET", "POST"])
+@connecte
+def deposer():
+    if request.method == "GET":
+        return render_template("archives_deposer.html", erreur=None, deja=None)
+    fichier = request.files.get("fichier")
+    if not fichier or not fichier.filename:
+        return render_template("archives_deposer.html", deja=None,
+                               erreur="Choisissez le document Word complété (.docx)."), 400
+    try:
+        depot = outil_archives().deposer(fichier.read(), fichier.filename, g.compte.identifiant,
+                                         libre=True)
+    except (DocxRefuse, DocumentNonReconnu) as exc:
+        return render_template("archives_deposer.html", erreur=refus(exc), deja=None), 422
+    except AntivirusIndisponible as exc:
+        return render_template("archives_deposer.html", deja=None,
+                               erreur=str(exc)[:1].upper() + str(exc)[1:] + "."), 503
+    if depot.deja_archive:
+        archive = outil_archives().une(depot.numero)
+        archivee = _version(archive, depot.version).archive_le is not None
+        return render_template("archives_deposer.html", erreur=None, deja={
+            "numero": depot.numero, "version": depot.version, "archivee": archivee,
+            "visible": peut_lire(archive, lecteur())})
+    return redirect(url_for("archives.verifier", numero=depot.numero, version=depot.version))
+
+
+# --- 2. the check, then the record ----------------------------------------------------------
+
+class DocumentLibre(FlaskForm):
+    titre_libre = StringField("Titre du document *", render_kw={"aria-required": "true"})
+    stagiaire_libre = StringField("Stagiaire concerné (NOM Prénom) *",
+                                  description="Par exemple : MOREAU Léa.",
+                                  render_kw={"aria-required": "true"})
+
+
+def _page_verification(archive, version, web, generales=(), nombre=0, statut=200):
+    gabarit = _gabarit(archive, version)
+    signatures = []
+    if gabarit is not None:
+        docx = outil_archives().coffre.lire(version.docx_sha256)
+        signatures = [(gabarit.formulaire.champ(nom).libelle, presente)
+                      for nom, presente in signatures_presentes(docx, gabarit).items()]
+    return render_template("archives_verifier.html", archive=archive, version=version,
+                           gabarit=gabarit, web=web, generales=list(generales), nombre=nombre,
+                           signatures=signatures), statut
+
+
+@bp.route("/archives/<numero>/v<int:version>/verifier", methods=["GET", "POST"])
+@connecte
+def verifier(numero: str, version: int):
+    archive = archive_autorisee(numero)
+    if _version(archive, version).archive_le:
+        return redirect(url_for("archives.fiche", numero=archive.numero))
+    archive, cible = depot_autorise(numero, version)
+    gabarit = _gabarit(archive, cible)
+    if gabarit is None:
+        return _verifier_libre(archive, cible)
+    declaration = gabarit.formulaire
+    groupes = [c.nom for c in declaration.champs if c.type == "groupe"]
+    if request.method == "GET":
+        noter("consultation", archive.numero, f"vérification de la version {version}")
+        lues, erreurs = lecture(archive, cible)
+        brut = lues if erreurs else valider(declaration, lues)
+        donnees_web = pour_le_formulaire(declaration, brut)
+        lignes = {g_: len(donnees_web.get(g_) or []) or 1 for g_ in groupes}
+        web = classe_formulaire(declaration, lignes)(data=donnees_web)
+        generales = poser_erreurs(web, erreurs)
+        return _page_verification(archive, cible, web, generales, len(erreurs))
+    lignes = {g_: len({k.split("-")[1] for k in request.form if k.startswith(f"{g_}-")})
+              for g_ in groupes}
+    action = request.form.get("action", "archiver")
+    if action.startswith("ajouter:") and action[8:] in lignes:
+        lignes[action[8:]] += 1
+    web = classe_formulaire(declaration, lignes)()
+    if action != "archiver" or not web.validate():
+        return _page_verification(archive, cible, web)
+    pool, sceau = moteur(current_app)
+    try:
+        outil_archives().archiver(archive.numero, version, g.compte.identifiant, pool, sceau,
+                                  donnees=donnees(web, declaration))
+    except DonneesInvalides as exc:
+        generales = poser_erreurs(web, exc.erreurs)
+        return _page_verification(archive, cible, web, generales, len(exc.erreurs), 400)
+    flash(f"Document archivé sous le n° {archive.numero}.")
+    return redirect(url_for("archives.fiche", numero=archive.numero))
+
+
+def _verifier_libre(archive, cible):
+    if request.method == "GET":
+        noter("consultation", archive.numero, f"vérification de la version {cible.version}")
+        web = DocumentLibre(data={"titre_libre": archive.titre, "stagiaire_libre": archive.stagiaire})
+        return _page_verification(archive, cible, web)
+    web = DocumentLibre()
+    titre, stagiaire = (web.titre_libre.data or "").strip(), (web.stagiaire_libre.data or "").strip()
+    for champ, valeur in ((web.titre_libre, titre), (web.stagiaire_libre, stagiaire)):
+        if not valeur:
+            champ.errors = ["champ obligatoire non rempli"]
+    if not (titre and stagiaire):
+        return _page_verification(archive, cible, web, nombre=[titre, stagiaire].count(""),
+                                  statut=400)
+    pool, sceau = moteur(current_app)
+    outil_archives().archiver(archive.numero, cible.version, g.compte.identifiant, pool, sceau,
+                              titre=titre[:300], stagiaire=stagiaire[:200])
+    flash(f"Document archivé sous le n° {archive.numero}.")
+    return redirect(url_for("archives.fiche", numero=archive.numero))
+
+
+@bp.post("/archives/<numero>/v<int:version>/abandonner")
+@connecte
+def abandonner(numero: str, version: int):
+    archive, _ = depot_autorise(numero, version)
+    try:
+        outil_archives().abandonner(archive.numero, version, g.compte.identifiant)
+    except ArchiveIntrouvable:
+        abort(404)
+    flash("Dépôt abandonné : rien n’a été archivé.")
+    return redirect(url_for("archives.deposer"))
+
+
+# --- 3. the record and its files -----------------------------------------------------------
+
+@bp.get("/archives/<numero>")
+@connecte
+def fiche(numero: str):
+    archive = archive_autorisee(numero)
+    noter("consultation", archive.numero)
+    archivees = [v for v in archive.versions if v.archive_le]
+    valeurs = None
+    if archivees and archive.gabarit_id != LIBRE:
+        derniere = archivees[-1]
+        valeurs = affichage(_gabarit(archive, derniere).formulaire, json.loads(derniere.valeurs))
+    versions_courantes = {archive.gabarit_id: max(_catalogue().versions(archive.gabarit_id))} \
+        if archive.gabarit_id != LIBRE else {}
+    diffusion = None
+    if g.compte.role in GESTION:
+        liste = destinataires(_catalogue().instance.parametres, archive.gabarit_id)
+        if liste:
+            diffusion = {"liste": liste, "courriel": messagerie() is not None,
+                         "archive": bool(archivees)}
+    avec_signatures = {v.version: any(c.type == "signature" for c in gabarit.formulaire.champs)
+                       if (gabarit := _gabarit(archive, v)) else False for v in archive.versions}
+    peut_archiver = g.compte.role in GESTION or any(
+        v.depose_par == g.compte.identifiant for v in archive.versions if not v.archive_le)
+    return render_template("archives_fiche.html", archive=archive, valeurs=valeurs,
+                           avec_signatures=avec_signatures, peut_archiver=peut_archiver,
+                           version_valeurs=archivees[-1].version if archivees else None,
+                           versions_courantes=versions_courantes, diffusion=diffusion)
+
+
+@bp.get("/archives/<numero>/v<int:version>.<any(pdf, docx):extension>")
+@connecte
+def telecharger(numero: str, version: int, extension: str):
+    archive = archive_autorisee(numero)
+    cible = _version(archive, version)
+    empreinte = cible.docx_sha256 if extension == "docx" else cible.pdf_sha256
+    if not empreinte:
+        abort(404)  # not archived yet: no PDF
+    nom = nom_telechargement(archive, version, extension)
+    noter("téléchargement", archive.numero, nom)
+    return send_file(BytesIO(outil_archives().coffre.lire(empreinte)), as_attachment=True,
+                     download_name=nom, mimetype=DOCX if extension == "docx" else "application/pdf")
+
+
+@bp.post("/archives/<numero>/diffuser")
+@exiger_role(*GESTION)
+def diffuser_pdf(numero: str):
+    archive = archive_autorisee(numero)
+    if messagerie() is None:
+        flash("L’envoi de courriels n’est pas configuré : le PDF n’a pas été envoyé.")
+    else:
+        try:
+            adresses = diffuser(outil_archives(), archive.numero, messagerie(),
+                                f"{g.compte.identifiant} ({g.compte.role})")
+        except CourrielImpossible as exc:
+            flash(f"Le PDF n’a pas été envoyé : {exc}.")
+        else:
+            flash("PDF envoyé à " + ", ".join(adresses) + ".")
+    return redirect(url_for("archives.fiche", numero=archive.numero))
+
+
+# --- 4. search and export -------------------------------------------------------------------
+
+def _annees() -> list[str]:
+    with Session(_base()) as session:
+        return sorted((a for a in session.scalars(select(Archive.annee).distinct()) if a),
+                      reverse=True)
+
+
+@bp.get("/archives")
+@connecte
+def index():
+    filtres = Filtres.depuis(request.args)
+    if filtres.statut == "attendu" and g.compte.role in GESTION:
+        return redirect(url_for("archives.manquants", annee=filtres.annee or None))
+    page = max(request.args.get("page", 1, type=int), 1)
+    total, trouves = rechercher(_base(), filtres, lecteur(), page)
+    criteres = {k: v for k, v in dataclasses.asdict(filtres).items() if v}
+    return render_template("archives_recherche.html", filtres=filtres, criteres=criteres,
+                           total=total, archives=trouves, page=page,
+                           pages=max(math.ceil(total / PAR_PAGE), 1), annees=_annees(),
+                           gabarits=_catalogue().courants())
+
+
+@bp.get("/archives/export.xlsx")
+@connecte
+def exporter():
+    filtres = Filtres.depuis(request.args)
+    contenu = exporter_xlsx(_base(), filtres, lecteur())
+    criteres = ", ".join(f"{k} = {v}" for k, v in dataclasses.asdict(filtres).items() if v)
+    noter("export", "", "liste des archives" + (f" ({criteres})" if criteres else ""))
+    return send_file(BytesIO(contenu), as_attachment=True,
+                     download_name=f"archives - {dt.date.today().isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- 5. a stagiaire's dossier, what is missing, reminders ----------------------------------
+
+def _annee_courante() -> str:
+    return str(_catalogue().instance.parametres.get("annee_universitaire", ""))
+
+
+@bp.get("/archives/stagiaire/<int:stagiaire_id>")
+@connecte
+def dossier_stagiaire(stagiaire_id: int):
+    stagiaire = stagiaire_autorise(stagiaire_id)
+    noter("consultation", "", f"dossier du stagiaire {stagiaire.id}")
+    annee = _annee_courante()
+    return render_template(
+        "archives_dossier.html", stagiaire=stagiaire, annee=annee,
+        archives=dossier(_base(), stagiaire, lecteur()),
+        manquants=[m for m in documents_manquants(_base(), _catalogue(), annee)
+                   if m.stagiaire.id == stagiaire.id])
+
+
+@bp.get("/archives/stagiaire/<int:stagiaire_id>/donnees.zip")
+@exiger_role(*GESTION)
+def donnees_personne(stagiaire_id: int):
+    stagiaire = stagiaire_autorise(stagiaire_id)
+    nom = f"{stagiaire.nom} {stagiaire.prenom}"
+    contenu = exporter_personne(_base(), outil_archives().coffre, nom,
+                                f"{g.compte.identifiant} ({g.compte.role})")
+    return send_file(BytesIO(contenu), as_attachment=True, mimetype="application/zip",
+                     download_name=nom_sur(f"{nom} - données personnelles") + ".zip")
+
+
+def _page_manquants(annee: str, rapport=None, statut=200):
+    with Session(_base()) as session:
+        tuteurs = {c.identifiant: c.nom for c in session.scalars(select(Compte))}
+    return render_template("archives_manquants.html", annee=annee, rapport=rapport,
+                           manquants=documents_manquants(_base(), _catalogue(), annee),
+                           tuteurs=tuteurs, courriel=messagerie() is not None), statut
+
+
+def _annee_demandee(source) -> str:
+    annee = (source.get("annee") or "").strip()
+    return annee if len(annee) == 9 and annee[4] == "-" else _annee_courante()
+
+
+@bp.get("/archives/manquants")
+@exiger_role(*GESTION)
+def manquants():
+    return _page_manquants(_annee_demandee(request.args))
+
+
+@bp.post("/archives/manquants/relancer")
+@exiger_role(*GESTION)
+def relancer():
+    annee = _annee_demandee(request.form)
+    if messagerie() is None:
+        return _page_manquants(annee, statut=409)
+    rapport = envoyer_relances(_base(), _catalogue(), messagerie(), annee,
+                               f"{g.compte.identifiant} ({g.compte.role})")
+    return _page_manquants(annee, rapport)
+
+
+# --- for the JSON API -----------------------------------------------------------------------
+
+def fiche_json(archive: Archive) -> dict:
+    """A record with its versions, as the API returns it."""
+    archivees = [v for v in archive.versions if v.archive_le]
+    return {
+        "numero": archive.numero, "titre": archive.titre, "gabarit": archive.gabarit_id,
+        "libre": archive.gabarit_id == LIBRE, "stagiaire": archive.stagiaire,
+        "tuteur": archive.tuteur, "annee": archive.annee, "statut": archive.statut,
+        "statut_libelle": archive.libelle_statut, "conserver_jusqu_au": archive.conserver_jusqu_au,
+        "valeurs": json.loads(archivees[-1].valeurs) if archivees else None,
+        "versions": [{
+            "version": v.version, "nom_fichier": v.nom_fichier, "depose_le": v.depose_le,
+            "depose_par": v.depose_par, "archive_le": v.archive_le, "corrige": v.corrige,
+            "signe": v.signe, "gabarit_version": v.gabarit_version,
+            "ancienne_version": v.ancienne_version,
+            "docx": url_for("api.fichier_archive", numero=archive.numero, version=v.version,
+                            extension="docx"),
+            "pdf": url_for("api.fichier_archive", numero=archive.numero, version=v.version,
+                           extension="pdf") if v.pdf_sha256 else None,
+        } for v in archive.versions],
+    }
+
+
+def resume_json(archive: Archive) -> dict:
+    return {"numero": archive.numero, "titre": archive.titre, "gabarit": archive.gabarit_id,
+            "stagiaire": archive.stagiaire, "tuteur": archive.tuteur, "annee": archive.annee,
+            "statut": archive.statut, "statut_libelle": archive.libelle_statut,
+            "versions": len(archive.versions), "modifie_le": archive.modifie_le,
+            "url": url_for("api.archive", numero=archive.numero)}
