@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from pathlib import Path
 
-from sqlalchemy import String, create_engine, select
+from sqlalchemy import String, create_engine, make_url, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,6 +37,9 @@ def base(url: str):
     """The database (SQLite by default, PostgreSQL by its URL), migrated to the latest revision."""
     from .migrations import mettre_a_jour
 
+    adresse = make_url(url)
+    if adresse.get_backend_name() == "sqlite" and adresse.database not in (None, "", ":memory:"):
+        Path(adresse.database).parent.mkdir(parents=True, exist_ok=True)  # a new instance's folder
     moteur = create_engine(url)
     mettre_a_jour(moteur)
     return moteur

@@ -382,3 +382,12 @@ def test_archiver_from_the_command_line(url_base, tmp_path, exemples, capsys):
     (tmp_path / "pdf.docx").write_bytes(b"%PDF-1.7")
     assert main(["archiver", str(tmp_path / "pdf.docx")], environ=environ) == 2
     assert "document refusé : c'est un PDF" in capsys.readouterr().err
+
+
+def test_a_new_instance_s_folder_is_created_for_its_database(tmp_path, capsys):
+    from service.cli import main
+
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "nouvelle")}
+    assert main(["fsck"], environ=environ) == 0
+    assert "archive saine" in capsys.readouterr().out
+    assert (tmp_path / "nouvelle" / "inspe.sqlite3").exists()
