@@ -19,6 +19,7 @@ LOGO_DEFAUT = Path(__file__).parent / "donnees" / "logo_defaut.png"
 EMU_PAR_CM = 360_000
 # The header keeps the logo inside this box, its proportions kept.
 LOGO_MAX_CM = (4.2, 1.5)
+LOGO_MAX_PX = (600, 215)  # that box at about 360 dpi
 
 
 class ParametresInvalides(Exception):
@@ -47,6 +48,12 @@ def logo_depuis_png(png: bytes) -> Logo:
 
     with Image.open(BytesIO(png)) as im:
         largeur, hauteur = im.size
+        if largeur > LOGO_MAX_PX[0] or hauteur > LOGO_MAX_PX[1]:
+            # PDFs keep images as they are: a big logo would weigh on every page of every PDF
+            im.thumbnail(LOGO_MAX_PX, Image.Resampling.LANCZOS)
+            sortie = BytesIO()
+            im.save(sortie, "PNG", optimize=True)
+            png, (largeur, hauteur) = sortie.getvalue(), im.size
     echelle = min(LOGO_MAX_CM[0] / largeur, LOGO_MAX_CM[1] / hauteur)
     return Logo(png=png, largeur_emu=int(largeur * echelle * EMU_PAR_CM),
                 hauteur_emu=int(hauteur * echelle * EMU_PAR_CM))

@@ -81,9 +81,13 @@ def convertir(desktop, entree, sortie, pdfa):
     if document is None:
         raise RuntimeError("LibreOffice n'a pas pu ouvrir le document")
     try:
+        # Images are not resampled at export: LibreOffice would do it again for every page
+        # (the header's logo), which cost a third of a bulk conversion; ours are already sized
+        # (logo, signatures), and lossless keeps them sharp.
         reglages = [propriete("ExportBookmarks", True),
                     propriete("ExportBookmarksToPDFDestination", True),
-                    propriete("UseTaggedPDF", False)]
+                    propriete("UseTaggedPDF", False), propriete("ReduceImageResolution", False),
+                    propriete("UseLosslessCompression", True)]
         if pdfa:
             reglages.append(propriete("SelectPdfVersion", 2))  # PDF/A-2b
         filtre = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(reglages))
