@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import threading
 
 from huey import RedisHuey, SqliteHuey
 
@@ -34,20 +35,24 @@ class Travaux:
         self.config = config
         self.file = creer_file(config)
         self._catalogue = self._moteur = self._sceau = None
+        self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
         self.lancer = self.file.task(name="lancer")(self._lancer)
         self.traiter = self.file.task(name="traiter", retries=2, retry_delay=2)(self._traiter)
 
     @property
     def catalogue(self):
-        if self._catalogue is None:
-            self._catalogue = creer_catalogue(self.config)
-        return self._catalogue
+        with self._verrou:
+            if self._catalogue is None:
+                self._catalogue = creer_catalogue(self.config)
+            return self._catalogue
 
     def _pdfs(self, documents):
-        if self._moteur is None:
-            self._moteur = creer_moteur(self.config, guichet=False)
-            atexit.register(self._moteur.fermer)
-            self._sceau = creer_sceau(self.config, self.catalogue)
+        catalogue = self.catalogue
+        with self._verrou:
+            if self._moteur is None:
+                self._sceau = creer_sceau(self.config, catalogue)
+                self._moteur = creer_moteur(self.config, guichet=False)
+                atexit.register(self._moteur.fermer)
         return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
 
     def _en_file(self) -> set[tuple]:
@@ -88,5 +93,5 @@ class Travaux:
         One thread per LibreOffice instance by default, so that packets convert side by side.
         """
         self.reprendre()
-        fils = fils or self.config.instances_libreoffice or os.cpu_count() or 1
+        fils = fils or (self.config.instances_libreoffice or os.cpu_count() or 1) + 1
         self.file.create_consumer(workers=fils, worker_type="thread").run()
