@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import journal
+from .acces import nommes
 from .catalogue import Catalogue
 from .coffre import Coffre
 from .comptes import Base
@@ -334,6 +335,9 @@ class Archives:
         ans = conservation_ans(self.catalogue.instance.parametres, archive.gabarit_id)
         archive.conserver_jusqu_au = _plus_ans(quand.date(), ans).isoformat()
         lecteurs = {x for x in archive.lecteurs.split("|") if x} | {par}
+        if archive.gabarit_id != LIBRE:
+            lecteurs |= nommes(self.base, self.catalogue.gabarit(archive.gabarit_id).formulaire,
+                               valeurs)
         for inscrit in session.scalars(select(Stagiaire)):
             if cle_de_comparaison(f"{inscrit.nom} {inscrit.prenom}") == archive.stagiaire_cle:
                 lecteurs |= inscrit.trio

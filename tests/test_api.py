@@ -98,3 +98,29 @@ def test_create_read_download_and_who_may_not(api, catalogue):
                       headers=entetes(jetons["secretariat"])).status_code == 200
     quoi = {(e.qui, e.quoi) for e in journal.entrees(service(app)["base"], numero)}
     assert {("tuteur (tuteur)", "création"), ("inspecteur (inspecteur)", "accès refusé")} <= quoi
+
+
+def test_the_people_a_procedure_names_read_its_document_and_no_one_else(api, catalogue):
+    """The accompagnement renforcé names its IA-IPR: that account reads it; a namesake does not."""
+    from service.comptes import creer_compte
+
+    client, jetons, app = api
+    base = service(app)["base"]
+    creer_compte(base, "dumont2", "Marc Dumont", "inspecteur", "x")  # the same family name
+    jetons["dumont2"] = creer_jeton(base, "dumont2")
+    exemple = catalogue.gabarit("accompagnement_renforce_m2ca").formulaire.exemple
+    numeros = {}
+    for ia_ipr in ("Mme Sylvie Dumont", "M. Olivier Dumas"):
+        reponse = client.post("/api/documents", headers=entetes(jetons["tuteur"]), json={
+            "gabarit": "accompagnement_renforce_m2ca", "donnees": exemple | {"ia_ipr_nom": ia_ipr}})
+        assert reponse.status_code == 201
+        numeros[ia_ipr] = reponse.json["numero"]
+
+    def statut(qui, numero):
+        return client.get(f"/api/documents/{numero}", headers=entetes(jetons[qui])).status_code
+
+    assert statut("inspecteur", numeros["Mme Sylvie Dumont"]) == 200  # Sylvie Dumont is named
+    assert statut("inspecteur", numeros["M. Olivier Dumas"]) == 404
+    assert statut("dumont2", numeros["Mme Sylvie Dumont"]) == 404
+    # the référent named, Mme Claire Besson, is the secretariat's account: it reads everything anyway
+    assert statut("secretariat", numeros["M. Olivier Dumas"]) == 200

@@ -391,3 +391,17 @@ def test_a_new_instance_s_folder_is_created_for_its_database(tmp_path, capsys):
     assert main(["fsck"], environ=environ) == 0
     assert "archive saine" in capsys.readouterr().out
     assert (tmp_path / "nouvelle" / "inspe.sqlite3").exists()
+
+
+def test_the_people_the_procedure_names_read_the_archived_document(archives, catalogue):
+    from service.comptes import creer_compte
+
+    creer_compte(archives.base, "sdumont", "Sylvie Dumont", "inspecteur", "x")
+    creer_compte(archives.base, "mdumont", "Marc Dumont", "inspecteur", "x")
+    gabarit = catalogue.gabarit("accompagnement_renforce_m2ca")
+    depot = archives.deposer(generer(catalogue, gabarit.id, gabarit.formulaire.exemple | {
+        "ia_ipr_nom": "Mme Sylvie DUMONT"}).docx, "ar.docx", "secretariat")
+    lecteurs = archives.une(depot.numero).lecteurs
+    assert "|sdumont|" in lecteurs and "|mdumont|" not in lecteurs
+    assert rechercher(archives.base, Filtres(), Lecteur("sdumont", "inspecteur"))[0] == 1
+    assert rechercher(archives.base, Filtres(), Lecteur("mdumont", "inspecteur"))[0] == 0

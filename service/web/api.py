@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import dossiers
+from ..acces import nommes
 from ..antivirus import AntivirusIndisponible
 from ..archive import ArchiveIntrouvable
 from ..comptes import compte_du_jeton
@@ -98,7 +99,9 @@ def creer():
     pool, sceau = moteur(current_app)
     (pdf,) = produire_pdfs([document], pool, sceau)
     dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,
-                         auteur=g.compte.id)
+                         auteur=g.compte.id, nommes=sorted(nommes(
+                             service(current_app)["base"], document.gabarit.formulaire,
+                             document.valeurs)))
     noter("création", document.numero, f"API, {document.gabarit.id}")
     return jsonify(_document(fiche_autorisee(document.numero))), 201
 

@@ -33,6 +33,7 @@ from flask import (
 )
 
 from .. import dossiers, effectifs, journal
+from ..acces import nommes
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
 from ..pdf import produire_pdfs
@@ -254,7 +255,9 @@ def valider_brouillon(jeton: str):
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
     dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
-                         auteur=g.compte.id, trio=meta.get("trio"))
+                         auteur=g.compte.id, trio=meta.get("trio"),
+                         nommes=sorted(nommes(service(current_app)["base"], gabarit.formulaire,
+                                              document.valeurs)))
     noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
         fichier.unlink()
@@ -271,7 +274,7 @@ def fiche_autorisee(numero: str) -> dict:
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
     if (fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION
-            and g.compte.identifiant not in fiche.get("trio", [])):
+            and g.compte.identifiant not in fiche.get("trio", []) + fiche.get("nommes", [])):
         noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche
