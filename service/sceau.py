@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,7 +30,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.attributes import SigningCertificateV2Provider
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -49,6 +52,39 @@ IDENTITE = {
 }
 
 
+class _ValeurFigee(tsp.SigningCertificateV2):
+    """Encoded once: its DER bytes are reused even when the attributes are re-encoded."""
+
+    def dump(self, force=False):
+        return super().dump(force=False)
+
+
+class _CertificatDuSceau(SigningCertificateV2Provider):
+    """The signing-certificate-v2 attribute, made once: it is the same in every seal, and
+    asn1crypto took two thirds of a seal's time to encode it afresh each time."""
+
+    def __init__(self, signing_cert):
+        super().__init__(signing_cert)
+        self._valeur = _ValeurFigee.load(as_signing_certificate_v2(signing_cert).dump())
+
+    async def build_attr_value(self, dry_run=False):
+        return self._valeur
+
+
+class _Signataire(signers.SimpleSigner):
+    """pyHanko's signer, with the constant attribute above."""
+
+    def __init__(self, simple: signers.SimpleSigner):
+        super().__init__(signing_cert=simple.signing_cert, signing_key=simple.signing_key,
+                         cert_registry=simple.cert_registry)
+        self._certificat_du_sceau = _CertificatDuSceau(simple.signing_cert)
+
+    def _signed_attr_providers(self, *args, **kwargs):
+        for fournisseur in super()._signed_attr_providers(*args, **kwargs):
+            yield (self._certificat_du_sceau if isinstance(fournisseur, SigningCertificateV2Provider)
+                   else fournisseur)
+
+
 class Sceau:
     """The instance's sealing key and certificate."""
 
@@ -57,7 +93,7 @@ class Sceau:
         cle, certificat = self.dossier / "cle.pem", self.dossier / "certificat.pem"
         if not certificat.exists():
             _creer(cle, certificat, nom)
-        self._signer = signers.SimpleSigner.load(str(cle), str(certificat))
+        self._signer = _Signataire(signers.SimpleSigner.load(str(cle), str(certificat)))
         self.certificat = asn1_x509.Certificate.load(
             x509.load_pem_x509_certificate(certificat.read_bytes()).public_bytes(
                 serialization.Encoding.DER))
