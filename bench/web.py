@@ -146,7 +146,7 @@ def main() -> None:
         q = statistics.quantiles(valeurs, n=20)
         return f"p50 {statistics.median(valeurs) * 1000:6.0f} ms, p95 {q[-1] * 1000:6.0f} ms"
 
-    print(f"{args.personnes} personnes, {args.duree:.0f} s, serveur de développement Flask, "
+    print(f"{args.personnes} personnes, {args.duree:.0f} s, serveur waitress, "
           f"{os.cpu_count()} cœurs")
     print(f"pages : {len(pages)} vues, {centiles(pages)}  (objectif p95 < 200 ms)")
     print(f"PDF (fabrication et téléchargement) : {len(pdfs)}, {centiles(pdfs)}  (objectif p95 < 2 s)")

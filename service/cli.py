@@ -353,7 +353,11 @@ def _serve(config: Config, demo: bool, environ) -> int:
 
     signal.signal(signal.SIGTERM, arreter)
     signal.signal(signal.SIGINT, arreter)
-    app.run(host="127.0.0.1", port=port, threaded=True)
+    # waitress: a production WSGI server, pure Python; one thread per person being served
+    from waitress import serve
+
+    print(f"Service sur http://127.0.0.1:{port}/", flush=True)
+    serve(app, host="127.0.0.1", port=port, threads=24, ident="inspe-docs")
     return SUCCES
 
 
