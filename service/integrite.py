@@ -38,12 +38,13 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
     rapport = Rapport()
     references: set[str] = set()
     with Session(base) as session:
-        for archive in session.scalars(select(Archive)):
-            if not archive.versions:
-                rapport.erreurs.append(f"{archive.numero} : aucune version")
-        for version in session.scalars(select(VersionArchivee)):
+        # two queries in all, however many records (no lazy loading per row)
+        for numero in session.scalars(select(Archive.numero).where(~Archive.versions.any())):
+            rapport.erreurs.append(f"{numero} : aucune version")
+        for version, numero_archive in session.execute(
+                select(VersionArchivee, Archive.numero).join(Archive)):
             rapport.versions += 1
-            numero = f"{version.archive.numero} version {version.version}"
+            numero = f"{numero_archive} version {version.version}"
             for nature, empreinte in (("document Word", version.docx_sha256),
                                       ("PDF", version.pdf_sha256)):
                 if empreinte is None:

@@ -129,8 +129,15 @@ def manquants(base, catalogue, annee: str) -> list[Manquant]:
     return sorted(resultat, key=lambda m: (m.stagiaire.nom, m.stagiaire.prenom, m.titre))
 
 
-def _date(iso: str | None) -> str:
-    return dt.datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+def date_fr(iso: str | None, heure: bool = False) -> str:
+    """JJ/MM/AAAA (and « à HH:MM ») from an ISO date or date-time; "" when none."""
+    if not iso:
+        return ""
+    try:
+        quand = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
 
 
 ENTETES = ["N° d'archive", "Document", "Stagiaire", "Tuteur ou tutrice", "Année universitaire",
@@ -154,9 +161,9 @@ def exporter_xlsx(base, filtres: Filtres, lecteur: Lecteur) -> bytes:
             feuille.append([neutraliser(x) for x in (
                 a.numero, a.titre if a.gabarit_id != LIBRE else f"Document libre : {a.titre}",
                 a.stagiaire, a.tuteur, a.annee, STATUTS[a.statut], len(a.versions),
-                _date(a.versions[0].depose_le), _date(derniere.archive_le),
+                date_fr(a.versions[0].depose_le), date_fr(derniere.archive_le),
                 "" if derniere.gabarit_version is None else derniere.gabarit_version,
-                dt.date.fromisoformat(a.conserver_jusqu_au).strftime("%d/%m/%Y"))])
+                date_fr(a.conserver_jusqu_au))])
         if len(archives) < 500:
             break
         page += 1

@@ -51,6 +51,7 @@ from ..recherche import (
     PAR_PAGE,
     Filtres,
     Lecteur,
+    date_fr,
     dossier,
     exporter_xlsx,
     peut_lire,
@@ -152,17 +153,6 @@ def lecture(archive: Archive, version) -> tuple[dict, list[Erreur]]:
 
 
 # --- display helpers ------------------------------------------------------------------------
-
-def date_fr(iso: str | None, heure: bool = False) -> str:
-    """JJ/MM/AAAA (and « à HH:MM ») from an ISO date or date-time; "" when none."""
-    if not iso:
-        return ""
-    try:
-        quand = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
-
 
 def _texte_valeur(champ, valeur) -> str:
     if valeur in (None, "", []):
