@@ -68,7 +68,7 @@ class _SansRedirection(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def parcours(adresse, fin, pages, pdfs, erreurs, verrou):
+def parcours(adresse, fin, pages, pdfs, etapes, erreurs, verrou):
     p = Personne(adresse)
     _, _, page, _ = p.requete("/connexion")
     duree, statut, _, _ = p.requete("/connexion", {"csrf_token": p.jeton(page),
@@ -77,7 +77,7 @@ def parcours(adresse, fin, pages, pdfs, erreurs, verrou):
     while time.monotonic() < fin:
         try:
             duree, statut, page, _ = p.requete("/formulaires/fiche_personnalisation")
-            mesures = [("page", duree, statut == 200)]
+            mesures = [("page", "formulaire", duree, statut == 200)]
             jeton = p.jeton(page)
             donnees = {"csrf_token": jeton, "action": "apercu", "pole_formation": "Clairval-Nord",
                        "date_reunion": "2026-10-15", "stagiaire_nom": "MOREAU",
@@ -86,27 +86,29 @@ def parcours(adresse, fin, pages, pdfs, erreurs, verrou):
                        "date_fiche": "pas une date", "securite_heures": "1"}
             duree, statut, _, _ = p.requete("/formulaires/fiche_personnalisation", donnees,
                                             "/formulaires/fiche_personnalisation")
-            mesures.append(("page", duree, statut == 400))
+            mesures.append(("page", "erreur de saisie", duree, statut == 400))
             donnees["date_fiche"] = "2026-10-19"
             duree, statut, _, recap = p.requete("/formulaires/fiche_personnalisation", donnees,
                                                 "/formulaires/fiche_personnalisation")
-            mesures.append(("pdf", duree, statut == 302))
+            mesures.append(("pdf", "aperçu (fabrication)", duree, statut == 302))
             duree, statut, page, _ = p.requete(recap)
-            mesures.append(("page", duree, statut == 200))
+            mesures.append(("page", "récapitulatif", duree, statut == 200))
             duree, statut, _, document = p.requete(f"{recap}/valider",
                                                    {"csrf_token": p.jeton(page)}, recap)
-            mesures.append(("page", duree, statut == 302))
+            mesures.append(("page", "validation", duree, statut == 302))
             duree, statut, contenu, _ = p.requete(f"{document}/v1.pdf")
-            mesures.append(("pdf", duree, statut == 200 and contenu.startswith(b"%PDF-")))
+            mesures.append(("pdf", "téléchargement", duree,
+                            statut == 200 and contenu.startswith(b"%PDF-")))
         except Exception as exc:  # counted, the load goes on
-            mesures = [("erreur", 0, False)]
+            mesures = [("erreur", "exception", 0, False)]
             with verrou:
                 erreurs.append(repr(exc))
         with verrou:
-            for genre, duree, ok in mesures:
+            for genre, etape, duree, ok in mesures:
                 if not ok:
-                    erreurs.append(genre)
+                    erreurs.append(etape)
                 (pages if genre == "page" else pdfs).append(duree)
+                etapes.setdefault(etape, []).append(duree)
 
 
 def main() -> None:
@@ -130,9 +132,10 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.3)
-            pages, pdfs, erreurs, verrou = [], [], [], threading.Lock()
+            pages, pdfs, etapes, erreurs, verrou = [], [], {}, [], threading.Lock()
             fin = time.monotonic() + args.duree
-            fils = [threading.Thread(target=parcours, args=(adresse, fin, pages, pdfs, erreurs, verrou))
+            fils = [threading.Thread(target=parcours, args=(adresse, fin, pages, pdfs, etapes, erreurs,
+                                                                    verrou))
                     for _ in range(args.personnes)]
             for fil in fils:
                 fil.start()
@@ -150,6 +153,9 @@ def main() -> None:
           f"{os.cpu_count()} cœurs")
     print(f"pages : {len(pages)} vues, {centiles(pages)}  (objectif p95 < 200 ms)")
     print(f"PDF (fabrication et téléchargement) : {len(pdfs)}, {centiles(pdfs)}  (objectif p95 < 2 s)")
+    for etape, durees in etapes.items():
+        if len(durees) >= 2:
+            print(f"  {etape:<22} {len(durees):5d}, {centiles(durees)}")
     print(f"erreurs : {len(erreurs)}  {sorted(set(erreurs))[:5]}")
 
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from sqlalchemy import String, create_engine, make_url, select
+from sqlalchemy import String, create_engine, event, make_url, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,8 +41,23 @@ def base(url: str):
     if adresse.get_backend_name() == "sqlite" and adresse.database not in (None, "", ":memory:"):
         Path(adresse.database).parent.mkdir(parents=True, exist_ok=True)  # a new instance's folder
     moteur = create_engine(url)
+    if adresse.get_backend_name() == "sqlite":
+        event.listen(moteur, "connect", _sqlite_en_wal)
     mettre_a_jour(moteur)
     return moteur
+
+
+def _sqlite_en_wal(connexion, _):
+    """Readers and the one writer no longer wait for each other (write-ahead log).
+
+    In SQLite's default mode a page that reads waited, in sleeps of up to 100 ms,
+    for any write of the audit log to end. ``synchronous=FULL`` keeps every commit
+    on disk at its end, as before: a record is never lost to a power cut.
+    """
+    curseur = connexion.cursor()
+    curseur.execute("PRAGMA journal_mode=WAL")
+    curseur.execute("PRAGMA synchronous=FULL")
+    curseur.close()
 
 
 def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str,

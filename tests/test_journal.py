@@ -63,3 +63,27 @@ def test_several_processes_writing_at_once_keep_one_chain(base_de_donnees, url_b
     assert [p.exitcode for p in processus] == [0, 0, 0]
     assert len(journal.entrees(base_de_donnees)) == 60
     assert journal.verifier_journal(base_de_donnees) == []
+
+
+def test_a_page_reading_does_not_hold_up_a_write_of_the_log(tmp_path):
+    """SQLite in write-ahead-log mode: while a long read is open, the log is still written at once.
+
+    In SQLite's default mode the writer waited for every reader to finish (5 s,
+    then "database is locked"); under load that made downloads wait.
+    """
+    import sqlite3
+
+    from service.comptes import base
+
+    moteur = base(f"sqlite:///{tmp_path}/instance.sqlite3")
+    journal.noter(moteur, "tuteur (tuteur)", "consultation", "avant")
+    lecteur = sqlite3.connect(tmp_path / "instance.sqlite3", timeout=0.2)
+    lecteur.execute("BEGIN")
+    assert lecteur.execute("SELECT count(*) FROM journal").fetchone() == (1,)  # a read in progress
+    journal.noter(moteur, "tuteur (tuteur)", "téléchargement", "pendant")
+    # the reader keeps the state it started reading; the next read sees the new entry
+    assert lecteur.execute("SELECT count(*) FROM journal").fetchone() == (1,)
+    lecteur.execute("COMMIT")
+    assert lecteur.execute("SELECT count(*) FROM journal").fetchone() == (2,)
+    lecteur.close()
+    assert journal.verifier_journal(moteur) == []
