@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+from io import BytesIO
 
 import pytest
+from PIL import Image, ImageChops
 
 from service import journal
 from service.comptes import comptes_de_demo
@@ -135,6 +137,15 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     apercu = navigateur.get(f"{recap}/apercu.pdf")
     assert apercu.mimetype == "application/pdf"
     assert "frame-ancestors 'self'" in apercu.headers["Content-Security-Policy"]
+    # the pictures of the pages, made from a copy without the output intent, show the same pixels
+    (tmp_path / "apercu.pdf").write_bytes(apercu.data)
+    subprocess.run(["pdftoppm", "-jpeg", "-jpegopt", "quality=88", "-r", "90", "-f", "1", "-l", "1",
+                    str(tmp_path / "apercu.pdf"), str(tmp_path / "attendue")], check=True)
+    image = navigateur.get(f"{recap}/page-1.jpg")
+    assert image.mimetype == "image/jpeg"
+    attendue = Image.open(next(tmp_path.glob("attendue-*.jpg"))).convert("RGB")
+    assert ImageChops.difference(Image.open(BytesIO(image.data)).convert("RGB"),
+                                 attendue).getbbox() is None
 
     autre = connecte(app, "inspecteur")
     assert autre.get(recap).status_code == 404  # someone else's draft does not exist
