@@ -35,7 +35,7 @@ from . import journal
 from .acces import nommes
 from .catalogue import Catalogue
 from .coffre import Coffre
-from .comptes import Base
+from .comptes import Base, durable
 from .docx_sur import DocxRefuse, nettoyer_docx
 from .effectifs import Stagiaire
 from .extraction import DocumentNonReconnu, Extraction, extraire, signatures_presentes
@@ -297,6 +297,7 @@ class Archives:
     def _enregistrer_depot(self, cle, empreinte, nom_fichier, par, quand, gabarit_id, titre,
                            version_gabarit, ancienne, reconnu_par, valeurs, signe, stagiaire, tuteur):
         with journal.VERROU, Session(self.base) as session, session.begin():
+            durable(session)
             archive = session.scalar(select(Archive).where(Archive.cle == cle))
             if archive is None:
                 archive = Archive(cle=cle, gabarit_id=gabarit_id, titre=titre, cree_le=quand.isoformat(),
@@ -371,6 +372,7 @@ class Archives:
         pdf_sha256 = self.coffre.deposer(pdf)
         _etape("apres-pdf-depose")
         with journal.VERROU, Session(self.base, expire_on_commit=False) as session, session.begin():
+            durable(session)
             archive = session.scalar(select(Archive).where(Archive.numero == numero))
             cible = next(v for v in archive.versions if v.version == version)
             cible.pdf_sha256, cible.archive_le = pdf_sha256, quand.isoformat()
@@ -410,6 +412,7 @@ class Archives:
     def abandonner(self, numero: str, version: int, par: str) -> None:
         """Forgets an upload not archived yet (a wrong file): its row goes, the log keeps it."""
         with journal.VERROU, Session(self.base) as session, session.begin():
+            durable(session)
             archive = session.scalar(select(Archive).where(Archive.numero == numero))
             cible = next((v for v in archive.versions if v.version == version), None) if archive else None
             if cible is None or cible.archive_le:

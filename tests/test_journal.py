@@ -87,3 +87,23 @@ def test_a_page_reading_does_not_hold_up_a_write_of_the_log(tmp_path):
     assert lecteur.execute("SELECT count(*) FROM journal").fetchone() == (2,)
     lecteur.close()
     assert journal.verifier_journal(moteur) == []
+
+
+def test_only_what_must_survive_a_power_cut_waits_for_the_disk(tmp_path):
+    """SQLite: ordinary commits are not flushed; a ``durable`` one (the archive's) is, and only it."""
+    from sqlalchemy.orm import Session
+
+    from service.comptes import base, durable
+
+    moteur = base(f"sqlite:///{tmp_path}/instance.sqlite3")
+    niveau = text("PRAGMA synchronous")
+    normal, full = 1, 2
+    with Session(moteur) as session, session.begin():
+        assert session.scalar(niveau) == normal
+        durable(session)
+        journal.ajouter(session, "secretariat (secretariat)", "archivage", "A-2026-000001")
+        assert session.scalar(niveau) == full
+    with Session(moteur) as session:  # the connection comes back from the pool as it was
+        assert session.scalar(niveau) == normal
+        assert session.scalar(text("PRAGMA journal_mode")) == "wal"
+    assert [e.document for e in journal.entrees(moteur)] == ["A-2026-000001"]
