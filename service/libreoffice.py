@@ -36,6 +36,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .arriere_plan import commande
 from .docx_sur import DocxRefuse, nettoyer_docx
 
 WORKER = Path(__file__).with_name("lo_worker.py")
@@ -82,7 +83,8 @@ class Instance:
         self.conversions = 0
         self._journal = open(self.profil / "worker.log", "wb")
         self.processus = subprocess.Popen(
-            [python, str(WORKER), soffice, str(self.profil / "lo"), f"inspe{os.getpid()}_{id(self)}"],
+            commande(python, str(WORKER), soffice, str(self.profil / "lo"),
+                     f"inspe{os.getpid()}_{id(self)}"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._journal,
             start_new_session=True)
         self._tampon = b""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 
 import pytest
 
+from service.arriere_plan import PRIORITE, executer
 from service.libreoffice import ConversionImpossible, Moteur
 
 
@@ -119,3 +121,29 @@ def test_the_guichet_serves_a_person_while_bulk_packets_keep_the_others_busy(doc
         assert restants >= len(lot) // 2, "la personne n'a pas attendu la fin du lot"
         for t in lot:
             t.result(timeout=120)
+
+
+def _priorite(pid: int) -> int:
+    champs = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(champs[16])  # nice, the 19th field of the line
+
+
+def test_libreoffice_yields_the_cores_to_the_web_pages(moteur, docx, tmp_path):
+    moteur.convertir(docx[0], tmp_path / "a.pdf")
+    groupes = set(moteur.pids())
+    soffice = [int(pid) for pid in os.listdir("/proc") if pid.isdigit()
+               and os.getpgid(int(pid)) in groupes
+               and b"soffice" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    assert soffice, "aucun soffice trouvé dans les groupes du moteur"
+    assert all(_priorite(pid) == PRIORITE for pid in soffice)
+
+
+def test_a_helper_program_is_stopped_at_its_time_limit(tmp_path):
+    debut = time.monotonic()
+    with pytest.raises(subprocess.CalledProcessError):
+        executer("sleep", "30", delai=0.5)
+    assert time.monotonic() - debut < 10
+    with pytest.raises(subprocess.CalledProcessError):
+        executer("false")
+    executer("touch", str(tmp_path / "fait"))
+    assert (tmp_path / "fait").exists()

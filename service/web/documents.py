@@ -16,7 +16,6 @@ import json
 import re
 import secrets
 import shutil
-import subprocess
 from pathlib import Path
 
 from flask import (
@@ -34,6 +33,7 @@ from flask import (
 
 from .. import dossiers, effectifs, journal
 from ..acces import nommes
+from ..arriere_plan import executer
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
 from ..pdf import produire_pdfs
@@ -220,8 +220,8 @@ def _images_des_pages(pdf: Path, dossier: Path) -> None:
     copie = dossier / ".pour-les-images.pdf"
     copie.write_bytes(pdf.read_bytes().replace(b"/OutputIntents", b"/OutputIntentX"))
     try:
-        subprocess.run(["pdftoppm", "-jpeg", "-jpegopt", "quality=88", "-r", "90", str(copie),
-                        str(dossier / "page")], check=True, timeout=60)
+        executer("pdftoppm", "-jpeg", "-jpegopt", "quality=88", "-r", "90", str(copie),
+                 str(dossier / "page"))
     finally:
         copie.unlink()
 
