@@ -338,3 +338,20 @@ def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, catalogue):
     assert connecte(app, "stagiaire").get(document).status_code == 200  # in the trio
     assert connecte(app, "inspecteur").get(document).status_code == 200  # tuteur Inspé here
     assert connecte(app, "autre", "demo-autre").get(document).status_code == 404
+
+
+def test_field_attributes_are_written_and_escaped_as_wtforms_writes_them():
+    from markupsafe import Markup
+
+    from service.web.formulaires import html_params
+
+    # WTForms' own examples (attributes sorted by name), then what a user could type
+    assert html_params(data_attr="user.name", aria_labeledby="name") == \
+        'aria-labeledby="name" data-attr="user.name"'
+    assert html_params(name="text1", id="f", class_="text") == 'class="text" id="f" name="text1"'
+    assert html_params(checked=True, readonly=False, name="text1", abc="hello") == \
+        'abc="hello" checked name="text1"'
+    assert html_params(value='« Léa » "x" <script>&') == \
+        'value="« Léa » &#34;x&#34; &lt;script&gt;&amp;"'
+    assert html_params(value=Markup('a"b')) == 'value="a&quot;b"'
+    assert html_params(value=3, for_="x") == 'for="x" value="3"'
