@@ -75,9 +75,10 @@ def parcours(adresse, fin, pages, pdfs, etapes, erreurs, verrou):
                                                    "identifiant": "tuteur",
                                                    "mot_de_passe": "demo-tuteur"}, "/connexion")
     while time.monotonic() < fin:
+        mesures = []
         try:
             duree, statut, page, _ = p.requete("/formulaires/fiche_personnalisation")
-            mesures = [("page", "formulaire", duree, statut == 200)]
+            mesures.append(("page", "formulaire", duree, statut, statut == 200))
             jeton = p.jeton(page)
             donnees = {"csrf_token": jeton, "action": "apercu", "pole_formation": "Clairval-Nord",
                        "date_reunion": "2026-10-15", "stagiaire_nom": "MOREAU",
@@ -86,29 +87,28 @@ def parcours(adresse, fin, pages, pdfs, etapes, erreurs, verrou):
                        "date_fiche": "pas une date", "securite_heures": "1"}
             duree, statut, _, _ = p.requete("/formulaires/fiche_personnalisation", donnees,
                                             "/formulaires/fiche_personnalisation")
-            mesures.append(("page", "erreur de saisie", duree, statut == 400))
+            mesures.append(("page", "erreur de saisie", duree, statut, statut == 400))
             donnees["date_fiche"] = "2026-10-19"
             duree, statut, _, recap = p.requete("/formulaires/fiche_personnalisation", donnees,
                                                 "/formulaires/fiche_personnalisation")
-            mesures.append(("pdf", "aperçu (fabrication)", duree, statut == 302))
+            mesures.append(("pdf", "aperçu (fabrication)", duree, statut, statut == 302))
             duree, statut, page, _ = p.requete(recap)
-            mesures.append(("page", "récapitulatif", duree, statut == 200))
+            mesures.append(("page", "récapitulatif", duree, statut, statut == 200))
             duree, statut, _, document = p.requete(f"{recap}/valider",
                                                    {"csrf_token": p.jeton(page)}, recap)
-            mesures.append(("page", "validation", duree, statut == 302))
+            mesures.append(("page", "validation", duree, statut, statut == 302))
             duree, statut, contenu, _ = p.requete(f"{document}/v1.pdf")
-            mesures.append(("pdf", "téléchargement", duree,
+            mesures.append(("pdf", "téléchargement", duree, statut,
                             statut == 200 and contenu.startswith(b"%PDF-")))
         except Exception as exc:  # counted, the load goes on
-            mesures = [("erreur", "exception", 0, False)]
-            with verrou:
-                erreurs.append(repr(exc))
+            mesures.append(("erreur", f"exception {exc!r}", 0, None, False))
         with verrou:
-            for genre, etape, duree, ok in mesures:
+            for genre, etape, duree, statut, ok in mesures:
                 if not ok:
-                    erreurs.append(etape)
-                (pages if genre == "page" else pdfs).append(duree)
-                etapes.setdefault(etape, []).append(duree)
+                    erreurs.append(f"{etape} (HTTP {statut})")
+                if genre != "erreur":
+                    (pages if genre == "page" else pdfs).append(duree)
+                    etapes.setdefault(etape, []).append(duree)
 
 
 def main() -> None:
@@ -120,9 +120,10 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as tmp:
+        journal = open(f"{tmp}/serveur.log", "wb")
         env = dict(os.environ, PORT=str(port), INSPE_SORTIES=f"{tmp}/s", INSPE_DONNEES=f"{tmp}/d")
         serveur = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=journal,
                                    start_new_session=True)
         adresse = f"http://127.0.0.1:{port}"
         try:
@@ -144,6 +145,9 @@ def main() -> None:
         finally:
             os.killpg(serveur.pid, signal.SIGTERM)
             serveur.wait(timeout=60)
+            journal.close()
+            if erreurs:  # what the service said about them
+                print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-3000:])
 
     def centiles(valeurs):
         q = statistics.quantiles(valeurs, n=20)
