@@ -156,7 +156,7 @@ def extraire(lecteur: PdfReader, pages: range, document: DocumentGenere, auteur:
 
 
 def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pdfa: bool = True,
-                      taille: int = TAILLE_PAQUET, dossier: Path):
+                      taille: int = TAILLE_PAQUET, dossier: Path, voie: str = "lot"):
     """Each packet of documents with the Future of the PDF LibreOffice makes of it.
 
     Every packet is queued at once, so that both instances work while the
@@ -168,21 +168,24 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
         docx = dossier / f"paquet{n:04d}.docx"
         docx.write_bytes(assembler_paquet(paquet))
         travaux.append((paquet, moteur.soumettre(docx, dossier / f"paquet{n:04d}.pdf", pdfa=pdfa,
-                                                 voie="lot")))
+                                                 voie=voie)))
     return travaux
 
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
-                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET,
+                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET, voie: str = "lot",
                  avancement: Callable[[int], object] | None = None) -> list[bytes]:
-    """The sealed PDF of each document, converted in packets; same result as one by one."""
+    """The sealed PDF of each document, converted in packets; same result as one by one.
+
+    ``voie="interactive"`` when people are waiting for them (see ``regroupement``).
+    """
     for document in documents:
         if document.signataires or document.gabarit is not documents[0].gabarit:
             raise ValueError("un lot réunit des documents non signés d'une même version de gabarit")
     resultats = []
     with tempfile.TemporaryDirectory(prefix="inspe-lot-") as tmp:
         for paquet, futur in convertir_paquets(documents, moteur, pdfa=pdfa, taille=taille,
-                                               dossier=Path(tmp)):
+                                               dossier=Path(tmp), voie=voie):
             lecteur = PdfReader(futur.result())
             for document, pages in zip(paquet, pages_des_documents(lecteur, len(paquet))):
                 partie = extraire(lecteur, pages, document, auteur, pdfa)

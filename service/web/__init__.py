@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +13,10 @@ from flask_wtf.csrf import CSRFProtect
 from .. import creer_catalogue, creer_moteur, creer_sceau
 from ..comptes import base
 from ..config import Config
+from ..regroupement import Regroupement
 
 csrf = CSRFProtect()
+_DEMARRAGE = threading.Lock()  # two first requests at once must not start two pools
 
 
 def _cle_secrete(donnees: Path) -> str:
@@ -71,7 +74,15 @@ def service(app: Flask) -> dict:
 def moteur(app: Flask):
     """The LibreOffice pool, started at the first conversion and kept."""
     outils = service(app)
-    if "moteur" not in outils:
-        outils["moteur"] = creer_moteur(outils["config"])
-        outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
+    with _DEMARRAGE:
+        if "moteur" not in outils:
+            outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
+            outils["moteur"] = creer_moteur(outils["config"])
+            outils["regroupement"] = Regroupement(outils["moteur"], outils["sceau"])
     return outils["moteur"], outils["sceau"]
+
+
+def produire_pdf(app: Flask, document) -> bytes:
+    """The sealed PDF of one document, for the person waiting for it (see ``regroupement``)."""
+    moteur(app)
+    return service(app)["regroupement"].produire(document)

@@ -20,11 +20,10 @@ from ..declaration import description
 from ..docx_sur import DocxRefuse
 from ..extraction import DocumentNonReconnu
 from ..generation import generer
-from ..pdf import produire_pdfs
 from ..recherche import Filtres, rechercher
 from ..validation import DonneesInvalides
 from . import archives as web_archives
-from . import csrf, moteur, service
+from . import csrf, moteur, produire_pdf, service
 from .documents import fiche_autorisee, noter, telecharger
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -96,8 +95,7 @@ def creer():
     except DonneesInvalides as exc:
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
-    pool, sceau = moteur(current_app)
-    (pdf,) = produire_pdfs([document], pool, sceau)
+    pdf = produire_pdf(current_app, document)
     dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,
                          auteur=g.compte.id, nommes=sorted(nommes(
                              service(current_app)["base"], document.gabarit.formulaire,

@@ -36,11 +36,10 @@ from ..acces import nommes
 from ..arriere_plan import executer
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
-from ..pdf import produire_pdfs
 from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
-from . import moteur, service
+from . import produire_pdf, service
 from .auth import GESTION, connecte
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 
@@ -178,8 +177,7 @@ def _brouillon(jeton: str) -> Path:
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
     document = rendre(_catalogue(), gabarit, valeurs)
-    pool, sceau = moteur(current_app)
-    (pdf,) = produire_pdfs([document], pool, sceau)
+    pdf = produire_pdf(current_app, document)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
     dossier.mkdir(parents=True)
@@ -385,8 +383,7 @@ def apposer_signature(numero: str):
         signe = signer(_catalogue(), document, signataire)
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
-    pool, sceau = moteur(current_app)
-    (pdf,) = produire_pdfs([signe], pool, sceau)
+    pdf = produire_pdf(current_app, signe)
     dossiers.enregistrer(_config().sorties, signe, pdf)
     noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
     return redirect(url_for("documents.document", numero=fiche["numero"]))

@@ -1,0 +1,61 @@
+"""People asking for documents at once: converted together, each back whole, sealed and alone."""
+
+from __future__ import annotations
+
+import threading
+
+from service.generation import generer
+from service.regroupement import Regroupement
+from service.sceau import verifier
+
+from .outils import normaliser, pdf_texte
+
+NOMS = [("MARTIN", "Inès"), ("BERNARD", "Hugo"), ("PETIT", "Chloé"), ("DURAND", "Malik"),
+        ("LEROY", "Zoé"), ("ROUX", "Noé"), ("FAURE", "Anaïs"), ("GIRARD", "Éloïse"),
+        ("BONNET", "Jules"), ("DUPONT", "Maël")]
+
+
+def _documents(catalogue):
+    documents = []
+    for i, (nom, prenom) in enumerate(NOMS):
+        gabarit = "compte_rendu_sopa" if i % 3 else "fiche_personnalisation"
+        exemple = catalogue.gabarit(gabarit).formulaire.exemple
+        documents.append(generer(catalogue, gabarit, dict(exemple, stagiaire_nom=nom,
+                                                          stagiaire_prenom=prenom)))
+    return documents
+
+
+def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sceau, tmp_path):
+    regroupement = Regroupement(moteur, sceau)
+    documents = _documents(catalogue)
+    pdfs: dict[int, bytes] = {}
+
+    def demander(i):
+        pdfs[i] = regroupement.produire(documents[i])
+
+    personnes = [threading.Thread(target=demander, args=(i,)) for i in range(len(documents))]
+    for personne in personnes:
+        personne.start()
+    for personne in personnes:
+        personne.join(timeout=120)
+
+    assert sorted(pdfs) == list(range(len(documents)))
+    assert sum(regroupement.paquets) == len(documents)
+    assert max(regroupement.paquets) > 1, "aucun document n'a partagé une conversion"
+    for i, document in enumerate(documents):
+        verification = verifier(pdfs[i], sceau)
+        assert verification.intact, verification.message
+        assert verification.identite["document_id"] == document.document_id
+        chemin = tmp_path / f"{i}.pdf"
+        chemin.write_bytes(pdfs[i])
+        texte = normaliser(pdf_texte(chemin))
+        assert f"document n° {document.numero} version 1" in texte
+        assert document.valeurs["stagiaire_nom"] in texte
+        assert not any(nom in texte for nom, _ in NOMS if nom != document.valeurs["stagiaire_nom"])
+
+
+def test_a_document_asked_alone_is_converted_alone(catalogue, moteur, sceau):
+    regroupement = Regroupement(moteur, sceau)
+    (document,) = _documents(catalogue)[:1]
+    assert verifier(regroupement.produire(document), sceau).intact
+    assert regroupement.paquets == [1]
