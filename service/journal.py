@@ -39,10 +39,51 @@ def _empreinte(quand, qui, quoi, document, detail, precedent) -> str:
     return hashlib.sha256(contenu.encode("utf-8")).hexdigest()
 
 
+class _Attente:
+    """An entry waiting to be written, and what became of it."""
+
+    def __init__(self, moteur, entree: tuple[str, str, str, str]):
+        self.moteur, self.entree = moteur, entree
+        self.faite, self.erreur = False, None
+
+
+_attente: list[_Attente] = []
+_FILE = threading.Condition()  # guards the waiting entries; notified when a write ends
+_ecriture_en_cours = False
+
+
 def noter(moteur, qui: str, quoi: str, document: str, detail: str = "") -> None:
-    """Adds one entry at the end of the chain, in a transaction of its own."""
-    with VERROU, Session(moteur) as session, session.begin():
-        ajouter(session, qui, quoi, document, detail)
+    """Adds one entry at the end of the chain; it is written when this returns.
+
+    Entries asked for while another write is under way wait for it to end, then
+    go together in the next transaction (group commit): under load (twenty people,
+    bench/web.py) one write at a time made each wait behind all the others, 20 ms
+    at the median and 180 ms at p95.
+    """
+    global _ecriture_en_cours
+    attente = _Attente(moteur, (qui, quoi, document, detail))
+    with _FILE:
+        _attente.append(attente)
+        while _ecriture_en_cours and not attente.faite:
+            _FILE.wait()
+        if not attente.faite:  # this caller writes its entry and all those waiting with it
+            _ecriture_en_cours = True
+            lot = [a for a in _attente if a.moteur is moteur]
+            _attente[:] = [a for a in _attente if a.moteur is not moteur]
+    if not attente.faite:
+        try:
+            with VERROU, Session(moteur) as session, session.begin():
+                _ajouter(session, [a.entree for a in lot])
+        except BaseException as exc:  # each waiting caller learns its entry was not written
+            for a in lot:
+                a.erreur = exc
+        with _FILE:
+            for a in lot:
+                a.faite = True
+            _ecriture_en_cours = False
+            _FILE.notify_all()
+    if attente.erreur is not None:
+        raise attente.erreur
 
 
 def ajouter(session: Session, qui: str, quoi: str, document: str, detail: str = "") -> None:
@@ -53,16 +94,22 @@ def ajouter(session: Session, qui: str, quoi: str, document: str, detail: str = 
     by taking SQLite's write lock first; ``VERROU``, held by the caller, does the same
     between the threads of one process.
     """
+    _ajouter(session, [(qui, quoi, document, detail)])
+
+
+def _ajouter(session: Session, nouvelles: list[tuple[str, str, str, str]]) -> None:
     if session.bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": _CLE_VERROU})
     else:
         session.execute(text("UPDATE journal SET id = id WHERE id < 0"))
-    dernier = session.scalar(select(Entree).order_by(Entree.id.desc()).limit(1))
-    precedent = dernier.empreinte if dernier else ORIGINE
-    quand = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    session.add(Entree(quand=quand, qui=qui, quoi=quoi, document=document, detail=detail,
-                       precedent=precedent,
-                       empreinte=_empreinte(quand, qui, quoi, document, detail, precedent)))
+    dernier = session.scalar(select(Entree.empreinte).order_by(Entree.id.desc()).limit(1))
+    precedent = dernier or ORIGINE
+    for qui, quoi, document, detail in nouvelles:
+        quand = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        empreinte = _empreinte(quand, qui, quoi, document, detail, precedent)
+        session.add(Entree(quand=quand, qui=qui, quoi=quoi, document=document, detail=detail,
+                           precedent=precedent, empreinte=empreinte))
+        precedent = empreinte
 
 
 def entrees(moteur, document: str | None = None) -> list[Entree]:

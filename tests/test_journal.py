@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -63,6 +64,34 @@ def test_several_processes_writing_at_once_keep_one_chain(base_de_donnees, url_b
     assert [p.exitcode for p in processus] == [0, 0, 0]
     assert len(journal.entrees(base_de_donnees)) == 60
     assert journal.verifier_journal(base_de_donnees) == []
+
+
+def test_many_people_at_once_each_find_their_entry_written_when_noter_returns(base_de_donnees):
+    absentes = []
+
+    def consulter(personne: int):
+        for n in range(10):
+            document = f"p{personne}-{n}"
+            journal.noter(base_de_donnees, f"tuteur{personne} (tuteur)", "consultation", document)
+            if [e.qui for e in journal.entrees(base_de_donnees, document)] != [
+                    f"tuteur{personne} (tuteur)"]:
+                absentes.append(document)
+
+    personnes = [threading.Thread(target=consulter, args=(p,)) for p in range(20)]
+    for personne in personnes:
+        personne.start()
+    for personne in personnes:
+        personne.join(60)
+    assert absentes == []
+    assert len(journal.entrees(base_de_donnees)) == 200
+    assert journal.verifier_journal(base_de_donnees) == []
+
+
+def test_an_entry_that_cannot_be_written_is_an_error_not_a_silence(tmp_path):
+    moteur = create_engine(f"sqlite:///{tmp_path}/sans-journal.sqlite")  # no table: never migrated
+    for _ in range(2):  # and a failed write leaves nothing behind that blocks the next one
+        with pytest.raises(Exception, match="journal"):
+            journal.noter(moteur, "tuteur (tuteur)", "consultation", "x")
 
 
 def test_a_page_reading_does_not_hold_up_a_write_of_the_log(tmp_path):
