@@ -327,7 +327,7 @@ def _generer(catalogue, config: Config, args) -> list[Path]:
 
 def _serve(config: Config, demo: bool, environ) -> int:
     from .comptes import comptes_de_demo
-    from .web import create_app, service
+    from .web import create_app, moteur, service
 
     app = create_app(config)
     port = int(environ.get("PORT", "5000"))
@@ -353,6 +353,7 @@ def _serve(config: Config, demo: bool, environ) -> int:
 
     signal.signal(signal.SIGTERM, arreter)
     signal.signal(signal.SIGINT, arreter)
+    moteur(app)[0].demarrer()  # LibreOffice ready before the first person asks for a document
     # waitress: a production WSGI server, pure Python; one thread per person being served
     from waitress import serve
 

@@ -234,10 +234,27 @@ class Moteur:
         return sum(i.memoire() for i in self._instances if i is not None)
 
     def demarrer(self) -> None:
-        """Starts every instance now rather than at the first conversion."""
-        for i in range(self.taille):
-            if self._instances[i] is None:
+        """Starts every instance now, side by side, rather than at the first conversion.
+
+        Called before any conversion is asked for (the service, at its start: the
+        first people do not wait for LibreOffice's cold start, about 2 s each).
+        """
+        erreurs: list[Exception] = []
+
+        def lancer(i: int) -> None:
+            try:
                 self._instances[i] = Instance(self.soffice, self.python)
+            except Exception as exc:
+                erreurs.append(exc)
+
+        fils = [threading.Thread(target=lancer, args=(i,)) for i in range(self.taille)
+                if self._instances[i] is None]
+        for fil in fils:
+            fil.start()
+        for fil in fils:
+            fil.join()
+        if erreurs:
+            raise erreurs[0]
 
     def fermer(self) -> None:
         with self._condition:
@@ -328,4 +345,10 @@ class Moteur:
             self._instances[numero] = None
             instance.arreter()
             self.recyclages += 1
+            # its successor starts now, not when a person's document is already waiting for it
+            if not self._ferme:
+                try:
+                    self._instances[numero] = Instance(self.soffice, self.python)
+                except ConversionImpossible:
+                    pass  # the next conversion starts one, or says why it cannot
 

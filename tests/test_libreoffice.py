@@ -147,3 +147,15 @@ def test_a_helper_program_is_stopped_at_its_time_limit(tmp_path):
         executer("false")
     executer("touch", str(tmp_path / "fait"))
     assert (tmp_path / "fait").exists()
+
+
+def test_a_recycled_instance_is_replaced_before_anyone_waits_for_it(docx, tmp_path):
+    with Moteur(1, guichet=False, conversions_max=2) as moteur:
+        moteur.demarrer()
+        (premiere,) = moteur.pids()
+        moteur.convertir_tous([(d, tmp_path / f"{i}.pdf") for i, d in enumerate(docx[:2])])
+        fin = time.monotonic() + 60
+        while moteur.pids() in ([], [premiere]) and time.monotonic() < fin:
+            time.sleep(0.2)  # no conversion asked for: the pool starts the successor itself
+        assert moteur.recyclages == 1
+        assert moteur.pids() and moteur.pids() != [premiere]
