@@ -227,6 +227,9 @@ def finir(sorties: Path, lot_id: str) -> Path | None:
         return dossier / f"{lot.nom}.zip"
     if len(faits(sorties, lot_id)) < lot.total or annule(sorties, lot_id):
         return None
+    # a worker killed while writing a file left its temporary copy: every row is done, it goes
+    for reste in [*(dossier / "documents").glob(".*.partiel"), *(dossier / "fait").glob(".*.partiel")]:
+        reste.unlink(missing_ok=True)
     fichiers = [dossier / "documents" / ligne["fichier"] for ligne in _lignes(dossier)]
     archive = dossier / f"{lot.nom}.zip"
     partiel = archive.with_name(f".{archive.name}.partiel")

@@ -47,6 +47,17 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
     assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (terminé)"
 
 
+def test_a_file_half_written_by_a_killed_worker_is_gone_once_the_lot_is_done(catalogue, tmp_path):
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 1)
+    documents = lots.dossier_lots(tmp_path) / lot.id / "documents"
+    (documents / ".ÉLÈVE001 Léa - compte-rendu.docx.3f2a9c1e.partiel").write_bytes(b"PK\x03")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 1, 2)
+    lots.finir(tmp_path, lot.id)
+    assert len([p.name for p in documents.iterdir()]) == 2
+    assert not list(documents.glob(".*"))
+
+
 def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 4), format_="docx")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
