@@ -43,7 +43,7 @@ def base(url: str):
     moteur = create_engine(url)
     if adresse.get_backend_name() == "sqlite":
         event.listen(moteur, "connect", _sqlite_en_wal)
-        event.listen(moteur, "checkout", _sqlite_ordinaire)
+        event.listen(moteur, "checkin", _sqlite_ordinaire_a_nouveau)
     mettre_a_jour(moteur)
     return moteur
 
@@ -53,14 +53,13 @@ def _sqlite_en_wal(connexion, _):
 
     In SQLite's default mode a page that reads waited, in sleeps of up to 100 ms,
     for any write of the audit log to end.
+
+    An ordinary commit is not flushed to disk (``synchronous=NORMAL``): a power cut
+    may undo the last few, never half of one. Under load, twenty people's audit-log
+    entries queued behind one flush each (a download took 500 ms). What must
+    survive a power cut says so: ``durable``.
     """
     connexion.execute("PRAGMA journal_mode=WAL")
-
-
-def _sqlite_ordinaire(connexion, *_):
-    # An ordinary commit is not flushed to disk: a power cut may undo the last few (never
-    # half of one). Under load, twenty people's audit-log entries queued behind one flush
-    # each (a download took 500 ms). What must survive a power cut says so: ``durable``.
     connexion.execute("PRAGMA synchronous=NORMAL")
 
 
@@ -68,6 +67,14 @@ def durable(session: Session) -> None:
     """The transaction under way is on disk when its commit returns, power cut or not."""
     if session.bind.dialect.name == "sqlite":
         session.execute(text("PRAGMA synchronous=FULL"))
+        session.connection().info["durable"] = True
+
+
+def _sqlite_ordinaire_a_nouveau(connexion, enregistrement):
+    # back in the pool after a durable transaction: ordinary again (set here rather than at
+    # every checkout, a statement more for every request)
+    if enregistrement.info.pop("durable", False):
+        connexion.execute("PRAGMA synchronous=NORMAL")
 
 
 def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str,
