@@ -8,7 +8,7 @@ a mistake (the error page), sends it right (the finished document is made:
 render, LibreOffice, seal), confirms it and downloads its PDF; like a browser, it
 keeps its connection to the service open from one request to the next, and by
 default goes on at once, without the pause a person takes to read or type
-(``--pause`` adds one before each request). Prints p50/p95
+(``--pause S`` adds one, of S seconds on average, before each request). Prints p50/p95
 of page views and of the PDF-making steps, and the errors (target: no error,
 page p95 < 200 ms, PDF p95 < 2 s).
 """
@@ -19,6 +19,7 @@ import argparse
 import http.client
 import http.cookies
 import os
+import random
 import re
 import signal
 import socket
@@ -51,7 +52,9 @@ class Personne:
             entetes["Content-Type"] = "application/x-www-form-urlencoded"
         if referer:
             entetes["Referer"] = self.adresse + referer
-        time.sleep(self.pause)  # reading the page, typing: none by default
+        # reading the page, typing (none by default): from half to one and a half times
+        # ``pause``, so that twenty people do not move in step
+        time.sleep(self.pause * random.uniform(0.5, 1.5))
         debut = time.perf_counter()
         for essai in (1, 2):  # the service may close a connection kept open: open another
             try:
