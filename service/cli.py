@@ -353,7 +353,10 @@ def _serve(config: Config, demo: bool, environ) -> int:
 
     signal.signal(signal.SIGTERM, arreter)
     signal.signal(signal.SIGINT, arreter)
-    moteur(app)[0].demarrer()  # LibreOffice ready before the first person asks for a document
+    try:  # LibreOffice ready before the first person asks for a document
+        moteur(app)[0].demarrer()
+    except ConversionImpossible as exc:  # the pages work without it; /sante says what is wrong
+        print(f"Attention : {exc}", file=sys.stderr, flush=True)
     # waitress: a production WSGI server, pure Python; one thread per person being served
     from waitress import serve
 

@@ -154,3 +154,82 @@ def test_every_command_is_documented_in_the_readme():
     readme = (RACINE / "README.md").read_text(encoding="utf-8")
     absentes = [c for c in commandes() if f"| `{c}" not in readme]
     assert not absentes, f"commandes absentes du README : {absentes}"
+
+
+def _servir(tmp_path, **environ):
+    """``python -m service serve --demo`` on a free port; the process and its address."""
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PORT=str(port), INSPE_SORTIES=str(tmp_path / "s"),
+               INSPE_DONNEES=str(tmp_path / "d"), **environ)
+    processus = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True)
+    for ligne in processus.stdout:  # the address is printed once the service is set up
+        if ligne.startswith("Service sur"):
+            break
+    else:
+        raise AssertionError(processus.stderr.read())
+    for _ in range(300):  # then waitress opens its port
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return processus, f"http://127.0.0.1:{port}"
+        time.sleep(0.1)
+    raise AssertionError("le service n'ouvre pas son port")
+
+
+def _arreter(processus) -> str:
+    import signal
+
+    os.killpg(processus.pid, signal.SIGTERM)
+    processus.wait(timeout=60)
+    return processus.stderr.read()
+
+
+def _descendants(racine: int) -> list[bytes]:
+    """The command lines of every process started, directly or not, by process ``racine``."""
+    parents, commandes = {}, {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parents[int(pid)] = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+            commandes[int(pid)] = open(f"/proc/{pid}/cmdline", "rb").read()
+        except (OSError, ValueError):
+            pass
+
+    def descend(pid):
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == racine:
+                return True
+        return False
+
+    return [commandes[pid] for pid in parents if descend(pid)]
+
+
+def test_serve_has_libreoffice_running_before_the_first_request(tmp_path):
+    processus, _ = _servir(tmp_path)
+    try:
+        soffice = [c for c in _descendants(processus.pid) if b"soffice.bin" in c]
+        assert len(soffice) == (os.cpu_count() or 1) + 1  # one per core, and the guichet
+    finally:
+        _arreter(processus)
+
+
+def test_serve_without_libreoffice_still_serves_its_pages_and_says_why(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    processus, adresse = _servir(tmp_path, INSPE_SOFFICE=str(tmp_path / "pas-de-soffice"))
+    try:
+        with urllib.request.urlopen(f"{adresse}/connexion", timeout=30) as reponse:
+            assert reponse.status == 200
+        with pytest.raises(urllib.error.HTTPError) as sante:
+            urllib.request.urlopen(f"{adresse}/sante", timeout=30)
+        assert sante.value.code == 503
+    finally:
+        erreurs = _arreter(processus)
+    assert "LibreOffice" in erreurs and "introuvable" in erreurs
