@@ -14,6 +14,7 @@ announces {"pret": true, "pid": …}. It knows nothing else of the service.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -100,21 +101,32 @@ def convertir(desktop, entree, sortie, pdfa):
 def main():
     soffice, profil, canal = sys.argv[1:4]
     processus, desktop = demarrer(soffice, profil, canal)
-    repondre(pret=True, pid=processus.pid)
-    for ligne in sys.stdin:
-        demande = json.loads(ligne)
-        if demande.get("quitter"):
-            break
-        try:
-            convertir(desktop, demande["entree"], demande["sortie"], demande.get("pdfa", True))
-            repondre(ok=True)
-        except Exception as exc:  # reported to the pool, which decides
-            repondre(ok=False, erreur=f"{type(exc).__name__}: {exc}")
     try:
-        desktop.terminate()
-    except Exception:
+        repondre(pret=True, pid=processus.pid)
+        for ligne in sys.stdin:
+            demande = json.loads(ligne)
+            if demande.get("quitter"):
+                break
+            try:
+                convertir(desktop, demande["entree"], demande["sortie"], demande.get("pdfa", True))
+                repondre(ok=True)
+            except OSError:
+                raise  # the service is gone (no one reads the answer)
+            except Exception as exc:  # reported to the pool, which decides
+                repondre(ok=False, erreur=f"{type(exc).__name__}: {exc}")
+    except OSError:
         pass
-    processus.wait(timeout=10)
+    finally:
+        # LibreOffice never outlives its worker, however the service ended (stopped, killed
+        # mid-conversion): otherwise it stays running, unseen, until the machine restarts
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+        try:
+            processus.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(0, signal.SIGKILL)  # this worker's group: soffice, and this worker last
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -13,6 +14,8 @@ import pytest
 
 from service.arriere_plan import PRIORITE, executer
 from service.libreoffice import ConversionImpossible, Moteur
+
+from .outils import RACINE
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +162,35 @@ def test_a_recycled_instance_is_replaced_before_anyone_waits_for_it(docx, tmp_pa
             time.sleep(0.2)  # no conversion asked for: the pool starts the successor itself
         assert moteur.recyclages == 1
         assert moteur.pids() and moteur.pids() != [premiere]
+
+
+_SERVICE_QUI_MEURT = """
+import os, sys, time
+from pathlib import Path
+from service.libreoffice import Moteur
+moteur = Moteur(1, guichet=False)
+moteur.demarrer()
+print(moteur._instances[0].profil, flush=True)
+travail = moteur.soumettre(Path(sys.argv[1]), Path(sys.argv[2]))
+while not travail.running():
+    time.sleep(0.01)
+time.sleep(0.15)  # LibreOffice is converting...
+os._exit(1)  # ...when the service dies
+"""
+
+
+def test_libreoffice_does_not_outlive_a_service_that_died_mid_conversion(docx, tmp_path):
+    sortie = subprocess.run([sys.executable, "-c", _SERVICE_QUI_MEURT, str(docx[0]),
+                             str(tmp_path / "a.pdf")], capture_output=True, text=True, timeout=120,
+                            cwd=RACINE)
+    profil = sortie.stdout.strip()
+    assert "inspe-lo-profil" in profil, sortie.stderr
+    fin = time.monotonic() + 60
+    while time.monotonic() < fin and _processus_du_profil(profil):
+        time.sleep(0.5)
+    assert _processus_du_profil(profil) == []
+
+
+def _processus_du_profil(profil: str) -> list[str]:
+    return subprocess.run(["pgrep", "-f", f"soffice.bin.*{profil}"], capture_output=True,
+                          text=True).stdout.split()
