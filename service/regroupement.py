@@ -21,7 +21,7 @@ from .lot_pdf import produire_lot
 from .pdf import produire_pdfs
 from .sceau import Sceau
 
-PAQUET_MAX = 4
+PAQUET_MAX = 4  # 49 ms a fiche in fours, 42 in eights: the first of a packet waits for all of it
 
 
 class Regroupement:
