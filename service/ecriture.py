@@ -29,6 +29,11 @@ def ecrire_atomique(chemin: Path, contenu: bytes, durable: bool = False) -> Path
     return chemin
 
 
+def temporaires(dossier: Path) -> list[Path]:
+    """What ``ecrire_atomique`` left in ``dossier`` when its writer died before the rename."""
+    return list(dossier.glob(".*.partiel"))
+
+
 def ecrire_documents(documents: Sequence[DocumentGenere], dossier: Path, extension: str,
                      contenus: Sequence[bytes] | None = None) -> list[Path]:
     """Writes each document (its .docx, or ``contenus`` when given) into ``dossier``.

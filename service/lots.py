@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue
-from .ecriture import ecrire_atomique
+from .ecriture import ecrire_atomique, temporaires
 from .generation import FUSEAU, rendre
 from .lot_pdf import pdf_pour_impression
 from .nommage import NomsUniques, nom_de_fichier, nom_sur
@@ -228,7 +228,7 @@ def finir(sorties: Path, lot_id: str) -> Path | None:
     if len(faits(sorties, lot_id)) < lot.total or annule(sorties, lot_id):
         return None
     # a worker killed while writing a file left its temporary copy: every row is done, it goes
-    for reste in [*(dossier / "documents").glob(".*.partiel"), *(dossier / "fait").glob(".*.partiel")]:
+    for reste in temporaires(dossier / "documents") + temporaires(dossier / "fait"):
         reste.unlink(missing_ok=True)
     fichiers = [dossier / "documents" / ligne["fichier"] for ligne in _lignes(dossier)]
     archive = dossier / f"{lot.nom}.zip"

@@ -31,7 +31,7 @@ class Regroupement:
         self.moteur, self.sceau, self.paquet_max = moteur, sceau, paquet_max
         self._attente: deque[tuple[DocumentGenere, bool, Future]] = deque()
         self._condition = threading.Condition()
-        self.paquets: list[int] = []  # the size of each conversion, for tests and benches
+        self.paquets: list[int] = []  # the size of the last thousand conversions, for tests
         # one dispatcher per instance of the pool: each sends one packet at a time
         for i in range(moteur.taille):
             threading.Thread(target=self._boucle, daemon=True, name=f"regroupement-{i}").start()
@@ -71,6 +71,7 @@ class Regroupement:
     def _convertir(self, paquet: list[tuple[DocumentGenere, bool, Future]]) -> None:
         documents, pdfa = [d for d, _, _ in paquet], paquet[0][1]
         self.paquets.append(len(paquet))
+        del self.paquets[:-1000]  # the service runs for months
         try:
             if len(paquet) > 1:
                 pdfs = produire_lot(documents, self.moteur, self.sceau, auteur=self.sceau.nom,
