@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from service.arriere_plan import PRIORITE, executer
+from service.arriere_plan import PRIORITE
 from service.libreoffice import ConversionImpossible, Moteur
 
 from .outils import RACINE
@@ -139,17 +139,6 @@ def test_libreoffice_yields_the_cores_to_the_web_pages(moteur, docx, tmp_path):
                and b"soffice" in open(f"/proc/{pid}/cmdline", "rb").read()]
     assert soffice, "aucun soffice trouvé dans les groupes du moteur"
     assert all(_priorite(pid) == PRIORITE for pid in soffice)
-
-
-def test_a_helper_program_is_stopped_at_its_time_limit(tmp_path):
-    debut = time.monotonic()
-    with pytest.raises(subprocess.CalledProcessError):
-        executer("sleep", "30", delai=0.5)
-    assert time.monotonic() - debut < 10
-    with pytest.raises(subprocess.CalledProcessError):
-        executer("false")
-    executer("touch", str(tmp_path / "fait"))
-    assert (tmp_path / "fait").exists()
 
 
 def test_a_recycled_instance_is_replaced_before_anyone_waits_for_it(docx, tmp_path):

@@ -33,9 +33,9 @@ from flask import (
 
 from .. import dossiers, effectifs, journal
 from ..acces import nommes
-from ..arriere_plan import executer
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
+from ..images import images_des_pages
 from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
@@ -183,8 +183,7 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
     dossier.mkdir(parents=True)
     (dossier / "document.docx").write_bytes(document.docx)
     (dossier / "document.pdf").write_bytes(pdf)
-    # the pages as pictures: every browser, phones included, shows them (not all show a PDF)
-    _images_des_pages(dossier / "document.pdf", dossier)
+    _images_des_pages(pdf, dossier)
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
@@ -210,18 +209,9 @@ def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
                    meta["valeurs"])
 
 
-def _images_des_pages(pdf: Path, dossier: Path) -> None:
-    # JPEG: poppler takes four times longer to write the same pages as PNG (1 s a document).
-    # The PDF/A's output intent (sRGB, the colours the pages already use) costs poppler 90 ms
-    # of colour set-up (lcms) out of 120 for the same pixels: the pictures are made from a copy
-    # where the key is renamed, same length, so every offset of the file still holds.
-    copie = dossier / ".pour-les-images.pdf"
-    copie.write_bytes(pdf.read_bytes().replace(b"/OutputIntents", b"/OutputIntentX"))
-    try:
-        executer("pdftoppm", "-jpeg", "-jpegopt", "quality=88", "-r", "90", str(copie),
-                 str(dossier / "page"))
-    finally:
-        copie.unlink()
+def _images_des_pages(pdf: bytes, dossier: Path) -> None:
+    for n, image in enumerate(images_des_pages(pdf), 1):
+        (dossier / f"page-{n}.jpg").write_bytes(image)
 
 
 def _pages(dossier: Path) -> list[Path]:
@@ -326,7 +316,7 @@ def _pages_de_version(numero: str, version: int) -> list[Path]:
     if not apercu.exists():
         temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
         temporaire.mkdir()
-        _images_des_pages(dossier / f"v{version}.pdf", temporaire)
+        _images_des_pages((dossier / f"v{version}.pdf").read_bytes(), temporaire)
         try:
             temporaire.rename(apercu)
         except OSError:  # made meanwhile by another request
