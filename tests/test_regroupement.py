@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 from service.generation import generer
+from service.libreoffice import Moteur
 from service.regroupement import Regroupement
-from service.sceau import verifier
+from service.sceau import Sceau, verifier
 
 from .outils import normaliser, pdf_texte
 
@@ -59,3 +60,30 @@ def test_a_document_asked_alone_is_converted_alone(catalogue, moteur, sceau):
     (document,) = _documents(catalogue)[:1]
     assert verifier(regroupement.produire(document), sceau).intact
     assert regroupement.paquets == [1]
+
+
+def test_libreoffice_converts_the_next_document_while_the_last_one_is_being_sealed(catalogue,
+                                                                                    sceau):
+    premier, second = _documents(catalogue)[:2]
+    scelle = threading.Event()
+
+    class SceauQuiAttend(Sceau):
+        """The instance's seal, which holds the first document until told to go on."""
+
+        def sceller(self, pdf, identite):
+            if identite["document_id"] == premier.document_id:
+                scelle.wait(60)
+            return super().sceller(pdf, identite)
+
+    lent = SceauQuiAttend(sceau.dossier.parent, sceau.nom)
+    with Moteur(1, guichet=False) as moteur:  # one instance: one dispatcher
+        regroupement = Regroupement(moteur, lent)
+        resultats = []
+        personne = threading.Thread(target=lambda: resultats.append(regroupement.produire(premier)))
+        personne.start()
+        # the second person, asking while the first's document is being sealed, is served
+        assert verifier(regroupement.produire(second), sceau).intact
+        assert personne.is_alive() and not resultats
+        scelle.set()
+        personne.join(timeout=60)
+    assert verifier(resultats[0], sceau).intact
