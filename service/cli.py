@@ -357,6 +357,7 @@ def _serve(config: Config, demo: bool, environ) -> int:
         moteur(app)[0].demarrer()
     except ConversionImpossible as exc:  # the pages work without it; /sante says what is wrong
         print(f"Attention : {exc}", file=sys.stderr, flush=True)
+    service(app)["atelier"].demarrer()
     # waitress: a production WSGI server, pure Python; one thread per person being served
     from waitress import serve
 

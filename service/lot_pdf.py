@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
@@ -104,7 +105,20 @@ def pages_des_documents(lecteur: PdfReader, nombre: int) -> list[range]:
     return plages
 
 
-def _xmp(document: DocumentGenere, auteur: str, pdfa: bool, date: str) -> bytes:
+class Entete(NamedTuple):
+    """What a PDF's metadata say of its document (unlike the document, it can be sent to
+    another process: see ``atelier``)."""
+
+    titre: str
+    sujet: str
+    genere_le: dt.datetime
+
+    @classmethod
+    def de(cls, document: DocumentGenere) -> Entete:
+        return cls(document.nom, sujet(document.gabarit), document.genere_le)
+
+
+def _xmp(entete: Entete, auteur: str, pdfa: bool, date: str) -> bytes:
     pdfaid = ('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>'
               if pdfa else "")
     return (
@@ -114,10 +128,10 @@ def _xmp(document: DocumentGenere, auteur: str, pdfa: bool, date: str) -> bytes:
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
         'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
         f"{pdfaid}"
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(document.nom)}</rdf:li></rdf:Alt>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(entete.titre)}</rdf:li></rdf:Alt>'
         "</dc:title>"
         f"<dc:creator><rdf:Seq><rdf:li>{escape(auteur)}</rdf:li></rdf:Seq></dc:creator>"
-        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(sujet(document.gabarit))}'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(entete.sujet)}'
         "</rdf:li></rdf:Alt></dc:description>"
         f"<pdf:Producer>LibreOffice</pdf:Producer><xmp:CreatorTool>Writer</xmp:CreatorTool>"
         f"<xmp:CreateDate>{date}</xmp:CreateDate><xmp:ModifyDate>{date}</xmp:ModifyDate>"
@@ -126,8 +140,7 @@ def _xmp(document: DocumentGenere, auteur: str, pdfa: bool, date: str) -> bytes:
     ).encode()
 
 
-def extraire(lecteur: PdfReader, pages: range, document: DocumentGenere, auteur: str,
-             pdfa: bool) -> bytes:
+def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa: bool) -> bytes:
     """One document's pages as a PDF of its own, with its own (PDF/A) metadata."""
     ecrivain = PdfWriter()
     for n in pages:
@@ -138,15 +151,15 @@ def extraire(lecteur: PdfReader, pages: range, document: DocumentGenere, auteur:
             ecrivain)
     if "/Lang" in racine:
         ecrivain._root_object[NameObject("/Lang")] = racine["/Lang"]
-    instant = document.genere_le.astimezone(dt.UTC)
+    instant = entete.genere_le.astimezone(dt.UTC)
     date = instant.strftime("%Y-%m-%dT%H:%M:%SZ")
     metadonnees = StreamObject()
-    metadonnees._data = _xmp(document, auteur, pdfa, date)
+    metadonnees._data = _xmp(entete, auteur, pdfa, date)
     metadonnees.update({NameObject("/Type"): NameObject("/Metadata"),
                         NameObject("/Subtype"): NameObject("/XML")})
     ecrivain._root_object[NameObject("/Metadata")] = ecrivain._add_object(metadonnees)
     pdf_date = instant.strftime("D:%Y%m%d%H%M%SZ")
-    ecrivain.add_metadata({"/Title": document.nom, "/Author": auteur, "/Subject": sujet(document.gabarit),
+    ecrivain.add_metadata({"/Title": entete.titre, "/Author": auteur, "/Subject": entete.sujet,
                            "/Creator": "Writer", "/Producer": "LibreOffice",
                            "/CreationDate": pdf_date, "/ModDate": pdf_date})
     ecrivain.generate_file_identifiers()
@@ -188,7 +201,7 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
                                                dossier=Path(tmp), voie=voie):
             lecteur = PdfReader(futur.result())
             for document, pages in zip(paquet, pages_des_documents(lecteur, len(paquet))):
-                partie = extraire(lecteur, pages, document, auteur, pdfa)
+                partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa)
                 resultats.append(sceau.sceller(partie, document.proprietes))
             if avancement:
                 avancement(len(paquet))

@@ -9,8 +9,9 @@ again, each sealed on its own: the same PDFs as one by one. A document that
 waits alone is converted alone: nobody waits for a packet to fill.
 
 The dispatcher only converts, then hands each person the packet and where its
-document lies in it: their own thread splits and seals it, while LibreOffice is
-already converting the next packet. Done by the dispatcher, that work (20 ms of
+document lies in it: their own thread has it split and sealed (by the
+``atelier``'s processes when there is one), while LibreOffice is already
+converting the next packet. Done by the dispatcher, that work (20 ms of
 processor a document, much longer under load) left the instance idle.
 """
 
@@ -27,9 +28,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .atelier import Atelier
 from .generation import DocumentGenere
 from .libreoffice import Moteur
-from .lot_pdf import convertir_paquets, extraire, pages_des_documents
+from .lot_pdf import Entete, convertir_paquets, extraire, pages_des_documents
 from .sceau import Sceau
 
 PAQUET_MAX = 4  # 49 ms a fiche in fours, 42 in eights: the first of a packet waits for all of it
@@ -38,9 +40,11 @@ PAQUET_MAX = 4  # 49 ms a fiche in fours, 42 in eights: the first of a packet wa
 class Regroupement:
     """Converts documents for people waiting, in packets while LibreOffice is busy."""
 
-    def __init__(self, moteur: Moteur, sceau: Sceau, *, paquet_max: int = PAQUET_MAX):
-        self.moteur, self.sceau, self.paquet_max = moteur, sceau, paquet_max
-        # each waiting document, and the Future of what makes its (unsealed) PDF
+    def __init__(self, moteur: Moteur, sceau: Sceau, *, atelier: Atelier | None = None,
+                 paquet_max: int = PAQUET_MAX):
+        self.moteur, self.sceau, self.atelier = moteur, sceau, atelier
+        self.paquet_max = paquet_max
+        # each waiting document, and the Future of what makes its sealed PDF
         self._attente: deque[tuple[DocumentGenere, bool, Future]] = deque()
         self._condition = threading.Condition()
         self.paquets: list[int] = []  # the size of the last thousand conversions, for tests
@@ -54,7 +58,7 @@ class Regroupement:
         with self._condition:
             self._attente.append((document, pdfa, futur))
             self._condition.notify()
-        return self.sceau.sceller(futur.result()(), document.proprietes)
+        return futur.result()()
 
     def _boucle(self) -> None:
         while True:
@@ -97,26 +101,32 @@ class Regroupement:
             futur.set_result(partie)
 
     def _parties(self, documents: list[DocumentGenere], pdfa: bool) -> list[Callable[[], bytes]]:
-        """Converts ``documents`` as one; for each, what makes its own PDF from the packet's."""
+        """Converts ``documents`` as one; for each, what makes its sealed PDF from the packet's."""
         with tempfile.TemporaryDirectory(prefix="inspe-paquet-") as tmp:
             if len(documents) == 1:
                 docx = Path(tmp, "document.docx")
                 docx.write_bytes(documents[0].docx)
                 seul = self.moteur.convertir(docx, Path(tmp, "document.pdf"), pdfa=pdfa).read_bytes()
-                return [lambda: seul]
+                return [partial(self._sceller, seul, documents[0], None, pdfa)]
             [(_, futur)] = convertir_paquets(documents, self.moteur, pdfa=pdfa, taille=len(documents),
                                              dossier=Path(tmp), voie="interactive")
             pdf = futur.result().read_bytes()
         # where each document lies, read once here: a packet LibreOffice got wrong is retried
         # one by one, rather than failing in the hands of the people waiting
-        lecteur, verrou = PdfReader(BytesIO(pdf)), threading.Lock()
-        plages = pages_des_documents(lecteur, len(documents))
+        plages = pages_des_documents(PdfReader(BytesIO(pdf)), len(documents))
+        return [partial(self._sceller, pdf, document, pages, pdfa)
+                for document, pages in zip(documents, plages)]
 
-        def partie(document: DocumentGenere, pages: range) -> bytes:
-            with verrou:  # the packet's reader reads its file as it goes: one at a time
-                return extraire(lecteur, pages, document, self.sceau.nom, pdfa)
-
-        return [partial(partie, document, pages) for document, pages in zip(documents, plages)]
+    def _sceller(self, pdf: bytes, document: DocumentGenere, pages: range | None,
+                 pdfa: bool) -> bytes:
+        """``document``'s sealed PDF, cut from the packet's ``pdf`` when ``pages`` are given."""
+        entete = Entete.de(document)
+        if self.atelier:
+            return self.atelier.sceller(pdf, document.proprietes, pages=pages, entete=entete,
+                                        pdfa=pdfa)
+        if pages is not None:
+            pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, self.sceau.nom, pdfa)
+        return self.sceau.sceller(pdf, document.proprietes)
 
 
 def _regroupable(document: DocumentGenere) -> bool:

@@ -23,6 +23,7 @@ def api(tmp_path_factory):
     yield app.test_client(), jetons, app
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
+        service(app)["atelier"].fermer()
 
 
 def conforme(reponse, chemin: str, methode: str):

@@ -44,6 +44,7 @@ def adresse(tmp_path_factory):
     consommateur.stop()
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
+        service(app)["atelier"].fermer()
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ def adresse(tmp_path_factory):
     serveur.shutdown()
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
+        service(app)["atelier"].fermer()
 
 
 @pytest.fixture(scope="module")

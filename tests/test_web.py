@@ -25,6 +25,7 @@ def app(tmp_path_factory, catalogue):
     yield app
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
+        service(app)["atelier"].fermer()
 
 
 class Navigateur:

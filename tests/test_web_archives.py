@@ -40,6 +40,7 @@ def app(tmp_path_factory):
     yield app
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
+        service(app)["atelier"].fermer()
 
 
 def messagerie_reelle(port: int):

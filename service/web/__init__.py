@@ -11,6 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from .. import creer_catalogue, creer_moteur, creer_sceau
+from ..atelier import Atelier
 from ..comptes import base
 from ..config import Config
 from ..regroupement import Regroupement
@@ -78,7 +79,9 @@ def moteur(app: Flask):
         if "moteur" not in outils:
             outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
             outils["moteur"] = creer_moteur(outils["config"])
-            outils["regroupement"] = Regroupement(outils["moteur"], outils["sceau"])
+            outils["atelier"] = Atelier(outils["sceau"])
+            outils["regroupement"] = Regroupement(outils["moteur"], outils["sceau"],
+                                                  atelier=outils["atelier"])
     return outils["moteur"], outils["sceau"]
 
 

@@ -1,0 +1,83 @@
+"""Splitting and sealing people's documents, in processes beside the service's own.
+
+Both are Python work (pypdf, pyHanko), about 20 ms of processor a document,
+and in the service's process they hold the interpreter's lock that every page
+view needs too: under load that process was busy nearly all the time, and pages
+queued behind seals. A few processes at the lowest priority, like LibreOffice,
+do that work instead, each with the instance's seal loaded once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from io import BytesIO
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .arriere_plan import PRIORITE
+from .lot_pdf import Entete, extraire
+from .sceau import Sceau
+
+_sceau: Sceau | None = None  # in each process of the workshop
+
+
+def _preparer(donnees: str, nom: str) -> None:
+    global _sceau
+    os.nice(PRIORITE)
+    _sceau = Sceau(Path(donnees), nom)
+    threading.Thread(target=_veiller, args=(os.getppid(),), daemon=True).start()
+
+
+def _veiller(service: int) -> None:
+    """Ends this process when the service's has gone, however it ended (even killed): the
+    pool's queue never tells its processes, and they would wait, unseen, for ever."""
+    while os.getppid() == service:
+        time.sleep(1)
+    os._exit(0)
+
+
+def _finir(pdf: bytes, identite: dict[str, str], pages: range | None, entete: Entete | None,
+           pdfa: bool) -> bytes:
+    if pages is not None:
+        pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, _sceau.nom, pdfa)
+    return _sceau.sceller(pdf, identite)
+
+
+def _pid(attente: float) -> int:
+    time.sleep(attente)  # so that the other processes get their share of the calls
+    return os.getpid()
+
+
+class Atelier:
+    """Processes that seal PDFs with ``sceau``, after cutting them from a packet if asked."""
+
+    def __init__(self, sceau: Sceau, processus: int | None = None):
+        self.sceau, self.taille = sceau, processus or os.cpu_count() or 1
+        # "spawn": a fresh interpreter, not a copy of the service's threads and locks
+        self._processus = ProcessPoolExecutor(
+            self.taille, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_preparer, initargs=(str(sceau.dossier.parent), sceau.nom))
+
+    def sceller(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
+                entete: Entete | None = None, pdfa: bool = True) -> bytes:
+        """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
+        return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+
+    def demarrer(self) -> list[int]:
+        """Starts the processes now rather than for the first document; their ids.
+
+        Returns once each has answered: the first person does not wait for one to start.
+        """
+        pids: set[int] = set()
+        fin = time.monotonic() + 60
+        while len(pids) < self.taille and time.monotonic() < fin:
+            pids.update(self._processus.map(_pid, [0.05] * self.taille))
+        return sorted(pids)
+
+    def fermer(self) -> None:
+        self._processus.shutdown(cancel_futures=True)
