@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from io import BytesIO
 from pathlib import Path
 
@@ -58,15 +59,29 @@ class Atelier:
 
     def __init__(self, sceau: Sceau, processus: int | None = None):
         self.sceau, self.taille = sceau, processus or os.cpu_count() or 1
+        self._verrou = threading.Lock()
+        self._processus = self._nouveaux()
+
+    def _nouveaux(self) -> ProcessPoolExecutor:
         # "spawn": a fresh interpreter, not a copy of the service's threads and locks
-        self._processus = ProcessPoolExecutor(
+        return ProcessPoolExecutor(
             self.taille, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_preparer, initargs=(str(sceau.dossier.parent), sceau.nom))
+            initializer=_preparer, initargs=(str(self.sceau.dossier.parent), self.sceau.nom))
 
     def sceller(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
                 entete: Entete | None = None, pdfa: bool = True) -> bytes:
         """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
-        return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+        processus = self._processus
+        try:
+            return processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+        except BrokenProcessPool:
+            # one of the processes died (killed, out of memory): the pool refuses all work
+            # from then on, so it is replaced, and this document sealed by the new one
+            with self._verrou:
+                if self._processus is processus:  # not already replaced by another request
+                    self._processus = self._nouveaux()
+                    processus.shutdown(wait=False, cancel_futures=True)
+            return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
 
     def demarrer(self) -> list[int]:
         """Starts the processes now rather than for the first document; their ids.

@@ -85,3 +85,23 @@ def test_the_workshop_runs_at_the_lowest_priority_and_ends_with_the_service(scea
     while any(_vivant(pid) for pid in pids) and time.monotonic() < fin:
         time.sleep(0.2)
     assert not any(_vivant(pid) for pid in pids), "un processus de l'atelier a survécu au service"
+
+
+def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, exemples, tmp_path):
+    document = exemples["fiche_personnalisation"]
+    (tmp_path / "fiche.docx").write_bytes(document.docx)
+    pdf = moteur.convertir(tmp_path / "fiche.docx", tmp_path / "fiche.pdf").read_bytes()
+    atelier = Atelier(sceau, 2)
+    try:
+        victime = atelier.demarrer()[0]
+        os.kill(victime, signal.SIGKILL)
+        fin = time.monotonic() + 10
+        while _vivant(victime) and time.monotonic() < fin:
+            time.sleep(0.1)
+        for _ in range(3):  # the first is sealed by new processes, and the next ones too
+            verification = verifier(atelier.sceller(pdf, document.proprietes), sceau)
+            assert verification.intact, verification.message
+            assert verification.identite["document_id"] == document.document_id
+        assert victime not in atelier.demarrer()
+    finally:
+        atelier.fermer()
