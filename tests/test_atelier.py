@@ -7,16 +7,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 from service.arriere_plan import PRIORITE
 from service.atelier import Atelier
-from service.regroupement import Regroupement
 from service.sceau import verifier
-
-from .outils import normaliser, pdf_texte
-from .test_regroupement import NOMS, _documents
 
 
 def _vivant(pid: int) -> bool:
@@ -25,40 +20,6 @@ def _vivant(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
-
-
-def test_documents_sealed_by_the_workshop_are_whole_and_each_alone(catalogue, moteur, sceau,
-                                                                   tmp_path):
-    atelier = Atelier(sceau, 2)
-    try:
-        regroupement = Regroupement(moteur, sceau, atelier=atelier)
-        documents = _documents(catalogue)
-        pdfs: dict[int, bytes] = {}
-
-        def demander(i):
-            pdfs[i] = regroupement.produire(documents[i])
-
-        personnes = [threading.Thread(target=demander, args=(i,)) for i in range(len(documents))]
-        for personne in personnes:
-            personne.start()
-        for personne in personnes:
-            personne.join(timeout=120)
-        pids = atelier.demarrer()
-    finally:
-        atelier.fermer()
-
-    assert sorted(pdfs) == list(range(len(documents)))
-    assert max(regroupement.paquets) > 1, "aucun document n'a partagé une conversion"
-    assert os.getpid() not in pids  # sealed elsewhere than in this process
-    for i, document in enumerate(documents):
-        verification = verifier(pdfs[i], sceau)
-        assert verification.intact, verification.message
-        assert verification.identite["document_id"] == document.document_id
-        chemin = tmp_path / f"{i}.pdf"
-        chemin.write_bytes(pdfs[i])
-        texte = normaliser(pdf_texte(chemin))
-        assert f"document n° {document.numero} version 1" in texte
-        assert not any(nom in texte for nom, _ in NOMS if nom != document.valeurs["stagiaire_nom"])
 
 
 def test_the_workshop_runs_at_the_lowest_priority_and_ends_with_the_service(sceau):

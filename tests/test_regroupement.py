@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from service.atelier import Atelier
 from service.generation import generer
 from service.libreoffice import Moteur
 from service.regroupement import Regroupement
@@ -26,8 +29,22 @@ def _documents(catalogue):
     return documents
 
 
-def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sceau, tmp_path):
-    regroupement = Regroupement(moteur, sceau)
+class SceauInterdit(Sceau):
+    """The instance's seal, which must not be used in this process."""
+
+    def sceller(self, pdf, identite):
+        raise AssertionError("document scellé dans le processus du service, pas par l'atelier")
+
+
+@pytest.mark.parametrize("par_l_atelier", [False, True], ids=["ici", "atelier"])
+def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sceau, tmp_path,
+                                                          par_l_atelier):
+    if par_l_atelier:  # sealed by the workshop's processes, never in this one
+        atelier = Atelier(sceau, 2)
+        regroupement = Regroupement(moteur, SceauInterdit(sceau.dossier.parent, sceau.nom),
+                                    atelier=atelier)
+    else:
+        atelier, regroupement = None, Regroupement(moteur, sceau)
     documents = _documents(catalogue)
     pdfs: dict[int, bytes] = {}
 
@@ -39,6 +56,8 @@ def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sc
         personne.start()
     for personne in personnes:
         personne.join(timeout=120)
+    if atelier:
+        atelier.fermer()
 
     assert sorted(pdfs) == list(range(len(documents)))
     assert sum(regroupement.paquets) == len(documents)
