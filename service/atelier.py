@@ -27,6 +27,10 @@ from .sceau import Sceau
 _sceau: Sceau | None = None  # in each process of the workshop
 
 
+class ScellementImpossible(Exception):
+    """The workshop could not seal a document; the message says why, in French."""
+
+
 def _preparer(donnees: str, nom: str) -> None:
     global _sceau
     os.nice(PRIORITE)
@@ -81,7 +85,12 @@ class Atelier:
                 if self._processus is processus:  # not already replaced by another request
                     self._processus = self._nouveaux()
                     processus.shutdown(wait=False, cancel_futures=True)
-            return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+            try:
+                return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+            except BrokenProcessPool:  # they die as they start: the service's log says why
+                raise ScellementImpossible(
+                    "le sceau n'a pas pu être apposé : les processus qui scellent s'arrêtent dès "
+                    "leur démarrage (le journal du service dit pourquoi)") from None
 
     def demarrer(self) -> list[int]:
         """Starts the processes now rather than for the first document; their ids.

@@ -9,9 +9,11 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from service.arriere_plan import PRIORITE
-from service.atelier import Atelier
-from service.sceau import verifier
+from service.atelier import Atelier, ScellementImpossible
+from service.sceau import Sceau, verifier
 
 
 def _vivant(pid: int) -> bool:
@@ -64,5 +66,19 @@ def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, ex
             assert verification.intact, verification.message
             assert verification.identite["document_id"] == document.document_id
         assert victime not in atelier.demarrer()
+    finally:
+        atelier.fermer()
+
+
+def test_a_workshop_that_cannot_start_says_so_in_french(moteur, exemples, tmp_path):
+    propre = Sceau(tmp_path / "donnees", "INSPÉ de l'académie de Clairval")
+    (propre.dossier / "cle.pem").write_text("pas une clé")  # what its processes will load
+    document = exemples["fiche_personnalisation"]
+    (tmp_path / "fiche.docx").write_bytes(document.docx)
+    pdf = moteur.convertir(tmp_path / "fiche.docx", tmp_path / "fiche.pdf").read_bytes()
+    atelier = Atelier(propre, 1)
+    try:
+        with pytest.raises(ScellementImpossible, match="le sceau n'a pas pu être apposé"):
+            atelier.sceller(pdf, document.proprietes)
     finally:
         atelier.fermer()

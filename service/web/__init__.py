@@ -11,9 +11,10 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from .. import creer_catalogue, creer_moteur, creer_sceau
-from ..atelier import Atelier
+from ..atelier import Atelier, ScellementImpossible
 from ..comptes import base
 from ..config import Config
+from ..libreoffice import ConversionImpossible
 from ..regroupement import Regroupement
 
 csrf = CSRFProtect()
@@ -85,7 +86,14 @@ def moteur(app: Flask):
     return outils["moteur"], outils["sceau"]
 
 
+class PdfImpossible(Exception):
+    """A document's PDF could not be made (LibreOffice, the seal); the message says why."""
+
+
 def produire_pdf(app: Flask, document) -> bytes:
     """The sealed PDF of one document, for the person waiting for it (see ``regroupement``)."""
-    moteur(app)
-    return service(app)["regroupement"].produire(document)
+    try:
+        moteur(app)
+        return service(app)["regroupement"].produire(document)
+    except (ConversionImpossible, ScellementImpossible) as exc:
+        raise PdfImpossible(f"Le document n’a pas pu être fabriqué : {str(exc).rstrip('.')}.") from exc

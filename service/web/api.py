@@ -22,8 +22,8 @@ from ..extraction import DocumentNonReconnu
 from ..generation import generer
 from ..recherche import Filtres, rechercher
 from ..validation import DonneesInvalides
+from . import PdfImpossible, csrf, moteur, produire_pdf, service
 from . import archives as web_archives
-from . import csrf, moteur, produire_pdf, service
 from .documents import fiche_autorisee, noter, telecharger
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -95,7 +95,10 @@ def creer():
     except DonneesInvalides as exc:
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
-    pdf = produire_pdf(current_app, document)
+    try:
+        pdf = produire_pdf(current_app, document)
+    except PdfImpossible as exc:
+        return _erreurs(503, [{"champ": "", "message": str(exc)}])
     dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,
                          auteur=g.compte.id, nommes=sorted(nommes(
                              service(current_app)["base"], document.gabarit.formulaire,
@@ -312,7 +315,8 @@ OPENAPI = {
                 "schema": {"$ref": "#/components/schemas/Demande"}}}},
             "responses": {"201": {"description": "Document gardé", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
-                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS}}},
+                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS,
+                "503": _ERREURS}}},
         "/api/documents/{numero}": {"get": {
             "summary": "Un document et ses versions",
             "parameters": [{"name": "numero", "in": "path", "required": True,

@@ -39,7 +39,7 @@ from ..images import images_des_pages
 from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
-from . import produire_pdf, service
+from . import PdfImpossible, produire_pdf, service
 from .auth import GESTION, connecte
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 
@@ -99,7 +99,11 @@ def formulaire(id_: str):
             return render_template("formulaire.html", gabarit=gabarit, web=web,
                                    generales=generales, nombre=len(exc.erreurs),
                                    stagiaire=request.form.get("stagiaire", type=int)), 400
-        jeton = _creer_brouillon(gabarit, valeurs, request.form.get("stagiaire", type=int))
+        try:
+            jeton = _creer_brouillon(gabarit, valeurs, request.form.get("stagiaire", type=int))
+        except PdfImpossible as exc:  # what was typed stays on the page, with what went wrong
+            return render_template("formulaire.html", gabarit=gabarit, web=web, panne=str(exc),
+                                   stagiaire=request.form.get("stagiaire", type=int)), 503
         return redirect(url_for("documents.brouillon", jeton=jeton))
     jeton_saisie, stagiaire_id = request.args.get("saisie"), request.args.get("stagiaire", type=int)
     if jeton_saisie:
@@ -373,7 +377,11 @@ def apposer_signature(numero: str):
         signe = signer(_catalogue(), document, signataire)
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
-    pdf = produire_pdf(current_app, signe)
+    try:
+        pdf = produire_pdf(current_app, signe)
+    except PdfImpossible as exc:
+        return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
+                                      "réessayez dans un instant.", 503)
     dossiers.enregistrer(_config().sorties, signe, pdf)
     noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
     return redirect(url_for("documents.document", numero=fiche["numero"]))
