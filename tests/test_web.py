@@ -205,6 +205,7 @@ def test_correcting_from_the_recap_brings_back_every_value(app, catalogue):
 def test_sante(app):
     reponse = Navigateur(app).get("/sante")
     assert reponse.status_code == 200 and reponse.json["etat"] == "ok"
+    assert reponse.json["detail"] == "rendu, conversion et sceau : ok"
 
 
 def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, catalogue, tmp_path):

@@ -49,3 +49,9 @@ def test_the_api_answers_503_in_french_and_keeps_nothing(app, catalogue):
     assert erreur["message"].startswith("Le document n’a pas pu être fabriqué : LibreOffice")
     documents = service(app)["config"].sorties / "documents"
     assert not documents.exists() or not any(documents.iterdir())
+
+
+def test_sante_says_what_is_wrong(app):
+    reponse = app.test_client().get("/sante")
+    assert reponse.status_code == 503 and reponse.json["etat"] == "panne"
+    assert "LibreOffice" in reponse.json["detail"] and "introuvable" in reponse.json["detail"]

@@ -1,15 +1,14 @@
-"""GET /sante: 200 when the service can render and convert."""
+"""GET /sante: 200 when the service can render, convert and seal."""
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
 from flask import Blueprint, current_app
 
 from ..generation import generer
-from . import moteur, service
+from ..sceau import verifier
+from . import produire_pdf, service
 
 bp = Blueprint("sante", __name__)
 
@@ -18,16 +17,16 @@ bp = Blueprint("sante", __name__)
 def sante():
     # the last check, kept with the application rather than in the module
     dernier = service(current_app).setdefault("sante", {"quand": -1e9, "ok": False, "message": ""})
-    if time.monotonic() - dernier["quand"] > 60:  # a real conversion, at most once a minute
+    if time.monotonic() - dernier["quand"] > 60:  # a real document, at most once a minute
         try:
             catalogue = service(current_app)["catalogue"]
             gabarit = catalogue.courants()[0]
             document = generer(catalogue, gabarit.id, gabarit.formulaire.exemple)
-            pool, _ = moteur(current_app)
-            with tempfile.TemporaryDirectory() as tmp:
-                Path(tmp, "a.docx").write_bytes(document.docx)
-                pool.convertir(Path(tmp, "a.docx"), Path(tmp, "a.pdf"))
-            dernier.update(ok=True, message="rendu et conversion : ok")
+            # the way people's documents go: LibreOffice, then the workshop's seal
+            verification = verifier(produire_pdf(current_app, document), service(current_app)["sceau"])
+            if not verification.intact:
+                raise RuntimeError(verification.message)
+            dernier.update(ok=True, message="rendu, conversion et sceau : ok")
         except Exception as exc:  # reported, not raised: this page says what is wrong
             dernier.update(ok=False, message=f"en panne : {exc}")
         dernier["quand"] = time.monotonic()
