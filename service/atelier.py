@@ -46,11 +46,16 @@ def _veiller(service: int) -> None:
     os._exit(0)
 
 
-def _finir(pdf: bytes, identite: dict[str, str], pages: range | None, entete: Entete | None,
-           pdfa: bool) -> bytes:
+def sceller(sceau: Sceau, pdf: bytes, identite: dict[str, str], pages: range | None = None,
+            entete: Entete | None = None, pdfa: bool = True) -> bytes:
+    """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
     if pages is not None:
-        pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, _sceau.nom, pdfa)
-    return _sceau.sceller(pdf, identite)
+        pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, sceau.nom, pdfa)
+    return sceau.sceller(pdf, identite)
+
+
+def _finir(*arguments) -> bytes:
+    return sceller(_sceau, *arguments)
 
 
 def _pid(attente: float) -> int:
@@ -74,7 +79,7 @@ class Atelier:
 
     def sceller(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
                 entete: Entete | None = None, pdfa: bool = True) -> bytes:
-        """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
+        """``sceller`` above, done by one of the workshop's processes."""
         processus = self._processus
         try:
             return processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()

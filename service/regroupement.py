@@ -28,10 +28,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .atelier import Atelier
+from .atelier import Atelier, sceller
 from .generation import DocumentGenere
 from .libreoffice import Moteur
-from .lot_pdf import Entete, convertir_paquets, extraire, pages_des_documents
+from .lot_pdf import Entete, convertir_paquets, pages_des_documents
 from .sceau import Sceau
 
 PAQUET_MAX = 4  # 49 ms a fiche in fours, 42 in eights: the first of a packet waits for all of it
@@ -124,9 +124,7 @@ class Regroupement:
         if self.atelier:
             return self.atelier.sceller(pdf, document.proprietes, pages=pages, entete=entete,
                                         pdfa=pdfa)
-        if pages is not None:
-            pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, self.sceau.nom, pdfa)
-        return self.sceau.sceller(pdf, document.proprietes)
+        return sceller(self.sceau, pdf, document.proprietes, pages, entete, pdfa)
 
 
 def _regroupable(document: DocumentGenere) -> bool:
