@@ -186,19 +186,16 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
 
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
-                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET, voie: str = "lot",
+                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET,
                  avancement: Callable[[int], object] | None = None) -> list[bytes]:
-    """The sealed PDF of each document, converted in packets; same result as one by one.
-
-    ``voie="interactive"`` when people are waiting for them (see ``regroupement``).
-    """
+    """The sealed PDF of each document, converted in packets; same result as one by one."""
     for document in documents:
         if document.signataires or document.gabarit is not documents[0].gabarit:
             raise ValueError("un lot réunit des documents non signés d'une même version de gabarit")
     resultats = []
     with tempfile.TemporaryDirectory(prefix="inspe-lot-") as tmp:
         for paquet, futur in convertir_paquets(documents, moteur, pdfa=pdfa, taille=taille,
-                                               dossier=Path(tmp), voie=voie):
+                                               dossier=Path(tmp)):
             lecteur = PdfReader(futur.result())
             for document, pages in zip(paquet, pages_des_documents(lecteur, len(paquet))):
                 partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa)
