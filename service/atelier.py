@@ -1,7 +1,8 @@
-"""Splitting and sealing people's documents, in processes beside the service's own.
+"""Splitting and sealing people's documents, and drawing their pages, beside the service.
 
-Both are Python work (pypdf, pyHanko), about 20 ms of processor a document,
-and in the service's process they hold the interpreter's lock that every page
+Splitting and sealing are Python work (pypdf, pyHanko), about 20 ms of
+processor a document; the pictures of the pages (``images``) 15 ms a page. In
+the service's process that work holds the interpreter's lock that every page
 view needs too: under load that process was busy nearly all the time, and pages
 queued behind seals. A few processes at the lowest priority, like LibreOffice,
 do that work instead, each with the instance's seal loaded once.
@@ -17,10 +18,12 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from pypdf import PdfReader
 
 from .arriere_plan import PRIORITE
+from .images import images_des_pages
 from .lot_pdf import Entete, extraire
 from .sceau import Sceau
 
@@ -46,15 +49,23 @@ def _veiller(service: int) -> None:
     os._exit(0)
 
 
+class Scelle(NamedTuple):
+    """A sealed PDF, and the pictures of its pages when they were asked for."""
+
+    pdf: bytes
+    images: list[bytes]
+
+
 def sceller(sceau: Sceau, pdf: bytes, identite: dict[str, str], pages: range | None = None,
-            entete: Entete | None = None, pdfa: bool = True) -> bytes:
+            entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
     """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
     if pages is not None:
         pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, sceau.nom, pdfa)
-    return sceau.sceller(pdf, identite)
+    scelle = sceau.sceller(pdf, identite)
+    return Scelle(scelle, images_des_pages(scelle) if images else [])
 
 
-def _finir(*arguments) -> bytes:
+def _finir(*arguments) -> Scelle:
     return sceller(_sceau, *arguments)
 
 
@@ -78,20 +89,27 @@ class Atelier:
             initializer=_preparer, initargs=(str(self.sceau.dossier.parent), self.sceau.nom))
 
     def sceller(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
-                entete: Entete | None = None, pdfa: bool = True) -> bytes:
+                entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
         """``sceller`` above, done by one of the workshop's processes."""
+        return self._faire(_finir, pdf, identite, pages, entete, pdfa, images)
+
+    def images(self, pdf: bytes) -> list[bytes]:
+        """``images_des_pages``, done by one of the workshop's processes."""
+        return self._faire(images_des_pages, pdf)
+
+    def _faire(self, travail, *arguments):
         processus = self._processus
         try:
-            return processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+            return processus.submit(travail, *arguments).result()
         except BrokenProcessPool:
             # one of the processes died (killed, out of memory): the pool refuses all work
-            # from then on, so it is replaced, and this document sealed by the new one
+            # from then on, so it is replaced, and this work done by the new one
             with self._verrou:
                 if self._processus is processus:  # not already replaced by another request
                     self._processus = self._nouveaux()
                     processus.shutdown(wait=False, cancel_futures=True)
             try:
-                return self._processus.submit(_finir, pdf, identite, pages, entete, pdfa).result()
+                return self._processus.submit(travail, *arguments).result()
             except BrokenProcessPool:  # they die as they start: the service's log says why
                 raise ScellementImpossible(
                     "le sceau n'a pas pu être apposé : les processus qui scellent s'arrêtent dès "

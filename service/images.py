@@ -2,7 +2,8 @@
 
 Every browser shows a picture, phones included; not all show a PDF. PDFium
 (pypdfium2) draws a page in 15 ms; poppler's ``pdftoppm`` took 30 ms a page and
-a process of its own, for the same pixels to the eye.
+a process of its own, for the same pixels to the eye. The service has its
+workshop do it (``atelier``), out of the way of the page views.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
-from .atelier import Atelier, sceller
+from .atelier import Atelier, Scelle, sceller
 from .generation import DocumentGenere
 from .libreoffice import Moteur
 from .lot_pdf import Entete, convertir_paquets, pages_des_documents
@@ -49,13 +49,15 @@ class Regroupement:
         for i in range(moteur.taille):
             threading.Thread(target=self._boucle, daemon=True, name=f"regroupement-{i}").start()
 
-    def produire(self, document: DocumentGenere, *, pdfa: bool = True) -> bytes:
-        """The sealed PDF of ``document`` (PDF/A-2b unless ``pdfa`` is false)."""
+    def produire(self, document: DocumentGenere, *, pdfa: bool = True,
+                 images: bool = False) -> Scelle:
+        """The sealed PDF of ``document`` (PDF/A-2b unless ``pdfa`` is false), with the
+        pictures of its pages if ``images``."""
         futur: Future = Future()
         with self._condition:
             self._attente.append((document, pdfa, futur))
             self._condition.notify()
-        return futur.result()()
+        return futur.result()(images)
 
     def _boucle(self) -> None:
         while True:
@@ -97,7 +99,8 @@ class Regroupement:
         for (_, _, futur), partie in zip(paquet, parties):
             futur.set_result(partie)
 
-    def _parties(self, documents: list[DocumentGenere], pdfa: bool) -> list[Callable[[], bytes]]:
+    def _parties(self, documents: list[DocumentGenere],
+                 pdfa: bool) -> list[Callable[[bool], Scelle]]:
         """Converts ``documents`` as one; for each, what makes its sealed PDF from the packet's."""
         with tempfile.TemporaryDirectory(prefix="inspe-paquet-") as tmp:
             if len(documents) == 1:
@@ -115,13 +118,13 @@ class Regroupement:
                 for document, pages in zip(documents, plages)]
 
     def _sceller(self, pdf: bytes, document: DocumentGenere, pages: range | None,
-                 pdfa: bool) -> bytes:
+                 pdfa: bool, images: bool) -> Scelle:
         """``document``'s sealed PDF, cut from the packet's ``pdf`` when ``pages`` are given."""
         entete = Entete.de(document)
         if self.atelier:
             return self.atelier.sceller(pdf, document.proprietes, pages=pages, entete=entete,
-                                        pdfa=pdfa)
-        return sceller(self.sceau, pdf, document.proprietes, pages, entete, pdfa)
+                                        pdfa=pdfa, images=images)
+        return sceller(self.sceau, pdf, document.proprietes, pages, entete, pdfa, images)
 
 
 def _regroupable(document: DocumentGenere) -> bool:

@@ -8,11 +8,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from service.arriere_plan import PRIORITE
 from service.atelier import Atelier, ScellementImpossible
+from service.images import images_des_pages
 from service.sceau import Sceau, verifier
 
 
@@ -62,10 +65,27 @@ def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, ex
         while _vivant(victime) and time.monotonic() < fin:
             time.sleep(0.1)
         for _ in range(3):  # the first is sealed by new processes, and the next ones too
-            verification = verifier(atelier.sceller(pdf, document.proprietes), sceau)
+            verification = verifier(atelier.sceller(pdf, document.proprietes).pdf, sceau)
             assert verification.intact, verification.message
             assert verification.identite["document_id"] == document.document_id
         assert victime not in atelier.demarrer()
+    finally:
+        atelier.fermer()
+
+
+def test_the_workshop_draws_the_pages_of_what_it_sealed(sceau, moteur, exemples, tmp_path):
+    document = exemples["compte_rendu_sopa"]
+    (tmp_path / "cr.docx").write_bytes(document.docx)
+    pdf = moteur.convertir(tmp_path / "cr.docx", tmp_path / "cr.pdf").read_bytes()
+    atelier = Atelier(sceau, 1)
+    try:
+        scelle = atelier.sceller(pdf, document.proprietes, images=True)
+        assert verifier(scelle.pdf, sceau).intact
+        # one picture a page, of the sealed PDF, as this process would draw it
+        assert len(scelle.images) == len(PdfReader(BytesIO(scelle.pdf)).pages) > 1
+        assert scelle.images == images_des_pages(scelle.pdf)
+        assert atelier.images(scelle.pdf) == scelle.images
+        assert atelier.sceller(pdf, document.proprietes).images == []  # only when asked for
     finally:
         atelier.fermer()
 

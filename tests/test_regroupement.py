@@ -49,7 +49,7 @@ def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sc
     pdfs: dict[int, bytes] = {}
 
     def demander(i):
-        pdfs[i] = regroupement.produire(documents[i])
+        pdfs[i] = regroupement.produire(documents[i]).pdf
 
     personnes = [threading.Thread(target=demander, args=(i,)) for i in range(len(documents))]
     for personne in personnes:
@@ -77,7 +77,7 @@ def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sc
 def test_a_document_asked_alone_is_converted_alone(catalogue, moteur, sceau):
     regroupement = Regroupement(moteur, sceau)
     (document,) = _documents(catalogue)[:1]
-    assert verifier(regroupement.produire(document), sceau).intact
+    assert verifier(regroupement.produire(document).pdf, sceau).intact
     assert regroupement.paquets == [1]
 
 
@@ -98,10 +98,10 @@ def test_libreoffice_converts_the_next_document_while_the_last_one_is_being_seal
     with Moteur(1, guichet=False) as moteur:  # one instance: one dispatcher
         regroupement = Regroupement(moteur, lent)
         resultats = []
-        personne = threading.Thread(target=lambda: resultats.append(regroupement.produire(premier)))
+        personne = threading.Thread(target=lambda: resultats.append(regroupement.produire(premier).pdf))
         personne.start()
         # the second person, asking while the first's document is being sealed, is served
-        assert verifier(regroupement.produire(second), sceau).intact
+        assert verifier(regroupement.produire(second).pdf, sceau).intact
         assert personne.is_alive() and not resultats
         scelle.set()
         personne.join(timeout=60)

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from .. import creer_catalogue, creer_moteur, creer_sceau
-from ..atelier import Atelier, ScellementImpossible
+from ..atelier import Atelier, Scelle, ScellementImpossible
 from ..comptes import base
 from ..config import Config
 from ..libreoffice import ConversionImpossible
@@ -90,10 +90,16 @@ class PdfImpossible(Exception):
     """A document's PDF could not be made (LibreOffice, the seal); the message says why."""
 
 
-def produire_pdf(app: Flask, document) -> bytes:
-    """The sealed PDF of one document, for the person waiting for it (see ``regroupement``)."""
+def atelier(app: Flask) -> Atelier:
+    moteur(app)
+    return service(app)["atelier"]
+
+
+def produire_pdf(app: Flask, document, *, images: bool = False) -> Scelle:
+    """The sealed PDF of one document, for the person waiting for it (see ``regroupement``),
+    with the pictures of its pages if ``images``."""
     try:
         moteur(app)
-        return service(app)["regroupement"].produire(document)
+        return service(app)["regroupement"].produire(document, images=images)
     except (ConversionImpossible, ScellementImpossible) as exc:
         raise PdfImpossible(f"Le document n’a pas pu être fabriqué : {str(exc).rstrip('.')}.") from exc

@@ -96,7 +96,7 @@ def creer():
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
     try:
-        pdf = produire_pdf(current_app, document)
+        pdf = produire_pdf(current_app, document).pdf
     except PdfImpossible as exc:
         return _erreurs(503, [{"champ": "", "message": str(exc)}])
     dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,

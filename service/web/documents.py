@@ -35,11 +35,10 @@ from .. import dossiers, effectifs, journal
 from ..acces import nommes
 from ..ecriture import ecrire_atomique
 from ..generation import DocumentGenere, rendre, signer
-from ..images import images_des_pages
 from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from ..signature_document import Signataire
 from ..validation import DonneesInvalides, en_json, valider
-from . import PdfImpossible, produire_pdf, service
+from . import PdfImpossible, atelier, produire_pdf, service
 from .auth import GESTION, connecte
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 
@@ -181,13 +180,13 @@ def _brouillon(jeton: str) -> Path:
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
     document = rendre(_catalogue(), gabarit, valeurs)
-    pdf = produire_pdf(current_app, document)
+    pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
     dossier.mkdir(parents=True)
     (dossier / "document.docx").write_bytes(document.docx)
     (dossier / "document.pdf").write_bytes(pdf)
-    _images_des_pages(pdf, dossier)
+    _ecrire_pages(images, dossier)
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
@@ -213,8 +212,8 @@ def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
                    meta["valeurs"])
 
 
-def _images_des_pages(pdf: bytes, dossier: Path) -> None:
-    for n, image in enumerate(images_des_pages(pdf), 1):
+def _ecrire_pages(images: list[bytes], dossier: Path) -> None:
+    for n, image in enumerate(images, 1):
         (dossier / f"page-{n}.jpg").write_bytes(image)
 
 
@@ -320,7 +319,8 @@ def _pages_de_version(numero: str, version: int) -> list[Path]:
     if not apercu.exists():
         temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
         temporaire.mkdir()
-        _images_des_pages((dossier / f"v{version}.pdf").read_bytes(), temporaire)
+        pdf = (dossier / f"v{version}.pdf").read_bytes()
+        _ecrire_pages(atelier(current_app).images(pdf), temporaire)
         try:
             temporaire.rename(apercu)
         except OSError:  # made meanwhile by another request
@@ -378,7 +378,7 @@ def apposer_signature(numero: str):
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
     try:
-        pdf = produire_pdf(current_app, signe)
+        pdf = produire_pdf(current_app, signe).pdf
     except PdfImpossible as exc:
         return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
                                       "réessayez dans un instant.", 503)

@@ -23,7 +23,7 @@ def sante():
             gabarit = catalogue.courants()[0]
             document = generer(catalogue, gabarit.id, gabarit.formulaire.exemple)
             # the way people's documents go: LibreOffice, then the workshop's seal
-            verification = verifier(produire_pdf(current_app, document), service(current_app)["sceau"])
+            verification = verifier(produire_pdf(current_app, document).pdf, service(current_app)["sceau"])
             if not verification.intact:
                 raise RuntimeError(verification.message)
             dernier.update(ok=True, message="rendu, conversion et sceau : ok")
