@@ -12,7 +12,7 @@ import hashlib
 import json
 import threading
 
-from sqlalchemy import Integer, String, select, text
+from sqlalchemy import Integer, String, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .comptes import Base
@@ -104,12 +104,15 @@ def _ajouter(session: Session, nouvelles: list[tuple[str, str, str, str]]) -> No
         session.execute(text("UPDATE journal SET id = id WHERE id < 0"))
     dernier = session.scalar(select(Entree.empreinte).order_by(Entree.id.desc()).limit(1))
     precedent = dernier or ORIGINE
+    lignes = []
     for qui, quoi, document, detail in nouvelles:
         quand = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         empreinte = _empreinte(quand, qui, quoi, document, detail, precedent)
-        session.add(Entree(quand=quand, qui=qui, quoi=quoi, document=document, detail=detail,
-                           precedent=precedent, empreinte=empreinte))
+        lignes.append({"quand": quand, "qui": qui, "quoi": quoi, "document": document,
+                       "detail": detail, "precedent": precedent, "empreinte": empreinte})
         precedent = empreinte
+    # a plain INSERT, without the ORM's unit of work: the log is written on every request
+    session.execute(insert(Entree.__table__), lignes)
 
 
 def entrees(moteur, document: str | None = None) -> list[Entree]:
