@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from pypdf import PdfReader
 
-from .arriere_plan import PRIORITE
+from .arriere_plan import PRIORITE, finir_avec
 from .images import images_des_pages
 from .lot_pdf import Entete, extraire
 from .sceau import Sceau
@@ -38,15 +38,7 @@ def _preparer(donnees: str, nom: str) -> None:
     global _sceau
     os.nice(PRIORITE)
     _sceau = Sceau(Path(donnees), nom)
-    threading.Thread(target=_veiller, args=(os.getppid(),), daemon=True).start()
-
-
-def _veiller(service: int) -> None:
-    """Ends this process when the service's has gone, however it ended (even killed): the
-    pool's queue never tells its processes, and they would wait, unseen, for ever."""
-    while os.getppid() == service:
-        time.sleep(1)
-    os._exit(0)
+    finir_avec(os.getppid())  # the pool's queue never tells its processes the service has gone
 
 
 class Scelle(NamedTuple):

@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import signal
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import cli_archive, creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
+from .arriere_plan import commande, finir_avec
 from .catalogue import publier
 from .config import Config
 from .declaration import description
@@ -102,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
     p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
                                            "LibreOffice)")
+    p.add_argument("--avec-le-service", type=int, metavar="PID",
+                   help="s'arrête quand ce processus s'arrête (ainsi le lance « serve »)")
 
     p = sub.add_parser("extraire", help="gabarit, version et valeurs d'un document rempli, en JSON")
     p.add_argument("docx", type=Path, metavar="F.docx")
@@ -179,6 +183,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
                 raise ErreurUtilisateur([str(exc)]) from None
             return SUCCES
         if args.commande == "worker":
+            if args.avec_le_service:
+                finir_avec(args.avec_le_service)
             Travaux(config).travailler(args.fils)
             return SUCCES
         if args.commande == "extraire":
@@ -336,20 +342,21 @@ def _serve(config: Config, demo: bool, environ) -> int:
         print(f"Comptes de démonstration (http://127.0.0.1:{port}/) :")
         for identifiant, nom, role, mot_de_passe in comptes_de_demo(service(app)["base"]):
             print(f"  {identifiant:12} mot de passe {mot_de_passe:18} {nom} ({role})")
-    # the embedded queue: bulk lots are made by threads of the service itself
-    travaux = Travaux(config)
-    travaux.reprendre()
+    # The embedded queue's worker: a process of its own at the lowest priority, ending with
+    # the service. Made by threads of the service, a lot of three hundred fiches (rendering,
+    # sealing: Python) held the interpreter's lock every page view needs.
+    travailleur = subprocess.Popen(
+        commande(sys.executable, "-m", "service", "worker", "--avec-le-service", str(os.getpid())),
+        env=dict(environ))
     from . import creer_archives
     from .conservation import purger
 
     purger(service(app)["base"], creer_archives(config, app.extensions["inspe"]["catalogue"],
                                                 service(app)["base"]).coffre)
-    consommateur = travaux.file.create_consumer(
-        workers=config.instances_libreoffice or os.cpu_count() or 1, worker_type="thread")
-    consommateur.start()
 
-    def arreter(*_):  # the consumer took the signals: stopping is the service's decision
-        consommateur.stop()
+    def arreter(*_):
+        travailleur.terminate()  # a packet under way is made again when the service restarts
+        travailleur.wait()
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, arreter)

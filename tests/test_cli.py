@@ -190,8 +190,8 @@ def _arreter(processus) -> str:
     return processus.stderr.read()
 
 
-def _descendants(racine: int) -> list[bytes]:
-    """The command lines of every process started, directly or not, by process ``racine``."""
+def _descendants(racine: int) -> dict[int, bytes]:
+    """The command line of every process started, directly or not, by process ``racine``."""
     parents, commandes = {}, {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -207,16 +207,58 @@ def _descendants(racine: int) -> list[bytes]:
                 return True
         return False
 
-    return [commandes[pid] for pid in parents if descend(pid)]
+    return {pid: commandes[pid] for pid in parents if descend(pid)}
 
 
 def test_serve_has_libreoffice_running_before_the_first_request(tmp_path):
     processus, _ = _servir(tmp_path)
     try:
-        soffice = [c for c in _descendants(processus.pid) if b"soffice.bin" in c]
+        soffice = [c for c in _descendants(processus.pid).values() if b"soffice.bin" in c]
         assert len(soffice) == (os.cpu_count() or 1) + 1  # one per core, and the guichet
     finally:
         _arreter(processus)
+
+
+def test_serve_makes_bulk_lots_in_a_process_of_its_own_that_ends_with_it(catalogue, tmp_path):
+    import contextlib
+    import signal
+    import time
+
+    from service import lots
+    from service.arriere_plan import PRIORITE
+    from service.config import Config
+    from service.travaux import Travaux
+    from service.validation import valider
+
+    processus, _ = _servir(tmp_path)
+    try:
+        try:
+            [travailleur] = [pid for pid, c in _descendants(processus.pid).items()
+                             if b"service\0worker" in c]
+            with open(f"/proc/{travailleur}/stat") as f:
+                assert int(f.read().rsplit(")", 1)[1].split()[16]) == PRIORITE  # its nice value
+            # a lot queued as the secretariat's page queues it is made, the service's process
+            # having no consumer of its own
+            config = Config.depuis({"INSPE_SORTIES": str(tmp_path / "s"),
+                                    "INSPE_DONNEES": str(tmp_path / "d")})
+            formulaire = catalogue.gabarit("compte_rendu_sopa").formulaire
+            lot = lots.creer(config.sorties, catalogue, "compte_rendu_sopa",
+                             [valider(formulaire, formulaire.exemple)] * 3, format_="docx")
+            Travaux(config).lancer(lot.id)
+            fin = time.monotonic() + 120
+            while "terminé" not in str(lots.avancement(config.sorties, lot.id)):
+                assert time.monotonic() < fin, str(lots.avancement(config.sorties, lot.id))
+                time.sleep(0.2)
+        finally:
+            processus.send_signal(signal.SIGKILL)  # the service alone, killed outright
+            processus.wait()
+        fin = time.monotonic() + 15
+        while os.path.exists(f"/proc/{travailleur}") and time.monotonic() < fin:
+            time.sleep(0.2)
+        assert not os.path.exists(f"/proc/{travailleur}"), "le worker a survécu au service"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever a failure above left running
+            os.killpg(processus.pid, signal.SIGKILL)
 
 
 def test_serve_without_libreoffice_still_serves_its_pages_and_says_why(tmp_path):
