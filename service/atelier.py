@@ -48,8 +48,8 @@ class Scelle(NamedTuple):
     images: list[bytes]
 
 
-def sceller(sceau: Sceau, pdf: bytes, identite: dict[str, str], pages: range | None = None,
-            entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
+def finir(sceau: Sceau, pdf: bytes, identite: dict[str, str], pages: range | None = None,
+          entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
     """``pdf`` sealed; with ``pages``, only those pages of it, with ``entete``'s metadata."""
     if pages is not None:
         pdf = extraire(PdfReader(BytesIO(pdf)), pages, entete, sceau.nom, pdfa)
@@ -58,7 +58,7 @@ def sceller(sceau: Sceau, pdf: bytes, identite: dict[str, str], pages: range | N
 
 
 def _finir(*arguments) -> Scelle:
-    return sceller(_sceau, *arguments)
+    return finir(_sceau, *arguments)
 
 
 def _pid(attente: float) -> int:
@@ -80,10 +80,15 @@ class Atelier:
             self.taille, mp_context=multiprocessing.get_context("spawn"),
             initializer=_preparer, initargs=(str(self.sceau.dossier.parent), self.sceau.nom))
 
-    def sceller(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
-                entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
-        """``sceller`` above, done by one of the workshop's processes."""
+    def finir(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
+              entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:
+        """``finir`` above, done by one of the workshop's processes."""
         return self._faire(_finir, pdf, identite, pages, entete, pdfa, images)
+
+    def sceller(self, pdf: bytes, identite: dict[str, str]) -> bytes:
+        """``Sceau.sceller``, done by one of the workshop's processes: the workshop can be
+        handed wherever a seal is."""
+        return self.finir(pdf, identite).pdf
 
     def images(self, pdf: bytes) -> list[bytes]:
         """``images_des_pages``, done by one of the workshop's processes."""

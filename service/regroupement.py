@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
-from .atelier import Atelier, Scelle, sceller
+from .atelier import Atelier, Scelle, finir
 from .generation import DocumentGenere
 from .libreoffice import Moteur
 from .lot_pdf import Entete, convertir_paquets, pages_des_documents
@@ -107,24 +107,24 @@ class Regroupement:
                 docx = Path(tmp, "document.docx")
                 docx.write_bytes(documents[0].docx)
                 seul = self.moteur.convertir(docx, Path(tmp, "document.pdf"), pdfa=pdfa).read_bytes()
-                return [partial(self._sceller, seul, documents[0], None, pdfa)]
+                return [partial(self._finir, seul, documents[0], None, pdfa)]
             [(_, futur)] = convertir_paquets(documents, self.moteur, pdfa=pdfa, taille=len(documents),
                                              dossier=Path(tmp), voie="interactive")
             pdf = futur.result().read_bytes()
         # where each document lies, read once here: a packet LibreOffice got wrong is retried
         # one by one, rather than failing in the hands of the people waiting
         plages = pages_des_documents(pdf, len(documents))
-        return [partial(self._sceller, pdf, document, pages, pdfa)
+        return [partial(self._finir, pdf, document, pages, pdfa)
                 for document, pages in zip(documents, plages)]
 
-    def _sceller(self, pdf: bytes, document: DocumentGenere, pages: range | None,
+    def _finir(self, pdf: bytes, document: DocumentGenere, pages: range | None,
                  pdfa: bool, images: bool) -> Scelle:
         """``document``'s sealed PDF, cut from the packet's ``pdf`` when ``pages`` are given."""
         entete = Entete.de(document)
         if self.atelier:
-            return self.atelier.sceller(pdf, document.proprietes, pages=pages, entete=entete,
-                                        pdfa=pdfa, images=images)
-        return sceller(self.sceau, pdf, document.proprietes, pages, entete, pdfa, images)
+            return self.atelier.finir(pdf, document.proprietes, pages=pages, entete=entete,
+                                      pdfa=pdfa, images=images)
+        return finir(self.sceau, pdf, document.proprietes, pages, entete, pdfa, images)
 
 
 def _regroupable(document: DocumentGenere) -> bool:

@@ -65,7 +65,7 @@ def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, ex
         while _vivant(victime) and time.monotonic() < fin:
             time.sleep(0.1)
         for _ in range(3):  # the first is sealed by new processes, and the next ones too
-            verification = verifier(atelier.sceller(pdf, document.proprietes).pdf, sceau)
+            verification = verifier(atelier.sceller(pdf, document.proprietes), sceau)
             assert verification.intact, verification.message
             assert verification.identite["document_id"] == document.document_id
         assert victime not in atelier.demarrer()
@@ -79,13 +79,13 @@ def test_the_workshop_draws_the_pages_of_what_it_sealed(sceau, moteur, exemples,
     pdf = moteur.convertir(tmp_path / "cr.docx", tmp_path / "cr.pdf").read_bytes()
     atelier = Atelier(sceau, 1)
     try:
-        scelle = atelier.sceller(pdf, document.proprietes, images=True)
+        scelle = atelier.finir(pdf, document.proprietes, images=True)
         assert verifier(scelle.pdf, sceau).intact
         # one picture a page, of the sealed PDF, as this process would draw it
         assert len(scelle.images) == len(PdfReader(BytesIO(scelle.pdf)).pages) > 1
         assert scelle.images == images_des_pages(scelle.pdf)
         assert atelier.images(scelle.pdf) == scelle.images
-        assert atelier.sceller(pdf, document.proprietes).images == []  # only when asked for
+        assert atelier.finir(pdf, document.proprietes).images == []  # only when asked for
     finally:
         atelier.fermer()
 

@@ -19,6 +19,7 @@ from service.archive import Archive
 from service.comptes import comptes_de_demo, creer_compte, creer_jeton
 from service.config import Config
 from service.generation import generer
+from service.sceau import verifier
 from service.tableur import modele_import
 from service.validation import valider
 from service.web import create_app, service
@@ -143,6 +144,7 @@ def test_upload_check_correct_archive_then_download(app, archive_tuteur, compte_
                    f"degré) - {numero} v1.pdf")
     contenu = pdf_texte(pdf.data, tmp_path)
     assert "Archivé le" in contenu and numero in contenu
+    assert verifier(pdf.data, service(app)["sceau"]).identite["archive_numero"] == f"{numero} v1"
     docx = tuteur.get(f"/archives/{numero}/v1.docx")
     assert docx.data == compte_rendu and docx.headers["Content-Disposition"].endswith(".docx")
 

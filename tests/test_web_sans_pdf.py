@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from service import effectifs
 from service.comptes import comptes_de_demo, creer_jeton
 from service.config import Config
+from service.generation import generer
+from service.tableur import modele_import
+from service.validation import valider
 from service.web import create_app, service
 
 from .test_api import conforme, entetes
 from .test_web import connecte, texte
+from .test_web_archives import champs_du_formulaire, deposer
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +23,7 @@ def app(tmp_path_factory):
     app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s",
                             soffice=str(dossier / "pas-de-soffice")))
     comptes_de_demo(service(app)["base"])
+    effectifs.importer(service(app)["base"], modele_import(effectifs.DECLARATION), "liste.xlsx")
     yield app
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
@@ -55,3 +61,29 @@ def test_sante_says_what_is_wrong(app):
     reponse = app.test_client().get("/sante")
     assert reponse.status_code == 503 and reponse.json["etat"] == "panne"
     assert "LibreOffice" in reponse.json["detail"] and "introuvable" in reponse.json["detail"]
+
+
+def test_an_upload_that_cannot_be_archived_stays_waiting_with_its_corrections(app, catalogue):
+    tuteur = connecte(app, "tuteur")
+    declaration = catalogue.gabarit("compte_rendu_sopa").formulaire
+    reponse = deposer(tuteur, generer(catalogue, "compte_rendu_sopa", declaration.exemple).docx)
+    verification = reponse.headers["Location"]
+    donnees = champs_du_formulaire(declaration, valider(declaration, declaration.exemple))
+    reponse = tuteur.post(verification, dict(donnees, lieu_stage="École Jules-Ferry (site B)",
+                                             action="archiver"))
+    assert reponse.status_code == 503
+    page = texte(reponse)
+    assert "le dépôt reste en attente" in page
+    assert "Le document n’a pas pu être fabriqué" in page and "introuvable" in page
+    assert 'value="École Jules-Ferry (site B)"' in page  # the correction, still on the page
+    numero = verification.split("/")[2]
+    assert tuteur.get(verification).status_code == 200  # still waiting to be archived
+
+    jeton = creer_jeton(service(app)["base"], "tuteur")
+    reponse = app.test_client().post(f"/api/archives/{numero}/versions/1/archiver",
+                                     headers=entetes(jeton), json={})
+    assert reponse.status_code == 503
+    (erreur,) = conforme(reponse, "/api/archives/{numero}/versions/{version}/archiver",
+                         "post")["erreurs"]
+    assert erreur["message"].startswith("Le document n’a pas pu être fabriqué : LibreOffice")
+    assert tuteur.get(verification).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -95,11 +96,18 @@ def atelier(app: Flask) -> Atelier:
     return service(app)["atelier"]
 
 
+@contextmanager
+def fabrication():
+    """LibreOffice's and the seal's failures, within, become ``PdfImpossible``, saying why."""
+    try:
+        yield
+    except (ConversionImpossible, ScellementImpossible) as exc:
+        raise PdfImpossible(f"Le document n’a pas pu être fabriqué : {str(exc).rstrip('.')}.") from exc
+
+
 def produire_pdf(app: Flask, document, *, images: bool = False) -> Scelle:
     """The sealed PDF of one document, for the person waiting for it (see ``regroupement``),
     with the pictures of its pages if ``images``."""
-    try:
+    with fabrication():
         moteur(app)
         return service(app)["regroupement"].produire(document, images=images)
-    except (ConversionImpossible, ScellementImpossible) as exc:
-        raise PdfImpossible(f"Le document n’a pas pu être fabriqué : {str(exc).rstrip('.')}.") from exc

@@ -22,7 +22,7 @@ from ..extraction import DocumentNonReconnu
 from ..generation import generer
 from ..recherche import Filtres, rechercher
 from ..validation import DonneesInvalides
-from . import PdfImpossible, csrf, moteur, produire_pdf, service
+from . import PdfImpossible, atelier, csrf, fabrication, moteur, produire_pdf, service
 from . import archives as web_archives
 from .documents import fiche_autorisee, noter, telecharger
 
@@ -159,11 +159,15 @@ def archiver(numero: str, version: int):
     if not isinstance(corps, dict) or not isinstance(corps.get("valeurs", {}), dict):
         return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"valeurs\": {…}} "
                                                        "(facultatif)"}])
-    pool, sceau = moteur(current_app)
     try:
-        archive = web_archives.outil_archives().archiver(
-            archive.numero, version, g.compte.identifiant, pool, sceau, donnees=corps.get("valeurs"),
-            titre=str(corps.get("titre") or "")[:300], stagiaire=str(corps.get("stagiaire") or "")[:200])
+        with fabrication():
+            archive = web_archives.outil_archives().archiver(
+                archive.numero, version, g.compte.identifiant, moteur(current_app)[0],
+                atelier(current_app), donnees=corps.get("valeurs"),
+                titre=str(corps.get("titre") or "")[:300],
+                stagiaire=str(corps.get("stagiaire") or "")[:200])
+    except PdfImpossible as exc:  # the upload stays waiting
+        return _erreurs(503, [{"champ": "", "message": str(exc)}])
     except ArchiveIntrouvable as exc:
         return _erreurs(404, [{"champ": "version", "message": str(exc)}])
     except DonneesInvalides as exc:
@@ -366,6 +370,7 @@ OPENAPI = {
                     "stagiaire": {"type": "string", "description": "document libre"}}}}}},
             "responses": {"200": {"description": "Archive", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Archive"}}}},
-                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS}}},
+                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS,
+                "503": _ERREURS}}},
     },
 }

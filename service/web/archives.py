@@ -61,7 +61,7 @@ from ..recherche import manquants as documents_manquants
 from ..relances import destinataires, diffuser
 from ..relances import relancer as envoyer_relances
 from ..validation import DonneesInvalides, Erreur, valider
-from . import moteur, service
+from . import PdfImpossible, atelier, fabrication, moteur, service
 from .auth import GESTION, connecte, exiger_role
 from .documents import noter
 from .effectifs import stagiaire_autorise
@@ -229,7 +229,7 @@ class DocumentLibre(FlaskForm):
                                   render_kw={"aria-required": "true"})
 
 
-def _page_verification(archive, version, web, generales=(), nombre=0, statut=200):
+def _page_verification(archive, version, web, generales=(), nombre=0, statut=200, panne=None):
     gabarit = _gabarit(archive, version)
     signatures = []
     if gabarit is not None:
@@ -238,7 +238,14 @@ def _page_verification(archive, version, web, generales=(), nombre=0, statut=200
                       for nom, presente in signatures_presentes(docx, gabarit).items()]
     return render_template("archives_verifier.html", archive=archive, version=version,
                            gabarit=gabarit, web=web, generales=list(generales), nombre=nombre,
-                           signatures=signatures), statut
+                           signatures=signatures, panne=panne), statut
+
+
+def _archiver(archive, version: int, **valeurs) -> None:
+    """Archives the version (its PDF made by LibreOffice, sealed by the workshop)."""
+    with fabrication():
+        outil_archives().archiver(archive.numero, version, g.compte.identifiant,
+                                  moteur(current_app)[0], atelier(current_app), **valeurs)
 
 
 @bp.route("/archives/<numero>/v<int:version>/verifier", methods=["GET", "POST"])
@@ -270,13 +277,13 @@ def verifier(numero: str, version: int):
     web = classe_formulaire(declaration, lignes)()
     if action != "archiver" or not web.validate():
         return _page_verification(archive, cible, web)
-    pool, sceau = moteur(current_app)
     try:
-        outil_archives().archiver(archive.numero, version, g.compte.identifiant, pool, sceau,
-                                  donnees=donnees(web, declaration))
+        _archiver(archive, version, donnees=donnees(web, declaration))
     except DonneesInvalides as exc:
         generales = poser_erreurs(web, exc.erreurs)
         return _page_verification(archive, cible, web, generales, len(exc.erreurs), 400)
+    except PdfImpossible as exc:  # the upload stays waiting, with what was corrected on the page
+        return _page_verification(archive, cible, web, statut=503, panne=str(exc))
     flash(f"Document archivé sous le n° {archive.numero}.")
     return redirect(url_for("archives.fiche", numero=archive.numero))
 
@@ -294,9 +301,10 @@ def _verifier_libre(archive, cible):
     if not (titre and stagiaire):
         return _page_verification(archive, cible, web, nombre=[titre, stagiaire].count(""),
                                   statut=400)
-    pool, sceau = moteur(current_app)
-    outil_archives().archiver(archive.numero, cible.version, g.compte.identifiant, pool, sceau,
-                              titre=titre[:300], stagiaire=stagiaire[:200])
+    try:
+        _archiver(archive, cible.version, titre=titre[:300], stagiaire=stagiaire[:200])
+    except PdfImpossible as exc:
+        return _page_verification(archive, cible, web, statut=503, panne=str(exc))
     flash(f"Document archivé sous le n° {archive.numero}.")
     return redirect(url_for("archives.fiche", numero=archive.numero))
 
