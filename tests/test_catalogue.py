@@ -187,3 +187,22 @@ def test_the_committed_template_is_what_its_authoring_module_builds(tmp_path, id
     publie = RACINE / "gabarits" / id_ / construit.name
     assert construit.read_bytes() == publie.read_bytes(), (
         f"service/conception/{id_}.py ne produit plus {publie} : publiez une nouvelle version")
+
+
+def test_people_asking_at_once_share_one_compiled_template(copie_catalogue):
+    import threading
+
+    catalogue = creer_catalogue(copie_catalogue)  # nothing compiled yet
+    gabarit = catalogue.gabarit("lettre_mission_sopa")
+    depart, compiles = threading.Barrier(6), []
+
+    def demander():
+        depart.wait()
+        compiles.append(catalogue.compile(gabarit))
+
+    fils = [threading.Thread(target=demander) for _ in range(6)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert len(compiles) == 6 and all(c is compiles[0] for c in compiles)
