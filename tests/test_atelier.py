@@ -27,6 +27,12 @@ def _vivant(pid: int) -> bool:
         return False
 
 
+def _converti(moteur, document, dossier) -> bytes:
+    """``document``'s PDF as LibreOffice makes it, not sealed yet."""
+    (dossier / "document.docx").write_bytes(document.docx)
+    return moteur.convertir(dossier / "document.docx", dossier / "document.pdf").read_bytes()
+
+
 def test_the_workshop_runs_at_the_lowest_priority_and_ends_with_the_service(sceau):
     # a service that starts its workshop, says the processes' ids, and is then killed outright
     service = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
@@ -55,8 +61,7 @@ def test_the_workshop_runs_at_the_lowest_priority_and_ends_with_the_service(scea
 
 def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, exemples, tmp_path):
     document = exemples["fiche_personnalisation"]
-    (tmp_path / "fiche.docx").write_bytes(document.docx)
-    pdf = moteur.convertir(tmp_path / "fiche.docx", tmp_path / "fiche.pdf").read_bytes()
+    pdf = _converti(moteur, document, tmp_path)
     atelier = Atelier(sceau, 2)
     try:
         victime = atelier.demarrer()[0]
@@ -75,8 +80,7 @@ def test_a_workshop_process_killed_costs_no_one_their_document(sceau, moteur, ex
 
 def test_the_workshop_draws_the_pages_of_what_it_sealed(sceau, moteur, exemples, tmp_path):
     document = exemples["compte_rendu_sopa"]
-    (tmp_path / "cr.docx").write_bytes(document.docx)
-    pdf = moteur.convertir(tmp_path / "cr.docx", tmp_path / "cr.pdf").read_bytes()
+    pdf = _converti(moteur, document, tmp_path)
     atelier = Atelier(sceau, 1)
     try:
         scelle = atelier.finir(pdf, document.proprietes, images=True)
@@ -94,8 +98,7 @@ def test_a_workshop_that_cannot_start_says_so_in_french(moteur, exemples, tmp_pa
     propre = Sceau(tmp_path / "donnees", "INSPÉ de l'académie de Clairval")
     (propre.dossier / "cle.pem").write_text("pas une clé")  # what its processes will load
     document = exemples["fiche_personnalisation"]
-    (tmp_path / "fiche.docx").write_bytes(document.docx)
-    pdf = moteur.convertir(tmp_path / "fiche.docx", tmp_path / "fiche.pdf").read_bytes()
+    pdf = _converti(moteur, document, tmp_path)
     atelier = Atelier(propre, 1)
     try:
         with pytest.raises(ScellementImpossible, match="le sceau n'a pas pu être apposé"):
