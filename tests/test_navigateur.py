@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -162,8 +163,13 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     page.get_by_label("Word (.docx)").check()
     page.get_by_role("button", name="Importer et générer").click()
     page.wait_for_url("**/lots/**")
+    # what the lot is, as the secretariat calls it (not the ZIP's name)
+    assert re.fullmatch(r"Fiche de personnalisation de l’accompagnement d’un stagiaire \(annexe 1\) : "
+                        r"4 document\(s\), lancé le \d\d/\d\d/20\d\d à \d\d:\d\d",
+                        page.locator("h1").inner_text())
     page.get_by_role("link", name="Télécharger le ZIP").wait_for(timeout=120_000)
     assert page.locator("#avancement").get_attribute("value") == "4"
+    assert page.get_by_role("button", name="Annuler le lot").is_hidden()  # nothing left to cancel
     assert "4/4 documents (terminé)" in page.locator("#texte-avancement").inner_text()
     page.screenshot(path=str(CAPTURES / "lot.png"), full_page=True)
     with page.expect_download() as attente:

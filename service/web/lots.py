@@ -21,6 +21,7 @@ from flask import (
 
 from .. import lots, tableur
 from ..ecriture import ecrire_atomique
+from ..recherche import date_fr
 from ..travaux import Travaux
 from . import service
 from .auth import GESTION, exiger_role
@@ -30,6 +31,20 @@ bp = Blueprint("lots", __name__)
 
 def _outils():
     return service(current_app)
+
+
+@bp.context_processor
+def outils_de_page():
+    return {"intitule": intitule}
+
+
+def intitule(lot: lots.Lot) -> str:
+    """What a person calls a lot: its document, how many, when (its ``nom`` is for the ZIP)."""
+    try:
+        titre = _outils()["catalogue"].gabarit(lot.gabarit_id, lot.gabarit_version).titre
+    except KeyError:  # a version since removed from the catalogue
+        titre = lot.gabarit_id
+    return f"{titre} : {lot.total} document(s), lancé le {date_fr(lot.cree_le, heure=True)}"
 
 
 def travaux() -> Travaux:

@@ -6,6 +6,8 @@
   var barre = document.getElementById("avancement");
   var texte = document.getElementById("texte-avancement");
   var lien = document.getElementById("telechargement");
+  var annulation = document.getElementById("annulation");
+  function fini() { if (annulation) { annulation.hidden = true; } }  // nothing left to cancel
   function suivre() {
     fetch(bloc.dataset.etat, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -14,8 +16,8 @@
         barre.value = etat.faits;
         barre.textContent = etat.faits + " / " + etat.total;
         texte.textContent = etat.texte;
-        if (etat.zip) { lien.hidden = false; return; }
-        if (etat.etat === "annule" || etat.etat === "echoue") { return; }
+        if (etat.zip) { lien.hidden = false; fini(); return; }
+        if (etat.etat === "annule" || etat.etat === "echoue") { fini(); return; }
         setTimeout(suivre, 1000);
       })
       .catch(function () { setTimeout(suivre, 3000); });
