@@ -14,7 +14,6 @@ import gc
 import json
 import os
 import signal
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import cli_archive, creer_catalogue, creer_moteur, creer_sceau, dossiers, lots, tableur
-from .arriere_plan import commande, finir_avec
+from .arriere_plan import finir_avec
 from .catalogue import publier
 from .config import Config
 from .declaration import description
@@ -38,7 +37,7 @@ from .rendu import GabaritInvalide
 from .sceau import verifier
 from .signature import SignatureRefusee, preparer_signature
 from .signature_document import Signataire
-from .travaux import Travaux
+from .travaux import TravailleurDuService, Travaux
 from .validation import DonneesInvalides, en_json, lire_date
 
 SUCCES, ECHEC, DONNEES_INVALIDES, NON_INTACT = 0, 1, 2, 3
@@ -105,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
                                            "LibreOffice)")
     p.add_argument("--avec-le-service", type=int, metavar="PID",
-                   help="s'arrête quand ce processus s'arrête (ainsi le lance « serve »)")
+                   help="s'arrête quand son processus parent, PID, s'arrête (ainsi le lance "
+                        "« serve »)")
 
     p = sub.add_parser("extraire", help="gabarit, version et valeurs d'un document rempli, en JSON")
     p.add_argument("docx", type=Path, metavar="F.docx")
@@ -342,12 +342,7 @@ def _serve(config: Config, demo: bool, environ) -> int:
         print(f"Comptes de démonstration (http://127.0.0.1:{port}/) :")
         for identifiant, nom, role, mot_de_passe in comptes_de_demo(service(app)["base"]):
             print(f"  {identifiant:12} mot de passe {mot_de_passe:18} {nom} ({role})")
-    # The embedded queue's worker: a process of its own at the lowest priority, ending with
-    # the service. Made by threads of the service, a lot of three hundred fiches (rendering,
-    # sealing: Python) held the interpreter's lock every page view needs.
-    travailleur = subprocess.Popen(
-        commande(sys.executable, "-m", "service", "worker", "--avec-le-service", str(os.getpid())),
-        env=dict(environ))
+    travailleur = TravailleurDuService(environ)  # the embedded queue's worker
     from . import creer_archives
     from .conservation import purger
 
@@ -355,8 +350,7 @@ def _serve(config: Config, demo: bool, environ) -> int:
                                                 service(app)["base"]).coffre)
 
     def arreter(*_):
-        travailleur.terminate()  # a packet under way is made again when the service restarts
-        travailleur.wait()
+        travailleur.arreter()  # a packet under way is made again when the service restarts
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, arreter)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import atexit
 import os
+import subprocess
+import sys
 import threading
 
 from huey import RedisHuey, SqliteHuey
 
 from . import creer_catalogue, creer_moteur, creer_sceau, lots
+from .arriere_plan import commande
 from .config import Config
 from .pdf import produire_pdfs
 
@@ -95,3 +98,39 @@ class Travaux:
         self.reprendre()
         fils = fils or (self.config.instances_libreoffice or os.cpu_count() or 1) + 1
         self.file.create_consumer(workers=fils, worker_type="thread").run()
+
+
+class TravailleurDuService:
+    """The embedded queue's worker, started by ``serve``: a process of its own, at the lowest
+    priority, that ends with the service (even killed) and is started again if it dies.
+
+    Made by threads of the service, a lot of three hundred fiches (rendering, sealing:
+    Python) held the interpreter's lock every page view needs.
+    """
+
+    RELANCE_S = 5
+
+    def __init__(self, environ):
+        self._environ = dict(environ)
+        self._arret = threading.Event()
+        self.processus = self._lancer()
+        threading.Thread(target=self._veiller, daemon=True, name="travailleur").start()
+
+    def _lancer(self) -> subprocess.Popen:
+        return subprocess.Popen(commande(sys.executable, "-m", "service", "worker",
+                                         "--avec-le-service", str(os.getpid())), env=self._environ)
+
+    def _veiller(self) -> None:
+        while True:
+            code = self.processus.wait()
+            if self._arret.wait(self.RELANCE_S):  # stopped by the service
+                return
+            # killed (out of memory, by hand): the lot's packet under way is made again
+            print(f"Le worker des lots s'est arrêté (code {code}) : il est relancé.",
+                  file=sys.stderr, flush=True)
+            self.processus = self._lancer()
+
+    def arreter(self) -> None:
+        self._arret.set()
+        self.processus.terminate()
+        self.processus.wait()

@@ -230,32 +230,44 @@ def test_serve_makes_bulk_lots_in_a_process_of_its_own_that_ends_with_it(catalog
     from service.travaux import Travaux
     from service.validation import valider
 
+    config = Config.depuis({"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d")})
+    formulaire = catalogue.gabarit("compte_rendu_sopa").formulaire
+
+    def travailleurs() -> list[int]:
+        return [pid for pid, c in _descendants(processus.pid).items() if b"service\0worker" in c]
+
+    def attendre(condition, message, secondes=120):
+        fin = time.monotonic() + secondes
+        while not condition():
+            assert time.monotonic() < fin, message()
+            time.sleep(0.2)
+
+    def faire_un_lot():
+        # queued as the secretariat's page queues it, the service's process having no consumer
+        lot = lots.creer(config.sorties, catalogue, "compte_rendu_sopa",
+                         [valider(formulaire, formulaire.exemple)] * 3, format_="docx")
+        Travaux(config).lancer(lot.id)
+        attendre(lambda: "terminé" in str(lots.avancement(config.sorties, lot.id)),
+                 lambda: str(lots.avancement(config.sorties, lot.id)))
+
     processus, _ = _servir(tmp_path)
     try:
         try:
-            [travailleur] = [pid for pid, c in _descendants(processus.pid).items()
-                             if b"service\0worker" in c]
-            with open(f"/proc/{travailleur}/stat") as f:
+            [premier] = travailleurs()
+            with open(f"/proc/{premier}/stat") as f:
                 assert int(f.read().rsplit(")", 1)[1].split()[16]) == PRIORITE  # its nice value
-            # a lot queued as the secretariat's page queues it is made, the service's process
-            # having no consumer of its own
-            config = Config.depuis({"INSPE_SORTIES": str(tmp_path / "s"),
-                                    "INSPE_DONNEES": str(tmp_path / "d")})
-            formulaire = catalogue.gabarit("compte_rendu_sopa").formulaire
-            lot = lots.creer(config.sorties, catalogue, "compte_rendu_sopa",
-                             [valider(formulaire, formulaire.exemple)] * 3, format_="docx")
-            Travaux(config).lancer(lot.id)
-            fin = time.monotonic() + 120
-            while "terminé" not in str(lots.avancement(config.sorties, lot.id)):
-                assert time.monotonic() < fin, str(lots.avancement(config.sorties, lot.id))
-                time.sleep(0.2)
+            faire_un_lot()
+            # killed (say, out of memory): another takes its place, and lots go on
+            os.kill(premier, signal.SIGKILL)
+            attendre(lambda: len(travailleurs()) == 1 and premier not in travailleurs(),
+                     lambda: f"pas de nouveau worker : {travailleurs()}", 30)
+            [second] = travailleurs()
+            faire_un_lot()
         finally:
             processus.send_signal(signal.SIGKILL)  # the service alone, killed outright
             processus.wait()
-        fin = time.monotonic() + 15
-        while os.path.exists(f"/proc/{travailleur}") and time.monotonic() < fin:
-            time.sleep(0.2)
-        assert not os.path.exists(f"/proc/{travailleur}"), "le worker a survécu au service"
+        attendre(lambda: not os.path.exists(f"/proc/{second}"),
+                 lambda: "le worker a survécu au service", 15)
     finally:
         with contextlib.suppress(ProcessLookupError):  # whatever a failure above left running
             os.killpg(processus.pid, signal.SIGKILL)
