@@ -6,8 +6,8 @@ one Word document holding each document's body in its own section (its own
 footer, page numbers restarting at 1, "page n/N" counted by a PAGEREF to a
 bookmark at the document's end), with a bookmark at its start and its end.
 LibreOffice converts the packet once; the bookmarks become named destinations
-that say where each document starts and ends (read by PDFium); pypdf splits the packet, gives
-each part its own PDF/A metadata, and each part is sealed.
+that say where each document starts and ends (read by PDFium); pypdf splits the
+packet, gives each part its own PDF/A metadata, and each part is sealed.
 
 The same packets also make one print-ready PDF: every document starting on an
 odd page for duplex printing, with a bookmark per document.

@@ -118,7 +118,7 @@ class Regroupement:
                 for document, pages in zip(documents, plages)]
 
     def _finir(self, pdf: bytes, document: DocumentGenere, pages: range | None,
-                 pdfa: bool, images: bool) -> Scelle:
+               pdfa: bool, images: bool) -> Scelle:
         """``document``'s sealed PDF, cut from the packet's ``pdf`` when ``pages`` are given."""
         entete = Entete.de(document)
         if self.atelier:

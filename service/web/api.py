@@ -22,7 +22,7 @@ from ..extraction import DocumentNonReconnu
 from ..generation import generer
 from ..recherche import Filtres, rechercher
 from ..validation import DonneesInvalides
-from . import PdfImpossible, atelier, csrf, fabrication, moteur, produire_pdf, service
+from . import PdfImpossible, csrf, produire_pdf, service
 from . import archives as web_archives
 from .documents import fiche_autorisee, noter, telecharger
 
@@ -160,12 +160,9 @@ def archiver(numero: str, version: int):
         return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"valeurs\": {…}} "
                                                        "(facultatif)"}])
     try:
-        with fabrication():
-            archive = web_archives.outil_archives().archiver(
-                archive.numero, version, g.compte.identifiant, moteur(current_app)[0],
-                atelier(current_app), donnees=corps.get("valeurs"),
-                titre=str(corps.get("titre") or "")[:300],
-                stagiaire=str(corps.get("stagiaire") or "")[:200])
+        archive = web_archives.archiver(archive.numero, version, donnees=corps.get("valeurs"),
+                                        titre=str(corps.get("titre") or "")[:300],
+                                        stagiaire=str(corps.get("stagiaire") or "")[:200])
     except PdfImpossible as exc:  # the upload stays waiting
         return _erreurs(503, [{"champ": "", "message": str(exc)}])
     except ArchiveIntrouvable as exc:

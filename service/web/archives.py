@@ -241,11 +241,12 @@ def _page_verification(archive, version, web, generales=(), nombre=0, statut=200
                            signatures=signatures, panne=panne), statut
 
 
-def _archiver(archive, version: int, **valeurs) -> None:
-    """Archives the version (its PDF made by LibreOffice, sealed by the workshop)."""
+def archiver(numero: str, version: int, **valeurs) -> Archive:
+    """Archives the version for the signed-in account (its PDF made by LibreOffice, sealed by
+    the workshop); PdfImpossible, in French, when the PDF cannot be made."""
     with fabrication():
-        outil_archives().archiver(archive.numero, version, g.compte.identifiant,
-                                  moteur(current_app)[0], atelier(current_app), **valeurs)
+        return outil_archives().archiver(numero, version, g.compte.identifiant,
+                                         moteur(current_app)[0], atelier(current_app), **valeurs)
 
 
 @bp.route("/archives/<numero>/v<int:version>/verifier", methods=["GET", "POST"])
@@ -278,7 +279,7 @@ def verifier(numero: str, version: int):
     if action != "archiver" or not web.validate():
         return _page_verification(archive, cible, web)
     try:
-        _archiver(archive, version, donnees=donnees(web, declaration))
+        archiver(archive.numero, version, donnees=donnees(web, declaration))
     except DonneesInvalides as exc:
         generales = poser_erreurs(web, exc.erreurs)
         return _page_verification(archive, cible, web, generales, len(exc.erreurs), 400)
@@ -302,7 +303,7 @@ def _verifier_libre(archive, cible):
         return _page_verification(archive, cible, web, nombre=[titre, stagiaire].count(""),
                                   statut=400)
     try:
-        _archiver(archive, cible.version, titre=titre[:300], stagiaire=stagiaire[:200])
+        archiver(archive.numero, cible.version, titre=titre[:300], stagiaire=stagiaire[:200])
     except PdfImpossible as exc:
         return _page_verification(archive, cible, web, statut=503, panne=str(exc))
     flash(f"Document archivé sous le n° {archive.numero}.")
