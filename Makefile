@@ -48,7 +48,7 @@ run: install
 	$(PY) -m service serve --demo
 
 exemples: install
-	$(PY) -m service.demo
+	$(PY) -m service.exemples
 
 test: install lint
 	$(PY) -m pytest -q

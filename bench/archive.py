@@ -29,12 +29,12 @@ RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE))
 
 from service import creer_archives, creer_catalogue, creer_moteur, creer_sceau  # noqa: E402
-from service.archive import Archive, MotArchive, VersionArchivee, mots  # noqa: E402
-from service.comptes import base as ouvrir_base  # noqa: E402
+from service.archive.depot import Archive, MotArchive, VersionArchivee, mots  # noqa: E402
+from service.archive.recherche import Filtres, Lecteur, rechercher  # noqa: E402
+from service.bd import ouvrir  # noqa: E402
+from service.catalogue.generation import generer  # noqa: E402
+from service.catalogue.validation import cle_de_comparaison  # noqa: E402
 from service.config import Config  # noqa: E402
-from service.generation import generer  # noqa: E402
-from service.recherche import Filtres, Lecteur, rechercher  # noqa: E402
-from service.validation import cle_de_comparaison  # noqa: E402
 from tests import postgresql_local  # noqa: E402
 
 NOMS = ["MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
@@ -56,7 +56,7 @@ def depots(n: int) -> None:
     config = Config(sorties=Path(tempfile.mkdtemp(prefix="bench-archive-")),
                     donnees=Path(tempfile.mkdtemp(prefix="bench-archive-d-")))
     catalogue = creer_catalogue(config)
-    archives = creer_archives(config, catalogue, ouvrir_base(config.base_de_donnees))
+    archives = creer_archives(config, catalogue, ouvrir(config.base_de_donnees))
     exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
     fichiers = [generer(catalogue, "compte_rendu_sopa",
                         exemple | {"stagiaire_nom": f"STAGIAIRE{i:04d}"}).docx for i in range(2 * n + 4)]
@@ -148,7 +148,7 @@ def recherches(base, n: int = 300) -> list[float]:
 
 
 def latence(nom: str, url: str, total: int) -> None:
-    base = ouvrir_base(url)
+    base = ouvrir(url)
     debut = time.perf_counter()
     remplir(base, total)
     rempli = time.perf_counter() - debut

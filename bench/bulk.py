@@ -28,9 +28,10 @@ import openpyxl
 RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE))
 
-from service import creer_catalogue, lots  # noqa: E402
+from service import creer_catalogue  # noqa: E402
+from service.catalogue.tableur import modele_import  # noqa: E402
 from service.config import Config  # noqa: E402
-from service.tableur import modele_import  # noqa: E402
+from service.lots import lots  # noqa: E402
 
 ID = "compte_rendu_sopa"
 

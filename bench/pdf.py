@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service import creer_catalogue, creer_moteur, creer_sceau  # noqa: E402
+from service.catalogue.generation import generer  # noqa: E402
 from service.config import Config  # noqa: E402
-from service.generation import generer  # noqa: E402
-from service.pdf import produire_pdfs  # noqa: E402
+from service.pdf.production import produire_pdfs  # noqa: E402
 
 ID = "compte_rendu_sopa"
 

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docxtpl import DocxTemplate  # noqa: E402
 
 from service import creer_catalogue  # noqa: E402
+from service.catalogue.contexte import contexte  # noqa: E402
+from service.catalogue.ecriture import ecrire_documents  # noqa: E402
+from service.catalogue.generation import generer, preparer  # noqa: E402
+from service.catalogue.rendu import environnement  # noqa: E402
 from service.config import Config  # noqa: E402
-from service.contexte import contexte  # noqa: E402
-from service.ecriture import ecrire_documents  # noqa: E402
-from service.generation import generer, preparer  # noqa: E402
-from service.rendu import environnement  # noqa: E402
 
 
 def mesurer(fonction, n: int) -> list[float]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .catalogue import Catalogue
-from .config import Config
-from .instance import charger_instance
+from service.catalogue.etablissement import charger_instance
+from service.catalogue.gabarits import Catalogue
+from service.config import Config
 
 
 def creer_catalogue(config: Config) -> Catalogue:
@@ -17,7 +17,7 @@ def creer_moteur(config: Config, *, guichet: bool = True):
 
     A bulk worker, which serves nobody waiting, has no use for the guichet instance.
     """
-    from .libreoffice import Moteur
+    from service.pdf.libreoffice import Moteur
 
     return Moteur(config.instances_libreoffice, guichet=guichet, soffice=config.soffice,
                   delai=config.delai_conversion)
@@ -25,23 +25,23 @@ def creer_moteur(config: Config, *, guichet: bool = True):
 
 def creer_sceau(config: Config, catalogue: Catalogue):
     """The instance's seal (its certificate is created at first use)."""
-    from .sceau import Sceau
+    from service.pdf.sceau import Sceau
 
     return Sceau(config.donnees, catalogue.instance.parametres["nom"])
 
 
 def creer_archives(config: Config, catalogue: Catalogue, base):
     """The archive of completed documents: files under sorties/archive, index in ``base``."""
-    from .antivirus import depuis_config
-    from .archive import Archives
-    from .coffre import Coffre
+    from service.archive.antivirus import depuis_config
+    from service.archive.coffre import Coffre
+    from service.archive.depot import Archives
 
     return Archives(base, Coffre(config.sorties / "archive"), catalogue, depuis_config(config))
 
 
 def creer_messagerie(config: Config, catalogue: Catalogue):
     """The SMTP server's client, or None when no server is configured."""
-    from .courriel import Messagerie
+    from service.archive.courriel import Messagerie
 
     if not config.smtp:
         return None

@@ -15,7 +15,7 @@ import threading
 from sqlalchemy import Integer, String, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .comptes import Base
+from service.bd.modele import Base
 
 ORIGINE = "0" * 64
 VERROU = threading.RLock()

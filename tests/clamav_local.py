@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from service.antivirus import Antivirus
+from service.archive.antivirus import Antivirus
 
 SIGNATURE = "Inspe.Test.Signature"
 MARQUEUR = b"INSPE-DOCUMENT-PIEGE-POUR-LES-TESTS-ANTIVIRUS"

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from service import comptes, creer_catalogue, creer_moteur, creer_sceau
+from service import creer_catalogue, creer_moteur, creer_sceau
+from service.bd import ouvrir
+from service.catalogue.generation import generer
 from service.config import Config
-from service.generation import generer
-from service.pdf import produire_pdfs
-
-from . import postgresql_local
-from .outils import RACINE
+from service.pdf.production import produire_pdfs
+from tests import postgresql_local
+from tests.outils import RACINE
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +71,7 @@ def copie_catalogue(tmp_path) -> Config:
 @pytest.fixture(scope="session")
 def clamd_local():
     """A real clamd (installed by make test) knowing only the tests' signature: see clamav_local."""
-    from .clamav_local import ClamdLocal, trouver_clamd
+    from tests.clamav_local import ClamdLocal, trouver_clamd
 
     if trouver_clamd() is None:
         pytest.skip("clamd absent : make test installe clamav-daemon")
@@ -117,8 +117,8 @@ def url_base(request, tmp_path):
 
 @pytest.fixture
 def base_de_donnees(url_base):
-    """The service's database on both SQLite and PostgreSQL, migrated (comptes.base)."""
-    moteur = comptes.base(url_base)
+    """The service's database on both SQLite and PostgreSQL, migrated (bd.ouvrir)."""
+    moteur = ouvrir(url_base)
     yield moteur
     moteur.dispose()
 

@@ -102,9 +102,9 @@ def test_a_page_reading_does_not_hold_up_a_write_of_the_log(tmp_path):
     """
     import sqlite3
 
-    from service.comptes import base
+    from service.bd import ouvrir
 
-    moteur = base(f"sqlite:///{tmp_path}/instance.sqlite3")
+    moteur = ouvrir(f"sqlite:///{tmp_path}/instance.sqlite3")
     journal.noter(moteur, "tuteur (tuteur)", "consultation", "avant")
     lecteur = sqlite3.connect(tmp_path / "instance.sqlite3", timeout=0.2)
     lecteur.execute("BEGIN")
@@ -122,9 +122,10 @@ def test_only_what_must_survive_a_power_cut_waits_for_the_disk(tmp_path):
     """SQLite: ordinary commits are not flushed; a ``durable`` one (the archive's) is, and only it."""
     from sqlalchemy.orm import Session
 
-    from service.comptes import base, durable
+    from service.bd import ouvrir
+    from service.bd.modele import durable
 
-    moteur = base(f"sqlite:///{tmp_path}/instance.sqlite3")
+    moteur = ouvrir(f"sqlite:///{tmp_path}/instance.sqlite3")
     niveau = text("PRAGMA synchronous")
     normal, full = 1, 2
     with Session(moteur) as session, session.begin():

@@ -15,9 +15,10 @@ import importlib
 import json
 from pathlib import Path
 
-from ..catalogue import MANIFESTE
-from ..declaration import charger
-from ..instance import LOGO_DEFAUT
+from service.catalogue.declaration import charger
+from service.catalogue.etablissement import LOGO_DEFAUT
+from service.catalogue.gabarits import MANIFESTE
+
 from .paquet import assembler_paquet
 from .wordml import reinitialiser_ids
 

@@ -9,13 +9,14 @@ import argparse
 import subprocess
 import sys
 
-from ..catalogue import Gabarit, verifier_concordance
-from ..contexte import contexte
-from ..declaration import charger
-from ..instance import charger_instance
-from ..libreoffice import Moteur
-from ..rendu import GabaritCompile, GabaritInvalide
-from ..validation import DonneesInvalides, valider
+from service.catalogue.contexte import contexte
+from service.catalogue.declaration import charger
+from service.catalogue.etablissement import charger_instance
+from service.catalogue.gabarits import Gabarit, verifier_concordance
+from service.catalogue.rendu import GabaritCompile, GabaritInvalide
+from service.catalogue.validation import DonneesInvalides, valider
+from service.pdf.libreoffice import Moteur
+
 from . import IDS, RACINE, construire
 
 parser = argparse.ArgumentParser(prog="python -m service.conception")

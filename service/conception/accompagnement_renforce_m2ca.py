@@ -4,7 +4,8 @@ leads to, then as many interim reviews (bilans intermédiaires) as needed."""
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, case, cellule, ligne, lignes_repetables, p, puce, r, tableau, texte, titre
 

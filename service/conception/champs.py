@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from ..declaration import Champ, Formulaire
+from service.catalogue.declaration import Champ, Formulaire
+
 from . import wordml
 
 

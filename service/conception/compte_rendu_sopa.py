@@ -3,7 +3,8 @@ with the grille d'évaluation de l'éthique professionnelle that follows it."""
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, cellule, libelle_valeur, ligne, p, puce, r, tableau, texte, titre
 

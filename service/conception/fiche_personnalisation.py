@@ -4,7 +4,8 @@ the pôle de formation (or discipline) meeting and sent to the cellule d’accom
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, cellule, libelle_valeur, ligne, p, r, tableau, titre
 

@@ -6,7 +6,8 @@ envisagées »), with the module's resources to tick and a reminder of its cadre
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from . import wordml
 from .champs import Champs
 from .wordml import (

@@ -8,7 +8,8 @@ directeur and the directrice adjointe named in the instance settings.
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from .champs import Champs
 from .wordml import (
     LARGEUR_UTILE,

@@ -8,7 +8,8 @@ année, version) becomes the instance's académie and année universitaire.
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, cellule, ligne, p, puce, r, tableau, texte
 

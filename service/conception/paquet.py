@@ -10,7 +10,15 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 
-from ..ooxml import HEAD, NS, image_inline, proprietes_personnalisees, proprietes_principales, zip_info
+from service.catalogue.ooxml import (
+    HEAD,
+    NS,
+    image_inline,
+    proprietes_personnalisees,
+    proprietes_principales,
+    zip_info,
+)
+
 from .wordml import LARGEUR_UTILE, cellule, ligne, p, r, tableau
 
 EMU_PAR_CM = 360000

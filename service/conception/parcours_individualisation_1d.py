@@ -4,7 +4,8 @@ with annexe 3 lives in _parcours."""
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from . import _parcours
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, libelle_valeur, p, r, titre

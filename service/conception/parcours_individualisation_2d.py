@@ -4,7 +4,8 @@ shared with annexe 2 lives in _parcours."""
 
 from __future__ import annotations
 
-from ..declaration import Formulaire
+from service.catalogue.declaration import Formulaire
+
 from . import _parcours
 from .champs import Champs
 from .wordml import LARGEUR_UTILE, p, r, titre

@@ -11,12 +11,12 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from .. import creer_catalogue, creer_moteur, creer_sceau
-from ..atelier import Atelier, Scelle, ScellementImpossible
-from ..comptes import base
-from ..config import Config
-from ..libreoffice import ConversionImpossible
-from ..regroupement import Regroupement
+from service import creer_catalogue, creer_moteur, creer_sceau
+from service.bd import ouvrir
+from service.config import Config
+from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
+from service.pdf.libreoffice import ConversionImpossible
+from service.pdf.regroupement import Regroupement
 
 csrf = CSRFProtect()
 _DEMARRAGE = threading.Lock()  # two first requests at once must not start two pools
@@ -48,7 +48,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.extensions["inspe"] = {
         "config": config,
         "catalogue": creer_catalogue(config),
-        "base": base(config.base_de_donnees),
+        "base": ouvrir(config.base_de_donnees),
     }
     csrf.init_app(app)
 

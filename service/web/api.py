@@ -11,17 +11,18 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import dossiers
-from ..acces import nommes
-from ..antivirus import AntivirusIndisponible
-from ..archive import ArchiveIntrouvable
-from ..comptes import compte_du_jeton
-from ..declaration import description
-from ..docx_sur import DocxRefuse
-from ..extraction import DocumentNonReconnu
-from ..generation import generer
-from ..recherche import Filtres, rechercher
-from ..validation import DonneesInvalides
+from service.archive import documents as dossiers
+from service.archive.antivirus import AntivirusIndisponible
+from service.archive.depot import ArchiveIntrouvable
+from service.archive.recherche import Filtres, rechercher
+from service.catalogue.declaration import description
+from service.catalogue.docx_sur import DocxRefuse
+from service.catalogue.extraction import DocumentNonReconnu
+from service.catalogue.generation import generer
+from service.catalogue.validation import DonneesInvalides
+from service.personnes.acces import nommes
+from service.personnes.comptes import compte_du_jeton
+
 from . import PdfImpossible, csrf, produire_pdf, service
 from . import archives as web_archives
 from .documents import fiche_autorisee, noter, telecharger

@@ -38,16 +38,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import StringField
 
-from .. import creer_archives, creer_messagerie
-from ..antivirus import AntivirusIndisponible
-from ..archive import LIBRE, STATUTS, Archive, ArchiveIntrouvable, refus
-from ..comptes import Compte
-from ..conservation import exporter_personne
-from ..courriel import CourrielImpossible
-from ..docx_sur import DocxRefuse
-from ..extraction import DocumentNonReconnu, signatures_presentes
-from ..nommage import LONGUEUR_MAX, nom_sur
-from ..recherche import (
+from service import creer_archives, creer_messagerie
+from service.archive.antivirus import AntivirusIndisponible
+from service.archive.conservation import exporter_personne
+from service.archive.courriel import CourrielImpossible
+from service.archive.depot import LIBRE, STATUTS, Archive, ArchiveIntrouvable, refus
+from service.archive.recherche import (
     PAR_PAGE,
     Filtres,
     Lecteur,
@@ -57,10 +53,15 @@ from ..recherche import (
     peut_lire,
     rechercher,
 )
-from ..recherche import manquants as documents_manquants
-from ..relances import destinataires, diffuser
-from ..relances import relancer as envoyer_relances
-from ..validation import DonneesInvalides, Erreur, valider
+from service.archive.recherche import manquants as documents_manquants
+from service.archive.relances import destinataires, diffuser
+from service.archive.relances import relancer as envoyer_relances
+from service.catalogue.docx_sur import DocxRefuse
+from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
+from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
+from service.catalogue.validation import DonneesInvalides, Erreur, valider
+from service.personnes.comptes import Compte
+
 from . import PdfImpossible, atelier, fabrication, moteur, service
 from .auth import GESTION, connecte, exiger_role
 from .documents import noter

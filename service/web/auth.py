@@ -21,7 +21,8 @@ from flask import (
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from ..comptes import ROLES, authentifier, compte
+from service.personnes.comptes import ROLES, authentifier, compte
+
 from . import service
 
 bp = Blueprint("auth", __name__)

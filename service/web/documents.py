@@ -31,13 +31,16 @@ from flask import (
     url_for,
 )
 
-from .. import dossiers, effectifs, journal
-from ..acces import nommes
-from ..ecriture import ecrire_atomique
-from ..generation import DocumentGenere, rendre, signer
-from ..signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
-from ..signature_document import Signataire
-from ..validation import DonneesInvalides, en_json, valider
+from service import journal
+from service.archive import documents as dossiers
+from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.generation import DocumentGenere, rendre, signer
+from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
+from service.catalogue.signature_document import Signataire
+from service.catalogue.validation import DonneesInvalides, en_json, valider
+from service.personnes import effectifs
+from service.personnes.acces import nommes
+
 from . import PdfImpossible, atelier, produire_pdf, service
 from .auth import GESTION, connecte
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire

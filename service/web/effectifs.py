@@ -7,10 +7,11 @@ from io import BytesIO
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
-from .. import effectifs
-from ..generation import rendre
-from ..tableur import TableurIllisible, modele_import
-from ..validation import valider
+from service.catalogue.generation import rendre
+from service.catalogue.tableur import TableurIllisible, modele_import
+from service.catalogue.validation import valider
+from service.personnes import effectifs
+
 from . import service
 from .auth import GESTION, connecte, exiger_role
 from .documents import noter

@@ -24,8 +24,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.widgets import core as widgets
 
-from ..declaration import Champ, Formulaire
-from ..validation import Erreur
+from service.catalogue.declaration import Champ, Formulaire
+from service.catalogue.validation import Erreur
 
 FORMATS = {"date": "format JJ/MM/AAAA", "entier": "nombre entier"}
 

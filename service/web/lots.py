@@ -19,10 +19,12 @@ from flask import (
     url_for,
 )
 
-from .. import lots, tableur
-from ..ecriture import ecrire_atomique
-from ..recherche import date_fr
-from ..travaux import Travaux
+from service.archive.recherche import date_fr
+from service.catalogue import tableur
+from service.catalogue.ecriture import ecrire_atomique
+from service.lots import lots
+from service.lots.file import Travaux
+
 from . import service
 from .auth import GESTION, exiger_role
 

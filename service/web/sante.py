@@ -6,8 +6,9 @@ import time
 
 from flask import Blueprint, current_app
 
-from ..generation import generer
-from ..sceau import verifier
+from service.catalogue.generation import generer
+from service.pdf.sceau import verifier
+
 from . import produire_pdf, service
 
 bp = Blueprint("sante", __name__)

@@ -1,0 +1,81 @@
+"""The institution's settings (name, logo, signatories, contacts, reference lists).
+
+Templates read them as ``instance``; each institution configures them once in
+its own YAML file, which overrides the neutral defaults shipped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from PIL import Image
+
+from .rendu import Logo
+
+DEFAUTS = Path(__file__).parents[1] / "donnees" / "instance_defaut.yaml"
+LOGO_DEFAUT = Path(__file__).parents[1] / "donnees" / "logo_defaut.png"
+EMU_PAR_CM = 360_000
+# The header keeps the logo inside this box, its proportions kept.
+LOGO_MAX_CM = (4.2, 1.5)
+LOGO_MAX_PX = (600, 215)  # that box at about 360 dpi
+
+
+class ParametresInvalides(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Instance:
+    parametres: dict
+    logo: Logo
+
+
+def _fusion(base: dict, ajouts: dict) -> dict:
+    out = dict(base)
+    for cle, valeur in ajouts.items():
+        if isinstance(valeur, dict) and isinstance(out.get(cle), dict):
+            out[cle] = _fusion(out[cle], valeur)
+        else:
+            out[cle] = valeur
+    return out
+
+
+def logo_depuis_png(png: bytes) -> Logo:
+    """The logo, sized to fit the header's box with its proportions kept."""
+    from io import BytesIO
+
+    with Image.open(BytesIO(png)) as im:
+        largeur, hauteur = im.size
+        if largeur > LOGO_MAX_PX[0] or hauteur > LOGO_MAX_PX[1]:
+            # PDFs keep images as they are: a big logo would weigh on every page of every PDF
+            im.thumbnail(LOGO_MAX_PX, Image.Resampling.LANCZOS)
+            sortie = BytesIO()
+            im.save(sortie, "PNG", optimize=True)
+            png, (largeur, hauteur) = sortie.getvalue(), im.size
+    echelle = min(LOGO_MAX_CM[0] / largeur, LOGO_MAX_CM[1] / hauteur)
+    return Logo(png=png, largeur_emu=int(largeur * echelle * EMU_PAR_CM),
+                hauteur_emu=int(hauteur * echelle * EMU_PAR_CM))
+
+
+def charger_instance(fichier: Path | None = None) -> Instance:
+    """Default settings, overridden by ``fichier`` when given."""
+    parametres = yaml.safe_load(DEFAUTS.read_text(encoding="utf-8"))
+    base = DEFAUTS.parent
+    if fichier:
+        try:
+            propres = yaml.safe_load(Path(fichier).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ParametresInvalides(f"{fichier} : paramètres illisibles ({exc})") from exc
+        if not isinstance(propres, dict):
+            raise ParametresInvalides(f"{fichier} : les paramètres doivent être un objet YAML")
+        parametres = _fusion(parametres, propres)
+        base = Path(fichier).parent
+    chemin_logo = Path(base, parametres["logo"]) if parametres.get("logo") else LOGO_DEFAUT
+    try:
+        png = chemin_logo.read_bytes()
+        logo = logo_depuis_png(png)
+    except (OSError, Image.UnidentifiedImageError) as exc:
+        raise ParametresInvalides(f"logo « {chemin_logo} » illisible ({exc})") from exc
+    return Instance(parametres=parametres, logo=logo)

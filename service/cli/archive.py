@@ -1,0 +1,118 @@
+"""The archive's commands: ``archiver``, ``fsck``, ``purger``, ``export-personne``, ``relancer``.
+
+Thin callers of service/archive.py, integrite.py, conservation.py and relances.py,
+with the exit statuses of the rest of the command line.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
+from service.archive.antivirus import AntivirusIndisponible
+from service.bd import ouvrir
+from service.catalogue.docx_sur import DocxRefuse
+from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.extraction import DocumentNonReconnu
+from service.catalogue.validation import DonneesInvalides
+from service.lots import lots
+
+COMMANDES = ("archiver", "fsck", "purger", "export-personne", "relancer")
+
+
+def ajouter_commandes(sub) -> None:
+    p = sub.add_parser("archiver", help="archive un document Word complété ; affiche son n° d'archive")
+    p.add_argument("docx", type=Path, metavar="F.docx")
+    p.add_argument("--libre", action="store_true",
+                   help="archive un document qu'aucun gabarit ne reconnaît, comme « document libre »")
+    p.add_argument("--titre", default="", help="avec --libre : l'intitulé du document")
+    p.add_argument("--stagiaire", default="", help="avec --libre : NOM Prénom du stagiaire concerné")
+    p.add_argument("--par", default="", help="qui dépose (identifiant ; par défaut l'utilisateur)")
+
+    p = sub.add_parser("fsck", help="vérifie l'archive : fichiers présents et intacts, journal entier")
+    p.add_argument("--reparer", action="store_true",
+                   help="supprime les restes d'une interruption (fichiers orphelins ou temporaires)")
+
+    sub.add_parser("purger", help="supprime les lots et les archives dont la durée de conservation "
+                                  "est passée")
+
+    p = sub.add_parser("export-personne", help="tout ce qui est conservé sur une personne, en .zip")
+    p.add_argument("nom", metavar="\"NOM Prénom\"")
+    p.add_argument("-o", type=Path, required=True, metavar="F.zip")
+
+    p = sub.add_parser("relancer", help="envoie par courriel les relances des documents attendus")
+    p.add_argument("--annee", default="", help="année universitaire (par défaut celle des paramètres)")
+
+
+def executer(args, config, catalogue, erreur_utilisateur) -> int:
+    """Runs one archive command; ``erreur_utilisateur(lignes)`` builds the exit-2 exception."""
+    base = ouvrir(config.base_de_donnees)
+    archives = creer_archives(config, catalogue, base)
+    par = args.par if getattr(args, "par", "") else getpass.getuser()
+    if args.commande == "archiver":
+        try:
+            depot = archives.deposer(args.docx.read_bytes(), args.docx.name, par, libre=args.libre,
+                                     titre_libre=args.titre, stagiaire_libre=args.stagiaire,
+                                     exiger_valide=True)
+        except OSError as exc:
+            raise erreur_utilisateur([f"{args.docx} : fichier illisible ({exc.strerror})"]) from None
+        except (DocxRefuse, AntivirusIndisponible) as exc:
+            raise erreur_utilisateur([f"{args.docx.name} : document refusé : {exc}"]) from None
+        except DocumentNonReconnu as exc:
+            raise erreur_utilisateur([f"{args.docx.name} : {exc} (option --libre)"]) from None
+        except DonneesInvalides as exc:
+            raise erreur_utilisateur([f"{args.docx.name} : {e}" for e in exc.erreurs]) from None
+        if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
+            print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
+            return 0
+        with creer_moteur(config) as moteur:
+            archive = archives.archiver(depot.numero, depot.version, par, moteur,
+                                        creer_sceau(config, catalogue),
+                                        titre=args.titre, stagiaire=args.stagiaire)
+        print(f"{archive.numero}\tversion {depot.version}\t{archive.libelle_statut}\t{archive.titre}"
+              + (f"\t{archive.stagiaire}" if archive.stagiaire else ""))
+        return 0
+    if args.commande == "fsck":
+        from service.archive.integrite import verifier
+
+        rapport = verifier(base, archives.coffre, reparer=args.reparer)
+        for ligne in rapport.erreurs:
+            print(f"ERREUR : {ligne}")
+        for ligne in rapport.restes:
+            print(f"reste : {ligne}")
+        for ligne in rapport.repares:
+            print(f"réparé : {ligne}")
+        print(f"{rapport.versions} version(s), {rapport.fichiers} fichier(s) : "
+              + ("archive saine" if rapport.sain else f"{len(rapport.erreurs)} erreur(s)"))
+        return 0 if rapport.sain else 1
+    if args.commande == "purger":
+        from service.archive.conservation import purger
+
+        for lot in lots.purger(config.sorties, config.retention_lots_jours):
+            print(f"lot {lot} supprimé")
+        for numero in purger(base, archives.coffre, par=par):
+            print(f"archive {numero} supprimée (fin de la durée de conservation)")
+        return 0
+    if args.commande == "export-personne":
+        from service.archive.conservation import exporter_personne
+
+        args.o.parent.mkdir(parents=True, exist_ok=True)
+        print(ecrire_atomique(args.o, exporter_personne(base, archives.coffre, args.nom, par)))
+        return 0
+    if args.commande == "relancer":
+        from service.archive.relances import relancer
+
+        messagerie = creer_messagerie(config, catalogue)
+        if messagerie is None:
+            raise erreur_utilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
+        annee = args.annee or catalogue.instance.parametres["annee_universitaire"]
+        resultat = relancer(base, catalogue, messagerie, annee, par)
+        for qui in resultat.envoyees:
+            print(f"relance envoyée : {qui}")
+        for qui in resultat.sans_adresse:
+            print(f"sans adresse de courriel : {qui}")
+        for ligne in resultat.echecs:
+            print(f"ÉCHEC : {ligne}")
+        return 1 if resultat.echecs else 0
+    raise AssertionError(args.commande)

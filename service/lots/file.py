@@ -1,0 +1,138 @@
+"""Background work: the bulk jobs' queue (huey), embedded in SQLite or on Redis.
+
+By default the queue is a SQLite file in the instance's data folder and needs
+no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
+``python -m service worker`` on any machines sharing the output folder take
+the work. The same code runs both. Huey carries only "make rows a–b of lot X";
+everything else is on disk (see ``lots``), so a worker that starts again
+resumes every unfinished lot, and a row is never made twice.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+
+from huey import RedisHuey, SqliteHuey
+
+from service import creer_catalogue, creer_moteur, creer_sceau
+from service.config import Config
+from service.pdf.arriere_plan import commande
+from service.pdf.production import produire_pdfs
+
+from . import lots
+
+
+def creer_file(config: Config):
+    if config.file_travaux.startswith("redis://"):
+        return RedisHuey("inspe-docs", url=config.file_travaux)
+    config.donnees.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("inspe-docs", filename=str(config.donnees / "travaux.db"))
+
+
+class Travaux:
+    """The queue and its tasks, for one configuration."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.file = creer_file(config)
+        self._catalogue = self._moteur = self._sceau = None
+        self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
+        self.lancer = self.file.task(name="lancer")(self._lancer)
+        self.traiter = self.file.task(name="traiter", retries=2, retry_delay=2)(self._traiter)
+
+    @property
+    def catalogue(self):
+        with self._verrou:
+            if self._catalogue is None:
+                self._catalogue = creer_catalogue(self.config)
+            return self._catalogue
+
+    def _pdfs(self, documents):
+        catalogue = self.catalogue
+        with self._verrou:
+            if self._moteur is None:
+                self._sceau = creer_sceau(self.config, catalogue)
+                self._moteur = creer_moteur(self.config, guichet=False)
+                atexit.register(self._moteur.fermer)
+        return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
+
+    def _en_file(self) -> set[tuple]:
+        """What is queued already: ("lancer", lot) and ("traiter", lot, début, fin)."""
+        return {(t.name, *t.args) for t in self.file.pending() if t.name in ("lancer", "traiter")}
+
+    def _lancer(self, lot_id: str) -> None:
+        """Queues each packet of the lot that has rows left to make and is not queued yet."""
+        lot = lots.charger(self.config.sorties, lot_id)
+        if lot.etat not in ("en_attente", "en_cours") or lots.annule(self.config.sorties, lot_id):
+            return
+        faits, en_file = lots.faits(self.config.sorties, lot_id), self._en_file()
+        for debut, fin in lots.paquets(lot):
+            if (set(range(debut, fin)) - faits and ("traiter", lot_id, debut, fin) not in en_file
+                    and not lots.pris(self.config.sorties, lot_id, debut)):
+                self.traiter(lot_id, debut, fin)
+        lots.finir(self.config.sorties, lot_id)  # a lot whose rows were all made already
+
+    def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
+        lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin, self._pdfs)
+        if lots.finir(self.config.sorties, lot_id) is None and not self._en_file():
+            # nothing queued, rows left: a packet was lost with a worker that died
+            self._lancer(lot_id)
+
+    def reprendre(self) -> list[str]:
+        """Queues again every unfinished lot, and deletes lots past their retention period:
+        what a (re)starting worker does first."""
+        lots.purger(self.config.sorties, self.config.retention_lots_jours)
+        inacheves, en_file = lots.inacheves(self.config.sorties), self._en_file()
+        for lot_id in inacheves:
+            if ("lancer", lot_id) not in en_file:
+                self.lancer(lot_id)
+        return inacheves
+
+    def travailler(self, fils: int | None = None) -> None:
+        """Runs a consumer until stopped (SIGTERM or Ctrl-C).
+
+        One thread per LibreOffice instance by default, so that packets convert side by side.
+        """
+        self.reprendre()
+        fils = fils or (self.config.instances_libreoffice or os.cpu_count() or 1) + 1
+        self.file.create_consumer(workers=fils, worker_type="thread").run()
+
+
+class TravailleurDuService:
+    """The embedded queue's worker, started by ``serve``: a process of its own, at the lowest
+    priority, that ends with the service (even killed) and is started again if it dies.
+
+    Made by threads of the service, a lot of three hundred fiches (rendering, sealing:
+    Python) held the interpreter's lock every page view needs.
+    """
+
+    RELANCE_S = 5
+
+    def __init__(self, environ):
+        self._environ = dict(environ)
+        self._arret = threading.Event()
+        self.processus = self._lancer()
+        threading.Thread(target=self._veiller, daemon=True, name="travailleur").start()
+
+    def _lancer(self) -> subprocess.Popen:
+        return subprocess.Popen(commande(sys.executable, "-m", "service", "worker",
+                                         "--avec-le-service", str(os.getpid())), env=self._environ)
+
+    def _veiller(self) -> None:
+        while True:
+            code = self.processus.wait()
+            if self._arret.wait(self.RELANCE_S):  # stopped by the service
+                return
+            # killed (out of memory, by hand): the lot's packet under way is made again
+            print(f"Le worker des lots s'est arrêté (code {code}) : il est relancé.",
+                  file=sys.stderr, flush=True)
+            self.processus = self._lancer()
+
+    def arreter(self) -> None:
+        self._arret.set()
+        self.processus.terminate()
+        self.processus.wait()

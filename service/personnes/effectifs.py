@@ -1,0 +1,100 @@
+"""The roster: stagiaires, their tuteurs and their trio, imported from a spreadsheet.
+
+It is described by a declaration (``donnees/effectifs/v1.yaml``), so the
+spreadsheet to fill, its reading and its row-by-row errors are the same as for
+bulk generation. It pre-fills forms with what the institution knows, and says
+who forms each stagiaire's trio (stagiaire, tuteur de terrain, tuteur Inspé):
+the only people, with the secretariat, who see the follow-up documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import String, delete, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from service.bd.modele import Base
+from service.catalogue.declaration import Formulaire, charger
+from service.catalogue.tableur import ErreurCellule, lire, valider_lignes
+
+from .comptes import Compte
+
+DECLARATION = charger(Path(__file__).parents[1] / "donnees" / "effectifs" / "v1.yaml")
+
+
+class Stagiaire(Base):
+    __tablename__ = "stagiaires"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(80))
+    prenom: Mapped[str] = mapped_column(String(80))
+    parcours: Mapped[str] = mapped_column(String(300), default="")
+    lieu: Mapped[str] = mapped_column(String(300), default="")
+    periode_debut: Mapped[str] = mapped_column(String(10), default="")
+    periode_fin: Mapped[str] = mapped_column(String(10), default="")
+    compte_stagiaire: Mapped[str] = mapped_column(String(120), default="")
+    tuteur_terrain: Mapped[str] = mapped_column(String(120), default="")
+    tuteur_inspe: Mapped[str] = mapped_column(String(120), default="")
+
+    @property
+    def trio(self) -> set[str]:
+        return {x for x in (self.compte_stagiaire, self.tuteur_terrain, self.tuteur_inspe) if x}
+
+
+def _texte(valeur) -> str:
+    return valeur.isoformat() if isinstance(valeur, dt.date) else (valeur or "")
+
+
+def importer(base, donnees: bytes, nom: str) -> tuple[int, list[ErreurCellule]]:
+    """Replaces the roster with the spreadsheet's rows, all or nothing."""
+    valides, erreurs = valider_lignes(lire(donnees, nom, DECLARATION), DECLARATION)
+    if erreurs:
+        return 0, erreurs
+    with Session(base) as session, session.begin():
+        session.execute(delete(Stagiaire))
+        for _, valeurs in valides:
+            session.add(Stagiaire(**{cle: _texte(v) for cle, v in valeurs.items()}))
+    return len(valides), []
+
+
+def de(base, identifiant: str) -> list[Stagiaire]:
+    """The stagiaires whose trio ``identifiant`` belongs to."""
+    with Session(base) as session:
+        return list(session.scalars(select(Stagiaire).where(or_(
+            Stagiaire.tuteur_terrain == identifiant, Stagiaire.tuteur_inspe == identifiant,
+            Stagiaire.compte_stagiaire == identifiant)).order_by(Stagiaire.nom, Stagiaire.prenom)))
+
+
+def tous(base) -> list[Stagiaire]:
+    with Session(base) as session:
+        return list(session.scalars(select(Stagiaire).order_by(Stagiaire.nom, Stagiaire.prenom)))
+
+
+def un(base, stagiaire_id: int) -> Stagiaire | None:
+    with Session(base) as session:
+        return session.get(Stagiaire, stagiaire_id)
+
+
+def _nom(base, identifiant: str) -> str:
+    with Session(base) as session:
+        compte = session.scalar(select(Compte).where(Compte.identifiant == identifiant))
+        return compte.nom if compte else ""
+
+
+def preremplissage(base, stagiaire: Stagiaire, formulaire: Formulaire) -> dict:
+    """What the institution knows of this stagiaire, for the fields ``formulaire`` has."""
+    terrain, inspe = _nom(base, stagiaire.tuteur_terrain), _nom(base, stagiaire.tuteur_inspe)
+    connu = {
+        "stagiaire_nom": stagiaire.nom, "stagiaire_prenom": stagiaire.prenom,
+        "etudiant_nom": stagiaire.nom, "etudiant_prenom": stagiaire.prenom,
+        "lieu_stage": stagiaire.lieu, "lieu_exercice": stagiaire.lieu,
+        "etablissement": stagiaire.lieu, "etudiant_etablissement": stagiaire.lieu,
+        "circonscription_ecole": stagiaire.lieu, "etudiant_parcours": stagiaire.parcours,
+        "periode_debut": stagiaire.periode_debut, "periode_fin": stagiaire.periode_fin,
+        "titulaire_classe": terrain, "tuteur_nom": terrain, "tuteur_en": terrain,
+        "tuteur_dsden": terrain, "tuteur_employeur": terrain,
+        "tuteur_inspe": inspe, "tuteur_universitaire": inspe,
+    }
+    return {cle: valeur for cle, valeur in connu.items()
+            if valeur and (champ := formulaire.champ(cle)) is not None and champ.type != "groupe"}

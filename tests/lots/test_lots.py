@@ -1,0 +1,210 @@
+"""Bulk jobs: one document per row exactly once, through crashes, cancellations and two workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from service.catalogue.validation import valider
+from service.lots import lots
+from tests.outils import RACINE
+
+ID = "compte_rendu_sopa"
+
+
+def lignes(catalogue, n):
+    exemple = catalogue.gabarit(ID).formulaire.exemple
+    formulaire = catalogue.gabarit(ID).formulaire
+    return [valider(formulaire, dict(exemple, stagiaire_nom=f"ÉLÈVE{i:03d}")) for i in range(n)]
+
+
+def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path):
+    valeurs = lignes(catalogue, 7) + lignes(catalogue, 1)  # the last name is taken twice
+    lot = lots.creer(tmp_path, catalogue, ID, valeurs, format_="docx")
+    dossier = lots.dossier_lots(tmp_path) / lot.id
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 5) == 5
+    assert lots.finir(tmp_path, lot.id) is None  # rows remain
+    # a crash after writing row 5's file but before marking it done
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 5, 6) == 1
+    (dossier / "fait" / "5").unlink()
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 3  # 5 again, 6 and 7
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 0
+    archive = lots.finir(tmp_path, lot.id)
+    with zipfile.ZipFile(archive) as z:
+        noms = z.namelist()
+    assert len(noms) == 8 == len(set(noms)) == len(list((dossier / "documents").iterdir()))
+    assert "ÉLÈVE000 Léa - compte-rendu SOPA - 2026-10-05-2.docx" in noms
+    assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (terminé)"
+
+
+def test_a_file_half_written_by_a_killed_worker_is_gone_once_the_lot_is_done(catalogue, tmp_path):
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 1)
+    documents = lots.dossier_lots(tmp_path) / lot.id / "documents"
+    (documents / ".ÉLÈVE001 Léa - compte-rendu.docx.3f2a9c1e.partiel").write_bytes(b"PK\x03")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 1, 2)
+    lots.finir(tmp_path, lot.id)
+    assert len([p.name for p in documents.iterdir()]) == 2
+    assert not list(documents.glob(".*"))
+
+
+def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 4), format_="docx")
+    lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
+    assert lots.annuler(tmp_path, lot.id).etat == "annule"
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 2, 4) == 0
+    assert lots.finir(tmp_path, lot.id) is None
+    assert lots.inacheves(tmp_path) == []
+    assert str(lots.avancement(tmp_path, lot.id)) == "2/4 documents (annulé)"
+
+
+def _worker(environ) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "service", "worker"], cwd=RACINE,
+                            env=dict(os.environ, **environ), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _attendre(condition, delai=180):
+    limite = time.monotonic() + delai
+    while time.monotonic() < limite:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("délai dépassé")
+
+
+def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catalogue, tmp_path):
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_LIBREOFFICE": "1"}
+    lot = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 60), format_="pdf",
+                     impression=True)
+    from service.config import Config
+    from service.lots.file import Travaux
+
+    Travaux(Config.depuis(environ)).lancer(lot.id)
+    worker = _worker(environ)
+    _attendre(lambda: len(lots.faits(tmp_path / "s", lot.id)) >= 5)
+    os.killpg(worker.pid, signal.SIGKILL)  # the service crashes mid-lot
+    worker.wait()
+    faits_avant = len(lots.faits(tmp_path / "s", lot.id))
+    assert faits_avant < 60
+    worker = _worker(environ)  # it starts again, and resumes
+    try:
+        _attendre(lambda: lots.charger(tmp_path / "s", lot.id).etat == "termine")
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+    documents = sorted(p.name for p in (dossier / "documents").iterdir())
+    assert len(documents) == 60 and len(set(documents)) == 60
+    with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
+        assert len(z.namelist()) == 61  # 60 documents and the print-ready PDF
+        assert z.read(documents[0]).startswith(b"%PDF-")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server (installed by make test), on a free port of this machine."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server absent : make test l'installe")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serveur = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL)
+    _attendre(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20)
+    yield f"redis://127.0.0.1:{port}/0"
+    serveur.terminate()
+    serveur.wait()
+
+
+def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_FILE": redis_url, "INSPE_LIBREOFFICE": "1"}
+    from service.config import Config
+    from service.lots.file import Travaux
+
+    premier = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 40), format_="docx")
+    second = lots.creer(tmp_path / "s", catalogue, ID, lignes(catalogue, 30), format_="pdf")
+    travaux = Travaux(Config.depuis(environ))
+    travaux.lancer(premier.id)
+    travaux.lancer(second.id)
+    workers = [_worker(environ), _worker(environ)]
+    try:
+        _attendre(lambda: all(lots.charger(tmp_path / "s", x.id).etat == "termine"
+                              for x in (premier, second)))
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+    for lot, extension in ((premier, ".docx"), (second, ".pdf")):
+        dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+        documents = list((dossier / "documents").iterdir())
+        assert len(documents) == lot.total and all(p.suffix == extension for p in documents)
+        assert len(list((dossier / "fait").iterdir())) == lot.total
+
+
+def test_lot_from_the_command_line(capsys, tmp_path):
+    from service.cli import main
+
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d")}
+    main(["exemple", ID], environ={})
+    (tmp_path / "x.json").write_text(f"[{capsys.readouterr().out}]", encoding="utf-8")
+    assert main(["lot", ID, "--donnees", str(tmp_path / "x.json")], environ=environ) == 0
+    lot_id, reste = capsys.readouterr().out.strip().split("\t")
+    assert reste == "1 document(s) en attente"
+    assert main(["lot-etat", lot_id], environ=environ) == 0
+    assert capsys.readouterr().out.strip() == "0/1 documents (en attente)"
+    assert main(["lot-annuler", lot_id], environ=environ) == 0
+    assert capsys.readouterr().out.strip() == "0/1 documents (annulé)"
+    assert main(["lot-etat", "inconnu"], environ=environ) == 2
+    assert Path(tmp_path / "d" / "travaux.db").exists()
+
+
+def test_a_cancelled_lot_leaves_the_queue_empty(catalogue, tmp_path):
+    from service.config import Config
+    from service.lots.file import Travaux
+
+    config = Config(sorties=tmp_path / "s", donnees=tmp_path / "d")
+    travaux = Travaux(config)
+    travaux.file.immediate = True  # tasks run at once, in this process
+    lot = lots.creer(config.sorties, catalogue, ID, lignes(catalogue, 30), format_="docx")
+    lots.annuler(config.sorties, lot.id)
+    travaux.lancer(lot.id)
+    assert lots.faits(config.sorties, lot.id) == set()
+    encore = lots.creer(config.sorties, catalogue, ID, lignes(catalogue, 30), format_="docx")
+    travaux.lancer(encore.id)
+    assert lots.charger(config.sorties, encore.id).etat == "termine"
+    assert len(lots.faits(config.sorties, encore.id)) == 30
+
+
+def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue, tmp_path):
+    import datetime as dt
+    import json
+
+    vieux = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    recent = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    en_cours = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
+    for lot in (vieux, recent):
+        lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
+        lots.finir(tmp_path, lot.id)
+    fiche = lots.dossier_lots(tmp_path) / vieux.id / "lot.json"
+    donnees = json.loads(fiche.read_text())
+    donnees["cree_le"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=91)).isoformat()
+    fiche.write_text(json.dumps(donnees))
+    assert lots.purger(tmp_path, 90) == [vieux.id]
+    assert [x.id for x in lots.tous(tmp_path)] == sorted([recent.id, en_cours.id], reverse=True)
+    with pytest.raises(ValueError, match="un lot en cours se supprime après l'avoir annulé"):
+        lots.supprimer(tmp_path, en_cours.id)
+    lots.supprimer(tmp_path, recent.id)
+    assert not (lots.dossier_lots(tmp_path) / recent.id).exists()

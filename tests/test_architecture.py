@@ -1,0 +1,118 @@
+"""The layout is the architecture: packages import one way, lower layers never import upper ones.
+
+Read from the source with ``ast`` (nothing is imported), so that an import written inside a
+function counts as much as one at the top of a module.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.outils import RACINE
+
+SERVICE = RACINE / "service"
+
+# From the bottom up; a package imports only packages of the layers below its own.
+COUCHES = [
+    {"config", "bd"},                       # settings; the database and its migrations
+    {"catalogue", "journal"},               # gabarits, declarations, validation, rendering; audit log
+    {"pdf", "personnes"},                   # LibreOffice, workshop, seal; accounts, roster, access
+    {"archive", "conception"},              # what is kept and found; writing the gabarits
+    {"fabriques"},                          # service/__init__.py: each part built from the config
+    {"lots"},                               # bulk work and its queue (the worker builds its parts)
+    {"web"},                                # the pages and the API
+    {"cli", "exemples", "schema"},          # commands (``serve`` starts the web)
+    {"__main__"},                           # python -m service
+]
+
+
+def _module(fichier: Path, racine: Path = RACINE) -> str:
+    parties = list(fichier.relative_to(racine).with_suffix("").parts)
+    return ".".join(parties[:-1] if parties[-1] == "__init__" else parties)
+
+
+def _paquet(module: str) -> str:
+    parties = module.split(".")
+    return "fabriques" if len(parties) == 1 else parties[1]
+
+
+def _importes(fichier: Path, racine: Path = RACINE) -> set[str]:
+    """The service's modules ``fichier`` imports, as absolute dotted names."""
+    module = _module(fichier, racine)
+    ici = module.split(".") if fichier.name == "__init__.py" else module.split(".")[:-1]
+    importes = set()
+    for noeud in ast.walk(ast.parse(fichier.read_text())):
+        if isinstance(noeud, ast.Import):
+            importes |= {a.name for a in noeud.names if a.name.split(".")[0] == "service"}
+        elif isinstance(noeud, ast.ImportFrom):
+            if noeud.level:
+                base = ".".join(ici[: len(ici) - noeud.level + 1] + ([noeud.module] if noeud.module else []))
+            else:
+                base = noeud.module or ""
+            if base.split(".")[0] != "service":
+                continue
+            for alias in noeud.names:  # "from service import lots" imports a package
+                sous_module = f"{base}.{alias.name}"
+                chemin = racine / sous_module.replace(".", "/")
+                importes.add(sous_module if chemin.is_dir() or chemin.with_suffix(".py").exists() else base)
+    return importes
+
+
+def _aretes(racine: Path = RACINE) -> dict[tuple[str, str], list[str]]:
+    aretes: dict[tuple[str, str], list[str]] = {}
+    for fichier in sorted((racine / "service").rglob("*.py")):
+        source = _module(fichier, racine)
+        for cible in _importes(fichier, racine):
+            de, vers = _paquet(source), _paquet(cible)
+            if de != vers:
+                aretes.setdefault((de, vers), []).append(f"{source} → {cible}")
+    return aretes
+
+
+def _couche(paquet: str) -> int:
+    for rang, couche in enumerate(COUCHES):
+        if paquet in couche:
+            return rang
+    raise AssertionError(f"service/{paquet} n'a pas de couche : l'ajouter à COUCHES dans {__file__}")
+
+
+def test_every_package_has_a_layer():
+    paquets = {p.name for p in SERVICE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    paquets |= {p.stem for p in SERVICE.glob("*.py") if p.stem != "__init__"}
+    for paquet in paquets:
+        _couche(paquet)
+
+
+def test_packages_import_only_lower_layers():
+    montantes = [f"{exemple} ({de} est sous {vers})"
+                 for (de, vers), exemples in _aretes().items()
+                 if _couche(de) <= _couche(vers) for exemple in exemples]
+    assert montantes == []
+
+
+def test_no_import_cycle_between_packages():
+    graphe: dict[str, set[str]] = {}
+    for de, vers in _aretes():
+        graphe.setdefault(de, set()).add(vers)
+
+    def cycle_depuis(depart, chemin):
+        for suivant in sorted(graphe.get(chemin[-1], ())):
+            if suivant == depart:
+                return [*chemin, suivant]
+            if suivant not in chemin and (trouve := cycle_depuis(depart, [*chemin, suivant])):
+                return trouve
+        return None
+
+    cycles = [c for p in sorted(graphe) if (c := cycle_depuis(p, [p]))]
+    assert cycles == []
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    """The rule can fail: a lower module importing an upper one, even inside a function."""
+    for paquet in ("catalogue", "web"):
+        (tmp_path / "service" / paquet).mkdir(parents=True)
+        (tmp_path / "service" / paquet / "__init__.py").write_text("")
+    (tmp_path / "service" / "catalogue" / "rendu.py").write_text(
+        "def f():\n    from ..web import create_app\n")
+    assert _aretes(tmp_path) == {("catalogue", "web"): ["service.catalogue.rendu → service.web"]}
