@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from service import journal
 from service.catalogue.nommage import nom_sur
 from service.catalogue.validation import cle_de_comparaison
+from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
 
 from .coffre import Coffre
@@ -54,17 +55,25 @@ def purger(base, coffre: Coffre, aujourd_hui: dt.date | None = None, par: str = 
     return supprimes
 
 
-def exporter_personne(base, coffre: Coffre, nom: str, par: str) -> bytes:
-    """A ZIP of everything held about the person named ``nom`` ("NOM Prénom"): the roster's
-    entry, every archived document (values, Word file and PDF of each version) and the
-    audit-log entries about them."""
+def exporter_personne(base, coffre: Coffre, nom: str, par: str,
+                      stagiaire: Stagiaire | None = None) -> bytes:
+    """A ZIP of everything held about the person named ``nom`` ("NOM Prénom", matched exactly,
+    accents and case aside): the roster's entry, every archived document (values, Word file
+    and PDF of each version) and the audit-log entries about them. With ``stagiaire`` (a roster
+    entry), only that person's: their entry and the records bound to their trio, not a
+    namesake's (acces.filtre_dossier)."""
     cle = cle_de_comparaison(nom)
     sortie = io.BytesIO()
     with Session(base) as session, zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as z:
-        inscrits = [s for s in session.scalars(select(Stagiaire))
-                    if cle_de_comparaison(f"{s.nom} {s.prenom}") == cle]
-        archives = list(session.scalars(select(Archive).where(
-            (Archive.stagiaire_cle == cle) | (Archive.tuteur.ilike(nom)))))
+        if stagiaire is not None:
+            inscrits = [stagiaire]
+            archives = list(session.scalars(acces.filtre_dossier(
+                select(Archive).where(Archive.stagiaire_cle == cle), stagiaire, Archive.lecteurs)))
+        else:
+            inscrits = [s for s in session.scalars(select(Stagiaire))
+                        if cle_de_comparaison(f"{s.nom} {s.prenom}") == cle]
+            archives = [a for a in session.scalars(select(Archive))  # no pattern: exact names
+                        if cle and cle in (a.stagiaire_cle, cle_de_comparaison(a.tuteur))]
         fiche = {
             "personne": nom, "exporte_le": maintenant().isoformat(timespec="seconds"),
             "effectifs": [{c: getattr(s, c) for c in ("nom", "prenom", "parcours", "lieu",

@@ -38,8 +38,7 @@ from service.catalogue.extraction import DocumentNonReconnu, Extraction, extrair
 from service.catalogue.gabarits import Catalogue
 from service.catalogue.generation import FUSEAU
 from service.catalogue.validation import DonneesInvalides, Erreur, cle_de_comparaison, en_json, valider
-from service.personnes.acces import nommes
-from service.personnes.effectifs import Stagiaire
+from service.personnes import acces
 
 from .coffre import Coffre
 from .tampon import tamponner
@@ -236,8 +235,8 @@ class Archives:
     # step 1: the upload
 
     def deposer(self, docx: bytes, nom_fichier: str, par: str, *, libre: bool = False,
-                titre_libre: str = "", stagiaire_libre: str = "", exiger_valide: bool = False
-                ) -> Depot:
+                titre_libre: str = "", stagiaire_libre: str = "", exiger_valide: bool = False,
+                compte=None) -> Depot:
         """Checks, recognises and stores an upload; DocxRefuse or DocumentNonReconnu otherwise.
 
         ``libre`` accepts a document that matches no gabarit, as a "document libre".
@@ -268,6 +267,8 @@ class Archives:
         if extraction is not None:
             gabarit = extraction.gabarit
             cle = extraction.proprietes.get("document_id") or f"f-{empreinte[:40]}"
+            if not self._peut_ecrire(cle, par, compte):
+                cle = f"f-{empreinte[:40]}"
             valeurs = en_json(extraction.valeurs) if extraction.valeurs else extraction.donnees
             stagiaire, tuteur = personnes(valeurs)
             gabarit_id, titre, version_gabarit = gabarit.id, gabarit.titre, gabarit.version
@@ -319,6 +320,15 @@ class Archives:
                             f"version {numero_version} reçue : {Path(nom_fichier).name}")
             return archive.numero, numero_version
 
+    def _peut_ecrire(self, cle: str, par: str, compte) -> bool:
+        with Session(self.base, expire_on_commit=False) as session:
+            archive = session.scalar(select(Archive).where(Archive.cle == cle))
+            if archive is None:
+                return True
+            archive.versions  # noqa: B018
+            qui = compte or acces.comptes_de(session, [par])[0]
+        return acces.peut(qui, "remplir", archive, self.base)
+
     def _par_fichier(self, empreinte: str) -> VersionArchivee | None:
         with Session(self.base, expire_on_commit=False) as session:
             version = session.scalar(select(VersionArchivee).where(
@@ -336,14 +346,9 @@ class Archives:
         archive.modifie_le = quand.isoformat()
         ans = conservation_ans(self.catalogue.instance.parametres, archive.gabarit_id)
         archive.conserver_jusqu_au = _plus_ans(quand.date(), ans).isoformat()
-        lecteurs = {x for x in archive.lecteurs.split("|") if x} | {par}
-        if archive.gabarit_id != LIBRE:
-            lecteurs |= nommes(self.base, self.catalogue.gabarit(archive.gabarit_id).formulaire,
-                               valeurs)
-        for inscrit in session.scalars(select(Stagiaire)):
-            if cle_de_comparaison(f"{inscrit.nom} {inscrit.prenom}") == archive.stagiaire_cle:
-                lecteurs |= inscrit.trio
-        archive.lecteurs = "|" + "|".join(sorted(lecteurs)) + "|"
+        deposants = {v.depose_par for v in archive.versions} | {par}
+        archive.lecteurs = acces.lecteurs(session, archive.stagiaire_cle, archive.gabarit_id,
+                                          deposants, acces.comptes_de(session, deposants))
         session.execute(delete(MotArchive).where(MotArchive.archive_id == archive.id))
         for mot in mots(archive.numero, archive.titre, archive.stagiaire, archive.tuteur,
                         *_textes(valeurs)):

@@ -37,12 +37,13 @@ def racine(sorties: Path) -> Path:
 
 def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
                 auteur: int | None = None, trio: list[str] | None = None,
-                nommes: list[str] | None = None) -> Path:
+                postes: dict | None = None) -> Path:
     """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's path.
 
     ``auteur`` (an account), ``trio`` (the stagiaire's trio, by account name) and
-    ``nommes`` (the people its procedure names, service/acces.py) are recorded with
-    the first version: who, with the secretariat, may see it on the web.
+    ``postes`` (the same trio by position: compte_stagiaire, tuteur_terrain, tuteur_inspe)
+    are recorded with the first version: service/personnes/acces.py reads them to say
+    who may read and sign it.
     """
     dossier = racine(sorties) / document.numero
     (dossier / "signatures").mkdir(parents=True, exist_ok=True)
@@ -60,7 +61,7 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
         "gabarit_id": document.gabarit.id, "gabarit_version": document.gabarit.version,
         "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
         "donnees_sha256": document.empreinte, "valeurs": en_json(document.valeurs),
-        "auteur": auteur, "trio": sorted(trio or []), "nommes": sorted(nommes or []),
+        "auteur": auteur, "trio": sorted(trio or []), "postes": postes or None,
         "versions": []}
     donnees["versions"].append({
         "version": document.version, "genere_le": document.genere_le.isoformat(),

@@ -1,8 +1,7 @@
 """Finding archived documents: filters, full text, a stagiaire's dossier, what has not come back.
 
-Every query is limited to what the reader may see: the secretariat and the
-administrator see everything; anyone else, the documents of the stagiaires
-whose trio they belong to and those they sent.
+Every query is limited to what the reader may read, by the rule of
+service/personnes/acces.py (``filtre_archives``): the same rule as for one record.
 """
 
 from __future__ import annotations
@@ -18,11 +17,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from service.catalogue.tableur import neutraliser
 from service.catalogue.validation import cle_de_comparaison
+from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
 
 from .depot import LIBRE, STATUTS, Archive, MotArchive, mots
 
-GESTION = {"secretariat", "administrateur"}
 PAR_PAGE = 50
 
 
@@ -44,18 +43,13 @@ class Filtres:
 
 @dataclass(frozen=True)
 class Lecteur:
+    """Who searches (an account, or just its identifiant and role): acces.py decides."""
     identifiant: str
     role: str
 
-    @property
-    def voit_tout(self) -> bool:
-        return self.role in GESTION
-
 
 def _requete(filtres: Filtres, lecteur: Lecteur):
-    requete = select(Archive)
-    if not lecteur.voit_tout:
-        requete = requete.where(Archive.lecteurs.contains(f"|{lecteur.identifiant}|"))
+    requete = acces.filtre_archives(select(Archive), lecteur, Archive.lecteurs)
     if filtres.gabarit:
         requete = requete.where(Archive.gabarit_id == filtres.gabarit)
     if filtres.annee:
@@ -88,16 +82,13 @@ def rechercher(base, filtres: Filtres, lecteur: Lecteur, page: int = 1,
     return total, trouves
 
 
-def peut_lire(archive: Archive, lecteur: Lecteur) -> bool:
-    return lecteur.voit_tout or f"|{lecteur.identifiant}|" in archive.lecteurs
-
-
 def dossier(base, stagiaire: Stagiaire, lecteur: Lecteur) -> list[Archive]:
-    """Every archived document about ``stagiaire`` the reader may see, with its versions."""
+    """Every archived document about ``stagiaire`` (bound to their trio, not a namesake's)
+    the reader may see, with its versions."""
     cle = cle_de_comparaison(f"{stagiaire.nom} {stagiaire.prenom}")
-    requete = select(Archive).where(Archive.stagiaire_cle == cle)
-    if not lecteur.voit_tout:
-        requete = requete.where(Archive.lecteurs.contains(f"|{lecteur.identifiant}|"))
+    requete = acces.filtre_dossier(select(Archive).where(Archive.stagiaire_cle == cle),
+                                   stagiaire, Archive.lecteurs)
+    requete = acces.filtre_archives(requete, lecteur, Archive.lecteurs)
     with Session(base) as session:
         return list(session.scalars(requete.options(selectinload(Archive.versions))
                                     .order_by(Archive.gabarit_id, Archive.cree_le)))

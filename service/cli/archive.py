@@ -28,7 +28,8 @@ def ajouter_commandes(sub) -> None:
                    help="archive un document qu'aucun gabarit ne reconnaît, comme « document libre »")
     p.add_argument("--titre", default="", help="avec --libre : l'intitulé du document")
     p.add_argument("--stagiaire", default="", help="avec --libre : NOM Prénom du stagiaire concerné")
-    p.add_argument("--par", default="", help="qui dépose (identifiant ; par défaut l'utilisateur)")
+    p.add_argument("--par", default="", help="qui dépose (identifiant d'un compte : ses droits "
+                   "s'appliquent ; par défaut l'utilisateur du système, avec ceux du secrétariat)")
 
     p = sub.add_parser("fsck", help="vérifie l'archive : fichiers présents et intacts, journal entier")
     p.add_argument("--reparer", action="store_true",
@@ -43,6 +44,19 @@ def ajouter_commandes(sub) -> None:
 
     p = sub.add_parser("relancer", help="envoie par courriel les relances des documents attendus")
     p.add_argument("--annee", default="", help="année universitaire (par défaut celle des paramètres)")
+
+
+def _peut_archiver(base, archives, depot, par: str) -> bool:
+    """``--par`` an account: its rights (service/personnes/acces.py); without, the operator."""
+    from sqlalchemy.orm import Session
+
+    from service.personnes import acces
+
+    archive = archives.une(depot.numero)
+    with Session(base) as session:
+        (qui,) = acces.comptes_de(session, [par])
+    cible = next(v for v in archive.versions if v.version == depot.version)
+    return acces.peut(qui, "archiver", acces.Depot(archive, cible), base)
 
 
 def executer(args, config, catalogue, erreur_utilisateur) -> int:
@@ -66,6 +80,10 @@ def executer(args, config, catalogue, erreur_utilisateur) -> int:
         if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
             print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
             return 0
+        if not _peut_archiver(base, archives, depot, par):
+            raise erreur_utilisateur([
+                f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "
+                "de l'archiver (il n'écrit pas pour ce stagiaire) : il reste « reçu »"])
         with creer_moteur(config) as moteur:
             archive = archives.archiver(depot.numero, depot.version, par, moteur,
                                         creer_sceau(config, catalogue),

@@ -1,44 +1,356 @@
-"""Who, beyond the trio, may read a follow-up document: the people its procedure names.
+"""Who may do what: the one place that answers « may this account do ACTION on OBJECT ».
 
-A procedure names its actors in the document itself (the accompagnement renforcé:
-« Nom de l’IA-IPR », « Nom du référent Inspé », « Nom du tuteur terrain »…): every
-text field whose name ends in ``_nom`` and is not the stagiaire's. An account
-reads the document when its full name is written there — every word of it, so
-that a shared family name alone opens nothing.
+Every page, the API, the command line and the archive's search queries ask here;
+nothing else decides. People are known by their account and by the roster
+(``effectifs``: each stagiaire's trio is three account identifiants), never by a
+name typed in a field nor by an identifier written inside an uploaded file.
+
+Relations of an account to what a document is about (from the roster):
+
+    stagiaire du trio   the roster's ``compte_stagiaire`` of that stagiaire
+    tuteur du trio      its ``tuteur_terrain`` or ``tuteur_inspe``
+    auteur              made the generated document, the draft, or deposited the
+                        archive's version
+    gestion             the secretariat and the administrateur (by role, any stagiaire)
+
+The table ``REGLES`` below: for each kind of object, which relation (or role)
+may do which action. Then two rules that are not a row:
+
+- ``remplir`` a form (a new document): the tuteurs of the stagiaire's trio and
+  the secretariat (pre-filling, bulk lots); without a roster stagiaire, the
+  roles in ``REDACTEURS`` — a stagiaire never writes her tutors' forms. The
+  lettres de mission are written by the secretariat only (``SECRETARIAT_SEUL``).
+- ``signer`` a slot: only the account the slot is bound to (``CASES``: the
+  trio's position the slot belongs to) — the stagiaire signs her own slot, her
+  tuteur de terrain his, and so on. A slot of someone outside the trio (IA-IPR,
+  IEN) is signed by the document's author if the account's role is the slot's.
+  Nobody signs in someone else's stead: not the secretariat, not the
+  administrateur; the name printed is the account's own.
+- Archiving a document about a roster stagiaire needs the right to write for
+  that stagiaire; a new version of an archived record, the right to write it.
+
+« A person named in a procedure » (IA-IPR, référent…) is not bound yet: a name
+typed in a document gives nothing (a namesake would read it). Until the roster
+binds these people by account, they read what they made or deposited, nothing else.
+
+What one may not see does not exist: the web answers 404 (the sign-in page
+when signed out), the API 404 (401 without a token).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.catalogue.declaration import Formulaire
 from service.catalogue.validation import cle_de_comparaison
 
-from .comptes import Compte
+from .effectifs import Stagiaire
 
-PERSONNE_CONCERNEE = {"stagiaire_nom", "etudiant_nom"}
+ACTIONS = ("lire", "remplir", "signer", "archiver", "supprimer", "exporter", "diffuser")
+GESTION = ("secretariat", "administrateur")  # roles, any stagiaire
+
+# objet → relation (or role) → actions. Relations: see the docstring.
+REGLES: dict[str, dict[str, set[str]]] = {
+    # a generated document (sorties/documents/<numero>/document.json)
+    "document": {
+        "secretariat": {"lire"}, "administrateur": {"lire"},
+        "auteur": {"lire"}, "stagiaire du trio": {"lire"}, "tuteur du trio": {"lire"},
+    },
+    # a draft (a recap before validation, or a saved entry): its author's only
+    "brouillon": {"auteur": {"lire", "remplir", "supprimer"}},
+    # an archived record (and its pending versions)
+    "archive": {
+        "secretariat": {"lire", "remplir", "archiver", "supprimer"},
+        "administrateur": {"lire", "remplir", "archiver", "supprimer"},
+        "auteur": {"lire", "remplir", "archiver", "supprimer"},
+        "tuteur du trio": {"lire", "remplir"},
+        "stagiaire du trio": {"lire"},
+    },
+    # sending an archived PDF to the procedure's mailing list
+    "diffusion": {"secretariat": {"diffuser"}, "administrateur": {"diffuser"}},
+    # bulk lots: the secretariat's and the administrateur's tools
+    "lot": {"secretariat": {"lire", "remplir", "supprimer"},
+            "administrateur": {"lire", "remplir", "supprimer"}},
+    # the roster itself (import, its model), what has not come back and the reminders
+    "effectifs": {"secretariat": {"lire", "remplir"}, "administrateur": {"lire", "remplir"}},
+    # a roster stagiaire's dossier (its entry, its archived documents, pre-filled forms)
+    "dossier": {
+        "secretariat": {"lire", "remplir", "supprimer"},
+        "administrateur": {"lire", "remplir", "supprimer"},
+        "tuteur du trio": {"lire", "remplir"}, "stagiaire du trio": {"lire"},
+    },
+    # everything held about one person (GDPR export)
+    "export": {"secretariat": {"exporter"}, "administrateur": {"exporter"}},
+}
+
+# Who writes a form not tied to a roster stagiaire (by role); with a stagiaire: the tuteurs
+# of the trio and the secretariat. A stagiaire writes no form.
+REDACTEURS = {"tuteur", "inspecteur", "secretariat", "administrateur"}
+SECRETARIAT_SEUL = {"lettre_mission_sopa", "lettre_mission_tuteurs_m2"}
+
+# signature slot → (position in the trio, role of an account signing it outside a trio)
+CASES = {
+    "signature_tuteur": ("tuteur_terrain", "tuteur"),
+    "signature_tuteur_dsden": ("tuteur_terrain", "tuteur"),
+    "signature_tuteur_academique": ("tuteur_terrain", "tuteur"),
+    "signature_referent": ("tuteur_inspe", "tuteur"),
+    "signature_tuteur_universitaire": ("tuteur_inspe", "tuteur"),
+    "signature_tuteur_inspe": ("tuteur_inspe", "tuteur"),
+    "signature_etudiant": ("compte_stagiaire", "stagiaire"),
+    "signature_stagiaire": ("compte_stagiaire", "stagiaire"),
+    "signature_ia_ipr": (None, "inspecteur"),
+    "signature_ien": (None, "inspecteur"),
+    "signature_inspecteur": (None, "inspecteur"),
+    "signature_pilote": (None, "tuteur"),
+}
+POSTES_TUTEUR = ("tuteur_terrain", "tuteur_inspe")
 
 
-def _noms_ecrits(formulaire: Formulaire, valeurs: dict) -> list[set[str]]:
-    ecrits = []
-    for champ in formulaire.champs:
-        if (champ.nom.endswith("_nom") and champ.nom not in PERSONNE_CONCERNEE
-                and champ.type in ("texte", "texte_long") and valeurs.get(champ.nom)):
-            ecrits.append(set(cle_de_comparaison(str(valeurs[champ.nom])).replace("-", " ").split()))
-    return ecrits
+# --- the objects ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Trio:
+    """The three accounts of a stagiaire's trio, by position (from the roster)."""
+    compte_stagiaire: str = ""
+    tuteur_terrain: str = ""
+    tuteur_inspe: str = ""
+
+    @classmethod
+    def de(cls, stagiaire: Stagiaire | None) -> Trio | None:
+        if stagiaire is None:
+            return None
+        return cls(stagiaire.compte_stagiaire or "", stagiaire.tuteur_terrain or "",
+                   stagiaire.tuteur_inspe or "")
+
+    def poste(self, poste: str) -> str:
+        return getattr(self, poste)
+
+    @property
+    def membres(self) -> set[str]:
+        return {x for x in (self.compte_stagiaire, self.tuteur_terrain, self.tuteur_inspe) if x}
 
 
-def nommes(base, formulaire: Formulaire, valeurs: dict) -> set[str]:
-    """The accounts (identifiants) whose full name the document's procedure fields carry."""
-    ecrits = _noms_ecrits(formulaire, valeurs)
-    if not ecrits:
-        return set()
+@dataclass(frozen=True)
+class Formulaire:
+    """A new document of ``gabarit_id``, about ``stagiaire`` (a roster entry) or nobody known."""
+    gabarit_id: str
+    stagiaire: Stagiaire | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A generated document, from its record (``document.json``)."""
+    fiche: dict = field(hash=False)
+
+    @property
+    def trio(self) -> Trio | None:
+        postes = self.fiche.get("postes")
+        return Trio(**postes) if postes else None
+
+    @property
+    def membres(self) -> set[str]:
+        trio = self.trio
+        return trio.membres if trio else set(self.fiche.get("trio") or [])
+
+
+@dataclass(frozen=True)
+class Case:
+    """A signature slot ``champ`` of a generated document."""
+    document: Document
+    champ: str
+
+
+@dataclass(frozen=True)
+class Brouillon:
+    """A draft, kept under its author's account id."""
+    auteur: int
+
+
+@dataclass(frozen=True)
+class Depot:
+    """A version of an archived record, pending or archived."""
+    archive: object
+    version: object
+
+
+LOT, EFFECTIFS = "lot", "effectifs"
+
+
+@dataclass(frozen=True)
+class Export:
+    """Everything held about one roster stagiaire."""
+    stagiaire: Stagiaire
+
+
+# --- the rule -----------------------------------------------------------------------------
+
+def _relations(compte, trio: Trio | None, auteur: bool) -> set[str]:
+    relations = {compte.role}
+    if auteur:
+        relations.add("auteur")
+    if trio is not None:
+        if compte.identifiant == trio.compte_stagiaire:
+            relations.add("stagiaire du trio")
+        if compte.identifiant in (trio.tuteur_terrain, trio.tuteur_inspe):
+            relations.add("tuteur du trio")
+    return relations
+
+
+def _table(objet: str, relations: set[str], action: str) -> bool:
+    return any(action in REGLES[objet].get(r, ()) for r in relations)
+
+
+def ecrit_pour(compte, stagiaire: Stagiaire | None, gabarit_id: str = "") -> bool:
+    """May ``compte`` write (fill, archive) a document of ``gabarit_id`` about ``stagiaire``?"""
+    if compte is None:
+        return False
+    if gabarit_id in SECRETARIAT_SEUL:
+        return compte.role in GESTION
+    if compte.role in GESTION:
+        return True
+    if stagiaire is None:
+        return compte.role in REDACTEURS
+    trio = Trio.de(stagiaire)
+    return compte.identifiant in (trio.tuteur_terrain, trio.tuteur_inspe)
+
+
+def peut(compte, action: str, objet, base=None) -> bool:
+    """May ``compte`` (None: signed out) do ``action`` on ``objet``? ``base``: the database, for
+    an archived record (the roster says who its stagiaire's trio is)."""
+    if compte is None:
+        return False
+    if isinstance(objet, Formulaire):
+        return action == "remplir" and ecrit_pour(compte, objet.stagiaire, objet.gabarit_id)
+    if isinstance(objet, Case):
+        return action == "signer" and _signe(compte, objet)
+    if isinstance(objet, Document):
+        if action == "signer":
+            return any(_signe(compte, Case(objet, champ)) for champ in CASES)
+        auteur = objet.fiche.get("auteur") is not None and objet.fiche.get("auteur") == compte.id
+        if objet.trio is None and compte.identifiant in objet.membres:  # recorded before positions
+            return action == "lire"
+        return _table("document", _relations(compte, objet.trio, auteur), action)
+    if isinstance(objet, Brouillon):
+        return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
+    if isinstance(objet, Depot):
+        return _depot(compte, action, objet, base)
+    if objet in (LOT, EFFECTIFS):
+        return _table(objet, {compte.role}, action)
+    if isinstance(objet, Stagiaire):
+        return _table("dossier", _relations(compte, Trio.de(objet), False), action)
+    if isinstance(objet, Export):
+        return _table("export", {compte.role}, action)
+    if hasattr(objet, "lecteurs"):  # an archived record
+        return _archive(compte, action, objet, base)
+    raise TypeError(f"objet inconnu des règles d'accès : {objet!r}")
+
+
+def _signe(compte, case: Case) -> bool:
+    poste, role = CASES.get(case.champ, (None, None))
+    if role is None or not peut(compte, "lire", case.document):
+        return False
+    trio = case.document.trio
+    if poste is not None and trio is not None:
+        return trio.poste(poste) == compte.identifiant
+    # a slot outside the trio, or a document about no roster stagiaire: its author, by role
+    auteur = case.document.fiche.get("auteur")
+    return auteur is not None and auteur == compte.id and compte.role == role
+
+
+def _deposants(archive) -> set[str]:
+    return {v.depose_par for v in archive.versions}
+
+
+def _archive(compte, action: str, archive, base) -> bool:
+    if action == "lire":
+        return compte.role in GESTION or f"|{compte.identifiant}|" in (archive.lecteurs or "")
+    if action == "diffuser":
+        return _table("diffusion", {compte.role}, action)
+    auteur = compte.identifiant in _deposants(archive)
+    relations = _relations(compte, None, auteur)
+    if compte.role not in GESTION and base is not None:
+        for inscrit in concernes(base, archive.stagiaire_cle):
+            relations |= _relations(compte, Trio.de(inscrit), False) - {"stagiaire du trio"}
+    return _table("archive", relations, action)
+
+
+def _depot(compte, action: str, depot: Depot, base) -> bool:
+    """A version: its depositor (or the secretariat) archives or abandons it while it waits;
+    archiving it into a roster stagiaire's dossier needs the right to write for them."""
+    archive, version = depot.archive, depot.version
+    if action == "lire":
+        return _archive(compte, "lire", archive, base)
+    if action not in ("archiver", "supprimer") or version.archive_le:
+        return False
+    if compte.role not in GESTION and version.depose_par != compte.identifiant:
+        return False
+    if action == "archiver" and base is not None and compte.role not in GESTION:
+        inscrits = concernes(base, archive.stagiaire_cle)
+        return not inscrits or any(ecrit_pour(compte, s, archive.gabarit_id) for s in inscrits)
+    return True
+
+
+# --- the roster, the archive's readers and the search queries -----------------------------
+
+def concernes(base, stagiaire_cle: str) -> list[Stagiaire]:
+    """The roster stagiaires a document names (by name: what a document says it is about)."""
+    if not stagiaire_cle:
+        return []
     with Session(base) as session:
-        comptes = list(session.execute(select(Compte.identifiant, Compte.nom)))
-    trouves = set()
-    for identifiant, nom in comptes:
-        mots = set(cle_de_comparaison(nom).replace("-", " ").split())
-        if len(mots) >= 2 and any(mots <= ecrit for ecrit in ecrits):
-            trouves.add(identifiant)
-    return trouves
+        return [s for s in session.scalars(select(Stagiaire))
+                if cle_de_comparaison(f"{s.nom} {s.prenom}") == stagiaire_cle]
+
+
+def lecteurs(session, stagiaire_cle: str, gabarit_id: str, deposants: set[str], comptes) -> str:
+    """The ``lecteurs`` column of an archived record: who, beyond the secretariat, reads it —
+    its depositors and the trio of the roster stagiaire it is about, when one of ``comptes``
+    (who deposited or archived it) may write for that stagiaire. "|id|id|"."""
+    qui = set(deposants)
+    inscrits = [s for s in session.scalars(select(Stagiaire))
+                if stagiaire_cle and cle_de_comparaison(f"{s.nom} {s.prenom}") == stagiaire_cle]
+    for inscrit in inscrits:
+        if any(c is not None and (c.role not in GESTION or len(inscrits) == 1)
+               and ecrit_pour(c, inscrit, gabarit_id) for c in comptes):
+            qui |= Trio.de(inscrit).membres
+    return "|" + "|".join(sorted(qui)) + "|"
+
+
+def filtre_archives(requete, compte, colonne):
+    """``requete`` limited to the records ``compte`` may read (``colonne``: Archive.lecteurs)."""
+    if compte.role in GESTION:
+        return requete
+    return requete.where(colonne.contains(f"|{compte.identifiant}|"))
+
+
+def filtre_dossier(requete, stagiaire: Stagiaire, colonne):
+    """The records of ``stagiaire``'s dossier: bound to their trio, not to a namesake's."""
+    membres = Trio.de(stagiaire).membres
+    if stagiaire.compte_stagiaire:
+        return requete.where(colonne.contains(f"|{stagiaire.compte_stagiaire}|"))
+    return requete.where(or_(*[colonne.contains(f"|{m}|") for m in membres]))
+
+
+@dataclass(frozen=True)
+class Operateur:
+    """Who runs the command line on the server without ``--par``: the server's operator, with
+    the secretariat's rights (its shell reaches the database anyway); no account, signs nothing."""
+    identifiant: str
+    role: str = "secretariat"
+    id: None = None
+    nom: str = ""
+
+
+def comptes_de(session, identifiants) -> list:
+    """The accounts of ``identifiants``; one that is no account is the command line's operator."""
+    from .comptes import Compte
+
+    trouves = {c.identifiant: c for c in session.scalars(
+        select(Compte).where(Compte.identifiant.in_(set(identifiants))))}
+    return [trouves.get(i) or Operateur(i) for i in sorted(set(identifiants))]
+
+
+def gere(compte) -> bool:
+    """The secretariat's and the administrateur's pages (roster, lots, reminders)."""
+    return compte is not None and compte.role in GESTION

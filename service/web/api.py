@@ -8,6 +8,8 @@ response against it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -20,11 +22,12 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.generation import generer
 from service.catalogue.validation import DonneesInvalides
-from service.personnes.acces import nommes
+from service.personnes import acces, effectifs
 from service.personnes.comptes import compte_du_jeton
 
 from . import PdfImpossible, csrf, produire_pdf, service
 from . import archives as web_archives
+from .auth import autoriser
 from .documents import fiche_autorisee, noter, telecharger
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -89,6 +92,14 @@ def creer():
         return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : "
                                                        "{\"gabarit\": …, \"donnees\": {…}}"}])
     catalogue = service(current_app)["catalogue"]
+    stagiaire = None
+    if corps.get("stagiaire") is not None:  # a roster stagiaire (its id): pre-fill and trio
+        stagiaire = effectifs.un(service(current_app)["base"], corps["stagiaire"]) \
+            if isinstance(corps["stagiaire"], int) else None
+        if stagiaire is None:
+            return _erreurs(404, [{"champ": "stagiaire", "message": "introuvable"}])
+        autoriser("lire", stagiaire)
+    autoriser("remplir", acces.Formulaire(str(corps["gabarit"]), stagiaire))
     try:
         document = generer(catalogue, corps["gabarit"], corps.get("donnees"))
     except KeyError as exc:
@@ -100,10 +111,10 @@ def creer():
         pdf = produire_pdf(current_app, document).pdf
     except PdfImpossible as exc:
         return _erreurs(503, [{"champ": "", "message": str(exc)}])
+    trio = acces.Trio.de(stagiaire)
     dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,
-                         auteur=g.compte.id, nommes=sorted(nommes(
-                             service(current_app)["base"], document.gabarit.formulaire,
-                             document.valeurs)))
+                         auteur=g.compte.id, trio=sorted(trio.membres) if trio else [],
+                         postes=dataclasses.asdict(trio) if trio else None)
     noter("création", document.numero, f"API, {document.gabarit.id}")
     return jsonify(_document(fiche_autorisee(document.numero))), 201
 
@@ -137,12 +148,16 @@ def deposer_archive():
         depot = archives.deposer(fichier.read(), fichier.filename, g.compte.identifiant,
                                  libre=_oui(request.form.get("libre")),
                                  titre_libre=request.form.get("titre", "")[:300],
-                                 stagiaire_libre=request.form.get("stagiaire", "")[:200])
+                                 stagiaire_libre=request.form.get("stagiaire", "")[:200],
+                                 compte=g.compte)
     except (DocxRefuse, DocumentNonReconnu) as exc:
         return _erreurs(422, [{"champ": "fichier", "message": str(exc)}])
     except AntivirusIndisponible as exc:
         return _erreurs(503, [{"champ": "fichier", "message": str(exc)}])
     archive = archives.une(depot.numero)
+    if not acces.peut(g.compte, "lire", archive, service(current_app)["base"]):
+        # the same file is another's record: nothing about it is said
+        return _erreurs(422, [{"champ": "fichier", "message": "ce fichier a déjà été déposé"}])
     version = next(v for v in archive.versions if v.version == depot.version)
     valeurs, erreurs = web_archives.lecture(archive, version)
     return jsonify({"numero": archive.numero, "version": version.version,
@@ -178,7 +193,7 @@ def archiver(numero: str, version: int):
 def chercher_archives():
     page = max(request.args.get("page", 1, type=int), 1)
     total, trouves = rechercher(service(current_app)["base"], Filtres.depuis(request.args),
-                                web_archives.lecteur(), page)
+                                g.compte, page)
     return jsonify({"total": total, "page": page,
                     "resultats": [web_archives.resume_json(a) for a in trouves]})
 
@@ -244,7 +259,10 @@ OPENAPI = {
                                                 "docx": {"type": "string"}}}}}},
             "Demande": {"type": "object", "required": ["gabarit", "donnees"],
                         "properties": {"gabarit": {"type": "string"},
-                                       "donnees": {"type": "object"}}},
+                                       "donnees": {"type": "object"},
+                                       "stagiaire": {"type": "integer",
+                                                     "description": "n° du stagiaire dans la "
+                                                                    "liste des effectifs"}}},
             "Depot": {"type": "object",
                       "required": ["numero", "version", "deja_archive", "gabarit", "valeurs",
                                    "erreurs"],

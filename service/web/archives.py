@@ -10,7 +10,7 @@
 5. ``/archives/stagiaire/<id>``: a roster stagiaire's dossier; ``/archives/manquants``:
    what has not come back this year, and the reminders.
 
-Everyone sees only what ``recherche.Lecteur`` allows; anything else is 404.
+Everyone sees and does only what service/personnes/acces.py allows; anything else is 404.
 """
 
 from __future__ import annotations
@@ -46,11 +46,9 @@ from service.archive.depot import LIBRE, STATUTS, Archive, ArchiveIntrouvable, r
 from service.archive.recherche import (
     PAR_PAGE,
     Filtres,
-    Lecteur,
     date_fr,
     dossier,
     exporter_xlsx,
-    peut_lire,
     rechercher,
 )
 from service.archive.recherche import manquants as documents_manquants
@@ -60,10 +58,11 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
+from service.personnes.acces import EFFECTIFS, Depot, Export
 from service.personnes.comptes import Compte
 
 from . import PdfImpossible, atelier, fabrication, moteur, service
-from .auth import GESTION, connecte, exiger_role
+from .auth import autoriser, connecte, exiger, peut
 from .documents import noter
 from .effectifs import stagiaire_autorise
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
@@ -101,27 +100,23 @@ def _base():
     return service(current_app)["base"]
 
 
-def lecteur() -> Lecteur:
-    return Lecteur(g.compte.identifiant, g.compte.role)
-
-
 def archive_autorisee(numero: str) -> Archive:
     """The record, if the signed-in account may read it; 404 otherwise (as if it did not exist)."""
     try:
         archive = outil_archives().une(numero)
     except ArchiveIntrouvable:
         abort(404)
-    if not peut_lire(archive, lecteur()):
+    if not peut("lire", archive):
         noter("accès refusé", archive.numero)
         abort(404)
     return archive
 
 
-def depot_autorise(numero: str, numero_version: int):
-    """A pending upload, for its depositor or the secretariat: they check, archive or abandon it."""
+def depot_autorise(numero: str, numero_version: int, action: str = "archiver"):
+    """A pending upload, for who may ``action`` (archive or abandon) it; 404 otherwise."""
     archive = archive_autorisee(numero)
     cible = _version(archive, numero_version)
-    if cible.depose_par != g.compte.identifiant and g.compte.role not in GESTION:
+    if not peut(action, Depot(archive, cible)):
         noter("accès refusé", archive.numero, f"dépôt de la version {numero_version}")
         abort(404)
     return archive, cible
@@ -206,7 +201,7 @@ def deposer():
                                erreur="Choisissez le document Word complété (.docx)."), 400
     try:
         depot = outil_archives().deposer(fichier.read(), fichier.filename, g.compte.identifiant,
-                                         libre=True)
+                                         libre=True, compte=g.compte)
     except (DocxRefuse, DocumentNonReconnu) as exc:
         return render_template("archives_deposer.html", erreur=refus(exc), deja=None), 422
     except AntivirusIndisponible as exc:
@@ -214,10 +209,17 @@ def deposer():
                                erreur=str(exc)[:1].upper() + str(exc)[1:] + "."), 503
     if depot.deja_archive:
         archive = outil_archives().une(depot.numero)
+        if not peut("lire", archive):  # nothing is said of a record one may not read
+            return render_template("archives_deposer.html", erreur=None, deja={"visible": False})
         archivee = _version(archive, depot.version).archive_le is not None
         return render_template("archives_deposer.html", erreur=None, deja={
             "numero": depot.numero, "version": depot.version, "archivee": archivee,
-            "visible": peut_lire(archive, lecteur())})
+            "visible": True})
+    archive = outil_archives().une(depot.numero)
+    if not peut("archiver", Depot(archive, _version(archive, depot.version))):
+        flash(f"Document reçu sous le n° {depot.numero} : son archivage revient à qui l’écrit "
+              "pour ce stagiaire (tuteur du trio ou secrétariat).")
+        return redirect(url_for("archives.fiche", numero=depot.numero))
     return redirect(url_for("archives.verifier", numero=depot.numero, version=depot.version))
 
 
@@ -314,7 +316,7 @@ def _verifier_libre(archive, cible):
 @bp.post("/archives/<numero>/v<int:version>/abandonner")
 @connecte
 def abandonner(numero: str, version: int):
-    archive, _ = depot_autorise(numero, version)
+    archive, _ = depot_autorise(numero, version, "supprimer")
     try:
         outil_archives().abandonner(archive.numero, version, g.compte.identifiant)
     except ArchiveIntrouvable:
@@ -338,15 +340,14 @@ def fiche(numero: str):
     versions_courantes = {archive.gabarit_id: max(_catalogue().versions(archive.gabarit_id))} \
         if archive.gabarit_id != LIBRE else {}
     diffusion = None
-    if g.compte.role in GESTION:
+    if peut("diffuser", archive):
         liste = destinataires(_catalogue().instance.parametres, archive.gabarit_id)
         if liste:
             diffusion = {"liste": liste, "courriel": messagerie() is not None,
                          "archive": bool(archivees)}
     avec_signatures = {v.version: any(c.type == "signature" for c in gabarit.formulaire.champs)
                        if (gabarit := _gabarit(archive, v)) else False for v in archive.versions}
-    peut_archiver = g.compte.role in GESTION or any(
-        v.depose_par == g.compte.identifiant for v in archive.versions if not v.archive_le)
+    peut_archiver = any(peut("archiver", Depot(archive, v)) for v in archive.versions)
     return render_template("archives_fiche.html", archive=archive, valeurs=valeurs,
                            avec_signatures=avec_signatures, peut_archiver=peut_archiver,
                            version_valeurs=archivees[-1].version if archivees else None,
@@ -368,9 +369,10 @@ def telecharger(numero: str, version: int, extension: str):
 
 
 @bp.post("/archives/<numero>/diffuser")
-@exiger_role(*GESTION)
+@connecte
 def diffuser_pdf(numero: str):
     archive = archive_autorisee(numero)
+    autoriser("diffuser", archive)
     if messagerie() is None:
         flash("L’envoi de courriels n’est pas configuré : le PDF n’a pas été envoyé.")
     else:
@@ -396,10 +398,10 @@ def _annees() -> list[str]:
 @connecte
 def index():
     filtres = Filtres.depuis(request.args)
-    if filtres.statut == "attendu" and g.compte.role in GESTION:
+    if filtres.statut == "attendu" and peut("lire", EFFECTIFS):
         return redirect(url_for("archives.manquants", annee=filtres.annee or None))
     page = max(request.args.get("page", 1, type=int), 1)
-    total, trouves = rechercher(_base(), filtres, lecteur(), page)
+    total, trouves = rechercher(_base(), filtres, g.compte, page)
     criteres = {k: v for k, v in dataclasses.asdict(filtres).items() if v}
     return render_template("archives_recherche.html", filtres=filtres, criteres=criteres,
                            total=total, archives=trouves, page=page,
@@ -411,7 +413,7 @@ def index():
 @connecte
 def exporter():
     filtres = Filtres.depuis(request.args)
-    contenu = exporter_xlsx(_base(), filtres, lecteur())
+    contenu = exporter_xlsx(_base(), filtres, g.compte)
     criteres = ", ".join(f"{k} = {v}" for k, v in dataclasses.asdict(filtres).items() if v)
     noter("export", "", "liste des archives" + (f" ({criteres})" if criteres else ""))
     return send_file(BytesIO(contenu), as_attachment=True,
@@ -433,18 +435,19 @@ def dossier_stagiaire(stagiaire_id: int):
     annee = _annee_courante()
     return render_template(
         "archives_dossier.html", stagiaire=stagiaire, annee=annee,
-        archives=dossier(_base(), stagiaire, lecteur()),
+        archives=dossier(_base(), stagiaire, g.compte),
         manquants=[m for m in documents_manquants(_base(), _catalogue(), annee)
                    if m.stagiaire.id == stagiaire.id])
 
 
 @bp.get("/archives/stagiaire/<int:stagiaire_id>/donnees.zip")
-@exiger_role(*GESTION)
+@connecte
 def donnees_personne(stagiaire_id: int):
     stagiaire = stagiaire_autorise(stagiaire_id)
+    autoriser("exporter", Export(stagiaire))
     nom = f"{stagiaire.nom} {stagiaire.prenom}"
     contenu = exporter_personne(_base(), outil_archives().coffre, nom,
-                                f"{g.compte.identifiant} ({g.compte.role})")
+                                f"{g.compte.identifiant} ({g.compte.role})", stagiaire)
     return send_file(BytesIO(contenu), as_attachment=True, mimetype="application/zip",
                      download_name=nom_sur(f"{nom} - données personnelles") + ".zip")
 
@@ -463,13 +466,13 @@ def _annee_demandee(source) -> str:
 
 
 @bp.get("/archives/manquants")
-@exiger_role(*GESTION)
+@exiger("lire", EFFECTIFS)
 def manquants():
     return _page_manquants(_annee_demandee(request.args))
 
 
 @bp.post("/archives/manquants/relancer")
-@exiger_role(*GESTION)
+@exiger("remplir", EFFECTIFS)
 def relancer():
     annee = _annee_demandee(request.form)
     if messagerie() is None:

@@ -21,13 +21,13 @@ from flask import (
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
+from service.personnes import acces
 from service.personnes.comptes import ROLES, authentifier, compte
 
 from . import service
 
 bp = Blueprint("auth", __name__)
 ESSAIS_MAX, FENETRE_S = 5, 600
-GESTION = ("secretariat", "administrateur")  # the roles that see what they administer
 _echecs: dict[str, deque] = defaultdict(deque)
 
 
@@ -89,14 +89,31 @@ def connecte(vue):
     return enveloppe
 
 
-def exiger_role(*roles):
+def peut(action: str, objet) -> bool:
+    """May the signed-in account do ``action`` on ``objet``? (service/personnes/acces.py)"""
+    return acces.peut(g.compte, action, objet, service(current_app)["base"])
+
+
+def autoriser(action: str, objet) -> None:
+    """404 unless the signed-in account may do ``action`` on ``objet``: what one may not
+    see does not exist."""
+    if not peut(action, objet):
+        abort(404)
+
+
+def exiger(action: str, objet):
+    """The view needs the right to do ``action`` on ``objet`` (a kind: acces.LOT, EFFECTIFS…)."""
     def decorateur(vue):
         @functools.wraps(vue)
         def enveloppe(*args, **kwargs):
-            if g.compte is None:
-                return redirect(url_for("auth.connexion"))
-            if g.compte.role not in roles:
-                abort(404)  # what one may not see does not exist
+            autoriser(action, objet)
             return vue(*args, **kwargs)
         return connecte(enveloppe)
     return decorateur
+
+
+@bp.app_context_processor
+def droits():
+    """``peut(action, objet)`` in the templates, to show only the actions one may do."""
+    return {"peut": peut, "LOT": acces.LOT, "EFFECTIFS": acces.EFFECTIFS,
+            "Formulaire": acces.Formulaire, "Export": acces.Export, "Document": acces.Document}

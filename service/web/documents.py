@@ -5,12 +5,13 @@
 2. ``/brouillons/<jeton>``: the recap shows the finished PDF, to check and
    correct before anything is kept (documents have consequences for a career).
 3. Once confirmed, the document and its PDF are kept with their later versions
-   (``dossiers``) and can be downloaded as .docx or PDF by their author and by
-   the secretariat; anyone else gets 404.
+   (``dossiers``) and can be downloaded as .docx or PDF by whom
+   service/personnes/acces.py allows (author, trio, secretariat); anyone else gets 404.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -38,11 +39,11 @@ from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from service.catalogue.signature_document import Signataire
 from service.catalogue.validation import DonneesInvalides, en_json, valider
-from service.personnes import effectifs
-from service.personnes.acces import nommes
+from service.personnes import acces, effectifs
+from service.personnes.acces import Case, Document, Formulaire
 
 from . import PdfImpossible, atelier, produire_pdf, service
-from .auth import GESTION, connecte
+from .auth import autoriser, connecte, peut
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 
 bp = Blueprint("documents", __name__)
@@ -76,6 +77,8 @@ def formulaire(id_: str):
     gabarit = _gabarit(id_)
     declaration = gabarit.formulaire
     groupes = [c.nom for c in declaration.champs if c.type == "groupe"]
+    stagiaire_id = request.values.get("stagiaire", type=int)
+    autoriser("remplir", Formulaire(gabarit.id, _stagiaire(stagiaire_id)))
     if request.method == "POST":
         lignes = {g_: len({k.split("-")[1] for k in request.form if k.startswith(f"{g_}-")})
                   for g_ in groupes}
@@ -107,14 +110,12 @@ def formulaire(id_: str):
             return render_template("formulaire.html", gabarit=gabarit, web=web, panne=str(exc),
                                    stagiaire=request.form.get("stagiaire", type=int)), 503
         return redirect(url_for("documents.brouillon", jeton=jeton))
-    jeton_saisie, stagiaire_id = request.args.get("saisie"), request.args.get("stagiaire", type=int)
+    jeton_saisie = request.args.get("saisie")
     if jeton_saisie:
         donnees_web = _saisie(jeton_saisie)["donnees"]
     elif stagiaire_id:
-        from .effectifs import stagiaire_autorise
-
         connu = effectifs.preremplissage(service(current_app)["base"],
-                                         stagiaire_autorise(stagiaire_id), declaration)
+                                         _stagiaire(stagiaire_id), declaration)
         donnees_web = pour_le_formulaire(declaration, valider(declaration, connu, partiel=True))
     else:
         valeurs = _valeurs_du_brouillon(request.args.get("brouillon")) or {}
@@ -193,18 +194,28 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
-            "valeurs": en_json(valeurs), "trio": _trio(stagiaire_id)}
+            "valeurs": en_json(valeurs), **_trio(stagiaire_id)}
     (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return jeton
 
 
-def _trio(stagiaire_id: int | None) -> list[str]:
-    """The trio of the stagiaire a document is about (checked: one must belong to it)."""
+def _stagiaire(stagiaire_id: int | None):
+    """The roster stagiaire a form is about, if one may read their dossier (404 otherwise)."""
     if not stagiaire_id:
-        return []
-    from .effectifs import stagiaire_autorise
+        return None
+    stagiaire = effectifs.un(service(current_app)["base"], stagiaire_id)
+    if stagiaire is None:
+        abort(404)
+    autoriser("lire", stagiaire)
+    return stagiaire
 
-    return sorted(stagiaire_autorise(stagiaire_id).trio)
+
+def _trio(stagiaire_id: int | None) -> dict:
+    """The trio of the stagiaire a document is about, by account and by position."""
+    trio = acces.Trio.de(_stagiaire(stagiaire_id))
+    if trio is None:
+        return {"trio": [], "postes": None}
+    return {"trio": sorted(trio.membres), "postes": dataclasses.asdict(trio)}
 
 
 def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
@@ -262,9 +273,7 @@ def valider_brouillon(jeton: str):
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
     dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
-                         auteur=g.compte.id, trio=meta.get("trio"),
-                         nommes=sorted(nommes(service(current_app)["base"], gabarit.formulaire,
-                                              document.valeurs)))
+                         auteur=g.compte.id, trio=meta.get("trio"), postes=meta.get("postes"))
     noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
         fichier.unlink()
@@ -274,14 +283,14 @@ def valider_brouillon(jeton: str):
 
 # --- kept documents -------------------------------------------------------------------------
 
-def fiche_autorisee(numero: str) -> dict:
-    """The kept document's record, if the signed-in account may see it; 404 otherwise."""
+def fiche_autorisee(numero: str, action: str = "lire") -> dict:
+    """The kept document's record, if the signed-in account may do ``action`` on it
+    (service/personnes/acces.py); 404 otherwise."""
     chemin = dossiers.racine(_config().sorties) / Path(numero).name / "document.json"
     if not chemin.exists():
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
-    if (fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION
-            and g.compte.identifiant not in fiche.get("trio", []) + fiche.get("nommes", [])):
+    if not peut(action, Document(fiche)):
         noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche
@@ -347,24 +356,30 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
-    cases = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
+    libres = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
+    cases = [c for c in libres if peut("signer", Case(Document(fiche), c.nom))]
     pages = [url_for("documents.page_de_version", numero=fiche["numero"],
                      version=derniere["version"], page=n)
              for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
-                           cases=cases, erreur=erreur, formulaire=request.form), statut
+                           cases=cases, libres=libres, erreur=erreur,
+                           formulaire=request.form), statut
 
 
 @bp.get("/documents/<numero>/signer")
 @connecte
 def signer_document(numero: str):
-    return _page_signature(fiche_autorisee(numero))
+    return _page_signature(fiche_autorisee(numero, "signer"))
 
 
 @bp.post("/documents/<numero>/signer")
 @connecte
 def apposer_signature(numero: str):
-    fiche = fiche_autorisee(numero)
+    fiche = fiche_autorisee(numero, "signer")
+    champ = request.form.get("champ", "")
+    if not peut("signer", Case(Document(fiche), champ)):  # a slot is signed by its own signer
+        noter("accès refusé", fiche["numero"], f"signature {champ[:60]}")
+        abort(404)
     try:
         fichier = request.files.get("image")
         if fichier and fichier.filename:
@@ -373,7 +388,8 @@ def apposer_signature(numero: str):
             image = depuis_data_url(request.form["trace"])
         else:
             raise SignatureRefusee("tracez votre signature ou choisissez une image")
-        signataire = Signataire(request.form.get("champ", ""), request.form.get("nom", "").strip(),
+        # the name printed is the account's own, never a typed one
+        signataire = Signataire(champ, g.compte.nom,
                                 request.form.get("qualite", "").strip(), dt.date.today(),
                                 preparer_signature(image))
         document = dossiers.charger(_config().sorties, fiche["numero"], _catalogue())

@@ -11,9 +11,10 @@ from service.catalogue.generation import rendre
 from service.catalogue.tableur import TableurIllisible, modele_import
 from service.catalogue.validation import valider
 from service.personnes import effectifs
+from service.personnes.acces import EFFECTIFS, Formulaire
 
 from . import service
-from .auth import GESTION, connecte, exiger_role
+from .auth import autoriser, connecte, exiger
 from .documents import noter
 
 bp = Blueprint("effectifs", __name__)
@@ -23,17 +24,18 @@ def _base():
     return service(current_app)["base"]
 
 
-def stagiaire_autorise(stagiaire_id: int) -> effectifs.Stagiaire:
-    """The stagiaire, if the signed-in account is in their trio or manages the roster; else 404."""
+def stagiaire_autorise(stagiaire_id: int, action: str = "lire") -> effectifs.Stagiaire:
+    """The roster stagiaire, if the signed-in account may do ``action`` on their dossier
+    (service/personnes/acces.py); 404 otherwise."""
     stagiaire = effectifs.un(_base(), stagiaire_id)
-    if stagiaire is None or (g.compte.identifiant not in stagiaire.trio
-                             and g.compte.role not in GESTION):
+    if stagiaire is None:
         abort(404)
+    autoriser(action, stagiaire)
     return stagiaire
 
 
 @bp.route("/effectifs", methods=["GET", "POST"])
-@exiger_role(*GESTION)
+@exiger("remplir", EFFECTIFS)
 def importer():
     resultat, erreurs, statut = None, [], 200
     if request.method == "POST":
@@ -55,7 +57,7 @@ def importer():
 
 
 @bp.get("/effectifs/modele.xlsx")
-@exiger_role(*GESTION)
+@exiger("lire", EFFECTIFS)
 def modele():
     return send_file(BytesIO(modele_import(effectifs.DECLARATION)), as_attachment=True,
                      download_name="liste des stagiaires - à remplir.xlsx")
@@ -79,6 +81,7 @@ def docx_prerempli(stagiaire_id: int, id_: str):
         gabarit = catalogue.gabarit(id_)
     except KeyError:
         abort(404)
+    autoriser("remplir", Formulaire(gabarit.id, stagiaire))
     valeurs = valider(gabarit.formulaire,
                       effectifs.preremplissage(_base(), stagiaire, gabarit.formulaire), partiel=True)
     document = rendre(catalogue, gabarit, valeurs)

@@ -24,9 +24,10 @@ from service.catalogue import tableur
 from service.catalogue.ecriture import ecrire_atomique
 from service.lots import lots
 from service.lots.file import Travaux
+from service.personnes.acces import LOT
 
 from . import service
-from .auth import GESTION, exiger_role
+from .auth import exiger
 
 bp = Blueprint("lots", __name__)
 
@@ -57,7 +58,7 @@ def travaux() -> Travaux:
 
 
 @bp.get("/modeles/<id_>.xlsx")
-@exiger_role(*GESTION)
+@exiger("lire", LOT)
 def modele(id_: str):
     try:
         gabarit = _outils()["catalogue"].gabarit(id_)
@@ -68,7 +69,7 @@ def modele(id_: str):
 
 
 @bp.route("/lots", methods=["GET", "POST"])
-@exiger_role(*GESTION)
+@exiger("remplir", LOT)
 def nouveau():
     catalogue, config = _outils()["catalogue"], _outils()["config"]
     erreurs, rapport, statut = [], None, 200
@@ -110,7 +111,7 @@ def nouveau():
 
 
 @bp.get("/rapports/<jeton>.xlsx")
-@exiger_role(*GESTION)
+@exiger("lire", LOT)
 def rapport(jeton: str):
     chemin = _outils()["config"].donnees / "rapports" / f"{jeton}.xlsx"
     if not jeton.replace("-", "").replace("_", "").isalnum() or not chemin.exists():
@@ -126,13 +127,13 @@ def _lot(lot_id: str):
 
 
 @bp.get("/lots/<lot_id>")
-@exiger_role(*GESTION)
+@exiger("lire", LOT)
 def suivi(lot_id: str):
     return render_template("lot.html", lot=_lot(lot_id))
 
 
 @bp.get("/lots/<lot_id>/etat.json")
-@exiger_role(*GESTION)
+@exiger("lire", LOT)
 def etat(lot_id: str):
     lot = _lot(lot_id)
     avancement = lots.avancement(_outils()["config"].sorties, lot.id)
@@ -144,7 +145,7 @@ def etat(lot_id: str):
 
 
 @bp.post("/lots/<lot_id>/annuler")
-@exiger_role(*GESTION)
+@exiger("supprimer", LOT)
 def annuler(lot_id: str):
     lots.annuler(_outils()["config"].sorties, _lot(lot_id).id)
     flash("Lot annulé ; les documents déjà faits restent dans son dossier.")
@@ -152,7 +153,7 @@ def annuler(lot_id: str):
 
 
 @bp.get("/lots/<lot_id>/archive.zip")
-@exiger_role(*GESTION)
+@exiger("lire", LOT)
 def archive(lot_id: str):
     lot = _lot(lot_id)
     chemin = lots.dossier_lots(_outils()["config"].sorties) / lot.id / f"{lot.nom}.zip"
@@ -162,7 +163,7 @@ def archive(lot_id: str):
 
 
 @bp.post("/lots/<lot_id>/supprimer")
-@exiger_role(*GESTION)
+@exiger("supprimer", LOT)
 def supprimer(lot_id: str):
     try:
         lots.supprimer(_outils()["config"].sorties, _lot(lot_id).id)

@@ -392,7 +392,9 @@ def test_a_new_instance_s_folder_is_created_for_its_database(tmp_path, capsys):
     assert (tmp_path / "nouvelle" / "inspe.sqlite3").exists()
 
 
-def test_the_people_the_procedure_names_read_the_archived_document(archives, catalogue):
+def test_a_name_typed_in_an_archived_document_opens_it_to_no_one(archives, catalogue):
+    """A name is text: the account whose name the IA-IPR field carries reads nothing more than
+    its namesake (issue 15, item 2); its depositor and the secretariat read it."""
     from service.personnes.comptes import creer_compte
 
     creer_compte(archives.base, "sdumont", "Sylvie Dumont", "inspecteur", "x")
@@ -400,7 +402,7 @@ def test_the_people_the_procedure_names_read_the_archived_document(archives, cat
     gabarit = catalogue.gabarit("accompagnement_renforce_m2ca")
     depot = archives.deposer(generer(catalogue, gabarit.id, gabarit.formulaire.exemple | {
         "ia_ipr_nom": "Mme Sylvie DUMONT"}).docx, "ar.docx", "secretariat")
-    lecteurs = archives.une(depot.numero).lecteurs
-    assert "|sdumont|" in lecteurs and "|mdumont|" not in lecteurs
-    assert rechercher(archives.base, Filtres(), Lecteur("sdumont", "inspecteur"))[0] == 1
+    assert archives.une(depot.numero).lecteurs == "|secretariat|"
+    assert rechercher(archives.base, Filtres(), Lecteur("sdumont", "inspecteur"))[0] == 0
     assert rechercher(archives.base, Filtres(), Lecteur("mdumont", "inspecteur"))[0] == 0
+    assert rechercher(archives.base, Filtres(), SECRETARIAT)[0] == 1
