@@ -141,8 +141,10 @@ class Formulaire:
 
 @dataclass(frozen=True)
 class Document:
-    """A generated document, from its record (``document.json``)."""
+    """A generated document, from its record (``document.json``), and its gabarit's signature
+    slots (``cases``: every slot known here when not said)."""
     fiche: dict = field(hash=False)
+    cases: tuple[str, ...] = tuple(CASES)
 
     @property
     def trio(self) -> Trio | None:
@@ -227,7 +229,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return action == "signer" and _signe(compte, objet)
     if isinstance(objet, Document):
         if action == "signer":
-            return any(_signe(compte, Case(objet, champ)) for champ in CASES)
+            return any(_signe(compte, Case(objet, champ)) for champ in objet.cases)
         auteur = objet.fiche.get("auteur") is not None and objet.fiche.get("auteur") == compte.id
         if objet.trio is None and compte.identifiant in objet.membres:  # recorded before positions
             return action == "lire"
@@ -249,7 +251,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
 
 def _signe(compte, case: Case) -> bool:
     poste, role = CASES.get(case.champ, (None, None))
-    if role is None or not peut(compte, "lire", case.document):
+    if role is None or case.champ not in case.document.cases or not peut(compte, "lire", case.document):
         return False
     trio = case.document.trio
     if poste is not None and trio is not None:
@@ -272,7 +274,8 @@ def _archive(compte, action: str, archive, base) -> bool:
     relations = _relations(compte, None, auteur)
     if compte.role not in GESTION and base is not None:
         for inscrit in concernes(base, archive.stagiaire_cle):
-            relations |= _relations(compte, Trio.de(inscrit), False) - {"stagiaire du trio"}
+            if _lie(archive.lecteurs or "", inscrit):  # not a namesake's record
+                relations |= _relations(compte, Trio.de(inscrit), False) - {"stagiaire du trio"}
     return _table("archive", relations, action)
 
 
@@ -322,6 +325,14 @@ def filtre_archives(requete, compte, colonne):
     if compte.role in GESTION:
         return requete
     return requete.where(colonne.contains(f"|{compte.identifiant}|"))
+
+
+def _lie(lecteurs: str, stagiaire: Stagiaire) -> bool:
+    """Is a record (its ``lecteurs``) bound to ``stagiaire``'s trio? The same test as
+    ``filtre_dossier``, in Python."""
+    if stagiaire.compte_stagiaire:
+        return f"|{stagiaire.compte_stagiaire}|" in lecteurs
+    return any(f"|{m}|" in lecteurs for m in Trio.de(stagiaire).membres)
 
 
 def filtre_dossier(requete, stagiaire: Stagiaire, colonne):

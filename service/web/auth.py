@@ -116,4 +116,4 @@ def exiger(action: str, objet):
 def droits():
     """``peut(action, objet)`` in the templates, to show only the actions one may do."""
     return {"peut": peut, "LOT": acces.LOT, "EFFECTIFS": acces.EFFECTIFS,
-            "Formulaire": acces.Formulaire, "Export": acces.Export, "Document": acces.Document}
+            "Formulaire": acces.Formulaire, "Export": acces.Export}

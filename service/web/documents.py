@@ -283,6 +283,12 @@ def valider_brouillon(jeton: str):
 
 # --- kept documents -------------------------------------------------------------------------
 
+def document_acces(fiche: dict) -> Document:
+    """The document as the access rules see it: its record and its gabarit's signature slots."""
+    gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    return Document(fiche, tuple(c.nom for c in gabarit.formulaire.champs if c.type == "signature"))
+
+
 def fiche_autorisee(numero: str, action: str = "lire") -> dict:
     """The kept document's record, if the signed-in account may do ``action`` on it
     (service/personnes/acces.py); 404 otherwise."""
@@ -290,7 +296,7 @@ def fiche_autorisee(numero: str, action: str = "lire") -> dict:
     if not chemin.exists():
         abort(404)
     fiche = json.loads(chemin.read_text(encoding="utf-8"))
-    if not peut(action, Document(fiche)):
+    if not peut(action, document_acces(fiche)):
         noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
     return fiche
@@ -307,7 +313,8 @@ def noter(quoi: str, numero: str, detail: str = "") -> None:
 def document(numero: str):
     fiche = fiche_autorisee(numero)
     noter("consultation", fiche["numero"])
-    return render_template("document.html", fiche=fiche)
+    return render_template("document.html", fiche=fiche,
+                           peut_signer=peut("signer", document_acces(fiche)))
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
@@ -357,7 +364,7 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
-    cases = [c for c in libres if peut("signer", Case(Document(fiche), c.nom))]
+    cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.nom))]
     pages = [url_for("documents.page_de_version", numero=fiche["numero"],
                      version=derniere["version"], page=n)
              for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
@@ -377,7 +384,7 @@ def signer_document(numero: str):
 def apposer_signature(numero: str):
     fiche = fiche_autorisee(numero, "signer")
     champ = request.form.get("champ", "")
-    if not peut("signer", Case(Document(fiche), champ)):  # a slot is signed by its own signer
+    if not peut("signer", Case(document_acces(fiche), champ)):  # a slot is signed by its own signer
         noter("accès refusé", fiche["numero"], f"signature {champ[:60]}")
         abort(404)
     try:
