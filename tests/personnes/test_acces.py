@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from service.archive.depot import Archive
 from service.personnes import acces
-from service.personnes.comptes import compte as compte_par_id
 from service.web import service
 from tests.personnes.conftest import GABARIT, changer_un_texte, entetes
 from tests.web.test_web_archives import deposer
@@ -352,6 +351,24 @@ def test_the_personal_data_export_holds_that_person_only(monde):
     assert donnees["documents"] == [] and donnees["effectifs"] == []
 
 
-def test_signed_out_and_unknown_accounts_get_nothing(monde):
-    assert acces.peut(None, "lire", acces.LOT) is False
-    assert compte_par_id(monde["base"], 999_999) is None
+def test_the_command_line_asks_the_same_rules(monde, tmp_path, capsys):
+    """``archiver --par`` an account: its rights; ``export-personne "%"``: no pattern, nothing."""
+    import io
+    import zipfile
+
+    from service.cli import main
+
+    config = service(monde["app"])["config"]
+    environ = {"INSPE_DONNEES": str(config.donnees), "INSPE_SORTIES": str(config.sorties)}
+    fichier = tmp_path / "faux.docx"
+    fichier.write_bytes(changer_un_texte(monde["objets"]["A"]["docx"], "École A", "École A (CLI)"))
+    assert main(["archiver", str(fichier), "--par", "marc"], environ=environ) == 2
+    erreur = capsys.readouterr().err
+    assert "« marc » n'a pas le droit de l'archiver" in erreur and "il reste « reçu »" in erreur
+    numero = re.search(r"reçu sous le n° (A-\d{4}-\d{6})", erreur).group(1)
+    with Session(monde["base"]) as session:
+        archive = session.scalar(select(Archive).where(Archive.numero == numero))
+        assert archive.statut == "recu" and archive.lecteurs == "|marc|"
+    assert main(["export-personne", "%", "-o", str(tmp_path / "tout.zip")], environ=environ) == 0
+    with zipfile.ZipFile(io.BytesIO((tmp_path / "tout.zip").read_bytes())) as z:
+        assert json.loads(z.read("donnees.json"))["documents"] == []
