@@ -61,7 +61,8 @@ def _config():
 @bp.get("/")
 @connecte
 def accueil():
-    return render_template("accueil.html", gabarits=_catalogue().courants(), saisies=saisies())
+    gabarits = [x for x in _catalogue().courants() if peut("remplir", Formulaire(x.id))]
+    return render_template("accueil.html", gabarits=gabarits, saisies=saisies())
 
 
 def _gabarit(id_: str):
