@@ -51,7 +51,8 @@ from .effectifs import Stagiaire
 ACTIONS = ("lire", "remplir", "signer", "archiver", "supprimer", "exporter", "diffuser")
 GESTION = ("secretariat", "administrateur")  # roles, any stagiaire
 
-# objet → relation (or role) → actions. Relations: see the docstring.
+# objet → relation (or role) → actions. Relations: see the docstring. « remplir » a new
+# document is ``ecrit_pour`` (below); « signer » a slot, ``CASES``.
 REGLES: dict[str, dict[str, set[str]]] = {
     # a generated document (sorties/documents/<numero>/document.json)
     "document": {
@@ -105,7 +106,8 @@ CASES = {
     "signature_inspecteur": (None, "inspecteur"),
     "signature_pilote": (None, "tuteur"),
 }
-POSTES_TUTEUR = ("tuteur_terrain", "tuteur_inspe")
+# Not here, so signed on no one's behalf on the web: the chef d'établissement's and the
+# responsable de parcours' slots (people without an account); they sign the Word file.
 
 
 # --- the objects ---------------------------------------------------------------------------
