@@ -26,8 +26,7 @@ from service.catalogue.generation import generer
 from service.config import Config
 from service.pdf.sceau import verifier as verifier_pdf
 from service.personnes.effectifs import Stagiaire
-from tests.catalogue.test_extraction import W, Word, q
-from tests.outils import RACINE
+from tests.outils import RACINE, W, Word, q
 
 SECRETARIAT = Lecteur("secretariat", "secretariat")
 

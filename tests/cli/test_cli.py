@@ -10,8 +10,7 @@ import sys
 import pytest
 
 from service.cli import commandes, main
-from tests.catalogue.test_catalogue import IDS
-from tests.outils import RACINE, pdf_texte, texte_docx
+from tests.outils import IDS, RACINE, pdf_texte, texte_docx
 
 
 def lancer(capsys, *args, sorties=None):
