@@ -76,11 +76,13 @@ def proprietes(contenu: bytes) -> dict[str, str]:
     return {p.get("name"): p[0].text for p in racine.iter(f"{ns}property")}
 
 
-def pdf_texte(chemin: Path, page: int | None = None) -> str:
-    """The PDF's text in reading order (of one page when ``page`` is given)."""
+def pdf_texte(pdf: Path | bytes, page: int | None = None) -> str:
+    """The text of a PDF (a file, or its bytes as downloaded) in reading order, by poppler's
+    pdftotext; of one page when ``page`` is given."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", *pages, str(chemin), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    contenu = pdf if isinstance(pdf, bytes) else None
+    return subprocess.run(["pdftotext", *pages, "-" if contenu else str(pdf), "-"], input=contenu,
+                          capture_output=True, check=True).stdout.decode()
 
 
 def normaliser(texte: str) -> str:

@@ -26,13 +26,16 @@ class Navigateur:
     def get(self, url, **kw):
         return self.client.get(url, base_url=HTTPS, **kw)
 
-    def jeton(self, url):
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                         r'name="csrf_token" value="([^"]+)"', self.get(url).get_data(as_text=True))
+    def jeton(self, url) -> str:
+        """The CSRF token of the form on the page at ``url``."""
+        m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                      r'name="csrf_token" value="([^"]+)"', self.get(url).get_data(as_text=True))
+        return m.group(1) or m.group(2)
 
     def post(self, url, donnees, page=None):
-        m = self.jeton(page or url)
-        donnees = dict(donnees, csrf_token=m.group(1) or m.group(2))
+        """Posts the form of ``page`` (default: ``url``) with its CSRF token. A value given as
+        ``(io.BytesIO(contenu), "nom.docx")`` is a file: the form is then sent multipart."""
+        donnees = dict(donnees, csrf_token=self.jeton(page or url))
         # over HTTPS, Flask-WTF also checks that the form came from this site, as browsers say
         return self.client.post(url, data=donnees, base_url=HTTPS,
                                 headers={"Referer": HTTPS + (page or url)})
@@ -61,11 +64,7 @@ def entetes(jeton):
 
 def deposer(navigateur, contenu: bytes, nom: str = "document.docx"):
     """Uploads a completed .docx to the archive, as the « Déposer » page does."""
-    m = navigateur.jeton("/archives/deposer")
-    return navigateur.client.post(
-        "/archives/deposer", base_url=HTTPS, content_type="multipart/form-data",
-        headers={"Referer": HTTPS + "/archives/deposer"},
-        data={"csrf_token": m.group(1) or m.group(2), "fichier": (io.BytesIO(contenu), nom)})
+    return navigateur.post("/archives/deposer", {"fichier": (io.BytesIO(contenu), nom)})
 
 
 def champs_du_formulaire(declaration, valeurs: dict) -> dict:

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from service import journal
 from service.web import service
+from tests.outils import pdf_texte
 from tests.web.outils import HTTPS, Navigateur, texte
 
 
@@ -120,9 +121,7 @@ def test_fill_check_validate_download(app, connecte, catalogue, tmp_path):
     pdf = navigateur.get(f"{document}/v1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert "attachment" in pdf.headers["Content-Disposition"]
-    chemin = tmp_path / "telecharge.pdf"
-    chemin.write_bytes(pdf.data)
-    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    contenu = pdf_texte(pdf.data)
     assert exemple["collectif"] in contenu and f"document n° {numero}" in contenu
     assert navigateur.get(f"{document}/v1.docx").data.startswith(b"PK")
 
@@ -159,7 +158,7 @@ def test_sante(app):
     assert reponse.json["detail"] == "rendu, conversion et sceau : ok"
 
 
-def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, connecte, catalogue, tmp_path):
+def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, connecte, catalogue):
     import io
 
     from PIL import Image, ImageDraw
@@ -180,14 +179,11 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, conn
     dossiers.enregistrer(service(app)["config"].sorties, document, pdf, auteur=tuteur.id)
     page = f"/documents/{document.numero}/signer"
     assert "Signature du tuteur ou de la tutrice" in texte(navigateur.get(page))
-    m = navigateur.jeton(page)
-    jeton = m.group(1) or m.group(2)
 
     def envoyer(image: bytes):
-        return navigateur.client.post(page, base_url=HTTPS, headers={"Referer": HTTPS + page},
-                                      content_type="multipart/form-data", data={
-            "csrf_token": jeton, "champ": "signature_tuteur", "nom": "Hélène Garnier",
-            "qualite": "tutrice de stage", "image": (io.BytesIO(image), "signature.png")})
+        return navigateur.post(page, {
+            "champ": "signature_tuteur", "nom": "Hélène Garnier", "qualite": "tutrice de stage",
+            "image": (io.BytesIO(image), "signature.png")})
 
     reponse = envoyer(b"%PDF-1.7 ceci n'est pas une image")
     assert reponse.status_code == 400
@@ -200,9 +196,7 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, conn
     fiche = texte(navigateur.get(f"/documents/{document.numero}"))
     assert "2 version(s)" in fiche
     v2 = navigateur.get(f"/documents/{document.numero}/v2.pdf")
-    chemin = tmp_path / "v2.pdf"
-    chemin.write_bytes(v2.data)
-    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    contenu = pdf_texte(v2.data)
     assert "Hélène Garnier (tutrice de stage), signé le" in contenu
     assert "Toutes les signatures de ce document sont apposées." in texte(navigateur.get(page))
 
@@ -224,7 +218,7 @@ def test_a_draft_is_saved_as_typed_and_resumed(connecte):
     assert "Mes brouillons" not in texte(navigateur.get("/"))
 
 
-def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte, tmp_path):
+def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte):
     import io
 
     import openpyxl
@@ -244,11 +238,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte, tmp
     classeur.save(tampon)
 
     def importer(contenu):
-        m = secretariat.jeton("/effectifs")
-        return secretariat.client.post("/effectifs", base_url=HTTPS, content_type="multipart/form-data",
-                                       headers={"Referer": HTTPS + "/effectifs"},
-                                       data={"csrf_token": m.group(1) or m.group(2),
-                                             "tableur": (io.BytesIO(contenu), "liste.xlsx")})
+        return secretariat.post("/effectifs", {"tableur": (io.BytesIO(contenu), "liste.xlsx")})
 
     reponse = importer(tampon.getvalue())
     assert reponse.status_code == 400

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 import zipfile
 from urllib.parse import unquote
 
@@ -23,6 +22,7 @@ from service.pdf.sceau import verifier
 from service.personnes import effectifs
 from service.personnes.comptes import creer_compte, creer_jeton
 from service.web import service
+from tests.outils import pdf_texte
 from tests.web.outils import HTTPS, champs_du_formulaire, conforme, deposer, entetes, texte
 
 
@@ -48,13 +48,6 @@ def nombre_d_archives(app) -> tuple[int, int]:
         lignes = session.scalar(select(func.count()).select_from(Archive))
     objets = service(app)["config"].sorties / "archive" / "objets"
     return lignes, len([p for p in objets.rglob("*") if p.is_file()]) if objets.exists() else 0
-
-
-def pdf_texte(contenu: bytes, tmp_path) -> str:
-    chemin = tmp_path / "telecharge.pdf"
-    chemin.write_bytes(contenu)
-    return subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +91,7 @@ def archive_tuteur(app, connecte, catalogue, compte_rendu):
     return numero
 
 
-def test_upload_check_correct_archive_then_download(app, connecte, archive_tuteur, compte_rendu, tmp_path):
+def test_upload_check_correct_archive_then_download(app, connecte, archive_tuteur, compte_rendu):
     numero = archive_tuteur
     tuteur = connecte("tuteur")
     page = texte(tuteur.get(f"/archives/{numero}"))
@@ -113,7 +106,7 @@ def test_upload_check_correct_archive_then_download(app, connecte, archive_tuteu
     nom = unquote(pdf.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
     assert nom == (f"MOREAU Léa - Compte-rendu du tuteur de stage SOPA (m1 MEEF1 mention 1er "
                    f"degré) - {numero} v1.pdf")
-    contenu = pdf_texte(pdf.data, tmp_path)
+    contenu = pdf_texte(pdf.data)
     assert "Archivé le" in contenu and numero in contenu
     assert verifier(pdf.data, service(app)["sceau"]).identite["archive_numero"] == f"{numero} v1"
     docx = tuteur.get(f"/archives/{numero}/v1.docx")
@@ -233,7 +226,7 @@ def test_missing_documents_and_reminders(app, connecte, archive_tuteur, serveur_
     assert connecte("tuteur").get("/archives/manquants").status_code == 404
 
 
-def test_a_document_not_recognised_is_archived_as_a_free_document(connecte, tmp_path):
+def test_a_document_not_recognised_is_archived_as_a_free_document(connecte):
     import docx
 
     document = docx.Document()
@@ -256,7 +249,7 @@ def test_a_document_not_recognised_is_archived_as_a_free_document(connecte, tmp_
     assert "Document libre : Attestation de présence" in page and "BERNARD Paul" in page
     numero = reponse.headers["Location"].rsplit("/", 1)[1]
     pdf = secretariat.get(f"/archives/{numero}/v1.pdf")
-    assert "Attestation de présence au regroupement" in pdf_texte(pdf.data, tmp_path)
+    assert "Attestation de présence au regroupement" in pdf_texte(pdf.data)
 
 
 def test_abandoning_an_upload_forgets_it(app, connecte, catalogue):
@@ -315,7 +308,7 @@ def test_the_secretariat_sends_the_pdf_to_the_procedures_list(app, connecte, cat
 
 # --- the API ------------------------------------------------------------------------------
 
-def test_the_api_round_trip(app, client, catalogue, tmp_path):
+def test_the_api_round_trip(app, client, catalogue):
     base = service(app)["base"]
     jetons = {qui: creer_jeton(base, qui) for qui in ("tuteur", "autre")}
     declaration = catalogue.gabarit("fiche_personnalisation").formulaire
@@ -356,7 +349,7 @@ def test_the_api_round_trip(app, client, catalogue, tmp_path):
     assert fiche["statut"] in ("archive", "signe") and fiche["versions"][0]["archive_le"]
     assert fiche["versions"][0]["corrige"] is False
     pdf = client.get(fiche["versions"][0]["pdf"], headers=entetes(jetons["tuteur"]))
-    assert pdf.status_code == 200 and numero in pdf_texte(pdf.data, tmp_path)
+    assert pdf.status_code == 200 and numero in pdf_texte(pdf.data)
 
     mot = declaration.exemple["stagiaire_nom"]
     trouves = conforme(client.get(f"/api/archives?texte={mot}&gabarit=fiche_personnalisation",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.outils import pdf_texte
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +65,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
         page.get_by_role("link", name="Télécharger le PDF").click()
     chemin = tmp_path / "compte-rendu.pdf"
     attente.value.save_as(chemin)
-    texte = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texte = pdf_texte(chemin)
     assert "MOREAU Léa" in texte and "École élémentaire Jules-Ferry, Clairval" in texte
     assert "☒ Observations" in texte and "05/10/2026" in texte
     assert Path(captures / "recapitulatif.png").stat().st_size > 10_000
@@ -87,8 +87,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
         page.get_by_role("link", name="Télécharger le PDF").nth(1).click()
     signe = tmp_path / "signe.pdf"
     attente.value.save_as(signe)
-    texte = subprocess.run(["pdftotext", str(signe), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texte = pdf_texte(signe)
     assert "Hélène Garnier (tutrice de stage), signé le" in texte
     assert "version 2 ·" in texte
 
