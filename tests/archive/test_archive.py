@@ -200,7 +200,7 @@ def test_a_document_no_gabarit_matches_is_archived_only_as_a_document_libre(
 
 def test_an_upload_the_antivirus_flags_is_refused_and_nothing_is_stored(
         base_de_donnees, catalogue, tmp_path, clamd_adresse, exemples):
-    from tests.clamav_local import MARQUEUR, SIGNATURE
+    from tests.archive.clamav_local import MARQUEUR, SIGNATURE
 
     config = Config(sorties=tmp_path / "s", donnees=tmp_path / "d", antivirus=clamd_adresse)
     archives = creer_archives(config, catalogue, base_de_donnees)

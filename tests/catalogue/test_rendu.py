@@ -15,6 +15,7 @@ from service.catalogue.generation import generer
 from service.catalogue.rendu import GabaritCompile, GabaritInvalide
 from service.catalogue.validation import empreinte, valider
 from service.conception.wordml import PLACEHOLDER
+from tests.catalogue.phrases_officielles import PHRASES
 from tests.outils import (
     IDS,
     SEEDS,
@@ -25,7 +26,6 @@ from tests.outils import (
     texte_docx,
     textes_attendus,
 )
-from tests.phrases_officielles import PHRASES
 
 
 def cases(contenu: bytes) -> dict[str, tuple[str, str]]:
