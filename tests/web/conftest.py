@@ -28,6 +28,7 @@ def reglages() -> dict:
 
 @pytest.fixture(scope="module")
 def app(request, tmp_path_factory, reglages):
+    """The service's app for this module, in a folder of its own, with the demo accounts."""
     dossier = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
     app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s", **reglages))
     comptes_de_demo(service(app)["base"])
