@@ -13,9 +13,7 @@ from service.catalogue.generation import generer
 from service.cli import main
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier
-from tests.catalogue.test_catalogue import IDS
-from tests.catalogue.test_rendu import textes_attendus
-from tests.outils import normaliser, pdf_texte
+from tests.outils import IDS, normaliser, pdf_texte, textes_attendus
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
