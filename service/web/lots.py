@@ -26,7 +26,7 @@ from service.lots import lots
 from service.lots.file import Travaux
 
 from . import service
-from .auth import GESTION, exiger_role
+from .outils import GESTION, exiger_role
 
 bp = Blueprint("lots", __name__)
 
