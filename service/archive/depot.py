@@ -334,7 +334,7 @@ class Archives:
         archive.stagiaire_cle = cle_de_comparaison(stagiaire)[:200]
         archive.annee = _annee(valeurs, quand.date())
         archive.modifie_le = quand.isoformat()
-        ans = conservation_ans(self.catalogue.instance.parametres, archive.gabarit_id)
+        ans = conservation_ans(self.catalogue.etablissement.parametres, archive.gabarit_id)
         archive.conserver_jusqu_au = _plus_ans(quand.date(), ans).isoformat()
         lecteurs = {x for x in archive.lecteurs.split("|") if x} | {par}
         if archive.gabarit_id != LIBRE:

@@ -11,8 +11,17 @@ from .declaration import Champ, Formulaire
 COCHEE, VIDE = "☒", "☐"
 
 
-def date_fr(date: dt.date | None) -> str:
-    return date.strftime("%d/%m/%Y") if date else ""
+def date_fr(quand: dt.date | str | None, heure: bool = False) -> str:
+    """JJ/MM/AAAA (and « à HH:MM » with ``heure``) from a date, a date-time or its ISO text;
+    "" when none; a text that is no date comes back as it is."""
+    if not quand:
+        return ""
+    if isinstance(quand, str):
+        try:
+            quand = dt.datetime.fromisoformat(quand)
+        except ValueError:
+            return quand
+    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
 
 
 class Choix:

@@ -110,7 +110,7 @@ class TravailleurDuService:
     Python) held the interpreter's lock every page view needs.
     """
 
-    RELANCE_S = 5
+    REDEMARRAGE_S = 5
 
     def __init__(self, environ):
         self._environ = dict(environ)
@@ -125,10 +125,10 @@ class TravailleurDuService:
     def _veiller(self) -> None:
         while True:
             code = self.processus.wait()
-            if self._arret.wait(self.RELANCE_S):  # stopped by the service
+            if self._arret.wait(self.REDEMARRAGE_S):  # stopped by the service
                 return
             # killed (out of memory, by hand): the lot's packet under way is made again
-            print(f"Le worker des lots s'est arrêté (code {code}) : il est relancé.",
+            print(f"Le worker des lots s'est arrêté (code {code}) : il est redémarré.",
                   file=sys.stderr, flush=True)
             self.processus = self._lancer()
 

@@ -44,7 +44,6 @@ from service.archive.depot import LIBRE, STATUTS, Archive, ArchiveIntrouvable, r
 from service.archive.recherche import (
     PAR_PAGE,
     Filtres,
-    date_fr,
     dossier,
     exporter_xlsx,
     peut_lire,
@@ -53,6 +52,7 @@ from service.archive.recherche import (
 from service.archive.recherche import manquants as documents_manquants
 from service.archive.relances import destinataires, diffuser
 from service.archive.relances import relancer as envoyer_relances
+from service.catalogue.contexte import date_fr
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
@@ -255,7 +255,7 @@ def fiche(numero: str):
         if archive.gabarit_id != LIBRE else {}
     diffusion = None
     if g.compte.role in GESTION:
-        liste = destinataires(catalogue().instance.parametres, archive.gabarit_id)
+        liste = destinataires(catalogue().etablissement.parametres, archive.gabarit_id)
         if liste:
             diffusion = {"liste": liste, "courriel": messagerie() is not None,
                          "archive": bool(archivees)}
@@ -331,7 +331,7 @@ def exporter():
 # --- 5. a stagiaire's dossier, what is missing, reminders ----------------------------------
 
 def _annee_courante() -> str:
-    return str(catalogue().instance.parametres.get("annee_universitaire", ""))
+    return str(catalogue().etablissement.parametres.get("annee_universitaire", ""))
 
 
 @bp.get("/archives/stagiaire/<int:stagiaire_id>")
