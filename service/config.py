@@ -1,7 +1,7 @@
 """Configuration: read once, by the CLI or application factory, never at import.
 
 Embedded defaults work with no setting at all: the project's own gabarits/,
-formulaires/ and sorties/, the neutral instance settings. Each can be changed
+formulaires/ and sorties/, the institution's neutral settings. Each can be changed
 through the environment passed to ``Config.depuis``:
 
     INSPE_GABARITS     folder of the Word templates

@@ -1,6 +1,6 @@
 """Retention and personal data: records deleted when their period ends, and all held about one person.
 
-Each gabarit has its retention period in the instance's settings
+Each gabarit has its retention period in the institution's settings
 (``archives: conservation_ans:``). Past it, a record, its versions and its files
 go; what remains is a line saying that record n° … of that gabarit was deleted,
 when and why, and the audit-log entry — no personal data.

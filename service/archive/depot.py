@@ -186,7 +186,7 @@ def _annee(valeurs: dict, defaut: dt.date) -> str:
 
 
 def conservation_ans(parametres: dict, gabarit_id: str) -> int:
-    """Years a record is kept, per gabarit, from the instance's settings."""
+    """Years a record is kept, per gabarit, from the institution's settings."""
     reglage = (parametres.get("archives") or {}).get("conservation_ans") or {}
     return int(reglage.get(gabarit_id, reglage.get("defaut", 10)))
 
@@ -198,7 +198,7 @@ def _plus_ans(jour: dt.date, ans: int) -> dt.date:
         return jour.replace(year=jour.year + ans, day=28)
 
 
-# Test hook: a crash injected at a named step of the archive's writes (see tests/test_archive.py).
+# Test hook: a crash injected at a named step of the archive's writes (see tests/archive/test_archive.py).
 def _etape(nom: str) -> None:
     if os.environ.get("INSPE_PANNE_ARCHIVE") == nom:
         os._exit(70)

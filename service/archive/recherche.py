@@ -111,7 +111,7 @@ class Manquant:
 
 
 def attendus(parametres: dict) -> list[str]:
-    """The gabarits every stagiaire of the roster must send back, from the instance's settings."""
+    """The gabarits every stagiaire of the roster must send back, from the institution's settings."""
     return list((parametres.get("archives") or {}).get("attendus") or [])
 
 

@@ -3,7 +3,7 @@
 A tuteur gets one message listing every document still expected from them;
 a stagiaire's documents are asked of their tuteur de terrain and tuteur Inspé.
 The people a procedure names (for the accompagnement renforcé: the Inspé, the
-responsable de formation, the EAFC) are listed per gabarit in the instance's
+responsable de formation, the EAFC) are listed per gabarit in the institution's
 settings (``archives: diffusion:``).
 """
 

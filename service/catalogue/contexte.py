@@ -64,7 +64,8 @@ def _valeur(champ: Champ, valeur):
 
 def contexte(formulaire: Formulaire, valeurs: dict, *, instance: dict, document: dict,
              signatures: dict[str, Markup] | None = None) -> dict:
-    """Context for the template: every declared field plus instance, gabarit and document."""
+    """Context for the template: every declared field plus instance (the institution's settings,
+    ``Catalogue.etablissement``: the published gabarits call them ``instance``), gabarit and document."""
     ctx = {c.nom: _valeur(c, valeurs.get(c.nom)) for c in formulaire.champs}
     for nom, image in (signatures or {}).items():
         ctx[nom] = image

@@ -1,6 +1,6 @@
 """The archive's commands: ``archiver``, ``fsck``, ``purger``, ``export-personne``, ``relancer``.
 
-Thin callers of service/archive.py, integrite.py, conservation.py and relances.py,
+Thin callers of service/archive/ (depot.py, integrite.py, conservation.py, relances.py),
 with the exit statuses of the rest of the command line.
 """
 

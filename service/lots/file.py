@@ -4,7 +4,7 @@ By default the queue is a SQLite file in the instance's data folder and needs
 no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
 ``python -m service worker`` on any machines sharing the output folder take
 the work. The same code runs both. Huey carries only "make rows a–b of lot X";
-everything else is on disk (see ``lots``), so a worker that starts again
+everything else is on disk (see ``lots.lots``), so a worker that starts again
 resumes every unfinished lot, and a row is never made twice.
 """
 

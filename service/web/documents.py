@@ -5,7 +5,7 @@
 2. ``/brouillons/<jeton>``: the recap shows the finished PDF, to check and
    correct before anything is kept (documents have consequences for a career).
 3. Once confirmed, the document and its PDF are kept with their later versions
-   (``dossiers``) and can be downloaded as .docx or PDF by their author and by
+   (service/archive/documents.py) and can be downloaded as .docx or PDF by their author and by
    the secretariat; anyone else gets 404.
 """
 
