@@ -386,4 +386,3 @@ def relancer():
     rapport = envoyer_relances(base(), catalogue(), messagerie(), annee,
                                f"{g.compte.identifiant} ({g.compte.role})")
     return _page_manquants(annee, rapport)
-

@@ -74,5 +74,3 @@ def charger_compte():
     identifiant = session.get("compte")
     g.compte = compte(service(current_app)["base"], identifiant) if identifiant else None
     g.roles = ROLES
-
-
