@@ -119,6 +119,31 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     assert _aretes(tmp_path) == {("catalogue", "web"): ["service.catalogue.rendu → service.web"]}
 
 
+def _blueprints_importes(racine: Path = RACINE) -> list[str]:
+    """Imports of a blueprint (a web module with ``bp = Blueprint(``) by another web module."""
+    web = racine / "service" / "web"
+    blueprints = {_module(f, racine) for f in web.glob("*.py") if "bp = Blueprint(" in f.read_text()}
+    return [f"{_module(f, racine)} → {cible}"
+            for f in sorted(web.rglob("*.py")) if f != web / "__init__.py"
+            for cible in sorted(_importes(f, racine) & blueprints)]
+
+
+def test_web_blueprints_never_import_each_other():
+    """What views share lives in web/outils.py and web/serialisation.py, not in another blueprint;
+    only the factory (web/__init__.py) imports the blueprints, to register them."""
+    assert _blueprints_importes() == []
+
+
+def test_the_checker_sees_a_blueprint_imported(tmp_path):
+    web = tmp_path / "service" / "web"
+    web.mkdir(parents=True)
+    (web / "__init__.py").write_text("def create_app():\n    from . import api, documents\n")
+    (web / "documents.py").write_text("bp = Blueprint('documents', __name__)\n")
+    (web / "api.py").write_text("bp = Blueprint('api', __name__)\n"
+                                "def f():\n    from .documents import telecharger\n")
+    assert _blueprints_importes(tmp_path) == ["service.web.api → service.web.documents"]
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 def _imports_de_tests(racine: Path = RACINE) -> list[str]:

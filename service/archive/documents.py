@@ -41,7 +41,7 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
     """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's path.
 
     ``auteur`` (an account), ``trio`` (the stagiaire's trio, by account name) and
-    ``nommes`` (the people its procedure names, service/acces.py) are recorded with
+    ``nommes`` (the people its procedure names, service/personnes/acces.py) are recorded with
     the first version: who, with the secretariat, may see it on the web.
     """
     dossier = racine(sorties) / document.numero

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from collections import defaultdict, deque
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -27,7 +25,6 @@ from . import service
 
 bp = Blueprint("auth", __name__)
 ESSAIS_MAX, FENETRE_S = 5, 600
-GESTION = ("secretariat", "administrateur")  # the roles that see what they administer
 _echecs: dict[str, deque] = defaultdict(deque)
 
 
@@ -77,26 +74,3 @@ def charger_compte():
     identifiant = session.get("compte")
     g.compte = compte(service(current_app)["base"], identifiant) if identifiant else None
     g.roles = ROLES
-
-
-def connecte(vue):
-    """The view needs a signed-in account; without one, the sign-in page."""
-    @functools.wraps(vue)
-    def enveloppe(*args, **kwargs):
-        if g.compte is None:
-            return redirect(url_for("auth.connexion"))
-        return vue(*args, **kwargs)
-    return enveloppe
-
-
-def exiger_role(*roles):
-    def decorateur(vue):
-        @functools.wraps(vue)
-        def enveloppe(*args, **kwargs):
-            if g.compte is None:
-                return redirect(url_for("auth.connexion"))
-            if g.compte.role not in roles:
-                abort(404)  # what one may not see does not exist
-            return vue(*args, **kwargs)
-        return connecte(enveloppe)
-    return decorateur

@@ -5,7 +5,7 @@
 2. ``/brouillons/<jeton>``: the recap shows the finished PDF, to check and
    correct before anything is kept (documents have consequences for a career).
 3. Once confirmed, the document and its PDF are kept with their later versions
-   (``dossiers``) and can be downloaded as .docx or PDF by their author and by
+   (service/archive/documents.py) and can be downloaded as .docx or PDF by their author and by
    the secretariat; anyone else gets 404.
 """
 
@@ -31,7 +31,6 @@ from flask import (
     url_for,
 )
 
-from service import journal
 from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere, rendre, signer
@@ -41,31 +40,32 @@ from service.catalogue.validation import DonneesInvalides, en_json, valider
 from service.personnes import effectifs
 from service.personnes.acces import nommes
 
-from . import PdfImpossible, atelier, produire_pdf, service
-from .auth import GESTION, connecte
+from . import PdfImpossible, atelier, produire_pdf
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+from .outils import (
+    base,
+    catalogue,
+    config,
+    connecte,
+    fiche_autorisee,
+    noter,
+    stagiaire_autorise,
+    telecharger_document,
+)
 
 bp = Blueprint("documents", __name__)
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
-def _catalogue():
-    return service(current_app)["catalogue"]
-
-
-def _config():
-    return service(current_app)["config"]
-
-
 @bp.get("/")
 @connecte
 def accueil():
-    return render_template("accueil.html", gabarits=_catalogue().courants(), saisies=saisies())
+    return render_template("accueil.html", gabarits=catalogue().courants(), saisies=saisies())
 
 
 def _gabarit(id_: str):
     try:
-        return _catalogue().gabarit(id_)
+        return catalogue().gabarit(id_)
     except KeyError:
         abort(404)
 
@@ -111,9 +111,7 @@ def formulaire(id_: str):
     if jeton_saisie:
         donnees_web = _saisie(jeton_saisie)["donnees"]
     elif stagiaire_id:
-        from .effectifs import stagiaire_autorise
-
-        connu = effectifs.preremplissage(service(current_app)["base"],
+        connu = effectifs.preremplissage(base(),
                                          stagiaire_autorise(stagiaire_id), declaration)
         donnees_web = pour_le_formulaire(declaration, valider(declaration, connu, partiel=True))
     else:
@@ -128,7 +126,7 @@ def formulaire(id_: str):
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
 
 def _dossier_saisies() -> Path:
-    return _config().donnees / "saisies" / str(g.compte.id)
+    return config().donnees / "saisies" / str(g.compte.id)
 
 
 def _saisie(jeton: str) -> dict:
@@ -171,7 +169,7 @@ def supprimer_saisie(jeton: str):
 # --- drafts: the recap before anything is kept --------------------------------------------
 
 def _dossier_brouillons() -> Path:
-    return _config().donnees / "brouillons" / str(g.compte.id)
+    return config().donnees / "brouillons" / str(g.compte.id)
 
 
 def _brouillon(jeton: str) -> Path:
@@ -182,7 +180,7 @@ def _brouillon(jeton: str) -> Path:
 
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
-    document = rendre(_catalogue(), gabarit, valeurs)
+    document = rendre(catalogue(), gabarit, valeurs)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
@@ -202,8 +200,6 @@ def _trio(stagiaire_id: int | None) -> list[str]:
     """The trio of the stagiaire a document is about (checked: one must belong to it)."""
     if not stagiaire_id:
         return []
-    from .effectifs import stagiaire_autorise
-
     return sorted(stagiaire_autorise(stagiaire_id).trio)
 
 
@@ -211,7 +207,7 @@ def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
     if not jeton:
         return None
     meta = json.loads((_brouillon(jeton) / "meta.json").read_text(encoding="utf-8"))
-    return valider(_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
+    return valider(catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
                    meta["valeurs"])
 
 
@@ -232,7 +228,7 @@ def brouillon(jeton: str):
     pages = [url_for("documents.page_du_brouillon", jeton=jeton, numero=n)
              for n in range(1, len(_pages(dossier)) + 1)]
     return render_template("recapitulatif.html", meta=meta, jeton=jeton, pages=pages,
-                           gabarit=_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
+                           gabarit=catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
 
 
 @bp.get("/brouillons/<jeton>/page-<int:numero>.jpg")
@@ -255,15 +251,15 @@ def apercu(jeton: str):
 def valider_brouillon(jeton: str):
     dossier = _brouillon(jeton)
     meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
-    gabarit = _catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
+    gabarit = catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
     document = DocumentGenere(
         gabarit=gabarit, document_id=meta["document_id"], numero=meta["numero"],
         genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
-    dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
+    dossiers.enregistrer(config().sorties, document, (dossier / "document.pdf").read_bytes(),
                          auteur=g.compte.id, trio=meta.get("trio"),
-                         nommes=sorted(nommes(service(current_app)["base"], gabarit.formulaire,
+                         nommes=sorted(nommes(base(), gabarit.formulaire,
                                               document.valeurs)))
     noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
@@ -273,25 +269,6 @@ def valider_brouillon(jeton: str):
 
 
 # --- kept documents -------------------------------------------------------------------------
-
-def fiche_autorisee(numero: str) -> dict:
-    """The kept document's record, if the signed-in account may see it; 404 otherwise."""
-    chemin = dossiers.racine(_config().sorties) / Path(numero).name / "document.json"
-    if not chemin.exists():
-        abort(404)
-    fiche = json.loads(chemin.read_text(encoding="utf-8"))
-    if (fiche.get("auteur") != g.compte.id and g.compte.role not in GESTION
-            and g.compte.identifiant not in fiche.get("trio", []) + fiche.get("nommes", [])):
-        noter("accès refusé", fiche["numero"])
-        abort(404)  # URL guessing of another person's document answers "not found"
-    return fiche
-
-
-def noter(quoi: str, numero: str, detail: str = "") -> None:
-    """An audit-log entry for the signed-in account."""
-    journal.noter(service(current_app)["base"], f"{g.compte.identifiant} ({g.compte.role})",
-                  quoi, numero, detail)
-
 
 @bp.get("/documents/<numero>")
 @connecte
@@ -304,20 +281,14 @@ def document(numero: str):
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
 @connecte
 def telecharger(numero: str, version: int, extension: str):
-    fiche = fiche_autorisee(numero)
-    chemin = dossiers.racine(_config().sorties) / fiche["numero"] / f"v{version}.{extension}"
-    if not chemin.exists():
-        abort(404)
-    noter("téléchargement", fiche["numero"], chemin.name)
-    return send_file(chemin, as_attachment=True,
-                     download_name=f"{fiche['nom']} - v{version}.{extension}")
+    return telecharger_document(numero, version, extension)
 
 
 # --- signing: one signer at a time, each signature a new version ------------------------------
 
 def _pages_de_version(numero: str, version: int) -> list[Path]:
     """Pictures of the pages of a kept version, made once (to see what one signs, on any device)."""
-    dossier = dossiers.racine(_config().sorties) / numero
+    dossier = dossiers.racine(config().sorties) / numero
     apercu = dossier / f"pages-v{version}"
     if not apercu.exists():
         temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
@@ -344,7 +315,7 @@ def page_de_version(numero: str, version: int, page: int):
 
 
 def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
-    gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     cases = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
@@ -376,8 +347,8 @@ def apposer_signature(numero: str):
         signataire = Signataire(request.form.get("champ", ""), request.form.get("nom", "").strip(),
                                 request.form.get("qualite", "").strip(), dt.date.today(),
                                 preparer_signature(image))
-        document = dossiers.charger(_config().sorties, fiche["numero"], _catalogue())
-        signe = signer(_catalogue(), document, signataire)
+        document = dossiers.charger(config().sorties, fiche["numero"], catalogue())
+        signe = signer(catalogue(), document, signataire)
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
     try:
@@ -385,6 +356,6 @@ def apposer_signature(numero: str):
     except PdfImpossible as exc:
         return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
                                       "réessayez dans un instant.", 503)
-    dossiers.enregistrer(_config().sorties, signe, pdf)
+    dossiers.enregistrer(config().sorties, signe, pdf)
     noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
     return redirect(url_for("documents.document", numero=fiche["numero"]))

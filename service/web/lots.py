@@ -19,14 +19,14 @@ from flask import (
     url_for,
 )
 
-from service.archive.recherche import date_fr
 from service.catalogue import tableur
+from service.catalogue.contexte import date_fr
 from service.catalogue.ecriture import ecrire_atomique
 from service.lots import lots
 from service.lots.file import Travaux
 
 from . import service
-from .auth import GESTION, exiger_role
+from .outils import GESTION, exiger_role
 
 bp = Blueprint("lots", __name__)
 

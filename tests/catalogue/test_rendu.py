@@ -122,7 +122,7 @@ def test_hostile_values_print_literally_and_the_docx_stays_valid(catalogue, mote
     assert HOSTILES["balises"] in texte
     assert HOSTILES["jinja"] in texte
     # the body (before the header and footer, whose time of generation may hold "49")
-    corps = texte.split(catalogue.instance.parametres["nom"])[0]
+    corps = texte.split(catalogue.etablissement.parametres["nom"])[0]
     assert "49" not in corps and "boucle" not in corps.replace("{% for x in range(3) %}boucle", "")
     assert "débutfin" in texte  # characters XML forbids are removed
     assert HOSTILES["emoji"] in texte
@@ -151,7 +151,7 @@ def test_a_template_cannot_reach_python_internals(tmp_path, catalogue):
             z.writestr(info, data)
     gabarit = catalogue.gabarit("fiche_personnalisation")
     ctx = contexte(gabarit.formulaire, valider(gabarit.formulaire, gabarit.formulaire.exemple),
-                   instance=catalogue.instance.parametres,
+                   instance=catalogue.etablissement.parametres,
                    document={"numero": "1", "version": 1, "genere_le": ""})
     with pytest.raises(GabaritInvalide, match="unsafe") as exc:
         GabaritCompile(chemin).rendre(ctx, {})
