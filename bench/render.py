@@ -59,7 +59,7 @@ def main() -> None:
 
     gabarit, valeurs = preparer(catalogue, "compte_rendu_sopa",
                                 catalogue.gabarit("compte_rendu_sopa").formulaire.exemple)
-    ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.instance.parametres,
+    ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.etablissement.parametres,
                    document={"id": "x", "numero": "x", "genere_le": "x"})
 
     def docxtpl_brut():

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from service.catalogue.etablissement import charger_instance
+from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.gabarits import Catalogue
 from service.config import Config
 
 
 def creer_catalogue(config: Config) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked."""
-    return Catalogue(config.gabarits, config.formulaires, charger_instance(config.instance))
+    return Catalogue(config.gabarits, config.formulaires, charger_etablissement(config.etablissement))
 
 
 def creer_moteur(config: Config, *, guichet: bool = True):
@@ -27,7 +27,7 @@ def creer_sceau(config: Config, catalogue: Catalogue):
     """The instance's seal (its certificate is created at first use)."""
     from service.pdf.sceau import Sceau
 
-    return Sceau(config.donnees, catalogue.instance.parametres["nom"])
+    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"])
 
 
 def creer_archives(config: Config, catalogue: Catalogue, base):
@@ -45,4 +45,4 @@ def creer_messagerie(config: Config, catalogue: Catalogue):
 
     if not config.smtp:
         return None
-    return Messagerie.depuis(config.smtp, config.courriel, catalogue.instance.parametres["nom"])
+    return Messagerie.depuis(config.smtp, config.courriel, catalogue.etablissement.parametres["nom"])

@@ -1,7 +1,7 @@
 """Configuration: read once, by the CLI or application factory, never at import.
 
 Embedded defaults work with no setting at all: the project's own gabarits/,
-formulaires/ and sorties/, the neutral instance settings. Each can be changed
+formulaires/ and sorties/, the institution's neutral settings. Each can be changed
 through the environment passed to ``Config.depuis``:
 
     INSPE_GABARITS     folder of the Word templates
@@ -35,7 +35,7 @@ class Config:
     gabarits: Path = RACINE / "gabarits"
     formulaires: Path = RACINE / "formulaires"
     sorties: Path = RACINE / "sorties"
-    instance: Path | None = None
+    etablissement: Path | None = None
     donnees: Path = RACINE / "instance"
     soffice: str = "soffice"
     instances_libreoffice: int | None = None
@@ -62,7 +62,7 @@ class Config:
             gabarits=chemin("INSPE_GABARITS", defaut.gabarits),
             formulaires=chemin("INSPE_FORMULAIRES", defaut.formulaires),
             sorties=chemin("INSPE_SORTIES", defaut.sorties),
-            instance=chemin("INSPE_INSTANCE", None),
+            etablissement=chemin("INSPE_INSTANCE", None),
             donnees=chemin("INSPE_DONNEES", defaut.donnees),
             soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,
             instances_libreoffice=int(environ["INSPE_LIBREOFFICE"])

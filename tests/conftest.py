@@ -1,9 +1,14 @@
+"""What every level of the tests shares, for the whole session: the configuration, the catalogue
+and its examples, the LibreOffice pool and the seal, a database on SQLite and PostgreSQL, an SMTP
+server. What one level alone needs is in its own conftest (tests/web, tests/web/navigateur,
+tests/pdf, tests/archive); plain helpers are in tests/outils.py.
+"""
+
 from __future__ import annotations
 
 import itertools
 import shutil
 import socket
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -12,7 +17,6 @@ from service import creer_catalogue, creer_moteur, creer_sceau
 from service.bd import ouvrir
 from service.catalogue.generation import generer
 from service.config import Config
-from service.pdf.production import produire_pdfs
 from tests import postgresql_local
 from tests.outils import RACINE
 
@@ -46,19 +50,6 @@ def sceau(config, catalogue):
     return creer_sceau(config, catalogue)
 
 
-@pytest.fixture(scope="session")
-def pdfs_exemples(exemples, moteur, sceau, tmp_path_factory) -> dict[str, Path]:
-    """Each example as the sealed PDF/A the service produces."""
-    dossier = tmp_path_factory.mktemp("pdf")
-    ids = sorted(exemples)
-    pdfs = produire_pdfs([exemples[i] for i in ids], moteur, sceau)
-    chemins = {}
-    for id_, pdf in zip(ids, pdfs):
-        chemins[id_] = dossier / f"{id_}.pdf"
-        chemins[id_].write_bytes(pdf)
-    return chemins
-
-
 @pytest.fixture
 def copie_catalogue(tmp_path) -> Config:
     """A private copy of gabarits/ and formulaires/ that a test may break."""
@@ -66,23 +57,6 @@ def copie_catalogue(tmp_path) -> Config:
         shutil.copytree(RACINE / dossier, tmp_path / dossier)
     return Config(gabarits=tmp_path / "gabarits", formulaires=tmp_path / "formulaires",
                   sorties=tmp_path / "sorties", donnees=tmp_path / "donnees")
-
-
-@pytest.fixture(scope="session")
-def clamd_local():
-    """A real clamd (installed by make test) knowing only the tests' signature: see clamav_local."""
-    from tests.clamav_local import ClamdLocal, trouver_clamd
-
-    if trouver_clamd() is None:
-        pytest.skip("clamd absent : make test installe clamav-daemon")
-    with ClamdLocal() as clamd:
-        yield clamd
-
-
-@pytest.fixture(scope="session")
-def clamd_adresse(clamd_local) -> str:
-    """The unix socket of the tests' clamd, as INSPE_CLAMAV would give it."""
-    return clamd_local.adresse
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,13 @@
-"""What the tests read in documents, the way a person would see it."""
+"""What the tests of every level share: the catalogue's ids, reading documents the way a person
+would see them, editing a .docx the way Word does.
+
+Test modules never import each other: what two of them need lives here (or, for the web, in
+tests/web/outils.py), and tests/test_architecture.py checks it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import unicodedata
@@ -13,8 +19,25 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
+from service.catalogue.contexte import date_fr
+
 RACINE = Path(__file__).resolve().parents[1]
 SEEDS = RACINE.parent / "shared" / "seeds"
+
+# the eight gabarits of the catalogue (README, « Le catalogue »)
+IDS = {
+    "lettre_mission_sopa", "compte_rendu_sopa", "accompagnement_renforce_m2ca",
+    "fiche_personnalisation", "parcours_individualisation_1d", "parcours_individualisation_2d",
+    "lettre_mission_tuteurs_m2", "fiche_synthese_collectif",
+}
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def q(ns, nom):
+    return f"{{{ns}}}{nom}"
 
 
 def texte_docx(contenu: bytes) -> str:
@@ -53,11 +76,13 @@ def proprietes(contenu: bytes) -> dict[str, str]:
     return {p.get("name"): p[0].text for p in racine.iter(f"{ns}property")}
 
 
-def pdf_texte(chemin: Path, page: int | None = None) -> str:
-    """The PDF's text in reading order (of one page when ``page`` is given)."""
+def pdf_texte(pdf: Path | bytes, page: int | None = None) -> str:
+    """The text of a PDF (a file, or its bytes as downloaded) in reading order, by poppler's
+    pdftotext; of one page when ``page`` is given."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", *pages, str(chemin), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    contenu = pdf if isinstance(pdf, bytes) else None
+    return subprocess.run(["pdftotext", *pages, "-" if contenu else str(pdf), "-"], input=contenu,
+                          capture_output=True, check=True).stdout.decode()
 
 
 def normaliser(texte: str) -> str:
@@ -75,3 +100,68 @@ def valeurs_attendues(valeurs) -> list[str]:
     if valeurs is None or valeurs == "":
         return []
     return [str(valeurs)]
+
+
+def textes_attendus(champs, valeurs) -> list[str]:
+    """What a reader must find printed for these values (tick boxes are checked apart)."""
+    attendus = []
+    for champ in champs:
+        valeur = valeurs.get(champ.nom)
+        if valeur in (None, "", []):
+            continue
+        if champ.type == "groupe":
+            for ligne in valeur:
+                attendus += textes_attendus(champ.champs, ligne)
+        elif champ.type == "date":
+            attendus.append(date_fr(valeur))
+        elif champ.type in ("texte", "texte_long", "entier"):
+            attendus += [x for x in str(valeur).split("\n") if x.strip()]
+        elif champ.type == "choix" and champ.affichage == "liste":
+            attendus.append(valeur)
+    return attendus
+
+
+class Word:
+    """Edits a .docx the way Word does when a person fills its controls."""
+
+    def __init__(self, contenu: bytes):
+        self.parties = {}
+        with zipfile.ZipFile(BytesIO(contenu)) as z:
+            self.parties = {n: z.read(n) for n in z.namelist()}
+        self.racine = etree.fromstring(self.parties["word/document.xml"])
+
+    def controles(self, tag):
+        return [s for s in self.racine.iter(q(W, "sdt"))
+                if (t := s.find(f"{q(W, 'sdtPr')}/{q(W, 'tag')}")) is not None
+                and t.get(q(W, "val")) == tag]
+
+    def saisir(self, controle, *lignes):
+        contenu = controle.find(q(W, "sdtContent"))
+        for enfant in list(contenu):
+            contenu.remove(enfant)
+        run = etree.SubElement(contenu, q(W, "r"))
+        for i, ligne in enumerate(lignes):
+            if i:
+                etree.SubElement(run, q(W, "br"))
+            etree.SubElement(run, q(W, "t")).text = ligne
+
+    def cocher(self, tag, coche=True):
+        (controle,) = self.controles(tag)
+        controle.find(f"{q(W, 'sdtPr')}/{q(W14, 'checkbox')}/{q(W14, 'checked')}").set(
+            q(W14, "val"), "1" if coche else "0")
+        controle.find(f".//{q(W, 't')}").text = "☒" if coche else "☐"
+
+    def dater(self, controle, date: dt.date):
+        controle.find(f"{q(W, 'sdtPr')}/{q(W, 'date')}").set(
+            q(W, "fullDate"), f"{date.isoformat()}T00:00:00Z")
+        self.saisir(controle, date.strftime("%d/%m/%Y"))
+
+    def enregistrer(self, sans_proprietes=False) -> bytes:
+        self.parties["word/document.xml"] = etree.tostring(self.racine, xml_declaration=True,
+                                                           encoding="UTF-8", standalone=True)
+        tampon = BytesIO()
+        with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
+            for nom, data in self.parties.items():
+                if not (sans_proprietes and nom == "docProps/custom.xml"):
+                    z.writestr(nom, data)
+        return tampon.getvalue()

@@ -1,6 +1,6 @@
 """Retention and personal data: records deleted when their period ends, and all held about one person.
 
-Each gabarit has its retention period in the instance's settings
+Each gabarit has its retention period in the institution's settings
 (``archives: conservation_ans:``). Past it, a record, its versions and its files
 go; what remains is a line saying that record n° … of that gabarit was deleted,
 when and why, and the audit-log entry — no personal data.
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import journal
 from service.catalogue.nommage import nom_sur
+from service.catalogue.personnes import DU_STAGIAIRE
 from service.catalogue.validation import cle_de_comparaison
 from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
@@ -76,9 +77,7 @@ def exporter_personne(base, coffre: Coffre, nom: str, par: str,
                         if cle and cle in (a.stagiaire_cle, cle_de_comparaison(a.tuteur))]
         fiche = {
             "personne": nom, "exporte_le": maintenant().isoformat(timespec="seconds"),
-            "effectifs": [{c: getattr(s, c) for c in ("nom", "prenom", "parcours", "lieu",
-                                                      "periode_debut", "periode_fin")}
-                          for s in inscrits],
+            "effectifs": [{c: getattr(s, c) for c in DU_STAGIAIRE} for s in inscrits],
             "documents": [],
         }
         numeros = set()

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service import journal
 from service.bd.modele import Base, durable
+from service.catalogue import personnes as catalogue_personnes
+from service.catalogue.declaration import Formulaire
 from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
 from service.catalogue.extraction import DocumentNonReconnu, Extraction, extraire, signatures_presentes
 from service.catalogue.gabarits import Catalogue
@@ -166,19 +168,11 @@ def _textes(valeur) -> list[str]:
     return [str(valeur)] if valeur not in (None, "", False, True) else []
 
 
-def _premier(valeurs: dict, *noms: str) -> str:
-    return next((str(valeurs[n]) for n in noms if valeurs.get(n)), "")
-
-
-def personnes(valeurs: dict) -> tuple[str, str]:
-    """The stagiaire ("NOM Prénom") and the tuteur a document is about, as far as its values say."""
-    nom = _premier(valeurs, "stagiaire_nom", "etudiant_nom")
-    prenom = _premier(valeurs, "stagiaire_prenom", "etudiant_prenom")
-    tuteur = _premier(valeurs, "tuteur_nom", "tuteur_en", "tuteur_inspe", "tuteur_universitaire",
-                      "titulaire_classe", "tuteur_dsden")
-    if not tuteur and valeurs.get("tuteur_prenom"):
-        tuteur = f"{valeurs.get('tuteur_prenom')} {valeurs.get('tuteur_nom', '')}".strip()
-    return " ".join(x for x in (nom.upper(), prenom) if x), tuteur
+def personnes(formulaire: Formulaire, valeurs: dict) -> tuple[str, str]:
+    """The stagiaire ("NOM Prénom") and the tuteur a document is about, as far as its values say
+    (which fields name them: ``catalogue.personnes``)."""
+    return catalogue_personnes.stagiaire(formulaire, valeurs), catalogue_personnes.tuteur(
+        formulaire, valeurs)
 
 
 def _annee(valeurs: dict, defaut: dt.date) -> str:
@@ -191,7 +185,7 @@ def _annee(valeurs: dict, defaut: dt.date) -> str:
 
 
 def conservation_ans(parametres: dict, gabarit_id: str) -> int:
-    """Years a record is kept, per gabarit, from the instance's settings."""
+    """Years a record is kept, per gabarit, from the institution's settings."""
     reglage = (parametres.get("archives") or {}).get("conservation_ans") or {}
     return int(reglage.get(gabarit_id, reglage.get("defaut", 10)))
 
@@ -203,7 +197,7 @@ def _plus_ans(jour: dt.date, ans: int) -> dt.date:
         return jour.replace(year=jour.year + ans, day=28)
 
 
-# Test hook: a crash injected at a named step of the archive's writes (see tests/test_archive.py).
+# Test hook: a crash injected at a named step of the archive's writes (see tests/archive/test_archive.py).
 def _etape(nom: str) -> None:
     if os.environ.get("INSPE_PANNE_ARCHIVE") == nom:
         os._exit(70)
@@ -270,7 +264,7 @@ class Archives:
             if not self._peut_ecrire(cle, par, compte):
                 cle = f"f-{empreinte[:40]}"
             valeurs = en_json(extraction.valeurs) if extraction.valeurs else extraction.donnees
-            stagiaire, tuteur = personnes(valeurs)
+            stagiaire, tuteur = personnes(gabarit.formulaire, valeurs)
             gabarit_id, titre, version_gabarit = gabarit.id, gabarit.titre, gabarit.version
             ancienne = gabarit.version < max(self.catalogue.versions(gabarit.id))
             reconnu_par = extraction.reconnu_par
@@ -344,7 +338,7 @@ class Archives:
         archive.stagiaire_cle = cle_de_comparaison(stagiaire)[:200]
         archive.annee = _annee(valeurs, quand.date())
         archive.modifie_le = quand.isoformat()
-        ans = conservation_ans(self.catalogue.instance.parametres, archive.gabarit_id)
+        ans = conservation_ans(self.catalogue.etablissement.parametres, archive.gabarit_id)
         archive.conserver_jusqu_au = _plus_ans(quand.date(), ans).isoformat()
         deposants = {v.depose_par for v in archive.versions} | {par}
         archive.lecteurs = acces.lecteurs(session, archive.stagiaire_cle, archive.gabarit_id,
@@ -389,7 +383,7 @@ class Archives:
                 stagiaire_ = stagiaire.strip() or archive.stagiaire
                 tuteur = archive.tuteur
             else:
-                stagiaire_, tuteur = personnes(valeurs)
+                stagiaire_, tuteur = personnes(gabarit.formulaire, valeurs)
             if version == archive.versions[-1].version:
                 self._decrire(session, archive, valeurs, stagiaire_, tuteur, quand, par)
                 archive.statut = "signe" if cible.signe else "archive"

@@ -6,7 +6,6 @@ service/personnes/acces.py (``filtre_archives``): the same rule as for one recor
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -15,6 +14,7 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from service.catalogue.contexte import date_fr
 from service.catalogue.tableur import neutraliser
 from service.catalogue.validation import cle_de_comparaison
 from service.personnes import acces
@@ -102,7 +102,7 @@ class Manquant:
 
 
 def attendus(parametres: dict) -> list[str]:
-    """The gabarits every stagiaire of the roster must send back, from the instance's settings."""
+    """The gabarits every stagiaire of the roster must send back, from the institution's settings."""
     return list((parametres.get("archives") or {}).get("attendus") or [])
 
 
@@ -113,23 +113,12 @@ def manquants(base, catalogue, annee: str) -> list[Manquant]:
         recus = set(tuple(r) for r in session.execute(select(Archive.stagiaire_cle, Archive.gabarit_id)
                                     .where(Archive.annee == annee)).all())
     resultat = []
-    for gabarit_id in attendus(catalogue.instance.parametres):
+    for gabarit_id in attendus(catalogue.etablissement.parametres):
         titre = catalogue.gabarit(gabarit_id).titre
         for inscrit in inscrits:
             if (cle_de_comparaison(f"{inscrit.nom} {inscrit.prenom}"), gabarit_id) not in recus:
                 resultat.append(Manquant(inscrit, gabarit_id, titre))
     return sorted(resultat, key=lambda m: (m.stagiaire.nom, m.stagiaire.prenom, m.titre))
-
-
-def date_fr(iso: str | None, heure: bool = False) -> str:
-    """JJ/MM/AAAA (and « à HH:MM ») from an ISO date or date-time; "" when none."""
-    if not iso:
-        return ""
-    try:
-        quand = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
 
 
 ENTETES = ["N° d'archive", "Document", "Stagiaire", "Tuteur ou tutrice", "Année universitaire",

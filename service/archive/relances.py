@@ -3,7 +3,7 @@
 A tuteur gets one message listing every document still expected from them;
 a stagiaire's documents are asked of their tuteur de terrain and tuteur Inspé.
 The people a procedure names (for the accompagnement renforcé: the Inspé, the
-responsable de formation, the EAFC) are listed per gabarit in the instance's
+responsable de formation, the EAFC) are listed per gabarit in the institution's
 settings (``archives: diffusion:``).
 """
 
@@ -31,8 +31,8 @@ class Relances:
 
 
 def relancer(base, catalogue, messagerie: Messagerie, annee: str, par: str) -> Relances:
-    nom_instance = catalogue.instance.parametres.get("nom", "")
-    designation = catalogue.instance.parametres.get("designation", nom_instance)
+    nom_etablissement = catalogue.etablissement.parametres.get("nom", "")
+    designation = catalogue.etablissement.parametres.get("designation", nom_etablissement)
     par_tuteur: dict[str, list[str]] = {}
     for m in manquants(base, catalogue, annee):
         for tuteur in (m.stagiaire.tuteur_terrain, m.stagiaire.tuteur_inspe):
@@ -57,7 +57,7 @@ def relancer(base, catalogue, messagerie: Messagerie, annee: str, par: str) -> R
                  f"« Mes stagiaires », puis {'le' if un else 'les'} déposer une fois "
                  f"complété{'' if un else 's'}.\n\nAvec nos remerciements,\n"
                  f"Le secrétariat de {designation}\n")
-        sujet = f"{'Document attendu' if un else 'Documents attendus'} — {nom_instance}"
+        sujet = f"{'Document attendu' if un else 'Documents attendus'} — {nom_etablissement}"
         try:
             messagerie.envoyer([compte.courriel], sujet, corps)
         except CourrielImpossible as exc:
@@ -77,7 +77,7 @@ def destinataires(parametres: dict, gabarit_id: str) -> list[dict]:
 def diffuser(archives: Archives, numero: str, messagerie: Messagerie, par: str) -> list[str]:
     """Sends the archived PDF of ``numero`` to its procedure's distribution list."""
     archive = archives.une(numero)
-    liste = destinataires(archives.catalogue.instance.parametres, archive.gabarit_id)
+    liste = destinataires(archives.catalogue.etablissement.parametres, archive.gabarit_id)
     derniere = next((v for v in reversed(archive.versions) if v.pdf_sha256), None)
     if not liste or derniere is None:
         raise CourrielImpossible(f"le document n° {numero} n'a pas de liste de diffusion "
@@ -88,7 +88,7 @@ def diffuser(archives: Archives, numero: str, messagerie: Messagerie, par: str) 
         adresses, f"{archive.titre} — {archive.stagiaire} (n° {numero})",
         f"Bonjour,\n\nVeuillez trouver ci-joint « {archive.titre} » concernant "
         f"{archive.stagiaire}, archivé sous le n° {numero}.\n\nLe secrétariat de "
-        f"{archives.catalogue.instance.parametres.get('designation', '')}\n",
+        f"{archives.catalogue.etablissement.parametres.get('designation', '')}\n",
         [PieceJointe(nom, archives.coffre.lire(derniere.pdf_sha256))])
     journal.noter(archives.base, par, "diffusion", numero, "PDF envoyé à " + ", ".join(adresses))
     return adresses

@@ -11,8 +11,17 @@ from .declaration import Champ, Formulaire
 COCHEE, VIDE = "☒", "☐"
 
 
-def date_fr(date: dt.date | None) -> str:
-    return date.strftime("%d/%m/%Y") if date else ""
+def date_fr(quand: dt.date | str | None, heure: bool = False) -> str:
+    """JJ/MM/AAAA (and « à HH:MM » with ``heure``) from a date, a date-time or its ISO text;
+    "" when none; a text that is no date comes back as it is."""
+    if not quand:
+        return ""
+    if isinstance(quand, str):
+        try:
+            quand = dt.datetime.fromisoformat(quand)
+        except ValueError:
+            return quand
+    return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
 
 
 class Choix:
@@ -55,7 +64,8 @@ def _valeur(champ: Champ, valeur):
 
 def contexte(formulaire: Formulaire, valeurs: dict, *, instance: dict, document: dict,
              signatures: dict[str, Markup] | None = None) -> dict:
-    """Context for the template: every declared field plus instance, gabarit and document."""
+    """Context for the template: every declared field plus instance (the institution's settings,
+    ``Catalogue.etablissement``: the published gabarits call them ``instance``), gabarit and document."""
     ctx = {c.nom: _valeur(c, valeurs.get(c.nom)) for c in formulaire.champs}
     for nom, image in (signatures or {}).items():
         ctx[nom] = image

@@ -1,7 +1,8 @@
 """The institution's settings (name, logo, signatories, contacts, reference lists).
 
-Templates read them as ``instance``; each institution configures them once in
-its own YAML file, which overrides the neutral defaults shipped here.
+Templates read them as ``instance`` (the published gabarits say ``{{ instance.nom }}``, so
+that name stays in them); each institution configures them once in its own YAML file
+(``INSPE_INSTANCE``), which overrides the neutral defaults shipped here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PIL import Image
 
 from .rendu import Logo
 
-DEFAUTS = Path(__file__).parents[1] / "donnees" / "instance_defaut.yaml"
+DEFAUTS = Path(__file__).parents[1] / "donnees" / "etablissement_defaut.yaml"
 LOGO_DEFAUT = Path(__file__).parents[1] / "donnees" / "logo_defaut.png"
 EMU_PAR_CM = 360_000
 # The header keeps the logo inside this box, its proportions kept.
@@ -27,7 +28,7 @@ class ParametresInvalides(Exception):
 
 
 @dataclass(frozen=True)
-class Instance:
+class Etablissement:
     parametres: dict
     logo: Logo
 
@@ -59,7 +60,7 @@ def logo_depuis_png(png: bytes) -> Logo:
                 hauteur_emu=int(hauteur * echelle * EMU_PAR_CM))
 
 
-def charger_instance(fichier: Path | None = None) -> Instance:
+def charger_etablissement(fichier: Path | None = None) -> Etablissement:
     """Default settings, overridden by ``fichier`` when given."""
     parametres = yaml.safe_load(DEFAUTS.read_text(encoding="utf-8"))
     base = DEFAUTS.parent
@@ -78,4 +79,4 @@ def charger_instance(fichier: Path | None = None) -> Instance:
         logo = logo_depuis_png(png)
     except (OSError, Image.UnidentifiedImageError) as exc:
         raise ParametresInvalides(f"logo « {chemin_logo} » illisible ({exc})") from exc
-    return Instance(parametres=parametres, logo=logo)
+    return Etablissement(parametres=parametres, logo=logo)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .declaration import NOMS_RESERVES, Formulaire, charger
-from .etablissement import Instance
+from .etablissement import Etablissement
 from .rendu import GabaritCompile, GabaritInvalide, environnement
 
 MANIFESTE = "manifeste.json"
@@ -46,10 +46,10 @@ class Gabarit:
 
 
 class Catalogue:
-    def __init__(self, gabarits: Path, formulaires: Path, instance: Instance):
+    def __init__(self, gabarits: Path, formulaires: Path, etablissement: Etablissement):
         self.racine_gabarits = Path(gabarits)
         self.racine_formulaires = Path(formulaires)
-        self.instance = instance
+        self.etablissement = etablissement
         self._env = environnement()
         self._verrou = threading.Lock()
         self._versions: dict[str, dict[int, Gabarit]] = {}
@@ -97,7 +97,7 @@ class Catalogue:
         if gabarit._compile is None:
             with self._verrou:
                 if gabarit._compile is None:
-                    compile_ = GabaritCompile(gabarit.chemin, self._env, self.instance.logo)
+                    compile_ = GabaritCompile(gabarit.chemin, self._env, self.etablissement.logo)
                     verifier_concordance(gabarit, compile_)
                     gabarit._compile = compile_
         return gabarit._compile

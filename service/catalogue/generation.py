@@ -84,12 +84,12 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
     document = {"id": document_id, "numero": numero, "version": version,
                 "genere_le": maintenant.strftime("%d/%m/%Y %H:%M")}
     textes, images = marquages(signataires)
-    ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.instance.parametres,
+    ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.etablissement.parametres,
                    document=document, signatures=textes)
     nom = nom_de_fichier(gabarit.formulaire.nom_fichier, valeurs, date=maintenant.date(),
                          numero=numero)
     principales = {
-        "titre": nom, "auteur": catalogue.instance.parametres["nom"],
+        "titre": nom, "auteur": catalogue.etablissement.parametres["nom"],
         "sujet": sujet(gabarit),
         "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

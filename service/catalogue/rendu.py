@@ -85,7 +85,7 @@ class Logo:
 
 
 def _appliquer_logo(xml: str, logo: Logo) -> str:
-    """Sets the size of the header's logo picture (named "logo") to the instance logo's."""
+    """Sets the size of the header's logo picture (named "logo") to the institution logo's."""
     def resize(m):
         return re.sub(r'(<(?:wp|a):ext(?:ent)? cx=")\d+(" cy=")\d+',
                       rf"\g<1>{logo.largeur_emu}\g<2>{logo.hauteur_emu}", m.group(0))

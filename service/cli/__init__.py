@@ -138,10 +138,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def commandes() -> list[str]:
-    """The sub-commands, for the documentation check."""
+def commandes() -> dict[str, argparse.ArgumentParser]:
+    """Each sub-command's parser, by name: what tests/test_documentation.py finds in the README."""
     sous = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return list(sous.choices)
+    return dict(sous.choices)
 
 
 def main(argv: list[str] | None = None, environ=None) -> int:

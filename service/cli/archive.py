@@ -1,6 +1,6 @@
 """The archive's commands: ``archiver``, ``fsck``, ``purger``, ``export-personne``, ``relancer``.
 
-Thin callers of service/archive.py, integrite.py, conservation.py and relances.py,
+Thin callers of service/archive/ (depot.py, integrite.py, conservation.py, relances.py),
 with the exit statuses of the rest of the command line.
 """
 
@@ -124,7 +124,7 @@ def executer(args, config, catalogue, erreur_utilisateur) -> int:
         messagerie = creer_messagerie(config, catalogue)
         if messagerie is None:
             raise erreur_utilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
-        annee = args.annee or catalogue.instance.parametres["annee_universitaire"]
+        annee = args.annee or catalogue.etablissement.parametres["annee_universitaire"]
         resultat = relancer(base, catalogue, messagerie, annee, par)
         for qui in resultat.envoyees:
             print(f"relance envoyée : {qui}")

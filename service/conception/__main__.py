@@ -11,7 +11,7 @@ import sys
 
 from service.catalogue.contexte import contexte
 from service.catalogue.declaration import charger
-from service.catalogue.etablissement import charger_instance
+from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.gabarits import Gabarit, verifier_concordance
 from service.catalogue.rendu import GabaritCompile, GabaritInvalide
 from service.catalogue.validation import DonneesInvalides, valider
@@ -23,7 +23,7 @@ parser = argparse.ArgumentParser(prog="python -m service.conception")
 parser.add_argument("--apercu", action="store_true")
 parser.add_argument("ids", nargs="*", default=IDS)
 args = parser.parse_args()
-instance = charger_instance()
+etablissement = charger_etablissement()
 dossier = RACINE / "sorties" / "apercu"
 dossier.mkdir(parents=True, exist_ok=True)
 apercus = []
@@ -34,12 +34,12 @@ for id_ in args.ids:
         continue
     formulaire = charger(RACINE / "formulaires" / id_ / f"{chemin.stem}.yaml")
     try:
-        compile_ = GabaritCompile(chemin, logo=instance.logo)
+        compile_ = GabaritCompile(chemin, logo=etablissement.logo)
         verifier_concordance(Gabarit(id_, formulaire.version, formulaire, chemin), compile_)
         valeurs = valider(formulaire, formulaire.exemple)
     except (GabaritInvalide, DonneesInvalides) as exc:
         sys.exit(str(exc))
-    ctx = contexte(formulaire, valeurs, instance=instance.parametres,
+    ctx = contexte(formulaire, valeurs, instance=etablissement.parametres,
                    document={"id": "apercu", "numero": "APERÇU", "version": 1,
                              "genere_le": "JJ/MM/AAAA HH:MM"})
     sortie = dossier / f"{id_}.docx"

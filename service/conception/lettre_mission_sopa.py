@@ -3,7 +3,7 @@ the compte-rendu), with its annexes: le rôle du tuteur, le cadrage des SOPA, le
 suivi, les délégués de stage and the textes de référence.
 
 Filled in bulk by the secretariat, one letter per tuteur; the letter is signed by the
-directeur and the directrice adjointe named in the instance settings.
+directeur and the directrice adjointe named in the institution's settings.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ contractuels (seed 000), sent as a lettre de mission to one tuteur for one stude
 
 The personalisation block (tuteur addressed, student, année, date) sits under the title; the
 cahier des charges follows word for word. The original's identification line (académie,
-année, version) becomes the instance's académie and année universitaire.
+année, version) becomes the institution's académie and année universitaire.
 """
 
 from __future__ import annotations

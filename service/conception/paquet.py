@@ -161,7 +161,7 @@ APP = HEAD + (
 
 
 def _header() -> str:
-    # The logo's size is set when an instance's logo is applied (see service.rendu).
+    # The logo's size is set when the institution's logo is applied (see service/catalogue/rendu.py).
     logo = image_inline("rIdLogo", int(1.6 * EMU_PAR_CM), int(1.6 * EMU_PAR_CM), "logo", 1)
     largeurs = [2400, LARGEUR_UTILE - 2400]
     table = tableau(

@@ -4,7 +4,7 @@ By default the queue is a SQLite file in the instance's data folder and needs
 no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
 ``python -m service worker`` on any machines sharing the output folder take
 the work. The same code runs both. Huey carries only "make rows a–b of lot X";
-everything else is on disk (see ``lots``), so a worker that starts again
+everything else is on disk (see ``lots.lots``), so a worker that starts again
 resumes every unfinished lot, and a row is never made twice.
 """
 
@@ -110,7 +110,7 @@ class TravailleurDuService:
     Python) held the interpreter's lock every page view needs.
     """
 
-    RELANCE_S = 5
+    REDEMARRAGE_S = 5
 
     def __init__(self, environ):
         self._environ = dict(environ)
@@ -125,10 +125,10 @@ class TravailleurDuService:
     def _veiller(self) -> None:
         while True:
             code = self.processus.wait()
-            if self._arret.wait(self.RELANCE_S):  # stopped by the service
+            if self._arret.wait(self.REDEMARRAGE_S):  # stopped by the service
                 return
             # killed (out of memory, by hand): the lot's packet under way is made again
-            print(f"Le worker des lots s'est arrêté (code {code}) : il est relancé.",
+            print(f"Le worker des lots s'est arrêté (code {code}) : il est redémarré.",
                   file=sys.stderr, flush=True)
             self.processus = self._lancer()
 

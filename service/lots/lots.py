@@ -38,7 +38,7 @@ from service.catalogue.nommage import NomsUniques, nom_de_fichier, nom_sur
 from service.catalogue.validation import en_json, valider
 from service.pdf.paquets import pdf_pour_impression
 
-TAILLE_PAQUET = 25
+DOCUMENTS_PAR_TACHE = 25  # rows of a lot in one queued task, made (and made again) together
 ETATS = ("en_attente", "en_cours", "termine", "annule", "echoue")
 LIBELLES = {"en_attente": "en attente", "en_cours": "en cours", "termine": "terminé",
             "annule": "annulé", "echoue": "échoué"}
@@ -107,7 +107,7 @@ def creer(sorties: Path, catalogue: Catalogue, gabarit_id: str, valeurs: Sequenc
     return lot
 
 
-def paquets(lot: Lot, taille: int = TAILLE_PAQUET) -> list[tuple[int, int]]:
+def paquets(lot: Lot, taille: int = DOCUMENTS_PAR_TACHE) -> list[tuple[int, int]]:
     return [(i, min(i + taille, lot.total)) for i in range(0, lot.total, taille)]
 
 

@@ -1,6 +1,6 @@
 """One LibreOffice instance, driven through UNO: run by Debian's python3 (python3-uno).
 
-Not imported by the service: ``service.libreoffice`` starts this file as a child
+Not imported by the service: ``service.pdf.libreoffice`` starts this file as a child
 process under the system Python, because the UNO bridge exists only there, and
 talks to it with one JSON object per line:
 

@@ -36,7 +36,7 @@ from .libreoffice import Moteur
 from .pdfium import ouvrir, page_de_destination
 from .sceau import Sceau
 
-TAILLE_PAQUET = 25
+DOCUMENTS_PAR_CONVERSION = 25  # documents assembled into one Word file for LibreOffice
 _TYPE_PIED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 _CT_PIED = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 
@@ -171,7 +171,7 @@ def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa
 
 
 def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pdfa: bool = True,
-                      taille: int = TAILLE_PAQUET, dossier: Path, voie: str = "lot"):
+                      taille: int = DOCUMENTS_PAR_CONVERSION, dossier: Path, voie: str = "lot"):
     """Each packet of documents with the Future of the PDF LibreOffice makes of it.
 
     Every packet is queued at once, so that both instances work while the
@@ -188,7 +188,7 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
 
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
-                 auteur: str, pdfa: bool = True, taille: int = TAILLE_PAQUET,
+                 auteur: str, pdfa: bool = True, taille: int = DOCUMENTS_PAR_CONVERSION,
                  avancement: Callable[[int], object] | None = None) -> list[bytes]:
     """The sealed PDF of each document, converted in packets; same result as one by one."""
     for document in documents:

@@ -4,7 +4,7 @@ LibreOffice pays a fixed cost for every document it opens: a one-page fiche
 costs it 83 ms of processor alone, 49 ms in a packet of four. When twenty
 people ask for their document at once, they queue for the pool's instances
 anyway; so each time an instance is free, the documents of one gabarit version
-waiting at that moment go together, as one packet (``lot_pdf``), and are split
+waiting at that moment go together, as one packet (``paquets``), and are split
 again, each sealed on its own: the same PDFs as one by one. A document that
 waits alone is converted alone: nobody waits for a packet to fill.
 
@@ -129,4 +129,4 @@ class Regroupement:
 
 
 def _regroupable(document: DocumentGenere) -> bool:
-    return not document.signataires  # a signed version is converted on its own (lot_pdf)
+    return not document.signataires  # a signed version is converted on its own (paquets)

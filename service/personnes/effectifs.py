@@ -16,6 +16,7 @@ from sqlalchemy import String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.bd.modele import Base
+from service.catalogue import personnes
 from service.catalogue.declaration import Formulaire, charger
 from service.catalogue.tableur import ErreurCellule, lire, valider_lignes
 
@@ -83,18 +84,10 @@ def _nom(base, identifiant: str) -> str:
 
 
 def preremplissage(base, stagiaire: Stagiaire, formulaire: Formulaire) -> dict:
-    """What the institution knows of this stagiaire, for the fields ``formulaire`` has."""
-    terrain, inspe = _nom(base, stagiaire.tuteur_terrain), _nom(base, stagiaire.tuteur_inspe)
-    connu = {
-        "stagiaire_nom": stagiaire.nom, "stagiaire_prenom": stagiaire.prenom,
-        "etudiant_nom": stagiaire.nom, "etudiant_prenom": stagiaire.prenom,
-        "lieu_stage": stagiaire.lieu, "lieu_exercice": stagiaire.lieu,
-        "etablissement": stagiaire.lieu, "etudiant_etablissement": stagiaire.lieu,
-        "circonscription_ecole": stagiaire.lieu, "etudiant_parcours": stagiaire.parcours,
-        "periode_debut": stagiaire.periode_debut, "periode_fin": stagiaire.periode_fin,
-        "titulaire_classe": terrain, "tuteur_nom": terrain, "tuteur_en": terrain,
-        "tuteur_dsden": terrain, "tuteur_employeur": terrain,
-        "tuteur_inspe": inspe, "tuteur_universitaire": inspe,
-    }
-    return {cle: valeur for cle, valeur in connu.items()
-            if valeur and (champ := formulaire.champ(cle)) is not None and champ.type != "groupe"}
+    """What the institution knows of this stagiaire, in the fields of ``formulaire`` that hold
+    it (``catalogue.personnes`` says which): the roster's columns, the tuteurs' names."""
+    connu = {role: getattr(stagiaire, role) for role in personnes.DU_STAGIAIRE}
+    connu["tuteur_terrain"] = _nom(base, stagiaire.tuteur_terrain)
+    connu["tuteur_inspe"] = _nom(base, stagiaire.tuteur_inspe)
+    return {champ: connu[role] for role, noms in personnes.champs(formulaire).items()
+            for champ in noms if connu.get(role)}

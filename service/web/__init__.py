@@ -53,8 +53,8 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     csrf.init_app(app)
 
     @app.context_processor
-    def instance():
-        return {"config_instance": service(app)["catalogue"].instance.parametres}
+    def etablissement():
+        return {"etablissement": service(app)["catalogue"].etablissement.parametres}
 
     from . import api, archives, auth, documents, effectifs, erreurs, lots, sante, securite
 

@@ -26,9 +26,20 @@ from service.personnes import acces, effectifs
 from service.personnes.comptes import compte_du_jeton
 
 from . import PdfImpossible, csrf, produire_pdf, service
-from . import archives as web_archives
-from .auth import autoriser
-from .documents import fiche_autorisee, noter, telecharger
+from .outils import (
+    archive_autorisee,
+    autoriser,
+    depot_autorise,
+    fiche_autorisee,
+    lecture,
+    noter,
+    outil_archives,
+    peut,
+    telecharger_archive,
+    telecharger_document,
+)
+from .outils import archiver as archiver_version
+from .serialisation import document_json, fiche_json, resume_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # no cookie here: a token in each request
@@ -72,19 +83,6 @@ def exemple(id_: str):
         return _erreurs(404, [{"champ": "gabarit", "message": exc.args[0]}])
 
 
-def _document(fiche: dict) -> dict:
-    return {
-        "numero": fiche["numero"], "document_id": fiche["document_id"], "nom": fiche["nom"],
-        "gabarit_id": fiche["gabarit_id"], "gabarit_version": fiche["gabarit_version"],
-        "versions": [{"version": v["version"], "genere_le": v["genere_le"],
-                      "pdf": url_for("api.fichier", numero=fiche["numero"], version=v["version"],
-                                     extension="pdf"),
-                      "docx": url_for("api.fichier", numero=fiche["numero"], version=v["version"],
-                                      extension="docx")}
-                     for v in fiche["versions"]],
-    }
-
-
 @bp.post("/documents")
 def creer():
     corps = request.get_json(silent=True)
@@ -116,19 +114,19 @@ def creer():
                          auteur=g.compte.id, trio=sorted(trio.membres) if trio else [],
                          postes=dataclasses.asdict(trio) if trio else None)
     noter("création", document.numero, f"API, {document.gabarit.id}")
-    return jsonify(_document(fiche_autorisee(document.numero))), 201
+    return jsonify(document_json(fiche_autorisee(document.numero))), 201
 
 
 @bp.get("/documents/<numero>")
 def lire(numero: str):
     fiche = fiche_autorisee(numero)
     noter("consultation", fiche["numero"], "API")
-    return jsonify(_document(fiche))
+    return jsonify(document_json(fiche))
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
 def fichier(numero: str, version: int, extension: str):
-    return telecharger(numero, version, extension)
+    return telecharger_document(numero, version, extension)
 
 
 # --- the archive of completed documents ---------------------------------------------------
@@ -143,7 +141,7 @@ def deposer_archive():
     if not fichier or not fichier.filename:
         return _erreurs(400, [{"champ": "fichier", "message": "le document Word (.docx) manque "
                                                               "(champ multipart « fichier »)"}])
-    archives = web_archives.outil_archives()
+    archives = outil_archives()
     try:
         depot = archives.deposer(fichier.read(), fichier.filename, g.compte.identifiant,
                                  libre=_oui(request.form.get("libre")),
@@ -155,11 +153,11 @@ def deposer_archive():
     except AntivirusIndisponible as exc:
         return _erreurs(503, [{"champ": "fichier", "message": str(exc)}])
     archive = archives.une(depot.numero)
-    if not acces.peut(g.compte, "lire", archive, service(current_app)["base"]):
+    if not peut("lire", archive):
         # the same file is another's record: nothing about it is said
         return _erreurs(422, [{"champ": "fichier", "message": "ce fichier a déjà été déposé"}])
     version = next(v for v in archive.versions if v.version == depot.version)
-    valeurs, erreurs = web_archives.lecture(archive, version)
+    valeurs, erreurs = lecture(archive, version)
     return jsonify({"numero": archive.numero, "version": version.version,
                     "deja_archive": depot.deja_archive, "gabarit": archive.gabarit_id,
                     "gabarit_version": version.gabarit_version, "libre": depot.libre,
@@ -170,13 +168,13 @@ def deposer_archive():
 
 @bp.post("/archives/<numero>/versions/<int:version>/archiver")
 def archiver(numero: str, version: int):
-    archive, _ = web_archives.depot_autorise(numero, version)
+    archive, _ = depot_autorise(numero, version)
     corps = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(corps, dict) or not isinstance(corps.get("valeurs", {}), dict):
         return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"valeurs\": {…}} "
                                                        "(facultatif)"}])
     try:
-        archive = web_archives.archiver(archive.numero, version, donnees=corps.get("valeurs"),
+        archive = archiver_version(archive.numero, version, donnees=corps.get("valeurs"),
                                         titre=str(corps.get("titre") or "")[:300],
                                         stagiaire=str(corps.get("stagiaire") or "")[:200])
     except PdfImpossible as exc:  # the upload stays waiting
@@ -186,7 +184,7 @@ def archiver(numero: str, version: int):
     except DonneesInvalides as exc:
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
-    return jsonify(web_archives.fiche_json(web_archives.archive_autorisee(archive.numero)))
+    return jsonify(fiche_json(archive_autorisee(archive.numero)))
 
 
 @bp.get("/archives")
@@ -195,19 +193,19 @@ def chercher_archives():
     total, trouves = rechercher(service(current_app)["base"], Filtres.depuis(request.args),
                                 g.compte, page)
     return jsonify({"total": total, "page": page,
-                    "resultats": [web_archives.resume_json(a) for a in trouves]})
+                    "resultats": [resume_json(a) for a in trouves]})
 
 
 @bp.get("/archives/<numero>")
 def archive(numero: str):
-    trouvee = web_archives.archive_autorisee(numero)
+    trouvee = archive_autorisee(numero)
     noter("consultation", trouvee.numero, "API")
-    return jsonify(web_archives.fiche_json(trouvee))
+    return jsonify(fiche_json(trouvee))
 
 
 @bp.get("/archives/<numero>/v<int:version>.<any(pdf, docx):extension>")
 def fichier_archive(numero: str, version: int, extension: str):
-    return web_archives.telecharger(numero, version, extension)
+    return telecharger_archive(numero, version, extension)
 
 
 @bp.get("/openapi.json")

@@ -24,7 +24,6 @@ from io import BytesIO
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -38,7 +37,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import StringField
 
-from service import creer_archives, creer_messagerie
 from service.archive.antivirus import AntivirusIndisponible
 from service.archive.conservation import exporter_personne
 from service.archive.courriel import CourrielImpossible
@@ -46,7 +44,6 @@ from service.archive.depot import LIBRE, STATUTS, Archive, ArchiveIntrouvable, r
 from service.archive.recherche import (
     PAR_PAGE,
     Filtres,
-    date_fr,
     dossier,
     exporter_xlsx,
     rechercher,
@@ -54,98 +51,37 @@ from service.archive.recherche import (
 from service.archive.recherche import manquants as documents_manquants
 from service.archive.relances import destinataires, diffuser
 from service.archive.relances import relancer as envoyer_relances
+from service.catalogue.contexte import date_fr
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
-from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
-from service.catalogue.validation import DonneesInvalides, Erreur, valider
+from service.catalogue.nommage import nom_sur
+from service.catalogue.validation import DonneesInvalides, valider
 from service.personnes.acces import EFFECTIFS, Depot, Export
 from service.personnes.comptes import Compte
 
-from . import PdfImpossible, atelier, fabrication, moteur, service
-from .auth import autoriser, connecte, exiger, peut
-from .documents import noter
-from .effectifs import stagiaire_autorise
+from . import PdfImpossible
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+from .outils import (
+    archive_autorisee,
+    archiver,
+    autoriser,
+    base,
+    catalogue,
+    connecte,
+    depot_autorise,
+    exiger,
+    gabarit_de,
+    lecture,
+    messagerie,
+    noter,
+    outil_archives,
+    peut,
+    stagiaire_autorise,
+    telecharger_archive,
+    version_de,
+)
 
 bp = Blueprint("archives", __name__)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# --- the service's tools --------------------------------------------------------------------
-
-def outil_archives():
-    """The archive (files and index), made once per application."""
-    outils = service(current_app)
-    if "archives" not in outils:
-        outils["archives"] = creer_archives(outils["config"], outils["catalogue"], outils["base"])
-    return outils["archives"]
-
-
-def messagerie():
-    """The SMTP client, or None when e-mail is not configured (INSPE_SMTP, INSPE_COURRIEL)."""
-    outils = service(current_app)
-    if "messagerie" not in outils:
-        try:
-            outils["messagerie"] = creer_messagerie(outils["config"], outils["catalogue"])
-        except ValueError:
-            outils["messagerie"] = None
-    return outils["messagerie"]
-
-
-def _catalogue():
-    return service(current_app)["catalogue"]
-
-
-def _base():
-    return service(current_app)["base"]
-
-
-def archive_autorisee(numero: str) -> Archive:
-    """The record, if the signed-in account may read it; 404 otherwise (as if it did not exist)."""
-    try:
-        archive = outil_archives().une(numero)
-    except ArchiveIntrouvable:
-        abort(404)
-    if not peut("lire", archive):
-        noter("accès refusé", archive.numero)
-        abort(404)
-    return archive
-
-
-def depot_autorise(numero: str, numero_version: int, action: str = "archiver"):
-    """A pending upload, for who may ``action`` (archive or abandon) it; 404 otherwise."""
-    archive = archive_autorisee(numero)
-    cible = _version(archive, numero_version)
-    if not peut(action, Depot(archive, cible)):
-        noter("accès refusé", archive.numero, f"dépôt de la version {numero_version}")
-        abort(404)
-    return archive, cible
-
-
-def _version(archive: Archive, numero_version: int):
-    trouvee = next((v for v in archive.versions if v.version == numero_version), None)
-    if trouvee is None:
-        abort(404)
-    return trouvee
-
-
-def _gabarit(archive: Archive, version):
-    if archive.gabarit_id == LIBRE:
-        return None
-    return _catalogue().gabarit(archive.gabarit_id, version.gabarit_version)
-
-
-def lecture(archive: Archive, version) -> tuple[dict, list[Erreur]]:
-    """The values read from an upload, and what the declaration finds wrong in them."""
-    lues = json.loads(version.valeurs_lues)
-    gabarit = _gabarit(archive, version)
-    if gabarit is None:
-        return lues, []
-    try:
-        valider(gabarit.formulaire, lues)
-    except DonneesInvalides as exc:
-        return lues, exc.erreurs
-    return lues, []
 
 
 # --- display helpers ------------------------------------------------------------------------
@@ -176,13 +112,6 @@ def affichage(formulaire, valeurs: dict) -> list[dict]:
     return lignes
 
 
-def nom_telechargement(archive: Archive, numero_version: int, extension: str) -> str:
-    """« NOM Prénom - Titre - A-2026-000001 v1.pdf »: the number is never cut off."""
-    fin = f" - {archive.numero} v{numero_version}"
-    debut = nom_sur(" - ".join(x for x in (archive.stagiaire, archive.titre) if x))
-    return nom_sur(debut[:LONGUEUR_MAX - len(fin)].rstrip(" .-") + fin) + f".{extension}"
-
-
 @bp.context_processor
 def outils_de_page():
     return {"date_fr": date_fr, "STATUTS": STATUTS, "LIBRE": LIBRE}
@@ -211,12 +140,12 @@ def deposer():
         archive = outil_archives().une(depot.numero)
         if not peut("lire", archive):  # nothing is said of a record one may not read
             return render_template("archives_deposer.html", erreur=None, deja={"visible": False})
-        archivee = _version(archive, depot.version).archive_le is not None
+        archivee = version_de(archive, depot.version).archive_le is not None
         return render_template("archives_deposer.html", erreur=None, deja={
             "numero": depot.numero, "version": depot.version, "archivee": archivee,
             "visible": True})
     archive = outil_archives().une(depot.numero)
-    if not peut("archiver", Depot(archive, _version(archive, depot.version))):
+    if not peut("archiver", Depot(archive, version_de(archive, depot.version))):
         flash(f"Document reçu sous le n° {depot.numero} : son archivage revient à qui l’écrit "
               "pour ce stagiaire (tuteur du trio ou secrétariat).")
         return redirect(url_for("archives.fiche", numero=depot.numero))
@@ -233,7 +162,7 @@ class DocumentLibre(FlaskForm):
 
 
 def _page_verification(archive, version, web, generales=(), nombre=0, statut=200, panne=None):
-    gabarit = _gabarit(archive, version)
+    gabarit = gabarit_de(archive, version)
     signatures = []
     if gabarit is not None:
         docx = outil_archives().coffre.lire(version.docx_sha256)
@@ -244,22 +173,14 @@ def _page_verification(archive, version, web, generales=(), nombre=0, statut=200
                            signatures=signatures, panne=panne), statut
 
 
-def archiver(numero: str, version: int, **valeurs) -> Archive:
-    """Archives the version for the signed-in account (its PDF made by LibreOffice, sealed by
-    the workshop); PdfImpossible, in French, when the PDF cannot be made."""
-    with fabrication():
-        return outil_archives().archiver(numero, version, g.compte.identifiant,
-                                         moteur(current_app)[0], atelier(current_app), **valeurs)
-
-
 @bp.route("/archives/<numero>/v<int:version>/verifier", methods=["GET", "POST"])
 @connecte
 def verifier(numero: str, version: int):
     archive = archive_autorisee(numero)
-    if _version(archive, version).archive_le:
+    if version_de(archive, version).archive_le:
         return redirect(url_for("archives.fiche", numero=archive.numero))
     archive, cible = depot_autorise(numero, version)
-    gabarit = _gabarit(archive, cible)
+    gabarit = gabarit_de(archive, cible)
     if gabarit is None:
         return _verifier_libre(archive, cible)
     declaration = gabarit.formulaire
@@ -336,17 +257,17 @@ def fiche(numero: str):
     valeurs = None
     if archivees and archive.gabarit_id != LIBRE:
         derniere = archivees[-1]
-        valeurs = affichage(_gabarit(archive, derniere).formulaire, json.loads(derniere.valeurs))
-    versions_courantes = {archive.gabarit_id: max(_catalogue().versions(archive.gabarit_id))} \
+        valeurs = affichage(gabarit_de(archive, derniere).formulaire, json.loads(derniere.valeurs))
+    versions_courantes = {archive.gabarit_id: max(catalogue().versions(archive.gabarit_id))} \
         if archive.gabarit_id != LIBRE else {}
     diffusion = None
     if peut("diffuser", archive):
-        liste = destinataires(_catalogue().instance.parametres, archive.gabarit_id)
+        liste = destinataires(catalogue().etablissement.parametres, archive.gabarit_id)
         if liste:
             diffusion = {"liste": liste, "courriel": messagerie() is not None,
                          "archive": bool(archivees)}
     avec_signatures = {v.version: any(c.type == "signature" for c in gabarit.formulaire.champs)
-                       if (gabarit := _gabarit(archive, v)) else False for v in archive.versions}
+                       if (gabarit := gabarit_de(archive, v)) else False for v in archive.versions}
     peut_archiver = any(peut("archiver", Depot(archive, v)) for v in archive.versions)
     return render_template("archives_fiche.html", archive=archive, valeurs=valeurs,
                            avec_signatures=avec_signatures, peut_archiver=peut_archiver,
@@ -357,15 +278,8 @@ def fiche(numero: str):
 @bp.get("/archives/<numero>/v<int:version>.<any(pdf, docx):extension>")
 @connecte
 def telecharger(numero: str, version: int, extension: str):
-    archive = archive_autorisee(numero)
-    cible = _version(archive, version)
-    empreinte = cible.docx_sha256 if extension == "docx" else cible.pdf_sha256
-    if not empreinte:
-        abort(404)  # not archived yet: no PDF
-    nom = nom_telechargement(archive, version, extension)
-    noter("téléchargement", archive.numero, nom)
-    return send_file(BytesIO(outil_archives().coffre.lire(empreinte)), as_attachment=True,
-                     download_name=nom, mimetype=DOCX if extension == "docx" else "application/pdf")
+    return telecharger_archive(numero, version, extension)
+
 
 
 @bp.post("/archives/<numero>/diffuser")
@@ -389,7 +303,7 @@ def diffuser_pdf(numero: str):
 # --- 4. search and export -------------------------------------------------------------------
 
 def _annees() -> list[str]:
-    with Session(_base()) as session:
+    with Session(base()) as session:
         return sorted((a for a in session.scalars(select(Archive.annee).distinct()) if a),
                       reverse=True)
 
@@ -401,19 +315,19 @@ def index():
     if filtres.statut == "attendu" and peut("lire", EFFECTIFS):
         return redirect(url_for("archives.manquants", annee=filtres.annee or None))
     page = max(request.args.get("page", 1, type=int), 1)
-    total, trouves = rechercher(_base(), filtres, g.compte, page)
+    total, trouves = rechercher(base(), filtres, g.compte, page)
     criteres = {k: v for k, v in dataclasses.asdict(filtres).items() if v}
     return render_template("archives_recherche.html", filtres=filtres, criteres=criteres,
                            total=total, archives=trouves, page=page,
                            pages=max(math.ceil(total / PAR_PAGE), 1), annees=_annees(),
-                           gabarits=_catalogue().courants())
+                           gabarits=catalogue().courants())
 
 
 @bp.get("/archives/export.xlsx")
 @connecte
 def exporter():
     filtres = Filtres.depuis(request.args)
-    contenu = exporter_xlsx(_base(), filtres, g.compte)
+    contenu = exporter_xlsx(base(), filtres, g.compte)
     criteres = ", ".join(f"{k} = {v}" for k, v in dataclasses.asdict(filtres).items() if v)
     noter("export", "", "liste des archives" + (f" ({criteres})" if criteres else ""))
     return send_file(BytesIO(contenu), as_attachment=True,
@@ -424,7 +338,7 @@ def exporter():
 # --- 5. a stagiaire's dossier, what is missing, reminders ----------------------------------
 
 def _annee_courante() -> str:
-    return str(_catalogue().instance.parametres.get("annee_universitaire", ""))
+    return str(catalogue().etablissement.parametres.get("annee_universitaire", ""))
 
 
 @bp.get("/archives/stagiaire/<int:stagiaire_id>")
@@ -435,8 +349,8 @@ def dossier_stagiaire(stagiaire_id: int):
     annee = _annee_courante()
     return render_template(
         "archives_dossier.html", stagiaire=stagiaire, annee=annee,
-        archives=dossier(_base(), stagiaire, g.compte),
-        manquants=[m for m in documents_manquants(_base(), _catalogue(), annee)
+        archives=dossier(base(), stagiaire, g.compte),
+        manquants=[m for m in documents_manquants(base(), catalogue(), annee)
                    if m.stagiaire.id == stagiaire.id])
 
 
@@ -446,17 +360,17 @@ def donnees_personne(stagiaire_id: int):
     stagiaire = stagiaire_autorise(stagiaire_id)
     autoriser("exporter", Export(stagiaire))
     nom = f"{stagiaire.nom} {stagiaire.prenom}"
-    contenu = exporter_personne(_base(), outil_archives().coffre, nom,
+    contenu = exporter_personne(base(), outil_archives().coffre, nom,
                                 f"{g.compte.identifiant} ({g.compte.role})", stagiaire)
     return send_file(BytesIO(contenu), as_attachment=True, mimetype="application/zip",
                      download_name=nom_sur(f"{nom} - données personnelles") + ".zip")
 
 
 def _page_manquants(annee: str, rapport=None, statut=200):
-    with Session(_base()) as session:
+    with Session(base()) as session:
         tuteurs = {c.identifiant: c.nom for c in session.scalars(select(Compte))}
     return render_template("archives_manquants.html", annee=annee, rapport=rapport,
-                           manquants=documents_manquants(_base(), _catalogue(), annee),
+                           manquants=documents_manquants(base(), catalogue(), annee),
                            tuteurs=tuteurs, courriel=messagerie() is not None), statut
 
 
@@ -477,38 +391,6 @@ def relancer():
     annee = _annee_demandee(request.form)
     if messagerie() is None:
         return _page_manquants(annee, statut=409)
-    rapport = envoyer_relances(_base(), _catalogue(), messagerie(), annee,
+    rapport = envoyer_relances(base(), catalogue(), messagerie(), annee,
                                f"{g.compte.identifiant} ({g.compte.role})")
     return _page_manquants(annee, rapport)
-
-
-# --- for the JSON API -----------------------------------------------------------------------
-
-def fiche_json(archive: Archive) -> dict:
-    """A record with its versions, as the API returns it."""
-    archivees = [v for v in archive.versions if v.archive_le]
-    return {
-        "numero": archive.numero, "titre": archive.titre, "gabarit": archive.gabarit_id,
-        "libre": archive.gabarit_id == LIBRE, "stagiaire": archive.stagiaire,
-        "tuteur": archive.tuteur, "annee": archive.annee, "statut": archive.statut,
-        "statut_libelle": archive.libelle_statut, "conserver_jusqu_au": archive.conserver_jusqu_au,
-        "valeurs": json.loads(archivees[-1].valeurs) if archivees else None,
-        "versions": [{
-            "version": v.version, "nom_fichier": v.nom_fichier, "depose_le": v.depose_le,
-            "depose_par": v.depose_par, "archive_le": v.archive_le, "corrige": v.corrige,
-            "signe": v.signe, "gabarit_version": v.gabarit_version,
-            "ancienne_version": v.ancienne_version,
-            "docx": url_for("api.fichier_archive", numero=archive.numero, version=v.version,
-                            extension="docx"),
-            "pdf": url_for("api.fichier_archive", numero=archive.numero, version=v.version,
-                           extension="pdf") if v.pdf_sha256 else None,
-        } for v in archive.versions],
-    }
-
-
-def resume_json(archive: Archive) -> dict:
-    return {"numero": archive.numero, "titre": archive.titre, "gabarit": archive.gabarit_id,
-            "stagiaire": archive.stagiaire, "tuteur": archive.tuteur, "annee": archive.annee,
-            "statut": archive.statut, "statut_libelle": archive.libelle_statut,
-            "versions": len(archive.versions), "modifie_le": archive.modifie_le,
-            "url": url_for("api.archive", numero=archive.numero)}

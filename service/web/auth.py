@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from collections import defaultdict, deque
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -25,6 +23,7 @@ from service.personnes import acces
 from service.personnes.comptes import ROLES, authentifier, compte
 
 from . import service
+from .outils import peut
 
 bp = Blueprint("auth", __name__)
 ESSAIS_MAX, FENETRE_S = 5, 600
@@ -77,39 +76,6 @@ def charger_compte():
     identifiant = session.get("compte")
     g.compte = compte(service(current_app)["base"], identifiant) if identifiant else None
     g.roles = ROLES
-
-
-def connecte(vue):
-    """The view needs a signed-in account; without one, the sign-in page."""
-    @functools.wraps(vue)
-    def enveloppe(*args, **kwargs):
-        if g.compte is None:
-            return redirect(url_for("auth.connexion"))
-        return vue(*args, **kwargs)
-    return enveloppe
-
-
-def peut(action: str, objet) -> bool:
-    """May the signed-in account do ``action`` on ``objet``? (service/personnes/acces.py)"""
-    return acces.peut(g.compte, action, objet, service(current_app)["base"])
-
-
-def autoriser(action: str, objet) -> None:
-    """404 unless the signed-in account may do ``action`` on ``objet``: what one may not
-    see does not exist."""
-    if not peut(action, objet):
-        abort(404)
-
-
-def exiger(action: str, objet):
-    """The view needs the right to do ``action`` on ``objet`` (a kind: acces.LOT, EFFECTIFS…)."""
-    def decorateur(vue):
-        @functools.wraps(vue)
-        def enveloppe(*args, **kwargs):
-            autoriser(action, objet)
-            return vue(*args, **kwargs)
-        return connecte(enveloppe)
-    return decorateur
 
 
 @bp.app_context_processor

@@ -5,7 +5,7 @@
 2. ``/brouillons/<jeton>``: the recap shows the finished PDF, to check and
    correct before anything is kept (documents have consequences for a career).
 3. Once confirmed, the document and its PDF are kept with their later versions
-   (``dossiers``) and can be downloaded as .docx or PDF by whom
+   (service/archive/documents.py) and can be downloaded as .docx or PDF by whom
    service/personnes/acces.py allows (author, trio, secretariat); anyone else gets 404.
 """
 
@@ -32,7 +32,6 @@ from flask import (
     url_for,
 )
 
-from service import journal
 from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere, rendre, signer
@@ -40,34 +39,38 @@ from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_dat
 from service.catalogue.signature_document import Signataire
 from service.catalogue.validation import DonneesInvalides, en_json, valider
 from service.personnes import acces, effectifs
-from service.personnes.acces import Case, Document, Formulaire
+from service.personnes.acces import Case, Formulaire
 
-from . import PdfImpossible, atelier, produire_pdf, service
-from .auth import autoriser, connecte, peut
+from . import PdfImpossible, atelier, produire_pdf
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+from .outils import (
+    autoriser,
+    base,
+    catalogue,
+    config,
+    connecte,
+    document_acces,
+    fiche_autorisee,
+    noter,
+    peut,
+    stagiaire_autorise,
+    telecharger_document,
+)
 
 bp = Blueprint("documents", __name__)
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
-def _catalogue():
-    return service(current_app)["catalogue"]
-
-
-def _config():
-    return service(current_app)["config"]
-
-
 @bp.get("/")
 @connecte
 def accueil():
-    gabarits = [x for x in _catalogue().courants() if peut("remplir", Formulaire(x.id))]
+    gabarits = [x for x in catalogue().courants() if peut("remplir", Formulaire(x.id))]
     return render_template("accueil.html", gabarits=gabarits, saisies=saisies())
 
 
 def _gabarit(id_: str):
     try:
-        return _catalogue().gabarit(id_)
+        return catalogue().gabarit(id_)
     except KeyError:
         abort(404)
 
@@ -115,8 +118,7 @@ def formulaire(id_: str):
     if jeton_saisie:
         donnees_web = _saisie(jeton_saisie)["donnees"]
     elif stagiaire_id:
-        connu = effectifs.preremplissage(service(current_app)["base"],
-                                         _stagiaire(stagiaire_id), declaration)
+        connu = effectifs.preremplissage(base(), _stagiaire(stagiaire_id), declaration)
         donnees_web = pour_le_formulaire(declaration, valider(declaration, connu, partiel=True))
     else:
         valeurs = _valeurs_du_brouillon(request.args.get("brouillon")) or {}
@@ -130,7 +132,7 @@ def formulaire(id_: str):
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
 
 def _dossier_saisies() -> Path:
-    return _config().donnees / "saisies" / str(g.compte.id)
+    return config().donnees / "saisies" / str(g.compte.id)
 
 
 def _saisie(jeton: str) -> dict:
@@ -173,7 +175,7 @@ def supprimer_saisie(jeton: str):
 # --- drafts: the recap before anything is kept --------------------------------------------
 
 def _dossier_brouillons() -> Path:
-    return _config().donnees / "brouillons" / str(g.compte.id)
+    return config().donnees / "brouillons" / str(g.compte.id)
 
 
 def _brouillon(jeton: str) -> Path:
@@ -184,7 +186,7 @@ def _brouillon(jeton: str) -> Path:
 
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
-    document = rendre(_catalogue(), gabarit, valeurs)
+    document = rendre(catalogue(), gabarit, valeurs)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
@@ -204,11 +206,7 @@ def _stagiaire(stagiaire_id: int | None):
     """The roster stagiaire a form is about, if one may read their dossier (404 otherwise)."""
     if not stagiaire_id:
         return None
-    stagiaire = effectifs.un(service(current_app)["base"], stagiaire_id)
-    if stagiaire is None:
-        abort(404)
-    autoriser("lire", stagiaire)
-    return stagiaire
+    return stagiaire_autorise(stagiaire_id)
 
 
 def _trio(stagiaire_id: int | None) -> dict:
@@ -223,7 +221,7 @@ def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
     if not jeton:
         return None
     meta = json.loads((_brouillon(jeton) / "meta.json").read_text(encoding="utf-8"))
-    return valider(_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
+    return valider(catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
                    meta["valeurs"])
 
 
@@ -244,7 +242,7 @@ def brouillon(jeton: str):
     pages = [url_for("documents.page_du_brouillon", jeton=jeton, numero=n)
              for n in range(1, len(_pages(dossier)) + 1)]
     return render_template("recapitulatif.html", meta=meta, jeton=jeton, pages=pages,
-                           gabarit=_catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
+                           gabarit=catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
 
 
 @bp.get("/brouillons/<jeton>/page-<int:numero>.jpg")
@@ -267,13 +265,13 @@ def apercu(jeton: str):
 def valider_brouillon(jeton: str):
     dossier = _brouillon(jeton)
     meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
-    gabarit = _catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
+    gabarit = catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
     document = DocumentGenere(
         gabarit=gabarit, document_id=meta["document_id"], numero=meta["numero"],
         genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
-    dossiers.enregistrer(_config().sorties, document, (dossier / "document.pdf").read_bytes(),
+    dossiers.enregistrer(config().sorties, document, (dossier / "document.pdf").read_bytes(),
                          auteur=g.compte.id, trio=meta.get("trio"), postes=meta.get("postes"))
     noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
     for fichier in dossier.iterdir():
@@ -283,31 +281,6 @@ def valider_brouillon(jeton: str):
 
 
 # --- kept documents -------------------------------------------------------------------------
-
-def document_acces(fiche: dict) -> Document:
-    """The document as the access rules see it: its record and its gabarit's signature slots."""
-    gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
-    return Document(fiche, tuple(c.nom for c in gabarit.formulaire.champs if c.type == "signature"))
-
-
-def fiche_autorisee(numero: str, action: str = "lire") -> dict:
-    """The kept document's record, if the signed-in account may do ``action`` on it
-    (service/personnes/acces.py); 404 otherwise."""
-    chemin = dossiers.racine(_config().sorties) / Path(numero).name / "document.json"
-    if not chemin.exists():
-        abort(404)
-    fiche = json.loads(chemin.read_text(encoding="utf-8"))
-    if not peut(action, document_acces(fiche)):
-        noter("accès refusé", fiche["numero"])
-        abort(404)  # URL guessing of another person's document answers "not found"
-    return fiche
-
-
-def noter(quoi: str, numero: str, detail: str = "") -> None:
-    """An audit-log entry for the signed-in account."""
-    journal.noter(service(current_app)["base"], f"{g.compte.identifiant} ({g.compte.role})",
-                  quoi, numero, detail)
-
 
 @bp.get("/documents/<numero>")
 @connecte
@@ -321,20 +294,14 @@ def document(numero: str):
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
 @connecte
 def telecharger(numero: str, version: int, extension: str):
-    fiche = fiche_autorisee(numero)
-    chemin = dossiers.racine(_config().sorties) / fiche["numero"] / f"v{version}.{extension}"
-    if not chemin.exists():
-        abort(404)
-    noter("téléchargement", fiche["numero"], chemin.name)
-    return send_file(chemin, as_attachment=True,
-                     download_name=f"{fiche['nom']} - v{version}.{extension}")
+    return telecharger_document(numero, version, extension)
 
 
 # --- signing: one signer at a time, each signature a new version ------------------------------
 
 def _pages_de_version(numero: str, version: int) -> list[Path]:
     """Pictures of the pages of a kept version, made once (to see what one signs, on any device)."""
-    dossier = dossiers.racine(_config().sorties) / numero
+    dossier = dossiers.racine(config().sorties) / numero
     apercu = dossier / f"pages-v{version}"
     if not apercu.exists():
         temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
@@ -361,7 +328,7 @@ def page_de_version(numero: str, version: int, page: int):
 
 
 def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
-    gabarit = _catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
@@ -400,8 +367,8 @@ def apposer_signature(numero: str):
         signataire = Signataire(champ, g.compte.nom,
                                 request.form.get("qualite", "").strip(), dt.date.today(),
                                 preparer_signature(image))
-        document = dossiers.charger(_config().sorties, fiche["numero"], _catalogue())
-        signe = signer(_catalogue(), document, signataire)
+        document = dossiers.charger(config().sorties, fiche["numero"], catalogue())
+        signe = signer(catalogue(), document, signataire)
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
     try:
@@ -409,6 +376,6 @@ def apposer_signature(numero: str):
     except PdfImpossible as exc:
         return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
                                       "réessayez dans un instant.", 503)
-    dossiers.enregistrer(_config().sorties, signe, pdf)
+    dossiers.enregistrer(config().sorties, signe, pdf)
     noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
     return redirect(url_for("documents.document", numero=fiche["numero"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file
 
 from service.catalogue.generation import rendre
 from service.catalogue.tableur import TableurIllisible, modele_import
@@ -13,25 +13,9 @@ from service.catalogue.validation import valider
 from service.personnes import effectifs
 from service.personnes.acces import EFFECTIFS, Formulaire
 
-from . import service
-from .auth import autoriser, connecte, exiger
-from .documents import noter
+from .outils import autoriser, base, catalogue, connecte, exiger, noter, stagiaire_autorise
 
 bp = Blueprint("effectifs", __name__)
-
-
-def _base():
-    return service(current_app)["base"]
-
-
-def stagiaire_autorise(stagiaire_id: int, action: str = "lire") -> effectifs.Stagiaire:
-    """The roster stagiaire, if the signed-in account may do ``action`` on their dossier
-    (service/personnes/acces.py); 404 otherwise."""
-    stagiaire = effectifs.un(_base(), stagiaire_id)
-    if stagiaire is None:
-        abort(404)
-    autoriser(action, stagiaire)
-    return stagiaire
 
 
 @bp.route("/effectifs", methods=["GET", "POST"])
@@ -44,7 +28,7 @@ def importer():
             erreurs, statut = ["choisissez le tableur de la liste des stagiaires"], 400
         else:
             try:
-                nombre, problemes = effectifs.importer(_base(), fichier.read(), fichier.filename)
+                nombre, problemes = effectifs.importer(base(), fichier.read(), fichier.filename)
             except TableurIllisible as exc:
                 nombre, problemes = 0, [exc]
             erreurs = [str(p) for p in problemes]
@@ -52,7 +36,7 @@ def importer():
                 statut = 400
             else:
                 resultat = f"{nombre} stagiaire(s) importé(s) ; la liste précédente est remplacée."
-    return render_template("effectifs.html", stagiaires=effectifs.tous(_base()),
+    return render_template("effectifs.html", stagiaires=effectifs.tous(base()),
                            resultat=resultat, erreurs=erreurs), statut
 
 
@@ -67,8 +51,8 @@ def modele():
 @connecte
 def mes_stagiaires():
     return render_template("mes_stagiaires.html",
-                           stagiaires=effectifs.de(_base(), g.compte.identifiant),
-                           gabarits=service(current_app)["catalogue"].courants())
+                           stagiaires=effectifs.de(base(), g.compte.identifiant),
+                           gabarits=catalogue().courants())
 
 
 @bp.get("/stagiaires/<int:stagiaire_id>/<id_>.docx")
@@ -76,15 +60,14 @@ def mes_stagiaires():
 def docx_prerempli(stagiaire_id: int, id_: str):
     """The .docx filled with what is known, to complete in Word (and upload back later)."""
     stagiaire = stagiaire_autorise(stagiaire_id)
-    catalogue = service(current_app)["catalogue"]
     try:
-        gabarit = catalogue.gabarit(id_)
+        gabarit = catalogue().gabarit(id_)
     except KeyError:
         abort(404)
     autoriser("remplir", Formulaire(gabarit.id, stagiaire))
     valeurs = valider(gabarit.formulaire,
-                      effectifs.preremplissage(_base(), stagiaire, gabarit.formulaire), partiel=True)
-    document = rendre(catalogue, gabarit, valeurs)
+                      effectifs.preremplissage(base(), stagiaire, gabarit.formulaire), partiel=True)
+    document = rendre(catalogue(), gabarit, valeurs)
     noter("téléchargement pré-rempli", document.numero, f"{gabarit.id}, stagiaire {stagiaire.id}")
     return send_file(BytesIO(document.docx), as_attachment=True, download_name=f"{document.nom}.docx",
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -19,15 +19,15 @@ from flask import (
     url_for,
 )
 
-from service.archive.recherche import date_fr
 from service.catalogue import tableur
+from service.catalogue.contexte import date_fr
 from service.catalogue.ecriture import ecrire_atomique
 from service.lots import lots
 from service.lots.file import Travaux
 from service.personnes.acces import LOT
 
 from . import service
-from .auth import exiger
+from .outils import exiger
 
 bp = Blueprint("lots", __name__)
 

@@ -1,4 +1,4 @@
-"""The clamd client against a real clamd (tests/clamav_local.py) knowing one signature of ours."""
+"""The clamd client against a real clamd (tests/archive/clamav_local.py) knowing one signature of ours."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from service.archive.antivirus import Antivirus, AntivirusIndisponible, depuis_config
 from service.config import Config
-from tests.clamav_local import LIMITE_FLUX_MO, MARQUEUR, SIGNATURE
+from tests.archive.clamav_local import LIMITE_FLUX_MO, MARQUEUR, SIGNATURE
 
 # clamd names a signature from a database it didn't sign itself "….UNOFFICIAL"
 NOM_DETECTE = f"{SIGNATURE}.UNOFFICIAL"

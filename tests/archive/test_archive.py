@@ -26,8 +26,7 @@ from service.catalogue.generation import generer
 from service.config import Config
 from service.pdf.sceau import verifier as verifier_pdf
 from service.personnes.effectifs import Stagiaire
-from tests.catalogue.test_extraction import W, Word, q
-from tests.outils import RACINE
+from tests.outils import RACINE, W, Word, q
 
 SECRETARIAT = Lecteur("secretariat", "secretariat")
 
@@ -201,7 +200,7 @@ def test_a_document_no_gabarit_matches_is_archived_only_as_a_document_libre(
 
 def test_an_upload_the_antivirus_flags_is_refused_and_nothing_is_stored(
         base_de_donnees, catalogue, tmp_path, clamd_adresse, exemples):
-    from tests.clamav_local import MARQUEUR, SIGNATURE
+    from tests.archive.clamav_local import MARQUEUR, SIGNATURE
 
     config = Config(sorties=tmp_path / "s", donnees=tmp_path / "d", antivirus=clamd_adresse)
     archives = creer_archives(config, catalogue, base_de_donnees)

@@ -16,13 +16,7 @@ from service.catalogue.gabarits import publier
 from service.catalogue.generation import generer
 from service.catalogue.rendu import GabaritInvalide
 from service.catalogue.validation import valider
-from tests.outils import texte_docx
-
-IDS = {
-    "lettre_mission_sopa", "compte_rendu_sopa", "accompagnement_renforce_m2ca",
-    "fiche_personnalisation", "parcours_individualisation_1d", "parcours_individualisation_2d",
-    "lettre_mission_tuteurs_m2", "fiche_synthese_collectif",
-}
+from tests.outils import IDS, texte_docx
 
 
 def test_the_eight_documents_of_the_catalogue_are_there(catalogue):

@@ -7,25 +7,15 @@ import datetime as dt
 import io
 import json
 import re
-import zipfile
 
 import docx as python_docx
 import pytest
-from lxml import etree
 
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, extraire
 from service.catalogue.generation import generer
 from service.cli import main
-from tests.catalogue.test_catalogue import IDS
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-
-
-def q(ns, nom):
-    return f"{{{ns}}}{nom}"
+from tests.outils import IDS, W15, W, Word, q
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -36,52 +26,6 @@ def test_every_generated_document_reads_back_exactly(catalogue, exemples, id_):
     assert resultat.erreurs == []
     assert resultat.valeurs == document.valeurs
     assert resultat.proprietes["document_id"] == document.document_id
-
-
-class Word:
-    """Edits a .docx the way Word does when a person fills its controls."""
-
-    def __init__(self, contenu: bytes):
-        self.parties = {}
-        with zipfile.ZipFile(io.BytesIO(contenu)) as z:
-            self.parties = {n: z.read(n) for n in z.namelist()}
-        self.racine = etree.fromstring(self.parties["word/document.xml"])
-
-    def controles(self, tag):
-        return [s for s in self.racine.iter(q(W, "sdt"))
-                if (t := s.find(f"{q(W, 'sdtPr')}/{q(W, 'tag')}")) is not None
-                and t.get(q(W, "val")) == tag]
-
-    def saisir(self, controle, *lignes):
-        contenu = controle.find(q(W, "sdtContent"))
-        for enfant in list(contenu):
-            contenu.remove(enfant)
-        run = etree.SubElement(contenu, q(W, "r"))
-        for i, ligne in enumerate(lignes):
-            if i:
-                etree.SubElement(run, q(W, "br"))
-            etree.SubElement(run, q(W, "t")).text = ligne
-
-    def cocher(self, tag, coche=True):
-        (controle,) = self.controles(tag)
-        controle.find(f"{q(W, 'sdtPr')}/{q(W14, 'checkbox')}/{q(W14, 'checked')}").set(
-            q(W14, "val"), "1" if coche else "0")
-        controle.find(f".//{q(W, 't')}").text = "☒" if coche else "☐"
-
-    def dater(self, controle, date: dt.date):
-        controle.find(f"{q(W, 'sdtPr')}/{q(W, 'date')}").set(
-            q(W, "fullDate"), f"{date.isoformat()}T00:00:00Z")
-        self.saisir(controle, date.strftime("%d/%m/%Y"))
-
-    def enregistrer(self, sans_proprietes=False) -> bytes:
-        self.parties["word/document.xml"] = etree.tostring(self.racine, xml_declaration=True,
-                                                           encoding="UTF-8", standalone=True)
-        tampon = io.BytesIO()
-        with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
-            for nom, data in self.parties.items():
-                if not (sans_proprietes and nom == "docProps/custom.xml"):
-                    z.writestr(nom, data)
-        return tampon.getvalue()
 
 
 def test_values_edited_as_in_word_are_exactly_what_is_read(catalogue):

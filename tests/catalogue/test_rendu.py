@@ -10,40 +10,22 @@ from io import BytesIO
 import pytest
 from jinja2.exceptions import SecurityError
 
-from service.catalogue.contexte import contexte, date_fr
+from service.catalogue.contexte import contexte
 from service.catalogue.generation import generer
 from service.catalogue.rendu import GabaritCompile, GabaritInvalide
 from service.catalogue.validation import empreinte, valider
 from service.conception.wordml import PLACEHOLDER
-from tests.catalogue.test_catalogue import IDS
+from tests.catalogue.phrases_officielles import PHRASES
 from tests.outils import (
+    IDS,
     SEEDS,
     normaliser,
     parties_xml_valides,
     pdf_texte,
     proprietes,
     texte_docx,
+    textes_attendus,
 )
-from tests.phrases_officielles import PHRASES
-
-
-def textes_attendus(champs, valeurs) -> list[str]:
-    """What a reader must find printed for these values (tick boxes are checked apart)."""
-    attendus = []
-    for champ in champs:
-        valeur = valeurs.get(champ.nom)
-        if valeur in (None, "", []):
-            continue
-        if champ.type == "groupe":
-            for ligne in valeur:
-                attendus += textes_attendus(champ.champs, ligne)
-        elif champ.type == "date":
-            attendus.append(date_fr(valeur))
-        elif champ.type in ("texte", "texte_long", "entier"):
-            attendus += [x for x in str(valeur).split("\n") if x.strip()]
-        elif champ.type == "choix" and champ.affichage == "liste":
-            attendus.append(valeur)
-    return attendus
 
 
 def cases(contenu: bytes) -> dict[str, tuple[str, str]]:
@@ -140,7 +122,7 @@ def test_hostile_values_print_literally_and_the_docx_stays_valid(catalogue, mote
     assert HOSTILES["balises"] in texte
     assert HOSTILES["jinja"] in texte
     # the body (before the header and footer, whose time of generation may hold "49")
-    corps = texte.split(catalogue.instance.parametres["nom"])[0]
+    corps = texte.split(catalogue.etablissement.parametres["nom"])[0]
     assert "49" not in corps and "boucle" not in corps.replace("{% for x in range(3) %}boucle", "")
     assert "débutfin" in texte  # characters XML forbids are removed
     assert HOSTILES["emoji"] in texte
@@ -169,7 +151,7 @@ def test_a_template_cannot_reach_python_internals(tmp_path, catalogue):
             z.writestr(info, data)
     gabarit = catalogue.gabarit("fiche_personnalisation")
     ctx = contexte(gabarit.formulaire, valider(gabarit.formulaire, gabarit.formulaire.exemple),
-                   instance=catalogue.instance.parametres,
+                   instance=catalogue.etablissement.parametres,
                    document={"numero": "1", "version": 1, "genere_le": ""})
     with pytest.raises(GabaritInvalide, match="unsafe") as exc:
         GabaritCompile(chemin).rendre(ctx, {})

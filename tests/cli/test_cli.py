@@ -9,9 +9,8 @@ import sys
 
 import pytest
 
-from service.cli import commandes, main
-from tests.catalogue.test_catalogue import IDS
-from tests.outils import RACINE, pdf_texte, texte_docx
+from service.cli import main
+from tests.outils import IDS, RACINE, pdf_texte, texte_docx
 
 
 def lancer(capsys, *args, sorties=None):
@@ -147,12 +146,6 @@ def test_the_real_entry_point_generates_a_pdf(tmp_path):
     assert "Fiche synthèse" in texte
     premier_texte = next(v for v in valeurs.values() if isinstance(v, str) and len(v) > 6)
     assert premier_texte[:20] in " ".join(texte.split())
-
-
-def test_every_command_is_documented_in_the_readme():
-    readme = (RACINE / "README.md").read_text(encoding="utf-8")
-    absentes = [c for c in commandes() if f"| `{c}" not in readme]
-    assert not absentes, f"commandes absentes du README : {absentes}"
 
 
 def _servir(tmp_path, **environ):

@@ -13,9 +13,7 @@ from service.catalogue.generation import generer
 from service.cli import main
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier
-from tests.catalogue.test_catalogue import IDS
-from tests.catalogue.test_rendu import textes_attendus
-from tests.outils import normaliser, pdf_texte
+from tests.outils import IDS, normaliser, pdf_texte, textes_attendus
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -47,7 +45,7 @@ def test_metadata_identify_the_document_in_info_and_xmp(exemples, pdfs_exemples,
     assert info["/DocumentId"] == document.document_id
     assert info["/DocumentVersion"] == "1"
     assert info["/DonneesSha256"] == document.empreinte
-    assert info["/Author"] == catalogue.instance.parametres["nom"]
+    assert info["/Author"] == catalogue.etablissement.parametres["nom"]
     assert info["/Title"] == document.nom
     assert id_ in info["/Subject"]
     # PDF/A: the XMP metadata say the same as the information dictionary.

@@ -3,9 +3,6 @@ stagiaires (and tuteurs de terrain) bear the same names, and one object of each 
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from sqlalchemy.orm import Session
 
@@ -14,10 +11,7 @@ from service.config import Config
 from service.personnes.comptes import creer_compte, creer_jeton
 from service.personnes.effectifs import Stagiaire
 from service.web import create_app, service
-from tests.web.test_web import Navigateur
-from tests.web.test_web_archives import champs_du_formulaire, deposer
-
-GABARIT = "accompagnement_renforce_m2ca"  # a slot for each of the trio, and one for the IA-IPR
+from tests.web.outils import Navigateur, champs_du_formulaire, deposer, entetes
 
 # identifiant: (name, role). Trio A: lea, helene, claude; trio B: lea2, helene2, claude2 —
 # lea2 and helene2 bear the names of lea and helene (namesakes with other accounts).
@@ -36,25 +30,11 @@ COMPTES = {
 TRIOS = {"A": ("lea", "helene", "claude"), "B": ("lea2", "helene2", "claude2")}
 
 
-def entetes(jeton: str) -> dict:
-    return {"Authorization": f"Bearer {jeton}"}
-
-
-def changer_un_texte(docx: bytes, avant: str, apres: str) -> bytes:
-    """The same Word file with one text changed (its properties, document_id included, kept)."""
-    sortie = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as entree, zipfile.ZipFile(sortie, "w") as z:
-        for info in entree.infolist():
-            contenu = entree.read(info.filename)
-            if info.filename == "word/document.xml":
-                assert avant.encode() in contenu
-                contenu = contenu.replace(avant.encode(), apres.encode(), 1)
-            z.writestr(info, contenu)
-    return sortie.getvalue()
-
-
 @pytest.fixture(scope="module")
-def monde(tmp_path_factory, catalogue):
+def monde(request, tmp_path_factory, catalogue):
+    """The world of the requesting module, with documents of its ``GABARIT`` (a gabarit with a
+    signature slot for each of the trio)."""
+    gabarit = request.module.GABARIT
     dossier = tmp_path_factory.mktemp("acces")
     app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
     base = service(app)["base"]
@@ -74,25 +54,25 @@ def monde(tmp_path_factory, catalogue):
     clients[None] = Navigateur(app)
     jetons = {i: creer_jeton(base, i) for i in COMPTES}
     api = app.test_client()
-    declaration = catalogue.gabarit(GABARIT).formulaire
+    declaration = catalogue.gabarit(gabarit).formulaire
     exemple = declaration.exemple | {"ia_ipr_nom": "Mme Sylvie Dumont"}
     objets = {}
     for trio, (_, auteur, _) in TRIOS.items():
         sid = inscrits[trio].id
         # a generated document about the trio's stagiaire, made by its tuteur de terrain
         reponse = api.post("/api/documents", headers=entetes(jetons[auteur]), json={
-            "gabarit": GABARIT, "stagiaire": sid, "donnees": exemple})
+            "gabarit": gabarit, "stagiaire": sid, "donnees": exemple})
         assert reponse.status_code == 201, reponse.json
         document = reponse.json["numero"]
         # a draft (the recap before validation) of the same tuteur
-        page = f"/formulaires/{GABARIT}?stagiaire={sid}"
-        donnees = champs_du_formulaire(declaration, generer(catalogue, GABARIT, exemple).valeurs)
-        reponse = clients[auteur].post(f"/formulaires/{GABARIT}",
+        page = f"/formulaires/{gabarit}?stagiaire={sid}"
+        donnees = champs_du_formulaire(declaration, generer(catalogue, gabarit, exemple).valeurs)
+        reponse = clients[auteur].post(f"/formulaires/{gabarit}",
                                        dict(donnees, stagiaire=sid, action="apercu"), page=page)
         assert reponse.status_code == 302, reponse.get_data(as_text=True)[:2000]
         brouillon = reponse.headers["Location"].rsplit("/", 1)[1]
         # an archived record (its upload waiting to be checked), deposited by the same tuteur
-        docx = generer(catalogue, GABARIT, exemple | {"etudiant_etablissement": f"École {trio}"}).docx
+        docx = generer(catalogue, gabarit, exemple | {"etudiant_etablissement": f"École {trio}"}).docx
         reponse = deposer(clients[auteur], docx, f"accompagnement {trio}.docx")
         assert reponse.status_code == 302, reponse.get_data(as_text=True)[:2000]
         archive = reponse.headers["Location"].split("/")[2]
@@ -103,6 +83,3 @@ def monde(tmp_path_factory, catalogue):
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
         service(app)["atelier"].fermer()
-
-
-__all__ = ["changer_un_texte", "entetes"]

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from service.archive.depot import Archive
 from service.personnes import acces
 from service.web import service
-from tests.personnes.conftest import GABARIT, changer_un_texte, entetes
-from tests.web.test_web_archives import deposer
+from tests.web.outils import changer_un_texte, deposer, entetes
+
+GABARIT = "accompagnement_renforce_m2ca"  # a slot for each of the trio, and one for the IA-IPR
 
 # Who, and how each relates to the objects of the trio the row is about. The trio-A accounts
 # act on trio A's objects (« own ») and on trio B's (« other »); lea2 and helene2, trio B's,

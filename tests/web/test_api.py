@@ -2,60 +2,36 @@
 
 from __future__ import annotations
 
-import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
 from service import journal
-from service.config import Config
 from service.personnes.comptes import creer_jeton
-from service.personnes.demo import comptes_de_demo
-from service.web import create_app, service
+from service.web import service
 from service.web.api import OPENAPI
+from tests.web.outils import conforme, entetes
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("api")
-    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
+def jetons(app) -> dict[str, str]:
+    """An API token of three demo accounts."""
     base = service(app)["base"]
-    comptes_de_demo(base)
-    jetons = {qui: creer_jeton(base, qui) for qui in ("tuteur", "inspecteur", "secretariat")}
-    yield app.test_client(), jetons, app
-    if "moteur" in service(app):
-        service(app)["moteur"].fermer()
-        service(app)["atelier"].fermer()
+    return {qui: creer_jeton(base, qui) for qui in ("tuteur", "inspecteur", "secretariat")}
 
 
-def conforme(reponse, chemin: str, methode: str):
-    """The response matches what the OpenAPI document says of this path, method and status."""
-    reponses = OPENAPI["paths"][chemin][methode]["responses"]
-    schema = reponses[str(reponse.status_code)]["content"]["application/json"]["schema"]
-    jsonschema.validate(reponse.json, {**schema, "components": OPENAPI["components"]},
-                        cls=jsonschema.Draft202012Validator)
-    return reponse.json
-
-
-def test_the_openapi_document_is_valid_and_served(api):
-    client, _, _ = api
+def test_the_openapi_document_is_valid_and_served(client):
     validate(OPENAPI)
     assert client.get("/api/openapi.json").json["openapi"] == "3.1.0"
 
 
-def test_a_token_is_required(api):
-    client, _, _ = api
+def test_a_token_is_required(client):
     reponse = client.get("/api/gabarits", headers={"Authorization": "Bearer faux"})
     assert reponse.status_code == 401
     assert conforme(reponse, "/api/gabarits", "get")["erreurs"][0]["message"] == (
         "jeton d'accès absent ou invalide")
 
 
-def entetes(jeton):
-    return {"Authorization": f"Bearer {jeton}"}
-
-
-def test_gabarits_and_example(api):
-    client, jetons, _ = api
+def test_gabarits_and_example(client, jetons):
     gabarits = conforme(client.get("/api/gabarits", headers=entetes(jetons["tuteur"])),
                         "/api/gabarits", "get")
     assert len(gabarits) == 8
@@ -66,8 +42,7 @@ def test_gabarits_and_example(api):
         reponse, "/api/gabarits/{id}/exemple", "get")["erreurs"][0]["message"]
 
 
-def test_invalid_data_get_the_same_french_messages(api, catalogue):
-    client, jetons, _ = api
+def test_invalid_data_get_the_same_french_messages(client, jetons, catalogue):
     donnees = dict(catalogue.gabarit("compte_rendu_sopa").formulaire.exemple,
                    periode_debut="31/02/2026")
     reponse = client.post("/api/documents", headers=entetes(jetons["tuteur"]),
@@ -80,8 +55,7 @@ def test_invalid_data_get_the_same_french_messages(api, catalogue):
     assert reponse.status_code == 400 and conforme(reponse, "/api/documents", "post")
 
 
-def test_create_read_download_and_who_may_not(api, catalogue):
-    client, jetons, app = api
+def test_create_read_download_and_who_may_not(app, client, jetons, catalogue):
     donnees = catalogue.gabarit("fiche_personnalisation").formulaire.exemple
     reponse = client.post("/api/documents", headers=entetes(jetons["tuteur"]),
                           json={"gabarit": "fiche_personnalisation", "donnees": donnees})
@@ -102,12 +76,11 @@ def test_create_read_download_and_who_may_not(api, catalogue):
     assert {("tuteur (tuteur)", "création"), ("inspecteur (inspecteur)", "accès refusé")} <= quoi
 
 
-def test_a_name_typed_in_a_document_opens_it_to_no_one(api, catalogue):
+def test_a_name_typed_in_a_document_opens_it_to_no_one(app, client, jetons, catalogue):
     """The accompagnement renforcé names its IA-IPR: a name is text, not an account. Neither the
     account of that name nor a namesake reads it (issue 15, item 2); author and secretariat do."""
     from service.personnes.comptes import creer_compte
 
-    client, jetons, app = api
     base = service(app)["base"]
     creer_compte(base, "dumont2", "Marc Dumont", "inspecteur", "x")  # the same family name
     jetons["dumont2"] = creer_jeton(base, "dumont2")

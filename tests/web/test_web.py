@@ -10,57 +10,9 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from service import journal
-from service.config import Config
-from service.personnes.demo import comptes_de_demo
-from service.web import create_app, service
-
-HTTPS = "https://localhost"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory, catalogue):
-    dossier = tmp_path_factory.mktemp("web")
-    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
-    comptes_de_demo(service(app)["base"])
-    yield app
-    if "moteur" in service(app):
-        service(app)["moteur"].fermer()
-        service(app)["atelier"].fermer()
-
-
-class Navigateur:
-    """A client that signs in and posts forms with their CSRF token, as a browser does."""
-
-    def __init__(self, app):
-        self.client = app.test_client()
-
-    def get(self, url, **kw):
-        return self.client.get(url, base_url=HTTPS, **kw)
-
-    def jeton(self, url):
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                         r'name="csrf_token" value="([^"]+)"', self.get(url).get_data(as_text=True))
-
-    def post(self, url, donnees, page=None):
-        m = self.jeton(page or url)
-        donnees = dict(donnees, csrf_token=m.group(1) or m.group(2))
-        # over HTTPS, Flask-WTF also checks that the form came from this site, as browsers say
-        return self.client.post(url, data=donnees, base_url=HTTPS,
-                                headers={"Referer": HTTPS + (page or url)})
-
-    def connexion(self, identifiant, mot_de_passe=None):
-        return self.post("/connexion", {"identifiant": identifiant,
-                                        "mot_de_passe": mot_de_passe or f"demo-{identifiant}"})
-
-
-def connecte(app, identifiant, mot_de_passe=None):
-    navigateur = Navigateur(app)
-    assert navigateur.connexion(identifiant, mot_de_passe).status_code == 302
-    return navigateur
-
-
-def texte(reponse) -> str:
-    return reponse.get_data(as_text=True)
+from service.web import service
+from tests.outils import pdf_texte
+from tests.web.outils import HTTPS, Navigateur, texte
 
 
 @pytest.mark.parametrize("url", ["/", "/formulaires/compte_rendu_sopa", "/documents/20260101-AAAAAA",
@@ -95,15 +47,15 @@ def test_security_headers_and_cookies(app):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_a_form_without_its_csrf_token_is_refused(app):
-    navigateur = connecte(app, "tuteur")
+def test_a_form_without_its_csrf_token_is_refused(connecte):
+    navigateur = connecte("tuteur")
     reponse = navigateur.client.post("/formulaires/fiche_synthese_collectif", base_url=HTTPS,
                                      data={"collectif": "X", "action": "apercu"})
     assert reponse.status_code == 400
 
 
-def test_an_invalid_form_keeps_what_was_typed_and_says_what_is_wrong(app):
-    navigateur = connecte(app, "tuteur")
+def test_an_invalid_form_keeps_what_was_typed_and_says_what_is_wrong(connecte):
+    navigateur = connecte("tuteur")
     reponse = navigateur.post("/formulaires/compte_rendu_sopa", {
         "stagiaire_nom": "MOREAU", "stagiaire_prenom": "Léa",
         "lieu_stage": "École <Jules-Ferry> & fils", "demi_journees_absence": "deux",
@@ -117,8 +69,8 @@ def test_an_invalid_form_keeps_what_was_typed_and_says_what_is_wrong(app):
     assert "rien n’a été perdu de votre saisie" in page
 
 
-def test_fill_check_validate_download(app, catalogue, tmp_path):
-    navigateur = connecte(app, "tuteur")
+def test_fill_check_validate_download(app, connecte, catalogue, tmp_path):
+    navigateur = connecte("tuteur")
     exemple = catalogue.gabarit("fiche_synthese_collectif").formulaire.exemple
     donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
     donnees["date_regroupement"] = "2026-12-08"
@@ -158,7 +110,7 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     assert ecart(Image.new("L", attendue.size, 255), attendue) > 8
     assert ecart(ImageChops.offset(attendue, 0, 12), attendue) > 8
 
-    autre = connecte(app, "inspecteur")
+    autre = connecte("inspecteur")
     assert autre.get(recap).status_code == 404  # someone else's draft does not exist
 
     reponse = navigateur.post(f"{recap}/valider", {}, page=recap)
@@ -169,15 +121,13 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     pdf = navigateur.get(f"{document}/v1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert "attachment" in pdf.headers["Content-Disposition"]
-    chemin = tmp_path / "telecharge.pdf"
-    chemin.write_bytes(pdf.data)
-    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    contenu = pdf_texte(pdf.data)
     assert exemple["collectif"] in contenu and f"document n° {numero}" in contenu
     assert navigateur.get(f"{document}/v1.docx").data.startswith(b"PK")
 
     assert autre.get(document).status_code == 404  # URL guessing answers "not found"
     assert autre.get(f"{document}/v1.pdf").status_code == 404
-    assert connecte(app, "secretariat").get(document).status_code == 200
+    assert connecte("secretariat").get(document).status_code == 200
 
     # every read and write is in the audit log, and the log is whole
     quoi = [(e.qui, e.quoi) for e in journal.entrees(service(app)["base"], numero)]
@@ -188,8 +138,8 @@ def test_fill_check_validate_download(app, catalogue, tmp_path):
     assert journal.verifier_journal(service(app)["base"]) == []
 
 
-def test_correcting_from_the_recap_brings_back_every_value(app, catalogue):
-    navigateur = connecte(app, "tuteur")
+def test_correcting_from_the_recap_brings_back_every_value(connecte, catalogue):
+    navigateur = connecte("tuteur")
     exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
     donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
     donnees.update(periode_debut="2026-10-05", periode_fin="2026-10-16",
@@ -208,7 +158,7 @@ def test_sante(app):
     assert reponse.json["detail"] == "rendu, conversion et sceau : ok"
 
 
-def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, catalogue, tmp_path):
+def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, connecte, catalogue):
     import io
 
     from PIL import Image, ImageDraw
@@ -219,7 +169,7 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, cata
     from service.personnes.comptes import authentifier
     from service.web import moteur
 
-    navigateur = connecte(app, "tuteur")
+    navigateur = connecte("tuteur")
     with app.app_context():
         document = generer(catalogue, "compte_rendu_sopa",
                            catalogue.gabarit("compte_rendu_sopa").formulaire.exemple)
@@ -229,14 +179,11 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, cata
     dossiers.enregistrer(service(app)["config"].sorties, document, pdf, auteur=tuteur.id)
     page = f"/documents/{document.numero}/signer"
     assert "Signature du tuteur ou de la tutrice" in texte(navigateur.get(page))
-    m = navigateur.jeton(page)
-    jeton = m.group(1) or m.group(2)
 
     def envoyer(image: bytes):
-        return navigateur.client.post(page, base_url=HTTPS, headers={"Referer": HTTPS + page},
-                                      content_type="multipart/form-data", data={
-            "csrf_token": jeton, "champ": "signature_tuteur", "nom": "Hélène Garnier",
-            "qualite": "tutrice de stage", "image": (io.BytesIO(image), "signature.png")})
+        return navigateur.post(page, {
+            "champ": "signature_tuteur", "nom": "Hélène Garnier", "qualite": "tutrice de stage",
+            "image": (io.BytesIO(image), "signature.png")})
 
     reponse = envoyer(b"%PDF-1.7 ceci n'est pas une image")
     assert reponse.status_code == 400
@@ -249,15 +196,13 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, cata
     fiche = texte(navigateur.get(f"/documents/{document.numero}"))
     assert "2 version(s)" in fiche
     v2 = navigateur.get(f"/documents/{document.numero}/v2.pdf")
-    chemin = tmp_path / "v2.pdf"
-    chemin.write_bytes(v2.data)
-    contenu = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True).stdout
+    contenu = pdf_texte(v2.data)
     assert "Hélène Garnier (tutrice de stage), signé le" in contenu
     assert "Toutes les signatures de ce document sont apposées." in texte(navigateur.get(page))
 
 
-def test_a_draft_is_saved_as_typed_and_resumed(app):
-    navigateur = connecte(app, "tuteur")
+def test_a_draft_is_saved_as_typed_and_resumed(connecte):
+    navigateur = connecte("tuteur")
     reponse = navigateur.post("/formulaires/compte_rendu_sopa", {
         "stagiaire_nom": "MOREAU", "demi_journees_absence": "deux (à vérifier)",
         "action": "enregistrer"})
@@ -267,13 +212,13 @@ def test_a_draft_is_saved_as_typed_and_resumed(app):
     jeton = re.search(r"saisie=([A-Za-z0-9_-]+)", accueil).group(1)
     page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?saisie={jeton}"))
     assert 'value="MOREAU"' in page and 'value="deux (à vérifier)"' in page  # kept as typed
-    assert connecte(app, "inspecteur").get(
+    assert connecte("inspecteur").get(
         f"/formulaires/compte_rendu_sopa?saisie={jeton}").status_code == 404
     navigateur.post(f"/saisies/{jeton}/supprimer", {}, page="/")
     assert "Mes brouillons" not in texte(navigateur.get("/"))
 
 
-def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path):
+def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte):
     import io
 
     import openpyxl
@@ -281,7 +226,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path
     from service.catalogue.tableur import modele_import
     from service.personnes import effectifs
 
-    secretariat = connecte(app, "secretariat")
+    secretariat = connecte("secretariat")
     classeur = openpyxl.load_workbook(io.BytesIO(modele_import(effectifs.DECLARATION)))
     feuille = classeur[classeur.sheetnames[1]]
     exemple = [c.value for c in feuille[2]]
@@ -293,11 +238,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path
     classeur.save(tampon)
 
     def importer(contenu):
-        m = secretariat.jeton("/effectifs")
-        return secretariat.client.post("/effectifs", base_url=HTTPS, content_type="multipart/form-data",
-                                       headers={"Referer": HTTPS + "/effectifs"},
-                                       data={"csrf_token": m.group(1) or m.group(2),
-                                             "tableur": (io.BytesIO(contenu), "liste.xlsx")})
+        return secretariat.post("/effectifs", {"tableur": (io.BytesIO(contenu), "liste.xlsx")})
 
     reponse = importer(tampon.getvalue())
     assert reponse.status_code == 400
@@ -308,7 +249,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path
     classeur.save(tampon)
     assert "2 stagiaire(s) importé(s)" in texte(importer(tampon.getvalue()))
 
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     page = texte(tuteur.get("/mes-stagiaires"))
     assert "MOREAU Léa" in page and "BERNARD Léa" in page
     (sid,) = re.findall(r"/formulaires/compte_rendu_sopa\?stagiaire=(\d+)", page)[:1]
@@ -319,13 +260,13 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(app, tmp_path
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
     from tests.outils import texte_docx
     assert "Jules-Ferry" in texte_docx(docx.data)
-    assert connecte(app, "admin").get(f"/stagiaires/{sid}/compte_rendu_sopa.docx").status_code == 200
+    assert connecte("admin").get(f"/stagiaires/{sid}/compte_rendu_sopa.docx").status_code == 200
     # the stagiaire of the trio sees the list; someone outside it gets nothing
-    assert "MOREAU Léa" in texte(connecte(app, "stagiaire").get("/mes-stagiaires"))
-    assert connecte(app, "tuteur").get("/effectifs").status_code == 404
+    assert "MOREAU Léa" in texte(connecte("stagiaire").get("/mes-stagiaires"))
+    assert connecte("tuteur").get("/effectifs").status_code == 404
 
 
-def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, catalogue):
+def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, connecte, catalogue):
     from service.personnes import effectifs
     from service.personnes.comptes import creer_compte
 
@@ -337,7 +278,7 @@ def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, catalogue):
 
         effectifs.importer(base_, modele_import(effectifs.DECLARATION), "liste.xlsx")
     (moreau,) = [s for s in effectifs.tous(base_) if s.nom == "MOREAU"]
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     page = f"/formulaires/fiche_personnalisation?stagiaire={moreau.id}"
     exemple = catalogue.gabarit("fiche_personnalisation").formulaire.exemple
     donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
@@ -347,9 +288,9 @@ def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, catalogue):
     assert reponse.status_code == 302
     recap = reponse.headers["Location"]
     document = tuteur.post(f"{recap}/valider", {}, page=recap).headers["Location"]
-    assert connecte(app, "stagiaire").get(document).status_code == 200  # in the trio
-    assert connecte(app, "inspecteur").get(document).status_code == 200  # tuteur Inspé here
-    assert connecte(app, "autre", "demo-autre").get(document).status_code == 404
+    assert connecte("stagiaire").get(document).status_code == 200  # in the trio
+    assert connecte("inspecteur").get(document).status_code == 200  # tuteur Inspé here
+    assert connecte("autre", "demo-autre").get(document).status_code == 404
 
 
 def test_field_attributes_are_written_and_escaped_as_wtforms_writes_them():

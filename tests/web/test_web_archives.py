@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 import zipfile
 from urllib.parse import unquote
 
@@ -19,30 +18,21 @@ from service.archive.depot import Archive
 from service.catalogue.generation import generer
 from service.catalogue.tableur import modele_import
 from service.catalogue.validation import valider
-from service.config import Config
 from service.pdf.sceau import verifier
 from service.personnes import effectifs
 from service.personnes.comptes import creer_compte, creer_jeton
-from service.personnes.demo import comptes_de_demo
-from service.web import create_app, service
-from service.web.formulaires import pour_le_formulaire
-from tests.web.test_api import conforme
-from tests.web.test_web import HTTPS, connecte, texte
+from service.web import service
+from tests.outils import pdf_texte
+from tests.web.outils import HTTPS, champs_du_formulaire, conforme, deposer, entetes, texte
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("web-archives")
-    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
+def app(app):
     base = service(app)["base"]
-    comptes_de_demo(base)
     creer_compte(base, "autre", "Paul Autre", "tuteur", "demo-autre", "autre@clairval.example")
     # the roster's example: MOREAU Léa, trio stagiaire / tuteur / inspecteur
     effectifs.importer(base, modele_import(effectifs.DECLARATION), "liste.xlsx")
-    yield app
-    if "moteur" in service(app):
-        service(app)["moteur"].fermer()
-        service(app)["atelier"].fermer()
+    return app
 
 
 def messagerie_reelle(port: int):
@@ -50,26 +40,6 @@ def messagerie_reelle(port: int):
     from service.archive.courriel import Messagerie
 
     return Messagerie.depuis(f"smtp://127.0.0.1:{port}", "scolarite@clairval.example")
-
-
-def deposer(navigateur, contenu: bytes, nom: str = "document.docx"):
-    m = navigateur.jeton("/archives/deposer")
-    return navigateur.client.post(
-        "/archives/deposer", base_url=HTTPS, content_type="multipart/form-data",
-        headers={"Referer": HTTPS + "/archives/deposer"},
-        data={"csrf_token": m.group(1) or m.group(2), "fichier": (io.BytesIO(contenu), nom)})
-
-
-def champs_du_formulaire(declaration, valeurs: dict) -> dict:
-    """Validated values as the check page's form posts them."""
-    plat = {}
-    for cle, valeur in pour_le_formulaire(declaration, valeurs).items():
-        if isinstance(valeur, list) and valeur and isinstance(valeur[0], dict):
-            for i, ligne in enumerate(valeur):
-                plat.update({f"{cle}-{i}-{c}": x for c, x in ligne.items()})
-        else:
-            plat[cle] = valeur
-    return plat
 
 
 def nombre_d_archives(app) -> tuple[int, int]:
@@ -80,13 +50,6 @@ def nombre_d_archives(app) -> tuple[int, int]:
     return lignes, len([p for p in objets.rglob("*") if p.is_file()]) if objets.exists() else 0
 
 
-def pdf_texte(contenu: bytes, tmp_path) -> str:
-    chemin = tmp_path / "telecharge.pdf"
-    chemin.write_bytes(contenu)
-    return subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True,
-                          check=True).stdout
-
-
 @pytest.fixture(scope="module")
 def compte_rendu(catalogue) -> bytes:
     exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
@@ -94,9 +57,9 @@ def compte_rendu(catalogue) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def archive_tuteur(app, catalogue, compte_rendu):
+def archive_tuteur(app, connecte, catalogue, compte_rendu):
     """The example compte-rendu uploaded by the tuteur, checked, corrected once, archived."""
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     reponse = deposer(tuteur, compte_rendu, "compte-rendu MOREAU.docx")
     assert reponse.status_code == 302, texte(reponse)[:2000]
     verification = reponse.headers["Location"]
@@ -128,9 +91,9 @@ def archive_tuteur(app, catalogue, compte_rendu):
     return numero
 
 
-def test_upload_check_correct_archive_then_download(app, archive_tuteur, compte_rendu, tmp_path):
+def test_upload_check_correct_archive_then_download(app, connecte, archive_tuteur, compte_rendu):
     numero = archive_tuteur
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     page = texte(tuteur.get(f"/archives/{numero}"))
     assert "Compte-rendu du tuteur de stage SOPA" in page and "MOREAU Léa" in page
     assert '<span class="statut statut-archive">Archivé</span>' in page
@@ -143,7 +106,7 @@ def test_upload_check_correct_archive_then_download(app, archive_tuteur, compte_
     nom = unquote(pdf.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
     assert nom == (f"MOREAU Léa - Compte-rendu du tuteur de stage SOPA (m1 MEEF1 mention 1er "
                    f"degré) - {numero} v1.pdf")
-    contenu = pdf_texte(pdf.data, tmp_path)
+    contenu = pdf_texte(pdf.data)
     assert "Archivé le" in contenu and numero in contenu
     assert verifier(pdf.data, service(app)["sceau"]).identite["archive_numero"] == f"{numero} v1"
     docx = tuteur.get(f"/archives/{numero}/v1.docx")
@@ -163,8 +126,8 @@ def test_upload_check_correct_archive_then_download(app, archive_tuteur, compte_
     assert journal.verifier_journal(service(app)["base"]) == []
 
 
-def test_hostile_uploads_are_refused_and_nothing_is_stored(app, compte_rendu):
-    tuteur = connecte(app, "tuteur")
+def test_hostile_uploads_are_refused_and_nothing_is_stored(app, connecte, compte_rendu):
+    tuteur = connecte("tuteur")
     avant = nombre_d_archives(app)
     reponse = deposer(tuteur, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n", "rapport.docx")
     assert reponse.status_code == 422
@@ -181,22 +144,22 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(app, compte_rendu):
     assert nombre_d_archives(app) == avant
 
 
-def test_who_is_outside_the_trio_gets_404(app, archive_tuteur):
+def test_who_is_outside_the_trio_gets_404(app, connecte, archive_tuteur):
     numero = archive_tuteur
-    autre = connecte(app, "autre", "demo-autre")
+    autre = connecte("autre", "demo-autre")
     for url in (f"/archives/{numero}", f"/archives/{numero}/v1.pdf", f"/archives/{numero}/v1.docx",
                 f"/archives/{numero}/v1/verifier"):
         assert autre.get(url).status_code == 404, url
     assert numero not in texte(autre.get("/archives?texte=heterogeneite"))
-    assert connecte(app, "stagiaire").get(f"/archives/{numero}").status_code == 200  # in the trio
-    assert connecte(app, "secretariat").get(f"/archives/{numero}/v1.pdf").status_code == 200
+    assert connecte("stagiaire").get(f"/archives/{numero}").status_code == 200  # in the trio
+    assert connecte("secretariat").get(f"/archives/{numero}/v1.pdf").status_code == 200
     quoi = {(e.qui, e.quoi) for e in journal.entrees(service(app)["base"], numero)}
     assert ("autre (tuteur)", "accès refusé") in quoi
 
 
-def test_search_finds_by_a_word_of_a_value_and_exports(app, archive_tuteur):
+def test_search_finds_by_a_word_of_a_value_and_exports(connecte, archive_tuteur):
     numero = archive_tuteur
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     page = texte(tuteur.get("/archives?texte=hétérogénéité"))
     assert "1 document trouvé" in page and f'href="/archives/{numero}"' in page
     assert "Déposer un document" in page and "Exporter la liste (.xlsx)" in page
@@ -212,20 +175,20 @@ def test_search_finds_by_a_word_of_a_value_and_exports(app, archive_tuteur):
     assert lignes[1][0] == numero and lignes[1][2] == "MOREAU Léa" and lignes[1][5] == "Archivé"
 
 
-def test_the_dossier_of_a_stagiaire_and_what_is_missing(app, archive_tuteur):
+def test_the_dossier_of_a_stagiaire_and_what_is_missing(app, connecte, archive_tuteur):
     numero = archive_tuteur
     (moreau,) = [s for s in effectifs.tous(service(app)["base"]) if s.nom == "MOREAU"]
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     assert f"/archives/stagiaire/{moreau.id}" in texte(tuteur.get("/mes-stagiaires"))
     page = texte(tuteur.get(f"/archives/stagiaire/{moreau.id}"))
     assert "Dossier de MOREAU Léa" in page and numero in page
     attendus = page[page.index("Documents attendus non reçus"):page.index("Documents archivés")]
     assert "Fiche de personnalisation" in attendus and "Compte-rendu" not in attendus
     assert "Exporter ses données" not in page
-    assert connecte(app, "autre", "demo-autre").get(f"/archives/stagiaire/{moreau.id}").status_code == 404
+    assert connecte("autre", "demo-autre").get(f"/archives/stagiaire/{moreau.id}").status_code == 404
     assert tuteur.get(f"/archives/stagiaire/{moreau.id}/donnees.zip").status_code == 404
 
-    secretariat = connecte(app, "secretariat")
+    secretariat = connecte("secretariat")
     assert f"/archives/stagiaire/{moreau.id}" in texte(secretariat.get("/effectifs"))
     page = texte(secretariat.get(f"/archives/stagiaire/{moreau.id}"))
     assert "Exporter ses données (.zip)" in page
@@ -237,8 +200,8 @@ def test_the_dossier_of_a_stagiaire_and_what_is_missing(app, archive_tuteur):
     assert fiche["documents"][0]["numero"] == numero
 
 
-def test_missing_documents_and_reminders(app, archive_tuteur, serveur_smtp):
-    secretariat = connecte(app, "secretariat")
+def test_missing_documents_and_reminders(app, connecte, archive_tuteur, serveur_smtp):
+    secretariat = connecte("secretariat")
     page = texte(secretariat.get("/archives/manquants"))
     assert "Documents attendus non reçus — 2026-2027" in page and "MOREAU Léa" in page
     assert "Fiche de personnalisation" in page and "Hélène Garnier" in page
@@ -260,17 +223,17 @@ def test_missing_documents_and_reminders(app, archive_tuteur, serveur_smtp):
         assert "Fiche de personnalisation" in recus[0][1].get_content()
     finally:
         del service(app)["messagerie"]
-    assert connecte(app, "tuteur").get("/archives/manquants").status_code == 404
+    assert connecte("tuteur").get("/archives/manquants").status_code == 404
 
 
-def test_a_document_not_recognised_is_archived_as_a_free_document(app, tmp_path):
+def test_a_document_not_recognised_is_archived_as_a_free_document(connecte):
     import docx
 
     document = docx.Document()
     document.add_paragraph("Attestation de présence au regroupement du 8 décembre.")
     tampon = io.BytesIO()
     document.save(tampon)
-    secretariat = connecte(app, "secretariat")
+    secretariat = connecte("secretariat")
     reponse = deposer(secretariat, tampon.getvalue(), "attestation.docx")
     assert reponse.status_code == 302
     verification = reponse.headers["Location"]
@@ -286,34 +249,34 @@ def test_a_document_not_recognised_is_archived_as_a_free_document(app, tmp_path)
     assert "Document libre : Attestation de présence" in page and "BERNARD Paul" in page
     numero = reponse.headers["Location"].rsplit("/", 1)[1]
     pdf = secretariat.get(f"/archives/{numero}/v1.pdf")
-    assert "Attestation de présence au regroupement" in pdf_texte(pdf.data, tmp_path)
+    assert "Attestation de présence au regroupement" in pdf_texte(pdf.data)
 
 
-def test_abandoning_an_upload_forgets_it(app, catalogue):
+def test_abandoning_an_upload_forgets_it(app, connecte, catalogue):
     exemple = catalogue.gabarit("fiche_synthese_collectif").formulaire.exemple
     contenu = generer(catalogue, "fiche_synthese_collectif", exemple).docx
-    tuteur = connecte(app, "tuteur")
+    tuteur = connecte("tuteur")
     avant = nombre_d_archives(app)
     verification = deposer(tuteur, contenu).headers["Location"]
     assert "Ajouter une ligne" in texte(tuteur.get(verification))  # the group's widgets
     numero = verification.split("/")[2]
     # the depositor and the secretariat check an upload; another reader of the record does not
-    assert connecte(app, "secretariat").get(verification).status_code == 200
+    assert connecte("secretariat").get(verification).status_code == 200
     with Session(service(app)["base"]) as session, session.begin():
         session.scalar(select(Archive).where(Archive.numero == numero)).lecteurs = "|tuteur|stagiaire|"
-    assert connecte(app, "stagiaire").get(f"/archives/{numero}").status_code == 200
-    assert connecte(app, "stagiaire").get(verification).status_code == 404
-    assert "Vérifier et archiver" not in texte(connecte(app, "stagiaire").get(f"/archives/{numero}"))
+    assert connecte("stagiaire").get(f"/archives/{numero}").status_code == 200
+    assert connecte("stagiaire").get(verification).status_code == 404
+    assert "Vérifier et archiver" not in texte(connecte("stagiaire").get(f"/archives/{numero}"))
     reponse = tuteur.post(f"/archives/{numero}/v1/abandonner", {}, page=verification)
     assert reponse.status_code == 302 and reponse.headers["Location"] == "/archives/deposer"
     assert tuteur.get(f"/archives/{numero}").status_code == 404
     assert nombre_d_archives(app) == avant
 
 
-def test_the_secretariat_sends_the_pdf_to_the_procedures_list(app, catalogue, serveur_smtp):
+def test_the_secretariat_sends_the_pdf_to_the_procedures_list(app, connecte, catalogue, serveur_smtp):
     declaration = catalogue.gabarit("accompagnement_renforce_m2ca").formulaire
     contenu = generer(catalogue, "accompagnement_renforce_m2ca", declaration.exemple).docx
-    secretariat = connecte(app, "secretariat")
+    secretariat = connecte("secretariat")
     verification = deposer(secretariat, contenu).headers["Location"]
     numero = verification.split("/")[2]
     donnees = champs_du_formulaire(declaration, valider(declaration, declaration.exemple))
@@ -339,18 +302,14 @@ def test_the_secretariat_sends_the_pdf_to_the_procedures_list(app, catalogue, se
     assert len(adresses) == 3 and piece.get_content().startswith(b"%PDF-")
     assert numero in piece.get_filename()
     # the tuteur (depositor of nothing here, outside this trio) has no such button nor access
-    assert connecte(app, "tuteur").post(f"/archives/{numero}/diffuser", {},
+    assert connecte("tuteur").post(f"/archives/{numero}/diffuser", {},
                                         page="/archives").status_code == 404
 
 
 # --- the API ------------------------------------------------------------------------------
 
-def entetes(jeton):
-    return {"Authorization": f"Bearer {jeton}"}
-
-
-def test_the_api_round_trip(app, catalogue, tmp_path):
-    client, base = app.test_client(), service(app)["base"]
+def test_the_api_round_trip(app, client, catalogue):
+    base = service(app)["base"]
     jetons = {qui: creer_jeton(base, qui) for qui in ("tuteur", "autre")}
     declaration = catalogue.gabarit("fiche_personnalisation").formulaire
     contenu = generer(catalogue, "fiche_personnalisation", declaration.exemple).docx
@@ -390,7 +349,7 @@ def test_the_api_round_trip(app, catalogue, tmp_path):
     assert fiche["statut"] in ("archive", "signe") and fiche["versions"][0]["archive_le"]
     assert fiche["versions"][0]["corrige"] is False
     pdf = client.get(fiche["versions"][0]["pdf"], headers=entetes(jetons["tuteur"]))
-    assert pdf.status_code == 200 and numero in pdf_texte(pdf.data, tmp_path)
+    assert pdf.status_code == 200 and numero in pdf_texte(pdf.data)
 
     mot = declaration.exemple["stagiaire_nom"]
     trouves = conforme(client.get(f"/api/archives?texte={mot}&gabarit=fiche_personnalisation",
@@ -410,8 +369,8 @@ def test_the_api_round_trip(app, catalogue, tmp_path):
     assert conforme(reponse, "/api/archives", "post")["deja_archive"] is True
 
 
-def test_errors_are_french_pages_and_the_api_s_json(app):
-    tuteur = connecte(app, "tuteur")
+def test_errors_are_french_pages_and_the_api_s_json(connecte):
+    tuteur = connecte("tuteur")
     page = tuteur.get("/archives/A-2026-999999")
     assert page.status_code == 404 and "Page introuvable" in texte(page)
     assert "Not Found" not in texte(page) and '<html lang="fr">' in texte(page)

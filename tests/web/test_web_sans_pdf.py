@@ -7,31 +7,25 @@ import pytest
 from service.catalogue.generation import generer
 from service.catalogue.tableur import modele_import
 from service.catalogue.validation import valider
-from service.config import Config
 from service.personnes import effectifs
 from service.personnes.comptes import creer_jeton
-from service.personnes.demo import comptes_de_demo
-from service.web import create_app, service
-from tests.web.test_api import conforme, entetes
-from tests.web.test_web import connecte, texte
-from tests.web.test_web_archives import champs_du_formulaire, deposer
+from service.web import service
+from tests.web.outils import champs_du_formulaire, conforme, deposer, entetes, texte
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("sans-libreoffice")
-    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s",
-                            soffice=str(dossier / "pas-de-soffice")))
-    comptes_de_demo(service(app)["base"])
+def reglages(tmp_path_factory) -> dict:
+    return {"soffice": str(tmp_path_factory.mktemp("sans-libreoffice") / "pas-de-soffice")}
+
+
+@pytest.fixture(scope="module")
+def app(app):
     effectifs.importer(service(app)["base"], modele_import(effectifs.DECLARATION), "liste.xlsx")
-    yield app
-    if "moteur" in service(app):
-        service(app)["moteur"].fermer()
-        service(app)["atelier"].fermer()
+    return app
 
 
-def test_the_form_stays_filled_and_says_why_the_document_could_not_be_made(app, catalogue):
-    navigateur = connecte(app, "tuteur")
+def test_the_form_stays_filled_and_says_why_the_document_could_not_be_made(connecte, catalogue):
+    navigateur = connecte("tuteur")
     exemple = catalogue.gabarit("fiche_personnalisation").formulaire.exemple
     donnees = {cle: valeur for cle, valeur in exemple.items() if isinstance(valeur, str)}
     donnees.update(stagiaire_nom="MOREAU-TESTÉ", date_reunion="2026-10-15",
@@ -44,9 +38,9 @@ def test_the_form_stays_filled_and_says_why_the_document_could_not_be_made(app, 
     assert 'value="MOREAU-TESTÉ"' in page
 
 
-def test_the_api_answers_503_in_french_and_keeps_nothing(app, catalogue):
+def test_the_api_answers_503_in_french_and_keeps_nothing(app, client, catalogue):
     jeton = creer_jeton(service(app)["base"], "tuteur")
-    reponse = app.test_client().post(
+    reponse = client.post(
         "/api/documents", headers=entetes(jeton),
         json={"gabarit": "compte_rendu_sopa",
               "donnees": catalogue.gabarit("compte_rendu_sopa").formulaire.exemple})
@@ -57,14 +51,15 @@ def test_the_api_answers_503_in_french_and_keeps_nothing(app, catalogue):
     assert not documents.exists() or not any(documents.iterdir())
 
 
-def test_sante_says_what_is_wrong(app):
-    reponse = app.test_client().get("/sante")
+def test_sante_says_what_is_wrong(client):
+    reponse = client.get("/sante")
     assert reponse.status_code == 503 and reponse.json["etat"] == "panne"
     assert "LibreOffice" in reponse.json["detail"] and "introuvable" in reponse.json["detail"]
 
 
-def test_an_upload_that_cannot_be_archived_stays_waiting_with_its_corrections(app, catalogue):
-    tuteur = connecte(app, "tuteur")
+def test_an_upload_that_cannot_be_archived_stays_waiting_with_its_corrections(app, client, connecte,
+                                                                             catalogue):
+    tuteur = connecte("tuteur")
     declaration = catalogue.gabarit("compte_rendu_sopa").formulaire
     reponse = deposer(tuteur, generer(catalogue, "compte_rendu_sopa", declaration.exemple).docx)
     verification = reponse.headers["Location"]
@@ -80,7 +75,7 @@ def test_an_upload_that_cannot_be_archived_stays_waiting_with_its_corrections(ap
     assert tuteur.get(verification).status_code == 200  # still waiting to be archived
 
     jeton = creer_jeton(service(app)["base"], "tuteur")
-    reponse = app.test_client().post(f"/api/archives/{numero}/versions/1/archiver",
+    reponse = client.post(f"/api/archives/{numero}/versions/1/archiver",
                                      headers=entetes(jeton), json={})
     assert reponse.status_code == 503
     (erreur,) = conforme(reponse, "/api/archives/{numero}/versions/{version}/archiver",

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 import signal
-import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from service.config import Config
-from service.personnes.demo import comptes_de_demo
-from service.web import create_app, service
-from tests.outils import RACINE
-
-CHROMIUM = shutil.which("chromium")
-CAPTURES = RACINE / "sorties" / "captures"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium absent : make test l'installe")
+from tests.outils import pdf_texte
 
 
 @pytest.fixture(scope="module")
-def adresse(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("navigateur")
-    app = create_app(Config(donnees=dossier / "d", sorties=dossier / "s"))
-    comptes_de_demo(service(app)["base"])
-    # the lots' queue, consumed by threads of this process (as `serve` does)
+def app(app):
+    """The module's app with its lots' queue consumed by threads of this process, as `serve` does."""
     from service.web.lots import travaux
 
     with app.app_context():
@@ -36,40 +22,18 @@ def adresse(tmp_path_factory):
     consommateur.start()
     for numero, gestionnaire in anciens.items():  # the test run keeps its own signals
         signal.signal(numero, gestionnaire)
-    serveur = make_server("127.0.0.1", 0, app, threaded=True)
-    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
-    fil.start()
-    yield f"http://127.0.0.1:{serveur.server_port}"
-    serveur.shutdown()
+    yield app
     consommateur.stop()
-    if "moteur" in service(app):
-        service(app)["moteur"].fermer()
-        service(app)["atelier"].fermer()
 
 
-@pytest.fixture(scope="module")
-def page(adresse):
-    from playwright.sync_api import sync_playwright
-
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        contexte = navigateur.new_context(locale="fr-FR", accept_downloads=True,
-                                          viewport={"width": 1100, "height": 900})
-        yield contexte.new_page()
-        navigateur.close()
-
-
-def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tmp_path):
+def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, captures, tmp_path):
     page.goto(f"{adresse}/")
-    page.screenshot(path=str(CAPTURES / "connexion.png"), full_page=True)
+    page.screenshot(path=str(captures / "connexion.png"), full_page=True)
     page.get_by_label("Identifiant", exact=True).fill("tuteur")
     page.get_by_label("Mot de passe", exact=True).fill("demo-tuteur")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{adresse}/")
-    page.screenshot(path=str(CAPTURES / "accueil.png"), full_page=True)
+    page.screenshot(path=str(captures / "accueil.png"), full_page=True)
     page.get_by_role("link", name="Remplir : Compte-rendu du tuteur de stage SOPA").click()
 
     page.get_by_label("Nom du stagiaire *", exact=True).fill("MOREAU")
@@ -82,7 +46,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
         "« deux » n'est pas un nombre entier")
     assert page.get_by_label("Lieu du stage *", exact=True).input_value() == (
         "École élémentaire Jules-Ferry, Clairval")
-    page.screenshot(path=str(CAPTURES / "formulaire-erreurs.png"), full_page=True)
+    page.screenshot(path=str(captures / "formulaire-erreurs.png"), full_page=True)
 
     page.get_by_label("Nombre de ½ journées d’absence", exact=True).fill("1")
     page.get_by_label("Titulaire de la classe *", exact=True).fill("Mme Hélène Garnier")
@@ -93,19 +57,18 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
     page.get_by_label("En cours d’acquisition").first.check()
     page.get_by_role("button", name="Voir le document avant de le valider").click()
     page.wait_for_url("**/brouillons/**")
-    page.screenshot(path=str(CAPTURES / "recapitulatif.png"), full_page=True)
+    page.screenshot(path=str(captures / "recapitulatif.png"), full_page=True)
     page.get_by_role("button", name="Valider le document").click()
     page.wait_for_url("**/documents/**")
-    page.screenshot(path=str(CAPTURES / "document.png"), full_page=True)
+    page.screenshot(path=str(captures / "document.png"), full_page=True)
     with page.expect_download() as attente:
         page.get_by_role("link", name="Télécharger le PDF").click()
     chemin = tmp_path / "compte-rendu.pdf"
     attente.value.save_as(chemin)
-    texte = subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texte = pdf_texte(chemin)
     assert "MOREAU Léa" in texte and "École élémentaire Jules-Ferry, Clairval" in texte
     assert "☒ Observations" in texte and "05/10/2026" in texte
-    assert Path(CAPTURES / "recapitulatif.png").stat().st_size > 10_000
+    assert Path(captures / "recapitulatif.png").stat().st_size > 10_000
 
     # sign it: a signature drawn with the mouse on the pad
     page.get_by_role("link", name="Signer ce document").click()
@@ -116,7 +79,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
     for x, y in ((90, 30), (150, 130), (230, 40), (320, 110), (420, 50)):
         page.mouse.move(boite["x"] + x, boite["y"] + y, steps=8)
     page.mouse.up()
-    page.screenshot(path=str(CAPTURES / "signature.png"), full_page=False)
+    page.screenshot(path=str(captures / "signature.png"), full_page=False)
     page.get_by_role("button", name="Signer la version 1").click()
     page.wait_for_url("**/documents/**")
     assert "2 version(s)" in page.locator("main").inner_text()
@@ -124,13 +87,12 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, tm
         page.get_by_role("link", name="Télécharger le PDF").nth(1).click()
     signe = tmp_path / "signe.pdf"
     attente.value.save_as(signe)
-    texte = subprocess.run(["pdftotext", str(signe), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texte = pdf_texte(signe)
     assert "Hélène Garnier (tutrice de stage), signé le" in texte
     assert "version 2 ·" in texte
 
 
-def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse, tmp_path,
+def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse, captures, tmp_path,
                                                                   catalogue):
     import io
     import zipfile
@@ -170,7 +132,7 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     assert page.locator("#avancement").get_attribute("value") == "4"
     assert page.get_by_role("button", name="Annuler le lot").is_hidden()  # nothing left to cancel
     assert "4/4 documents (terminé)" in page.locator("#texte-avancement").inner_text()
-    page.screenshot(path=str(CAPTURES / "lot.png"), full_page=True)
+    page.screenshot(path=str(captures / "lot.png"), full_page=True)
     with page.expect_download() as attente:
         page.get_by_role("link", name="Télécharger le ZIP").click()
     archive = tmp_path / "lot.zip"

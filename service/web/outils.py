@@ -1,0 +1,226 @@
+"""What the blueprints share, so that no blueprint imports another (handlers/base.py in Redash).
+
+The service's parts (config, database, catalogue, archive, e-mail), the audit log of the signed-in
+account, the decorators that ask for an account or a right, and the lookups that answer 404 for
+what the account may not see (a kept document, a stagiaire, an archive record, a pending upload).
+Every right is asked of service/personnes/acces.py (``peut``, ``autoriser``, ``exiger``); nothing
+here decides. The pages and the JSON API call these same functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from io import BytesIO
+from pathlib import Path
+
+from flask import abort, current_app, g, redirect, send_file, url_for
+
+from service import creer_archives, creer_messagerie, journal
+from service.archive import documents as dossiers
+from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
+from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
+from service.catalogue.validation import DonneesInvalides, Erreur, valider
+from service.personnes import acces, effectifs
+
+from . import atelier, fabrication, moteur, service
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- the service's parts --------------------------------------------------------------------
+
+def config():
+    return service(current_app)["config"]
+
+
+def base():
+    return service(current_app)["base"]
+
+
+def catalogue():
+    return service(current_app)["catalogue"]
+
+
+def outil_archives():
+    """The archive (files and index), made once per application."""
+    outils = service(current_app)
+    if "archives" not in outils:
+        outils["archives"] = creer_archives(outils["config"], outils["catalogue"], outils["base"])
+    return outils["archives"]
+
+
+def messagerie():
+    """The SMTP client, or None when e-mail is not configured (INSPE_SMTP, INSPE_COURRIEL)."""
+    outils = service(current_app)
+    if "messagerie" not in outils:
+        try:
+            outils["messagerie"] = creer_messagerie(outils["config"], outils["catalogue"])
+        except ValueError:
+            outils["messagerie"] = None
+    return outils["messagerie"]
+
+
+def noter(quoi: str, numero: str, detail: str = "") -> None:
+    """An audit-log entry for the signed-in account."""
+    journal.noter(service(current_app)["base"], f"{g.compte.identifiant} ({g.compte.role})",
+                  quoi, numero, detail)
+
+
+# --- who is signed in -----------------------------------------------------------------------
+
+def connecte(vue):
+    """The view needs a signed-in account; without one, the sign-in page."""
+    @functools.wraps(vue)
+    def enveloppe(*args, **kwargs):
+        if g.compte is None:
+            return redirect(url_for("auth.connexion"))
+        return vue(*args, **kwargs)
+    return enveloppe
+
+
+def peut(action: str, objet) -> bool:
+    """May the signed-in account do ``action`` on ``objet``? (service/personnes/acces.py)"""
+    return acces.peut(g.compte, action, objet, base())
+
+
+def autoriser(action: str, objet) -> None:
+    """404 unless the signed-in account may do ``action`` on ``objet``: what one may not
+    see does not exist."""
+    if not peut(action, objet):
+        abort(404)
+
+
+def exiger(action: str, objet):
+    """The view needs the right to do ``action`` on ``objet`` (a kind: acces.LOT, EFFECTIFS…)."""
+    def decorateur(vue):
+        @functools.wraps(vue)
+        def enveloppe(*args, **kwargs):
+            autoriser(action, objet)
+            return vue(*args, **kwargs)
+        return connecte(enveloppe)
+    return decorateur
+
+
+# --- kept documents -------------------------------------------------------------------------
+
+def document_acces(fiche: dict) -> acces.Document:
+    """The document as the access rules see it: its record and its gabarit's signature slots."""
+    gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    return acces.Document(fiche, tuple(c.nom for c in gabarit.formulaire.champs
+                                       if c.type == "signature"))
+
+
+def fiche_autorisee(numero: str, action: str = "lire") -> dict:
+    """The kept document's record, if the signed-in account may do ``action`` on it
+    (service/personnes/acces.py); 404 otherwise."""
+    chemin = dossiers.racine(config().sorties) / Path(numero).name / "document.json"
+    if not chemin.exists():
+        abort(404)
+    fiche = json.loads(chemin.read_text(encoding="utf-8"))
+    if not peut(action, document_acces(fiche)):
+        noter("accès refusé", fiche["numero"])
+        abort(404)  # URL guessing of another person's document answers "not found"
+    return fiche
+
+
+def telecharger_document(numero: str, version: int, extension: str):
+    """A version of a kept document, as .pdf or .docx, for whoever may see it."""
+    fiche = fiche_autorisee(numero)
+    chemin = dossiers.racine(config().sorties) / fiche["numero"] / f"v{version}.{extension}"
+    if not chemin.exists():
+        abort(404)
+    noter("téléchargement", fiche["numero"], chemin.name)
+    return send_file(chemin, as_attachment=True,
+                     download_name=f"{fiche['nom']} - v{version}.{extension}")
+
+
+# --- the roster -----------------------------------------------------------------------------
+
+def stagiaire_autorise(stagiaire_id: int, action: str = "lire") -> effectifs.Stagiaire:
+    """The roster stagiaire, if the signed-in account may do ``action`` on their dossier
+    (service/personnes/acces.py); 404 otherwise."""
+    stagiaire = effectifs.un(base(), stagiaire_id)
+    if stagiaire is None:
+        abort(404)
+    autoriser(action, stagiaire)
+    return stagiaire
+
+
+# --- the archive ----------------------------------------------------------------------------
+
+def archive_autorisee(numero: str) -> Archive:
+    """The record, if the signed-in account may read it; 404 otherwise (as if it did not exist)."""
+    try:
+        archive = outil_archives().une(numero)
+    except ArchiveIntrouvable:
+        abort(404)
+    if not peut("lire", archive):
+        noter("accès refusé", archive.numero)
+        abort(404)
+    return archive
+
+
+def depot_autorise(numero: str, numero_version: int, action: str = "archiver"):
+    """A pending upload, for who may ``action`` (archive or abandon) it; 404 otherwise."""
+    archive = archive_autorisee(numero)
+    cible = version_de(archive, numero_version)
+    if not peut(action, acces.Depot(archive, cible)):
+        noter("accès refusé", archive.numero, f"dépôt de la version {numero_version}")
+        abort(404)
+    return archive, cible
+
+
+def version_de(archive: Archive, numero_version: int):
+    trouvee = next((v for v in archive.versions if v.version == numero_version), None)
+    if trouvee is None:
+        abort(404)
+    return trouvee
+
+
+def gabarit_de(archive: Archive, version):
+    """The gabarit a version was read with; None for a free document."""
+    if archive.gabarit_id == LIBRE:
+        return None
+    return catalogue().gabarit(archive.gabarit_id, version.gabarit_version)
+
+
+def lecture(archive: Archive, version) -> tuple[dict, list[Erreur]]:
+    """The values read from an upload, and what the declaration finds wrong in them."""
+    lues = json.loads(version.valeurs_lues)
+    gabarit = gabarit_de(archive, version)
+    if gabarit is None:
+        return lues, []
+    try:
+        valider(gabarit.formulaire, lues)
+    except DonneesInvalides as exc:
+        return lues, exc.erreurs
+    return lues, []
+
+
+def archiver(numero: str, version: int, **valeurs) -> Archive:
+    """Archives the version for the signed-in account (its PDF made by LibreOffice, sealed by
+    the workshop); PdfImpossible, in French, when the PDF cannot be made."""
+    with fabrication():
+        return outil_archives().archiver(numero, version, g.compte.identifiant,
+                                         moteur(current_app)[0], atelier(current_app), **valeurs)
+
+
+def nom_telechargement(archive: Archive, numero_version: int, extension: str) -> str:
+    """« NOM Prénom - Titre - A-2026-000001 v1.pdf »: the number is never cut off."""
+    fin = f" - {archive.numero} v{numero_version}"
+    debut = nom_sur(" - ".join(x for x in (archive.stagiaire, archive.titre) if x))
+    return nom_sur(debut[:LONGUEUR_MAX - len(fin)].rstrip(" .-") + fin) + f".{extension}"
+
+
+def telecharger_archive(numero: str, version: int, extension: str):
+    """An archived version, as .pdf or .docx, for whoever may read the record."""
+    archive = archive_autorisee(numero)
+    cible = version_de(archive, version)
+    empreinte = cible.docx_sha256 if extension == "docx" else cible.pdf_sha256
+    if not empreinte:
+        abort(404)  # not archived yet: no PDF
+    nom = nom_telechargement(archive, version, extension)
+    noter("téléchargement", archive.numero, nom)
+    return send_file(BytesIO(outil_archives().coffre.lire(empreinte)), as_attachment=True,
+                     download_name=nom, mimetype=DOCX if extension == "docx" else "application/pdf")

@@ -1,0 +1,94 @@
+"""What the web's tests share: a client that posts forms as a browser does, the API's checks.
+
+The fixtures (``app``, ``client``, ``connecte``) are in tests/web/conftest.py; these are the plain
+helpers they and the test modules use, so that no test module imports another.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import jsonschema
+
+from service.web.api import OPENAPI
+from service.web.formulaires import pour_le_formulaire
+
+HTTPS = "https://localhost"
+
+
+class Navigateur:
+    """A client that signs in and posts forms with their CSRF token, as a browser does."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, url, **kw):
+        return self.client.get(url, base_url=HTTPS, **kw)
+
+    def jeton(self, url) -> str:
+        """The CSRF token of the form on the page at ``url``."""
+        m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                      r'name="csrf_token" value="([^"]+)"', self.get(url).get_data(as_text=True))
+        return m.group(1) or m.group(2)
+
+    def post(self, url, donnees, page=None):
+        """Posts the form of ``page`` (default: ``url``) with its CSRF token. A value given as
+        ``(io.BytesIO(contenu), "nom.docx")`` is a file: the form is then sent multipart."""
+        donnees = dict(donnees, csrf_token=self.jeton(page or url))
+        # over HTTPS, Flask-WTF also checks that the form came from this site, as browsers say
+        return self.client.post(url, data=donnees, base_url=HTTPS,
+                                headers={"Referer": HTTPS + (page or url)})
+
+    def connexion(self, identifiant, mot_de_passe=None):
+        return self.post("/connexion", {"identifiant": identifiant,
+                                        "mot_de_passe": mot_de_passe or f"demo-{identifiant}"})
+
+
+def texte(reponse) -> str:
+    return reponse.get_data(as_text=True)
+
+
+def conforme(reponse, chemin: str, methode: str):
+    """The response matches what the OpenAPI document says of this path, method and status."""
+    reponses = OPENAPI["paths"][chemin][methode]["responses"]
+    schema = reponses[str(reponse.status_code)]["content"]["application/json"]["schema"]
+    jsonschema.validate(reponse.json, {**schema, "components": OPENAPI["components"]},
+                        cls=jsonschema.Draft202012Validator)
+    return reponse.json
+
+
+def entetes(jeton):
+    return {"Authorization": f"Bearer {jeton}"}
+
+
+def deposer(navigateur, contenu: bytes, nom: str = "document.docx"):
+    """Uploads a completed .docx to the archive, as the « Déposer » page does."""
+    return navigateur.post("/archives/deposer", {"fichier": (io.BytesIO(contenu), nom)})
+
+
+def champs_du_formulaire(declaration, valeurs: dict) -> dict:
+    """Validated values as the check page's form posts them."""
+    plat = {}
+    for cle, valeur in pour_le_formulaire(declaration, valeurs).items():
+        if isinstance(valeur, list) and valeur and isinstance(valeur[0], dict):
+            for i, ligne in enumerate(valeur):
+                plat.update({f"{cle}-{i}-{c}": x for c, x in ligne.items()})
+        else:
+            plat[cle] = valeur
+    return plat
+
+
+def changer_un_texte(docx: bytes, avant: str, apres: str) -> bytes:
+    """The same Word file with one text changed (its properties, document_id included, kept):
+    a forged or corrected upload."""
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as entree, zipfile.ZipFile(sortie, "w") as z:
+        for info in entree.infolist():
+            contenu = entree.read(info.filename)
+            if info.filename == "word/document.xml":
+                assert avant.encode() in contenu
+                contenu = contenu.replace(avant.encode(), apres.encode(), 1)
+            z.writestr(info, contenu)
+    return sortie.getvalue()
