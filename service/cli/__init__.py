@@ -105,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lot-annuler", help="annule un lot (les documents déjà faits restent)")
     p.add_argument("lot", metavar="LOT")
 
+    p = sub.add_parser("lot-relancer", help="relance un lot échoué : fait les documents qui manquent")
+    p.add_argument("lot", metavar="LOT")
+
+    sub.add_parser("lots", help="les lots, du plus récent au plus ancien : avancement, état, "
+                                "raison d'un échec")
+
     p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
     p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
                                            "LibreOffice)")
@@ -180,13 +186,22 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             lot = _lot(catalogue, config, args)
             print(f"{lot.id}\t{lot.total} document(s) en attente")
             return SUCCES
-        if args.commande in ("lot-etat", "lot-annuler"):
+        if args.commande in ("lot-etat", "lot-annuler", "lot-relancer"):
             try:
                 if args.commande == "lot-annuler":
                     lots.annuler(config.sorties, args.lot)
+                if args.commande == "lot-relancer":
+                    Travaux(config).relancer(args.lot)
                 print(lots.avancement(config.sorties, args.lot))
-            except lots.LotIntrouvable as exc:
+            except (lots.LotIntrouvable, ValueError) as exc:
                 raise ErreurUtilisateur([str(exc)]) from None
+            return SUCCES
+        if args.commande == "lots":
+            tous = lots.tous(config.sorties)
+            for lot in tous:
+                print(f"{lot.id}\t{lots.avancement(config.sorties, lot.id)}")
+            if not tous:
+                print("aucun lot")
             return SUCCES
         if args.commande == "worker":
             if args.avec_le_service:

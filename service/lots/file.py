@@ -5,7 +5,9 @@ no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
 ``python -m service worker`` on any machines sharing the output folder take
 the work. The same code runs both. Huey carries only "make rows a–b of lot X";
 everything else is on disk (see ``lots``), so a worker that starts again
-resumes every unfinished lot, and a row is never made twice.
+resumes every unfinished lot, and a row is never made twice. What happens when
+a packet fails (tried again, or the lot « échoué ») is decided by ``reprise``:
+this module only schedules the next try it asks for.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from service.config import Config
 from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
 
-from . import lots
+from . import lots, reprise
 
 
 def creer_file(config: Config):
@@ -39,10 +41,13 @@ class Travaux:
     def __init__(self, config: Config):
         self.config = config
         self.file = creer_file(config)
+        self.politique = reprise.Politique.de(config)
         self._catalogue = self._moteur = self._sceau = None
         self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
         self.lancer = self.file.task(name="lancer")(self._lancer)
-        self.traiter = self.file.task(name="traiter", retries=2, retry_delay=2)(self._traiter)
+        # no retries of huey's own: a failed packet is scheduled again by reprise's policy,
+        # counted on disk, so that a worker that starts again does not start the count again
+        self.traiter = self.file.task(name="traiter")(self._traiter)
 
     @property
     def catalogue(self):
@@ -61,8 +66,10 @@ class Travaux:
         return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
 
     def _en_file(self) -> set[tuple]:
-        """What is queued already: ("lancer", lot) and ("traiter", lot, début, fin)."""
-        return {(t.name, *t.args) for t in self.file.pending() if t.name in ("lancer", "traiter")}
+        """What is queued already, or scheduled for a later try: ("lancer", lot) and
+        ("traiter", lot, début, fin)."""
+        return {(t.name, *t.args) for t in self.file.pending() + self.file.scheduled()
+                if t.name in ("lancer", "traiter")}
 
     def _lancer(self, lot_id: str) -> None:
         """Queues each packet of the lot that has rows left to make and is not queued yet."""
@@ -74,13 +81,34 @@ class Travaux:
             if (set(range(debut, fin)) - faits and ("traiter", lot_id, debut, fin) not in en_file
                     and not lots.pris(self.config.sorties, lot_id, debut)):
                 self.traiter(lot_id, debut, fin)
-        lots.finir(self.config.sorties, lot_id)  # a lot whose rows were all made already
+        self._finir(lot_id)  # a lot whose rows were all made already
 
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
-        lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin, self._pdfs)
-        if lots.finir(self.config.sorties, lot_id) is None and not self._en_file():
+        try:
+            lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin,
+                                self._pdfs)
+        except Exception as exc:
+            attente = reprise.apres_echec(self.config.sorties, lot_id, debut, fin, exc,
+                                          self.politique)
+            if attente is not None:
+                self.traiter.schedule((lot_id, debut, fin), delay=attente)
+            return
+        if self._finir(lot_id) is None and not self._en_file():
             # nothing queued, rows left: a packet was lost with a worker that died
             self._lancer(lot_id)
+
+    def _finir(self, lot_id: str):
+        try:
+            return lots.finir(self.config.sorties, lot_id)
+        except Exception as exc:
+            reprise.apres_echec_du_zip(self.config.sorties, lot_id, exc)
+            return None
+
+    def relancer(self, lot_id: str) -> lots.Lot:
+        """An échoué lot made resumable, and queued: it makes what is missing."""
+        lot = reprise.relancer(self.config.sorties, lot_id)
+        self.lancer(lot_id)
+        return lot
 
     def reprendre(self) -> list[str]:
         """Queues again every unfinished lot, and deletes lots past their retention period:

@@ -37,7 +37,7 @@ def _outils():
 
 @bp.context_processor
 def outils_de_page():
-    return {"intitule": intitule}
+    return {"intitule": intitule, "libelles": lots.LIBELLES}
 
 
 def intitule(lot: lots.Lot) -> str:
@@ -128,7 +128,9 @@ def _lot(lot_id: str):
 @bp.get("/lots/<lot_id>")
 @exiger_role(*GESTION)
 def suivi(lot_id: str):
-    return render_template("lot.html", lot=_lot(lot_id))
+    lot = _lot(lot_id)
+    return render_template("lot.html", lot=lot,
+                           avancement=lots.avancement(_outils()["config"].sorties, lot.id))
 
 
 @bp.get("/lots/<lot_id>/etat.json")
@@ -138,7 +140,7 @@ def etat(lot_id: str):
     avancement = lots.avancement(_outils()["config"].sorties, lot.id)
     return jsonify({"faits": avancement.faits, "total": avancement.total,
                     "etat": avancement.etat, "restant_s": avancement.restant_s,
-                    "texte": str(avancement),
+                    "texte": avancement.resume, "raison": avancement.raison or None,
                     "zip": url_for("lots.archive", lot_id=lot.id)
                     if avancement.etat == "termine" else None})
 
@@ -148,6 +150,18 @@ def etat(lot_id: str):
 def annuler(lot_id: str):
     lots.annuler(_outils()["config"].sorties, _lot(lot_id).id)
     flash("Lot annulé ; les documents déjà faits restent dans son dossier.")
+    return redirect(url_for("lots.suivi", lot_id=lot_id))
+
+
+@bp.post("/lots/<lot_id>/relancer")
+@exiger_role(*GESTION)
+def relancer(lot_id: str):
+    try:
+        travaux().relancer(_lot(lot_id).id)
+    except ValueError as exc:
+        flash(str(exc).capitalize() + ".")
+        return redirect(url_for("lots.suivi", lot_id=lot_id))
+    flash("Lot relancé : seuls les documents qui manquent sont faits.")
     return redirect(url_for("lots.suivi", lot_id=lot_id))
 
 

@@ -7,6 +7,8 @@
   var texte = document.getElementById("texte-avancement");
   var lien = document.getElementById("telechargement");
   var annulation = document.getElementById("annulation");
+  var echec = document.getElementById("echec");
+  var raison = document.getElementById("raison");
   function fini() { if (annulation) { annulation.hidden = true; } }  // nothing left to cancel
   function suivre() {
     fetch(bloc.dataset.etat, { credentials: "same-origin" })
@@ -17,7 +19,13 @@
         barre.textContent = etat.faits + " / " + etat.total;
         texte.textContent = etat.texte;
         if (etat.zip) { lien.hidden = false; fini(); return; }
-        if (etat.etat === "annule" || etat.etat === "echoue") { fini(); return; }
+        if (etat.etat === "echoue") {  // the bar stops, and says why instead of « en cours »
+          raison.textContent = etat.raison || "";
+          echec.hidden = false;
+          fini();
+          return;
+        }
+        if (etat.etat === "annule") { fini(); return; }
         setTimeout(suivre, 1000);
       })
       .catch(function () { setTimeout(suivre, 3000); });
