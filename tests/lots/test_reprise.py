@@ -72,6 +72,34 @@ def test_a_full_disk_fails_the_lot_at_once_and_says_so(catalogue, tmp_path):
         "déjà faits sont gardés ; libérez de la place, puis relancez le lot.")
 
 
+def test_a_zip_that_cannot_be_written_fails_the_lot_and_leaves_nothing_half_written(
+        catalogue, tmp_path, monkeypatch):
+    from service.lots.file import Travaux
+
+    config = Config(sorties=tmp_path / "s", donnees=tmp_path / "d")
+    travaux = Travaux(config)
+    travaux.file.immediate = True  # tasks run at once, in this process
+    lot = lots.creer(config.sorties, catalogue, ID, lignes(catalogue, 3), format_="docx")
+    lots.traiter_paquet(config.sorties, catalogue, lot.id, 0, 3)
+
+    def disque_plein(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(zipfile.ZipFile, "write", disque_plein)  # the disk fills up while zipping
+        travaux.lancer(lot.id)
+    echoue = lots.charger(config.sorties, lot.id)
+    assert (echoue.etat, echoue.message) == ("echoue", (
+        "le ZIP du lot n'a pas pu être écrit : le disque du serveur est plein. Les documents "
+        "sont faits ; libérez de la place, puis relancez le lot."))
+    dossier = lots.dossier_lots(config.sorties) / lot.id
+    assert not list(dossier.glob("*.zip")) and not list(dossier.glob(".*.partiel"))
+    travaux.relancer(lot.id)  # room made
+    assert lots.charger(config.sorties, lot.id).etat == "termine"
+    with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
+        assert len(z.namelist()) == 3
+
+
 def test_a_cancelled_lot_stays_cancelled_whatever_fails(catalogue, tmp_path):
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 3), format_="docx")
     lots.annuler(tmp_path, lot.id)
