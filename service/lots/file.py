@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 from huey import RedisHuey, SqliteHuey
 
@@ -120,12 +121,30 @@ class Travaux:
                 self.lancer(lot_id)
         return inacheves
 
+    def orphelins(self) -> None:
+        """Queues again the packets nobody makes: their worker died with them (killed, out of
+        memory, its machine gone) and the others, idle, would not notice."""
+        en_file = self._en_file()
+        for lot_id in lots.inacheves(self.config.sorties):
+            if ("lancer", lot_id) not in en_file:
+                self._lancer(lot_id)
+
+    def _veiller(self) -> None:
+        while True:
+            time.sleep(reprise.VEILLE_S)
+            try:
+                self.orphelins()
+            except Exception:  # the queue unreachable for a moment: look again later
+                reprise.journal.warning("recherche des paquets orphelins impossible",
+                                        exc_info=True)
+
     def travailler(self, fils: int | None = None) -> None:
         """Runs a consumer until stopped (SIGTERM or Ctrl-C).
 
         One thread per LibreOffice instance by default, so that packets convert side by side.
         """
         self.reprendre()
+        threading.Thread(target=self._veiller, daemon=True, name="paquets-orphelins").start()
         fils = fils or (self.config.instances_libreoffice or os.cpu_count() or 1) + 1
         self.file.create_consumer(workers=fils, worker_type="thread").run()
 

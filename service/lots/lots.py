@@ -28,10 +28,12 @@ import json
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 import zipfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -143,7 +145,9 @@ def annuler(sorties: Path, lot_id: str) -> Lot:
     return lot
 
 
-VERROU_PERIME_S = 600  # a packet claimed by another machine for this long is taken over
+# A worker making a packet touches its lock every VERROU_PERIME_S / 3 seconds; a lock of another
+# machine left untouched for VERROU_PERIME_S belongs to a worker that is gone: taken over.
+VERROU_PERIME_S = 30
 
 
 def _verrou(dossier: Path, debut: int) -> Path:
@@ -164,7 +168,31 @@ def _proprietaire_vivant(verrou: Path) -> bool:
             return False
         except PermissionError:
             return True
-    return time.time() - float(depuis) < VERROU_PERIME_S
+    try:
+        return time.time() - verrou.stat().st_mtime < VERROU_PERIME_S
+    except OSError:
+        return False
+
+
+@contextmanager
+def _entretenu(verrou: Path):
+    """While its packet is being made, the lock is touched now and then: alive, for the
+    workers of other machines (which cannot see this process)."""
+    fin = threading.Event()
+
+    def toucher():
+        while not fin.wait(VERROU_PERIME_S / 3):
+            try:
+                os.utime(verrou)
+            except OSError:
+                return
+
+    fil = threading.Thread(target=toucher, daemon=True, name="verrou-de-paquet")
+    fil.start()
+    try:
+        yield
+    finally:
+        fin.set()
 
 
 def pris(sorties: Path, lot_id: str, debut: int) -> bool:
@@ -208,23 +236,31 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
     if verrou is None:
         return 0  # another worker is making it
     try:
-        gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
-        deja = faits(sorties, lot_id)
-        lignes = _lignes(dossier)[debut:fin]
-        a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
-        if not a_faire:
-            return 0
-        documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
-                            identite=(ligne["document_id"], ligne["numero"]))
-                     for _, ligne in a_faire]
-        contenus = ([d.docx for d in documents] if lot.format == "docx"
-                    else fabriquer_pdfs(documents))
-        for (n, ligne), contenu in zip(a_faire, contenus):
-            ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
-            ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
-        return len(a_faire)
+        with _entretenu(verrou):
+            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs)
     finally:
         verrou.unlink(missing_ok=True)
+
+
+def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
+           fabriquer_pdfs) -> int:
+    """Rows [debut, fin) not done yet, made under the packet's lock: how many."""
+    dossier = _dossier(sorties, lot.id)
+    gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
+    deja = faits(sorties, lot.id)
+    lignes = _lignes(dossier)[debut:fin]
+    a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
+    if not a_faire:
+        return 0
+    documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
+                        identite=(ligne["document_id"], ligne["numero"]))
+                 for _, ligne in a_faire]
+    contenus = ([d.docx for d in documents] if lot.format == "docx"
+                else fabriquer_pdfs(documents))
+    for (n, ligne), contenu in zip(a_faire, contenus):
+        ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
+        ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
+    return len(a_faire)
 
 
 def _lignes(dossier: Path) -> list[dict]:

@@ -4,8 +4,11 @@ A lot is made packet by packet (rows [début, fin), see ``lots``). Around it:
 
 - a row is made at most once: its ``fait/<n>`` marker is written after its file
   (``lots``), so a packet made again makes only what is missing;
-- a packet is made by one worker at a time, under ``verrous/<début>``; a dead
-  worker's packet is taken over (``lots``);
+- a packet is made by one worker at a time, under ``verrous/<début>``, which
+  its worker touches while it works; a dead worker's packet (its process gone on
+  this machine, its lock untouched for ``lots.VERROU_PERIME_S`` = 30 s on
+  another) is queued again within ``VEILLE_S`` by any live worker
+  (``file.Travaux.orphelins``), and taken over (``lots``);
 - **a packet that fails** (an exception: LibreOffice that cannot convert or
   start, a disk full…) is tried ``Politique.essais`` times in all,
   ``Politique.attente_s`` seconds apart; after the last try, or at once when no
@@ -43,6 +46,7 @@ from . import lots
 journal = logging.getLogger("service.lots")
 
 DISQUE_PLEIN = (errno.ENOSPC, errno.EDQUOT)
+VEILLE_S = 10  # how often each worker looks for packets a dead worker left
 
 
 @dataclass(frozen=True)
