@@ -36,7 +36,7 @@ from service.catalogue.signature_document import Signataire
 from service.catalogue.validation import DonneesInvalides, en_json, lire_date
 from service.config import Config
 from service.lots import lots
-from service.lots.file import TravailleurDuService, Travaux
+from service.lots.file import FileInjoignable, TravailleurDuService, Travaux
 from service.pdf.arriere_plan import finir_avec
 from service.pdf.libreoffice import ConversionImpossible
 from service.pdf.paquets import pdf_pour_impression, titre_signet
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None, environ=None) -> int:
         for ligne in exc.lignes:
             print(ligne, file=sys.stderr)
         return DONNEES_INVALIDES
-    except (GabaritInvalide, ConversionImpossible) as exc:
+    except (GabaritInvalide, ConversionImpossible, FileInjoignable) as exc:
         print(exc, file=sys.stderr)
         return ECHEC
     return ECHEC
@@ -402,7 +402,7 @@ def _lot(catalogue, config: Config, args):
     valides = _valeurs(catalogue, gabarit, args, config.sorties)
     lot = lots.creer(config.sorties, catalogue, gabarit.id, valides, format_=args.format,
                      impression=args.impression, version=gabarit.version)
-    Travaux(config).lancer(lot.id)
+    Travaux(config).lancer_nouveau(lot.id)
     return lot
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import atexit
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 
 from huey import RedisHuey, SqliteHuey
+from redis.exceptions import RedisError
 
 from service import creer_catalogue, creer_moteur, creer_sceau
 from service.config import Config
@@ -27,6 +29,10 @@ from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
 
 from . import lots, reprise
+
+
+class FileInjoignable(Exception):
+    """The queue could not be reached: the lot was not launched (and is not kept)."""
 
 
 def creer_file(config: Config):
@@ -104,6 +110,20 @@ class Travaux:
         except Exception as exc:
             reprise.apres_echec_du_zip(self.config.sorties, lot_id, exc)
             return None
+
+    def lancer_nouveau(self, lot_id: str) -> None:
+        """Queues a lot just created; if the queue cannot be reached (Redis down), the lot is
+        removed rather than left « en attente » with nobody to make it."""
+        try:
+            self.lancer(lot_id)
+        except (RedisError, sqlite3.Error, OSError) as exc:
+            reprise.journal.warning("lot %s non lancé : file injoignable", lot_id, exc_info=exc)
+            lots.annuler(self.config.sorties, lot_id)
+            lots.supprimer(self.config.sorties, lot_id)
+            raise FileInjoignable(
+                "la file des lots est injoignable pour le moment : le lot n'est pas lancé, "
+                "rien n'est gardé. Réessayez dans quelques minutes ; si cela dure, signalez-le "
+                "à l'administrateur du service.") from None
 
     def relancer(self, lot_id: str) -> lots.Lot:
         """An échoué lot made resumable, and queued: it makes what is missing."""

@@ -23,7 +23,7 @@ from service.archive.recherche import date_fr
 from service.catalogue import tableur
 from service.catalogue.ecriture import ecrire_atomique
 from service.lots import lots
-from service.lots.file import Travaux
+from service.lots.file import FileInjoignable, Travaux
 
 from . import service
 from .auth import GESTION, exiger_role
@@ -101,7 +101,11 @@ def nouveau():
                 lot = lots.creer(config.sorties, catalogue, gabarit.id, [v for _, v in valides],
                                  format_=request.form.get("format", "pdf"),
                                  impression=bool(request.form.get("impression")))
-                travaux().lancer(lot.id)
+                try:
+                    travaux().lancer_nouveau(lot.id)
+                except FileInjoignable as exc:
+                    return render_template("erreur.html", titre="Lot non lancé",
+                                           explication=str(exc).capitalize(), code=503), 503
                 flash(f"Lot de {lot.total} document(s) lancé.")
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,

@@ -204,3 +204,49 @@ def test_libreoffice_dead_for_good_mid_lot_makes_the_lot_echoue_then_relaunch_fi
         assert sorted(z.namelist()) == noms
     # the technical detail went to the worker's log, not to the person
     assert b"essai 3 sur 3" in journal and b"ConversionImpossible" in journal
+
+
+def test_a_lot_launched_while_redis_is_down_is_refused_in_french_and_not_kept(catalogue, tmp_path,
+                                                                             capsys):
+    import io
+    import socket
+
+    import openpyxl
+
+    from service.catalogue.tableur import modele_import
+    from service.cli import main
+    from service.personnes.demo import comptes_de_demo
+    from service.web import create_app, service
+
+    with socket.socket() as s:  # a port where no Redis listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_FILE": f"redis://127.0.0.1:{port}/0"}
+    message = ("la file des lots est injoignable pour le moment : le lot n'est pas lancé, rien "
+               "n'est gardé. Réessayez dans quelques minutes ; si cela dure, signalez-le à "
+               "l'administrateur du service.")
+
+    main(["exemple", ID], environ={})
+    (tmp_path / "x.json").write_text(f"[{capsys.readouterr().out}]", encoding="utf-8")
+    assert main(["lot", ID, "--donnees", str(tmp_path / "x.json")], environ=environ) == 1
+    assert capsys.readouterr().err.strip() == message
+    assert lots.tous(tmp_path / "s") == []  # no lot left « en attente » with nobody to make it
+
+    formulaire = catalogue.gabarit(ID).formulaire
+    classeur = openpyxl.load_workbook(io.BytesIO(modele_import(formulaire)))
+    assert classeur[classeur.sheetnames[1]].max_row >= 2  # its example row, as if filled in
+    tableur = io.BytesIO()
+    classeur.save(tableur)
+    app = create_app(Config.depuis(environ), {"WTF_CSRF_ENABLED": False})
+    comptes_de_demo(service(app)["base"])
+    client = app.test_client()
+    https = {"base_url": "https://localhost"}
+    client.post("/connexion", data={"identifiant": "secretariat",
+                                    "mot_de_passe": "demo-secretariat"}, **https)
+    reponse = client.post("/lots", data={"gabarit": ID, "format": "docx",
+                                         "tableur": (io.BytesIO(tableur.getvalue()), "x.xlsx")},
+                          content_type="multipart/form-data", **https)
+    assert reponse.status_code == 503
+    assert message.capitalize().replace("'", "&#39;") in reponse.get_data(as_text=True)
+    assert lots.tous(tmp_path / "s") == []
