@@ -9,7 +9,11 @@
   var annulation = document.getElementById("annulation");
   var echec = document.getElementById("echec");
   var raison = document.getElementById("raison");
-  function fini() { if (annulation) { annulation.hidden = true; } }  // nothing left to cancel
+  var continue_ = document.getElementById("continue");
+  function fini() {  // nothing left to cancel, nothing going on
+    if (annulation) { annulation.hidden = true; }
+    if (continue_) { continue_.hidden = true; }
+  }
   function suivre() {
     fetch(bloc.dataset.etat, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
