@@ -117,7 +117,7 @@ class Travaux:
         try:
             self.lancer(lot_id)
         except (RedisError, sqlite3.Error, OSError) as exc:
-            reprise.journal.warning("lot %s non lancé : file injoignable", lot_id, exc_info=exc)
+            reprise.log.warning("lot %s non lancé : file injoignable", lot_id, exc_info=exc)
             lots.annuler(self.config.sorties, lot_id)
             lots.supprimer(self.config.sorties, lot_id)
             raise FileInjoignable(
@@ -128,7 +128,13 @@ class Travaux:
     def relancer(self, lot_id: str) -> lots.Lot:
         """An échoué lot made resumable, and queued: it makes what is missing."""
         lot = reprise.relancer(self.config.sorties, lot_id)
-        self.lancer(lot_id)
+        try:
+            self.lancer(lot_id)
+        except (RedisError, sqlite3.Error, OSError) as exc:
+            reprise.log.warning("lot %s relancé, mais file injoignable", lot_id, exc_info=exc)
+            raise FileInjoignable(
+                "la file des lots est injoignable pour le moment : le lot est relancé, et sera "
+                "repris dès qu'elle répondra.") from None
         return lot
 
     def reprendre(self) -> list[str]:
@@ -155,7 +161,7 @@ class Travaux:
             try:
                 self.orphelins()
             except Exception:  # the queue unreachable for a moment: look again later
-                reprise.journal.warning("recherche des paquets orphelins impossible",
+                reprise.log.warning("recherche des paquets orphelins impossible",
                                         exc_info=True)
 
     def travailler(self, fils: int | None = None) -> None:

@@ -43,7 +43,7 @@ from service.pdf.libreoffice import ConversionImpossible
 
 from . import lots
 
-journal = logging.getLogger("service.lots")
+log = logging.getLogger("service.lots")
 
 DISQUE_PLEIN = (errno.ENOSPC, errno.EDQUOT)
 VEILLE_S = 10  # how often each worker looks for packets a dead worker left
@@ -70,7 +70,7 @@ def apres_echec(sorties: Path, lot_id: str, debut: int, fin: int, exc: BaseExcep
     """Records a failed try of packet [debut, fin): the delay before the next try, or None
     when the lot is now « échoué »."""
     essai = _compter_essai(sorties, lot_id, debut)
-    journal.warning("lot %s, lignes %d à %d : essai %d sur %d échoué", lot_id, debut + 1, fin,
+    log.warning("lot %s, lignes %d à %d : essai %d sur %d échoué", lot_id, debut + 1, fin,
                     essai, politique.essais, exc_info=exc)
     if transitoire(exc) and essai < politique.essais:
         return politique.attente_s
@@ -81,7 +81,7 @@ def apres_echec(sorties: Path, lot_id: str, debut: int, fin: int, exc: BaseExcep
 def apres_echec_du_zip(sorties: Path, lot_id: str, exc: BaseException) -> None:
     """Every document is made, but the ZIP could not be written: the lot is « échoué »
     (relaunched, it writes the ZIP again)."""
-    journal.warning("lot %s : le ZIP n'a pas pu être écrit", lot_id, exc_info=exc)
+    log.warning("lot %s : le ZIP n'a pas pu être écrit", lot_id, exc_info=exc)
     if _disque_plein(exc):
         raison = ("le ZIP du lot n'a pas pu être écrit : le disque du serveur est plein. Les "
                   "documents sont faits ; libérez de la place, puis relancez le lot.")

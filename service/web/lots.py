@@ -49,6 +49,12 @@ def intitule(lot: lots.Lot) -> str:
     return f"{titre} : {lot.total} document(s), lancé le {date_fr(lot.cree_le, heure=True)}"
 
 
+def phrase(exc: Exception) -> str:
+    """An error's French text as a sentence: a capital first, a full stop last."""
+    texte = str(exc)
+    return texte[:1].upper() + texte[1:] + ("" if texte.endswith(".") else ".")
+
+
 def travaux() -> Travaux:
     outils = _outils()
     if "travaux" not in outils:
@@ -105,7 +111,7 @@ def nouveau():
                     travaux().lancer_nouveau(lot.id)
                 except FileInjoignable as exc:
                     return render_template("erreur.html", titre="Lot non lancé",
-                                           explication=str(exc).capitalize(), code=503), 503
+                                           explication=phrase(exc), code=503), 503
                 flash(f"Lot de {lot.total} document(s) lancé.")
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
@@ -162,8 +168,8 @@ def annuler(lot_id: str):
 def relancer(lot_id: str):
     try:
         travaux().relancer(_lot(lot_id).id)
-    except ValueError as exc:
-        flash(str(exc).capitalize() + ".")
+    except (ValueError, FileInjoignable) as exc:
+        flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))
     flash("Lot relancé : seuls les documents qui manquent sont faits.")
     return redirect(url_for("lots.suivi", lot_id=lot_id))
@@ -185,7 +191,7 @@ def supprimer(lot_id: str):
     try:
         lots.supprimer(_outils()["config"].sorties, _lot(lot_id).id)
     except ValueError as exc:
-        flash(str(exc).capitalize() + ".")
+        flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))
     flash("Lot supprimé, avec ses documents.")
     return redirect(url_for("lots.nouveau"))
