@@ -281,7 +281,8 @@ def finir(sorties: Path, lot_id: str) -> Path | None:
         reste.unlink(missing_ok=True)
     fichiers = [dossier / "documents" / ligne["fichier"] for ligne in _lignes(dossier)]
     archive = dossier / f"{lot.nom}.zip"
-    partiel = archive.with_name(f".{archive.name}.partiel")
+    # a name of its own: two workers finishing the lot at once never write into one file
+    partiel = archive.with_name(f".{archive.name}.{uuid.uuid4().hex[:8]}.partiel")
     try:
         with zipfile.ZipFile(partiel, "w", zipfile.ZIP_DEFLATED) as z:
             for fichier in fichiers:
