@@ -161,8 +161,7 @@ class Travaux:
             try:
                 self.orphelins()
             except Exception:  # the queue unreachable for a moment: look again later
-                reprise.log.warning("recherche des paquets orphelins impossible",
-                                        exc_info=True)
+                reprise.log.warning("recherche des paquets orphelins impossible", exc_info=True)
 
     def travailler(self, fils: int | None = None) -> None:
         """Runs a consumer until stopped (SIGTERM or Ctrl-C).
