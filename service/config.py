@@ -44,8 +44,8 @@ class Config:
     delai_conversion: float = 60
     file_travaux: str = "sqlite"
     retention_lots_jours: int = 90
-    essais_paquet: int = 3
-    attente_paquet: float = 30
+    essais_paquet: int | None = None  # None: the lots' policy decides (service/lots/reprise.py)
+    attente_paquet: float | None = None
     base_de_donnees: str = ""
     antivirus: str = ""
     smtp: str = ""
@@ -75,8 +75,10 @@ class Config:
             file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
             base_de_donnees=environ.get("DATABASE_URL", ""),
             retention_lots_jours=int(environ.get("INSPE_RETENTION_LOTS") or 90),
-            essais_paquet=int(environ.get("INSPE_LOT_ESSAIS") or defaut.essais_paquet),
-            attente_paquet=float(environ.get("INSPE_LOT_ATTENTE") or defaut.attente_paquet),
+            essais_paquet=int(environ["INSPE_LOT_ESSAIS"])
+            if environ.get("INSPE_LOT_ESSAIS") else None,
+            attente_paquet=float(environ["INSPE_LOT_ATTENTE"])
+            if environ.get("INSPE_LOT_ATTENTE") else None,
             antivirus=environ.get("INSPE_CLAMAV", ""),
             smtp=environ.get("INSPE_SMTP", ""),
             courriel=environ.get("INSPE_COURRIEL", ""),

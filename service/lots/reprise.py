@@ -56,7 +56,11 @@ class Politique:
 
     @classmethod
     def de(cls, config: Config) -> Politique:
-        return cls(max(1, config.essais_paquet), max(0.0, config.attente_paquet))
+        """The policy, with what INSPE_LOT_ESSAIS and INSPE_LOT_ATTENTE change of it."""
+        defaut = cls()
+        essais = defaut.essais if config.essais_paquet is None else config.essais_paquet
+        attente = defaut.attente_s if config.attente_paquet is None else config.attente_paquet
+        return cls(max(1, essais), max(0.0, attente))
 
 
 def transitoire(exc: BaseException) -> bool:
@@ -71,7 +75,7 @@ def apres_echec(sorties: Path, lot_id: str, debut: int, fin: int, exc: BaseExcep
     when the lot is now « échoué »."""
     essai = _compter_essai(sorties, lot_id, debut)
     log.warning("lot %s, lignes %d à %d : essai %d sur %d échoué", lot_id, debut + 1, fin,
-                    essai, politique.essais, exc_info=exc)
+                essai, politique.essais, exc_info=exc)
     if transitoire(exc) and essai < politique.essais:
         return politique.attente_s
     echouer(sorties, lot_id, raison_paquet(exc, debut, fin, essai), exc)
