@@ -15,6 +15,8 @@ through the environment passed to ``Config.depuis``:
     INSPE_FILE         the job queue: "sqlite" (default, in INSPE_DONNEES) or redis://hôte:port/base
     DATABASE_URL       accounts and index (default: SQLite in INSPE_DONNEES)
     INSPE_RETENTION_LOTS  days a finished lot is kept (default: 90)
+    INSPE_LOT_ESSAIS   tries of one packet of a lot before the lot is « échoué » (default: 3)
+    INSPE_LOT_ATTENTE  seconds between two tries of a packet (default: 30)
     INSPE_CLAMAV       clamd that scans uploads: socket path or tcp://hôte:port (default: none)
     INSPE_SMTP         the SMTP server for reminders: smtp://hôte:port, smtp+starttls://u:p@hôte:port,
                        smtps://… (default: none, e-mail disabled)
@@ -42,6 +44,8 @@ class Config:
     delai_conversion: float = 60
     file_travaux: str = "sqlite"
     retention_lots_jours: int = 90
+    essais_paquet: int | None = None  # None: the lots' policy decides (service/lots/reprise.py)
+    attente_paquet: float | None = None
     base_de_donnees: str = ""
     antivirus: str = ""
     smtp: str = ""
@@ -71,6 +75,10 @@ class Config:
             file_travaux=environ.get("INSPE_FILE") or defaut.file_travaux,
             base_de_donnees=environ.get("DATABASE_URL", ""),
             retention_lots_jours=int(environ.get("INSPE_RETENTION_LOTS") or 90),
+            essais_paquet=int(environ["INSPE_LOT_ESSAIS"])
+            if environ.get("INSPE_LOT_ESSAIS") else None,
+            attente_paquet=float(environ["INSPE_LOT_ATTENTE"])
+            if environ.get("INSPE_LOT_ATTENTE") else None,
             antivirus=environ.get("INSPE_CLAMAV", ""),
             smtp=environ.get("INSPE_SMTP", ""),
             courriel=environ.get("INSPE_COURRIEL", ""),

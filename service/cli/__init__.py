@@ -36,7 +36,7 @@ from service.catalogue.signature_document import Signataire
 from service.catalogue.validation import DonneesInvalides, en_json, lire_date
 from service.config import Config
 from service.lots import lots
-from service.lots.file import TravailleurDuService, Travaux
+from service.lots.file import FileInjoignable, TravailleurDuService, Travaux
 from service.pdf.arriere_plan import finir_avec
 from service.pdf.libreoffice import ConversionImpossible
 from service.pdf.paquets import pdf_pour_impression, titre_signet
@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lot-annuler", help="annule un lot (les documents déjà faits restent)")
     p.add_argument("lot", metavar="LOT")
+
+    p = sub.add_parser("lot-reprendre", help="reprend un lot échoué : fait les documents qui manquent")
+    p.add_argument("lot", metavar="LOT")
+
+    sub.add_parser("lots", help="les lots, du plus récent au plus ancien : avancement, état, "
+                                "raison d'un échec")
 
     p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
     p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
@@ -180,13 +186,22 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             lot = _lot(catalogue, config, args)
             print(f"{lot.id}\t{lot.total} document(s) en attente")
             return SUCCES
-        if args.commande in ("lot-etat", "lot-annuler"):
+        if args.commande in ("lot-etat", "lot-annuler", "lot-reprendre"):
             try:
                 if args.commande == "lot-annuler":
                     lots.annuler(config.sorties, args.lot)
+                if args.commande == "lot-reprendre":
+                    Travaux(config).reprendre(args.lot)
                 print(lots.avancement(config.sorties, args.lot))
-            except lots.LotIntrouvable as exc:
+            except (lots.LotIntrouvable, ValueError) as exc:
                 raise ErreurUtilisateur([str(exc)]) from None
+            return SUCCES
+        if args.commande == "lots":
+            tous = lots.tous(config.sorties)
+            for lot in tous:
+                print(f"{lot.id}\t{lots.avancement(config.sorties, lot.id)}")
+            if not tous:
+                print("aucun lot")
             return SUCCES
         if args.commande == "worker":
             if args.avec_le_service:
@@ -207,7 +222,7 @@ def main(argv: list[str] | None = None, environ=None) -> int:
         for ligne in exc.lignes:
             print(ligne, file=sys.stderr)
         return DONNEES_INVALIDES
-    except (GabaritInvalide, ConversionImpossible) as exc:
+    except (GabaritInvalide, ConversionImpossible, FileInjoignable) as exc:
         print(exc, file=sys.stderr)
         return ECHEC
     return ECHEC
@@ -387,7 +402,7 @@ def _lot(catalogue, config: Config, args):
     valides = _valeurs(catalogue, gabarit, args, config.sorties)
     lot = lots.creer(config.sorties, catalogue, gabarit.id, valides, format_=args.format,
                      impression=args.impression, version=gabarit.version)
-    Travaux(config).lancer(lot.id)
+    Travaux(config).lancer_nouveau(lot.id)
     return lot
 
 

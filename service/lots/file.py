@@ -5,25 +5,34 @@ no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
 ``python -m service worker`` on any machines sharing the output folder take
 the work. The same code runs both. Huey carries only "make rows a–b of lot X";
 everything else is on disk (see ``lots.lots``), so a worker that starts again
-resumes every unfinished lot, and a row is never made twice.
+resumes every unfinished lot, and a row is never made twice. What happens when
+a packet fails (tried again, or the lot « échoué ») is decided by ``reprise``:
+this module only schedules the next try it asks for.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 from huey import RedisHuey, SqliteHuey
+from redis.exceptions import RedisError
 
 from service import creer_catalogue, creer_moteur, creer_sceau
 from service.config import Config
 from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
 
-from . import lots
+from . import lots, reprise
+
+
+class FileInjoignable(Exception):
+    """The queue could not be reached: the lot was not launched (and is not kept)."""
 
 
 def creer_file(config: Config):
@@ -39,10 +48,13 @@ class Travaux:
     def __init__(self, config: Config):
         self.config = config
         self.file = creer_file(config)
+        self.politique = reprise.Politique.de(config)
         self._catalogue = self._moteur = self._sceau = None
         self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
         self.lancer = self.file.task(name="lancer")(self._lancer)
-        self.traiter = self.file.task(name="traiter", retries=2, retry_delay=2)(self._traiter)
+        # no retries of huey's own: a failed packet is scheduled again by reprise's policy,
+        # counted on disk, so that a worker that starts again does not start the count again
+        self.traiter = self.file.task(name="traiter")(self._traiter)
 
     @property
     def catalogue(self):
@@ -61,8 +73,10 @@ class Travaux:
         return produire_pdfs(documents, self._moteur, self._sceau, voie="lot")
 
     def _en_file(self) -> set[tuple]:
-        """What is queued already: ("lancer", lot) and ("traiter", lot, début, fin)."""
-        return {(t.name, *t.args) for t in self.file.pending() if t.name in ("lancer", "traiter")}
+        """What is queued already, or scheduled for a later try: ("lancer", lot) and
+        ("traiter", lot, début, fin)."""
+        return {(t.name, *t.args) for t in self.file.pending() + self.file.scheduled()
+                if t.name in ("lancer", "traiter")}
 
     def _lancer(self, lot_id: str) -> None:
         """Queues each packet of the lot that has rows left to make and is not queued yet."""
@@ -74,15 +88,56 @@ class Travaux:
             if (set(range(debut, fin)) - faits and ("traiter", lot_id, debut, fin) not in en_file
                     and not lots.pris(self.config.sorties, lot_id, debut)):
                 self.traiter(lot_id, debut, fin)
-        lots.finir(self.config.sorties, lot_id)  # a lot whose rows were all made already
+        self._finir(lot_id)  # a lot whose rows were all made already
 
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
-        lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin, self._pdfs)
-        if lots.finir(self.config.sorties, lot_id) is None and not self._en_file():
+        try:
+            lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin,
+                                self._pdfs)
+        except Exception as exc:
+            attente = reprise.apres_echec(self.config.sorties, lot_id, debut, fin, exc,
+                                          self.politique)
+            if attente is not None:
+                self.traiter.schedule((lot_id, debut, fin), delay=attente)
+            return
+        if self._finir(lot_id) is None and not self._en_file():
             # nothing queued, rows left: a packet was lost with a worker that died
             self._lancer(lot_id)
 
-    def reprendre(self) -> list[str]:
+    def _finir(self, lot_id: str):
+        try:
+            return lots.finir(self.config.sorties, lot_id)
+        except Exception as exc:
+            reprise.apres_echec_du_zip(self.config.sorties, lot_id, exc)
+            return None
+
+    def lancer_nouveau(self, lot_id: str) -> None:
+        """Queues a lot just created; if the queue cannot be reached (Redis down), the lot is
+        removed rather than left « en attente » with nobody to make it."""
+        try:
+            self.lancer(lot_id)
+        except (RedisError, sqlite3.Error, OSError) as exc:
+            reprise.log.warning("lot %s non lancé : file injoignable", lot_id, exc_info=exc)
+            lots.annuler(self.config.sorties, lot_id)
+            lots.supprimer(self.config.sorties, lot_id)
+            raise FileInjoignable(
+                "la file des lots est injoignable pour le moment : le lot n'est pas lancé, "
+                "rien n'est gardé. Réessayez dans quelques minutes ; si cela dure, signalez-le "
+                "à l'administrateur du service.") from None
+
+    def reprendre(self, lot_id: str) -> lots.Lot:
+        """An échoué lot made resumable, and queued: it makes what is missing."""
+        lot = reprise.reprendre(self.config.sorties, lot_id)
+        try:
+            self.lancer(lot_id)
+        except (RedisError, sqlite3.Error, OSError) as exc:
+            reprise.log.warning("lot %s repris, mais file injoignable", lot_id, exc_info=exc)
+            raise FileInjoignable(
+                "la file des lots est injoignable pour le moment : le lot est repris, et sera "
+                "repris dès qu'elle répondra.") from None
+        return lot
+
+    def reprendre_inacheves(self) -> list[str]:
         """Queues again every unfinished lot, and deletes lots past their retention period:
         what a (re)starting worker does first."""
         lots.purger(self.config.sorties, self.config.retention_lots_jours)
@@ -92,12 +147,29 @@ class Travaux:
                 self.lancer(lot_id)
         return inacheves
 
+    def orphelins(self) -> None:
+        """Queues again the packets nobody makes: their worker died with them (killed, out of
+        memory, its machine gone) and the others, idle, would not notice."""
+        en_file = self._en_file()
+        for lot_id in lots.inacheves(self.config.sorties):
+            if ("lancer", lot_id) not in en_file:
+                self._lancer(lot_id)
+
+    def _veiller(self) -> None:
+        while True:
+            time.sleep(reprise.VEILLE_S)
+            try:
+                self.orphelins()
+            except Exception:  # the queue unreachable for a moment: look again later
+                reprise.log.warning("recherche des paquets orphelins impossible", exc_info=True)
+
     def travailler(self, fils: int | None = None) -> None:
         """Runs a consumer until stopped (SIGTERM or Ctrl-C).
 
         One thread per LibreOffice instance by default, so that packets convert side by side.
         """
-        self.reprendre()
+        self.reprendre_inacheves()
+        threading.Thread(target=self._veiller, daemon=True, name="paquets-orphelins").start()
         fils = fils or (self.config.instances_libreoffice or os.cpu_count() or 1) + 1
         self.file.create_consumer(workers=fils, worker_type="thread").run()
 

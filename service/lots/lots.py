@@ -9,12 +9,16 @@ another machine sharing the folder — can pick it up where it stopped::
         lignes.jsonl     the validated rows, each with its document's identity and file name
         fait/<n>         written once row n's document is in documents/ (atomically, after it)
         verrous/<début>  the packet a worker is making (host, pid): nobody else makes it meanwhile
+        essais/<début>   how many times the packet failed (see ``reprise``, which decides what then)
+        echec.txt        the technical detail of why the lot is « échoué » (its reason is in lot.json)
         documents/       the documents, named from the declaration's pattern
         annule           present once the secretariat cancelled the lot
         <nom>.zip        when every row is done
 
 Identities and file names are fixed when the lot is created, so that a row
-made again after a crash gives the same file, never a second one.
+made again after a crash gives the same file, never a second one. How a packet
+that fails is tried again, and when a lot is « échoué », is decided in
+``reprise`` alone.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ import json
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 import zipfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -76,6 +82,15 @@ def _dossier(sorties: Path, lot_id: str) -> Path:
 def _ecrire(dossier: Path, lot: Lot) -> None:
     ecrire_atomique(dossier / "lot.json",
                     json.dumps(asdict(lot), ensure_ascii=False, indent=2).encode("utf-8"))
+
+
+def dossier_du_lot(sorties: Path, lot_id: str) -> Path:
+    return _dossier(sorties, lot_id)
+
+
+def enregistrer(sorties: Path, lot: Lot) -> None:
+    """Writes the lot's state (atomically: a reader sees the old state or the new one)."""
+    _ecrire(_dossier(sorties, lot.id), lot)
 
 
 def charger(sorties: Path, lot_id: str) -> Lot:
@@ -130,7 +145,9 @@ def annuler(sorties: Path, lot_id: str) -> Lot:
     return lot
 
 
-VERROU_PERIME_S = 600  # a packet claimed by another machine for this long is taken over
+# A worker making a packet touches its lock every VERROU_PERIME_S / 3 seconds; a lock of another
+# machine left untouched for VERROU_PERIME_S belongs to a worker that is gone: taken over.
+VERROU_PERIME_S = 30
 
 
 def _verrou(dossier: Path, debut: int) -> Path:
@@ -151,7 +168,31 @@ def _proprietaire_vivant(verrou: Path) -> bool:
             return False
         except PermissionError:
             return True
-    return time.time() - float(depuis) < VERROU_PERIME_S
+    try:
+        return time.time() - verrou.stat().st_mtime < VERROU_PERIME_S
+    except OSError:
+        return False
+
+
+@contextmanager
+def _entretenu(verrou: Path):
+    """While its packet is being made, the lock is touched now and then: alive, for the
+    workers of other machines (which cannot see this process)."""
+    fin = threading.Event()
+
+    def toucher():
+        while not fin.wait(VERROU_PERIME_S / 3):
+            try:
+                os.utime(verrou)
+            except OSError:
+                return
+
+    fil = threading.Thread(target=toucher, daemon=True, name="verrou-de-paquet")
+    fil.start()
+    try:
+        yield
+    finally:
+        fin.set()
 
 
 def pris(sorties: Path, lot_id: str, debut: int) -> bool:
@@ -186,8 +227,8 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
     """
     dossier = _dossier(sorties, lot_id)
     lot = charger(sorties, lot_id)
-    if annule(sorties, lot_id) or lot.etat in ("termine", "annule"):
-        return 0
+    if annule(sorties, lot_id) or lot.etat in ("termine", "annule", "echoue"):
+        return 0  # an échoué lot goes on only when relaunched (see reprise)
     if lot.etat == "en_attente":
         lot.etat = "en_cours"
         _ecrire(dossier, lot)
@@ -195,23 +236,31 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
     if verrou is None:
         return 0  # another worker is making it
     try:
-        gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
-        deja = faits(sorties, lot_id)
-        lignes = _lignes(dossier)[debut:fin]
-        a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
-        if not a_faire:
-            return 0
-        documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
-                            identite=(ligne["document_id"], ligne["numero"]))
-                     for _, ligne in a_faire]
-        contenus = ([d.docx for d in documents] if lot.format == "docx"
-                    else fabriquer_pdfs(documents))
-        for (n, ligne), contenu in zip(a_faire, contenus):
-            ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
-            ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
-        return len(a_faire)
+        with _entretenu(verrou):
+            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs)
     finally:
         verrou.unlink(missing_ok=True)
+
+
+def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
+           fabriquer_pdfs) -> int:
+    """Rows [debut, fin) not done yet, made under the packet's lock: how many."""
+    dossier = _dossier(sorties, lot.id)
+    gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
+    deja = faits(sorties, lot.id)
+    lignes = _lignes(dossier)[debut:fin]
+    a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
+    if not a_faire:
+        return 0
+    documents = [rendre(catalogue, gabarit, valider(gabarit.formulaire, ligne["valeurs"]),
+                        identite=(ligne["document_id"], ligne["numero"]))
+                 for _, ligne in a_faire]
+    contenus = ([d.docx for d in documents] if lot.format == "docx"
+                else fabriquer_pdfs(documents))
+    for (n, ligne), contenu in zip(a_faire, contenus):
+        ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
+        ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
+    return len(a_faire)
 
 
 def _lignes(dossier: Path) -> list[dict]:
@@ -232,15 +281,21 @@ def finir(sorties: Path, lot_id: str) -> Path | None:
         reste.unlink(missing_ok=True)
     fichiers = [dossier / "documents" / ligne["fichier"] for ligne in _lignes(dossier)]
     archive = dossier / f"{lot.nom}.zip"
-    partiel = archive.with_name(f".{archive.name}.partiel")
-    with zipfile.ZipFile(partiel, "w", zipfile.ZIP_DEFLATED) as z:
-        for fichier in fichiers:
-            z.write(fichier, fichier.name)
-        if lot.impression and lot.format == "pdf":
-            z.writestr(f"{lot.nom} - impression.pdf", pdf_pour_impression(
-                [f"{f.stem} (n° {ligne['numero']})" for f, ligne in zip(fichiers, _lignes(dossier))],
-                [f.read_bytes() for f in fichiers]))
-    partiel.replace(archive)
+    # a name of its own: two workers finishing the lot at once never write into one file
+    partiel = archive.with_name(f".{archive.name}.{uuid.uuid4().hex[:8]}.partiel")
+    try:
+        with zipfile.ZipFile(partiel, "w", zipfile.ZIP_DEFLATED) as z:
+            for fichier in fichiers:
+                z.write(fichier, fichier.name)
+            if lot.impression and lot.format == "pdf":
+                z.writestr(f"{lot.nom} - impression.pdf", pdf_pour_impression(
+                    [f"{f.stem} (n° {ligne['numero']})"
+                     for f, ligne in zip(fichiers, _lignes(dossier))],
+                    [f.read_bytes() for f in fichiers]))
+        partiel.replace(archive)
+    except BaseException:
+        partiel.unlink(missing_ok=True)  # a disk full leaves no half-written ZIP behind
+        raise
     lot.etat, lot.message = "termine", f"{lot.total} document(s)"
     _ecrire(dossier, lot)
     return archive
@@ -252,10 +307,16 @@ class Avancement:
     total: int
     etat: str
     restant_s: float | None  # estimated seconds left
+    raison: str = ""  # why an échoué lot stopped, in French
 
-    def __str__(self) -> str:
+    @property
+    def resume(self) -> str:
+        """How far, without the reason (a page shows that apart)."""
         reste = f", environ {self.restant_s:.0f} s restantes" if self.restant_s else ""
         return f"{self.faits}/{self.total} documents ({LIBELLES[self.etat]}{reste})"
+
+    def __str__(self) -> str:
+        return self.resume + (f" : {self.raison}" if self.raison else "")
 
 
 def avancement(sorties: Path, lot_id: str) -> Avancement:
@@ -265,11 +326,12 @@ def avancement(sorties: Path, lot_id: str) -> Avancement:
     if 0 < fait < lot.total and lot.etat == "en_cours":
         ecoule = time.time() - dt.datetime.fromisoformat(lot.cree_le).timestamp()
         restant = ecoule / fait * (lot.total - fait)
-    return Avancement(fait, lot.total, lot.etat, restant)
+    return Avancement(fait, lot.total, lot.etat, restant,
+                      lot.message if lot.etat == "echoue" else "")
 
 
 def inacheves(sorties: Path) -> list[str]:
-    """Lots that a worker (re)starting must resume."""
+    """Lots that a worker (re)starting must resume (not an échoué one: it waits to be relaunched)."""
     racine = dossier_lots(sorties)
     if not racine.exists():
         return []

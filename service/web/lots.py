@@ -23,7 +23,7 @@ from service.catalogue import tableur
 from service.catalogue.contexte import date_fr
 from service.catalogue.ecriture import ecrire_atomique
 from service.lots import lots
-from service.lots.file import Travaux
+from service.lots.file import FileInjoignable, Travaux
 from service.personnes.acces import LOT
 
 from . import service
@@ -38,7 +38,7 @@ def _outils():
 
 @bp.context_processor
 def outils_de_page():
-    return {"intitule": intitule}
+    return {"intitule": intitule, "libelles": lots.LIBELLES}
 
 
 def intitule(lot: lots.Lot) -> str:
@@ -48,6 +48,12 @@ def intitule(lot: lots.Lot) -> str:
     except KeyError:  # a version since removed from the catalogue
         titre = lot.gabarit_id
     return f"{titre} : {lot.total} document(s), lancé le {date_fr(lot.cree_le, heure=True)}"
+
+
+def phrase(exc: Exception) -> str:
+    """An error's French text as a sentence: a capital first, a full stop last."""
+    texte = str(exc)
+    return texte[:1].upper() + texte[1:] + ("" if texte.endswith(".") else ".")
 
 
 def travaux() -> Travaux:
@@ -102,7 +108,11 @@ def nouveau():
                 lot = lots.creer(config.sorties, catalogue, gabarit.id, [v for _, v in valides],
                                  format_=request.form.get("format", "pdf"),
                                  impression=bool(request.form.get("impression")))
-                travaux().lancer(lot.id)
+                try:
+                    travaux().lancer_nouveau(lot.id)
+                except FileInjoignable as exc:
+                    return render_template("erreur.html", titre="Lot non lancé",
+                                           explication=phrase(exc), code=503), 503
                 flash(f"Lot de {lot.total} document(s) lancé.")
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
@@ -129,7 +139,9 @@ def _lot(lot_id: str):
 @bp.get("/lots/<lot_id>")
 @exiger("lire", LOT)
 def suivi(lot_id: str):
-    return render_template("lot.html", lot=_lot(lot_id))
+    lot = _lot(lot_id)
+    return render_template("lot.html", lot=lot,
+                           avancement=lots.avancement(_outils()["config"].sorties, lot.id))
 
 
 @bp.get("/lots/<lot_id>/etat.json")
@@ -139,7 +151,7 @@ def etat(lot_id: str):
     avancement = lots.avancement(_outils()["config"].sorties, lot.id)
     return jsonify({"faits": avancement.faits, "total": avancement.total,
                     "etat": avancement.etat, "restant_s": avancement.restant_s,
-                    "texte": str(avancement),
+                    "texte": avancement.resume, "raison": avancement.raison or None,
                     "zip": url_for("lots.archive", lot_id=lot.id)
                     if avancement.etat == "termine" else None})
 
@@ -149,6 +161,18 @@ def etat(lot_id: str):
 def annuler(lot_id: str):
     lots.annuler(_outils()["config"].sorties, _lot(lot_id).id)
     flash("Lot annulé ; les documents déjà faits restent dans son dossier.")
+    return redirect(url_for("lots.suivi", lot_id=lot_id))
+
+
+@bp.post("/lots/<lot_id>/reprendre")
+@exiger("remplir", LOT)
+def reprendre(lot_id: str):
+    try:
+        travaux().reprendre(_lot(lot_id).id)
+    except (ValueError, FileInjoignable) as exc:
+        flash(phrase(exc))
+        return redirect(url_for("lots.suivi", lot_id=lot_id))
+    flash("Lot repris : seuls les documents qui manquent sont faits.")
     return redirect(url_for("lots.suivi", lot_id=lot_id))
 
 
@@ -168,7 +192,7 @@ def supprimer(lot_id: str):
     try:
         lots.supprimer(_outils()["config"].sorties, _lot(lot_id).id)
     except ValueError as exc:
-        flash(str(exc).capitalize() + ".")
+        flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))
     flash("Lot supprimé, avec ses documents.")
     return redirect(url_for("lots.nouveau"))

@@ -208,3 +208,88 @@ def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue
         lots.supprimer(tmp_path, en_cours.id)
     lots.supprimer(tmp_path, recent.id)
     assert not (lots.dossier_lots(tmp_path) / recent.id).exists()
+
+
+SOFFICE_LENT = """#!/bin/sh
+ps -o pgid= -p $$ | tr -d ' ' > "{dossier}/groupe"
+sleep 8
+exec soffice "$@"
+"""
+
+
+def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(catalogue, tmp_path,
+                                                                            redis_url):
+    """The others, idle, used to wait for ever: the lot stayed « en cours » at 1/26."""
+    from service.config import Config
+    from service.lots.file import Travaux
+
+    environ = {"INSPE_SORTIES": str(tmp_path / "s"), "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_FILE": redis_url, "INSPE_LIBREOFFICE": "1"}
+    lent = tmp_path / "lent"
+    lent.mkdir()
+    (lent / "soffice").write_text(SOFFICE_LENT.format(dossier=lent))
+    (lent / "soffice").chmod(0o755)
+    sorties = tmp_path / "s"
+    lot = lots.creer(sorties, catalogue, ID, lignes(catalogue, 26), format_="pdf")
+    Travaux(Config.depuis(environ)).lancer(lot.id)
+    dossier = lots.dossier_lots(sorties) / lot.id
+
+    def worker(environ):
+        return subprocess.Popen([sys.executable, "-m", "service", "worker", "--fils", "1"],
+                                cwd=RACINE, env=dict(os.environ, **environ),
+                                start_new_session=True, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+    # the first worker takes rows 1 to 25, and its LibreOffice is slow to start
+    premier = worker(dict(environ, INSPE_SOFFICE=str(lent / "soffice")))
+    second = None
+    try:
+        _attendre(lambda: (dossier / "verrous" / "0").exists(), 60)
+        second = worker(environ)  # it makes row 26, then has nothing left to do
+        _attendre(lambda: (dossier / "fait" / "25").exists(), 60)
+        assert (dossier / "verrous" / "0").exists() and not (dossier / "fait" / "0").exists()
+        os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
+        premier.wait()
+        tue = time.monotonic()
+        _attendre(lambda: lots.charger(sorties, lot.id).etat == "termine", 60)
+        assert time.monotonic() - tue < 45  # taken over within a bounded time
+    finally:
+        for processus in (premier, second):
+            if processus is not None and processus.poll() is None:
+                os.killpg(processus.pid, signal.SIGTERM)
+                processus.wait(timeout=60)
+        try:
+            os.killpg(int((lent / "groupe").read_text()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    documents = sorted(p.name for p in (dossier / "documents").iterdir())
+    assert len(documents) == 26 == len(set(documents))
+    assert sorted(int(p.name) for p in (dossier / "fait").iterdir()) == list(range(26))
+
+
+def test_a_packet_claimed_on_another_machine_is_taken_over_once_its_lock_goes_stale(
+        catalogue, tmp_path, monkeypatch):
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="pdf")
+    verrou = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
+    verrou.parent.mkdir()
+    verrou.write_text(f"autre-machine 1 {time.time()}")
+    assert lots.pris(tmp_path, lot.id, 0)
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, None) == 0  # its worker lives
+    vieux = time.time() - lots.VERROU_PERIME_S - 1
+    os.utime(verrou, (vieux, vieux))  # untouched for too long: its worker is gone
+    assert not lots.pris(tmp_path, lot.id, 0)
+
+    # the worker that takes it over keeps its lock fresh while it works, however long
+    monkeypatch.setattr(lots, "VERROU_PERIME_S", 0.3)
+    vus = []
+
+    def lent(documents):
+        mien = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
+        for _ in range(4):
+            vus.append(mien.stat().st_mtime)
+            time.sleep(0.3)
+        return [b"%PDF-1.7 " + d.numero.encode() for d in documents]
+
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, lent) == 2
+    assert vus[-1] > vus[0] > vieux
+    assert not verrou.exists()

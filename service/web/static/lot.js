@@ -7,7 +7,13 @@
   var texte = document.getElementById("texte-avancement");
   var lien = document.getElementById("telechargement");
   var annulation = document.getElementById("annulation");
-  function fini() { if (annulation) { annulation.hidden = true; } }  // nothing left to cancel
+  var echec = document.getElementById("echec");
+  var raison = document.getElementById("raison");
+  var continue_ = document.getElementById("continue");
+  function fini() {  // nothing left to cancel, nothing going on
+    if (annulation) { annulation.hidden = true; }
+    if (continue_) { continue_.hidden = true; }
+  }
   function suivre() {
     fetch(bloc.dataset.etat, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -17,7 +23,13 @@
         barre.textContent = etat.faits + " / " + etat.total;
         texte.textContent = etat.texte;
         if (etat.zip) { lien.hidden = false; fini(); return; }
-        if (etat.etat === "annule" || etat.etat === "echoue") { fini(); return; }
+        if (etat.etat === "echoue") {  // the bar stops, and says why instead of « en cours »
+          raison.textContent = etat.raison || "";
+          echec.hidden = false;
+          fini();
+          return;
+        }
+        if (etat.etat === "annule") { fini(); return; }
         setTimeout(suivre, 1000);
       })
       .catch(function () { setTimeout(suivre, 3000); });
