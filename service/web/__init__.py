@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import threading
@@ -26,7 +27,9 @@ def _cle_secrete(donnees: Path) -> str:
     """A secret key of the instance, created at first start and kept."""
     chemin = donnees / "cle_secrete"
     if not chemin.exists():
-        donnees.mkdir(parents=True, exist_ok=True)
+        if not donnees.exists():  # the instance's folder: the service's user's only
+            donnees.mkdir(mode=0o700, parents=True)
+            donnees.chmod(0o700)
         chemin.write_text(secrets.token_hex(32))
         chemin.chmod(0o600)
     return chemin.read_text().strip()
@@ -42,6 +45,9 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         SESSION_COOKIE_SECURE=True,
         MAX_CONTENT_LENGTH=12 * 2**20,
         WTF_CSRF_TIME_LIMIT=None,  # a form may be filled slowly: never lose what was typed
+        # the cookie only carries a session's id (web/auth.py); the session itself, its idle
+        # and absolute timeouts, are kept in the database; an older signed cookie is refused
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=config.session_max_min),
     )
     if test_config:
         app.config.update(test_config)
