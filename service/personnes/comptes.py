@@ -274,7 +274,7 @@ def nouveau_jeton(moteur, identifiant: str, jours: int = JETON_JOURS) -> Nouveau
 
 def revoquer_jetons(moteur, identifiant: str) -> list[Jeton]:
     """Revokes every live token of the account; gives those revoked (creation, expiry)."""
-    with Session(moteur) as session:
+    with Session(moteur, expire_on_commit=False) as session:
         qui = _par_identifiant(session, identifiant)
         quand = maintenant()
         vivants = list(session.scalars(select(Jeton).where(
@@ -283,8 +283,6 @@ def revoquer_jetons(moteur, identifiant: str) -> list[Jeton]:
         for jeton in vivants:
             jeton.revoque_le = quand
         session.commit()
-        for jeton in vivants:
-            session.expunge(jeton)
         return vivants
 
 
