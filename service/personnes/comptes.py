@@ -156,10 +156,12 @@ _SESSION = (select(_COMPTES, _SESSIONS.c.creee_le, _SESSIONS.c.vue_le)
 _COLONNES = [c.key for c in _COMPTES.columns]
 
 
-def ouvrir_session(moteur, compte_id: int) -> str:
-    """A new session of the account: the id the cookie carries (shown nowhere else)."""
+def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees()) -> str:
+    """A new session of the account: the id the cookie carries (shown nowhere else).
+    The sessions that are over by their age anyway are forgotten."""
     identifiant, quand = secrets.token_urlsafe(32), maintenant()
     with Session(moteur) as session:
+        session.execute(delete(SessionWeb).where(SessionWeb.creee_le < quand - durees.maximum))
         session.add(SessionWeb(id=_sha256(identifiant), compte_id=compte_id, creee_le=quand,
                                vue_le=quand))
         session.commit()

@@ -23,13 +23,19 @@ csrf = CSRFProtect()
 _DEMARRAGE = threading.Lock()  # two first requests at once must not start two pools
 
 
+def _dossier_prive(donnees: Path) -> None:
+    """The instance's folder (database, secret key, drafts) is the service's user's only:
+    0700, made so, or made so again when an older instance's was left open to others."""
+    donnees.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if donnees.stat().st_uid == os.getuid() and donnees.stat().st_mode & 0o077:
+        donnees.chmod(0o700)
+
+
 def _cle_secrete(donnees: Path) -> str:
     """A secret key of the instance, created at first start and kept."""
     chemin = donnees / "cle_secrete"
+    _dossier_prive(donnees)
     if not chemin.exists():
-        if not donnees.exists():  # the instance's folder: the service's user's only
-            donnees.mkdir(mode=0o700, parents=True)
-            donnees.chmod(0o700)
         chemin.write_text(secrets.token_hex(32))
         chemin.chmod(0o600)
     return chemin.read_text().strip()

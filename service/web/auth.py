@@ -78,6 +78,16 @@ def adresse_du_client() -> str:
     return chaine[-1] if chaine else adresse
 
 
+def _bloc(adresse: str) -> str:
+    """What one client holds: its IPv4 address, or its IPv6 /64 (one home or school has a
+    whole /64, and would otherwise get round the limit by changing address)."""
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return adresse
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
 def _durees() -> Durees:
     config = service(current_app)["config"]
     return Durees(inactivite=dt.timedelta(minutes=config.session_inactivite_min),
@@ -90,7 +100,7 @@ def connexion():
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = (formulaire.identifiant.data or "").strip().lower()
-        cles = [f"compte:{identifiant}", f"adresse:{adresse_du_client()}"]
+        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
         recents = echecs_recents(base, cles, FENETRE)
         if recents[cles[0]] >= ECHECS_PAR_COMPTE or recents[cles[1]] >= ECHECS_PAR_ADRESSE:
             return render_template("connexion.html", formulaire=formulaire, erreur=(
@@ -104,7 +114,7 @@ def connexion():
         if session.get("sid"):
             terminer_session(base, session["sid"])
         session.clear()  # a new id at each sign-in: a cookie known before is worth nothing
-        session["sid"] = ouvrir_session(base, qui.id)
+        session["sid"] = ouvrir_session(base, qui.id, _durees())
         return redirect(url_for("documents.accueil"))
     return render_template("connexion.html", formulaire=formulaire, erreur=None)
 

@@ -11,7 +11,7 @@ import statistics
 import time
 
 from alembic import command
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from service.bd import ouvrir
 from service.bd.migrations import configuration
@@ -19,10 +19,13 @@ from service.cli import main
 from service.config import Config
 from service.personnes.comptes import (
     Jeton,
+    SessionWeb,
     authentifier,
+    compte_de_session,
     compte_du_jeton,
     creer_compte,
     creer_jeton,
+    ouvrir_session,
 )
 from service.web import create_app
 
@@ -64,6 +67,12 @@ def test_the_database_file_is_the_services_user_only(tmp_path):
     app.extensions["inspe"]["base"].dispose()
     assert _mode(tmp_path / "instance") == 0o700
     assert _mode(tmp_path / "instance" / "inspe.sqlite3") == 0o600
+
+    ouverte = tmp_path / "ancienne-instance"  # an instance's folder from before: made 0755
+    ouverte.mkdir(mode=0o755)
+    ouverte.chmod(0o755)
+    create_app(Config(donnees=ouverte, sorties=tmp_path / "sorties")).extensions["inspe"]["base"].dispose()
+    assert _mode(ouverte) == 0o700
 
     ancienne = tmp_path / "ancienne.sqlite3"  # an instance's file from before: made 0644
     ancienne.touch(mode=0o644)
@@ -142,3 +151,18 @@ def test_the_session_durations_and_proxies_come_from_the_environment():
     assert config.proxys == ("10.0.0.1", "10.1.0.0/16")
     defaut = Config.depuis({})
     assert (defaut.session_inactivite_min, defaut.session_max_min, defaut.proxys) == (120, 720, ())
+
+
+def test_sessions_over_by_their_age_are_forgotten(tmp_path):
+    moteur = ouvrir(f"sqlite:///{tmp_path / 'inspe.sqlite3'}")
+    compte = creer_compte(moteur, "tuteur", "Hélène Garnier", "tuteur", "x" * 12)
+    vieille = ouvrir_session(moteur, compte.id)
+    with moteur.begin() as connexion:
+        connexion.execute(SessionWeb.__table__.update().values(
+            creee_le=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=13)))
+    nouvelle = ouvrir_session(moteur, compte.id)
+    with moteur.connect() as connexion:
+        assert connexion.execute(select(func.count()).select_from(SessionWeb)).scalar_one() == 1
+    assert compte_de_session(moteur, vieille) is None
+    assert compte_de_session(moteur, nouvelle).identifiant == "tuteur"
+    moteur.dispose()

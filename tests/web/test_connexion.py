@@ -246,3 +246,12 @@ def test_an_expired_token_is_refused(app, client):
     assert reponse.status_code == 401
     assert reponse.json["erreurs"][0]["message"] == "jeton d'accès absent ou invalide"
 
+
+
+def test_the_addresses_of_one_ipv6_block_count_as_one(app):
+    """A home or a school holds a whole IPv6 /64: changing address in it does not reset the count."""
+    for adresse in ("2001:db8:5:7::1", "2001:db8:5:7::2"):
+        _depuis(Navigateur(app), adresse).connexion("inconnu-v6", "mauvais")
+    recents = echecs_recents(service(app)["base"], ["adresse:2001:db8:5:7::/64"],
+                             dt.timedelta(minutes=10))
+    assert recents == {"adresse:2001:db8:5:7::/64": 2}
