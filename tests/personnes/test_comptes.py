@@ -25,7 +25,12 @@ from service.personnes.comptes import (
     compte_du_jeton,
     creer_compte,
     creer_jeton,
+    desactiver_compte,
+    echecs_recents,
+    noter_echec,
     ouvrir_session,
+    revoquer_jetons,
+    terminer_session,
 )
 from service.web import create_app
 
@@ -166,3 +171,29 @@ def test_sessions_over_by_their_age_are_forgotten(tmp_path):
     assert compte_de_session(moteur, vieille) is None
     assert compte_de_session(moteur, nouvelle).identifiant == "tuteur"
     moteur.dispose()
+
+
+def test_sessions_failures_and_tokens_on_sqlite_and_postgresql(base_de_donnees):
+    moteur = base_de_donnees
+    compte = creer_compte(moteur, "tuteur", "Hélène Garnier", "tuteur", "x" * 12)
+    creer_compte(moteur, "autre", "Paul Autre", "tuteur", "x" * 12)
+    session = ouvrir_session(moteur, compte.id)
+    assert compte_de_session(moteur, session).identifiant == "tuteur"
+    terminer_session(moteur, session)
+    assert compte_de_session(moteur, session) is None
+
+    fenetre = dt.timedelta(minutes=10)
+    noter_echec(moteur, ["compte:tuteur", "adresse:192.0.2.1"], fenetre)
+    noter_echec(moteur, ["compte:autre", "adresse:192.0.2.1"], fenetre)
+    assert echecs_recents(moteur, ["compte:tuteur", "adresse:192.0.2.1", "compte:x"], fenetre) == {
+        "compte:tuteur": 1, "adresse:192.0.2.1": 2, "compte:x": 0}
+
+    jeton, autre = creer_jeton(moteur, "tuteur"), creer_jeton(moteur, "autre")
+    session = ouvrir_session(moteur, compte.id)
+    assert compte_du_jeton(moteur, jeton).identifiant == "tuteur"
+    assert [j.compte_id for j in revoquer_jetons(moteur, "tuteur")] == [compte.id]
+    assert compte_du_jeton(moteur, jeton) is None
+    desactiver_compte(moteur, "autre")
+    assert compte_du_jeton(moteur, autre) is None  # a disabled account's token: refused
+    assert authentifier(moteur, "autre", "x" * 12) is None
+    assert compte_de_session(moteur, session).identifiant == "tuteur"
