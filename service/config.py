@@ -21,6 +21,10 @@ through the environment passed to ``Config.depuis``:
     INSPE_SMTP         the SMTP server for reminders: smtp://hôte:port, smtp+starttls://u:p@hôte:port,
                        smtps://… (default: none, e-mail disabled)
     INSPE_COURRIEL     the sender's address of those e-mails
+    INSPE_SESSION_INACTIVITE  minutes without a request after which a web session ends (default: 120)
+    INSPE_SESSION_MAX  minutes after sign-in after which a web session ends anyway (default: 720)
+    INSPE_PROXYS       the reverse proxies whose X-Forwarded-For is believed: addresses or
+                       networks, separated by commas (default: none, the peer's address is used)
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class Config:
     antivirus: str = ""
     smtp: str = ""
     courriel: str = ""
+    session_inactivite_min: int = 120
+    session_max_min: int = 720
+    proxys: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not self.base_de_donnees:  # SQLite in the instance's folder by default
@@ -82,4 +89,7 @@ class Config:
             antivirus=environ.get("INSPE_CLAMAV", ""),
             smtp=environ.get("INSPE_SMTP", ""),
             courriel=environ.get("INSPE_COURRIEL", ""),
+            session_inactivite_min=int(environ.get("INSPE_SESSION_INACTIVITE") or 120),
+            session_max_min=int(environ.get("INSPE_SESSION_MAX") or 720),
+            proxys=tuple(p.strip() for p in environ.get("INSPE_PROXYS", "").split(",") if p.strip()),
         )

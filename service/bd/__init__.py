@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, make_url
@@ -17,13 +18,25 @@ def ouvrir(url: str):
 
     adresse = make_url(url)
     if adresse.get_backend_name() == "sqlite" and adresse.database not in (None, "", ":memory:"):
-        Path(adresse.database).parent.mkdir(parents=True, exist_ok=True)  # a new instance's folder
+        _fichier_prive(Path(adresse.database))
     moteur = create_engine(url)
     if adresse.get_backend_name() == "sqlite":
         event.listen(moteur, "connect", _sqlite_en_wal)
         event.listen(moteur, "checkin", _sqlite_ordinaire_a_nouveau)
     mettre_a_jour(moteur)
     return moteur
+
+
+def _fichier_prive(chemin: Path) -> None:
+    """The SQLite file (password and token hashes) readable by the service's user only (0600),
+    in a folder of its own when it makes it (0700); SQLite gives its -wal and -shm files
+    the database's own permissions."""
+    if not chemin.parent.exists():
+        chemin.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new instance's folder
+        chemin.parent.chmod(0o700)  # whatever the umask
+    os.close(os.open(chemin, os.O_CREAT | os.O_RDWR, 0o600))
+    if chemin.stat().st_mode & 0o077:  # an older instance's file, made 0644
+        chemin.chmod(0o600)
 
 
 def _sqlite_en_wal(connexion, _):

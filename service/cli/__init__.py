@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("jeton", help="crée un jeton d'accès à l'API pour un compte (affiché une fois)")
     p.add_argument("identifiant", metavar="IDENTIFIANT")
+    p.add_argument("--jours", type=int, default=90, metavar="N",
+                   help="durée de validité du jeton, en jours (90 par défaut)")
+
+    p = sub.add_parser("jeton-revoquer", help="révoque tous les jetons d'accès à l'API d'un compte")
+    p.add_argument("identifiant", metavar="IDENTIFIANT")
 
     p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
     _options_de_generation(p, format_par_defaut="pdf")
@@ -173,15 +178,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
             return _verifier(catalogue, config, args.pdf)
         if args.commande == "serve":
             return _serve(config, args.demo, environ if environ is not None else os.environ)
-        if args.commande == "jeton":
-            from service.bd import ouvrir
-            from service.personnes.comptes import creer_jeton
-
-            try:
-                print(creer_jeton(ouvrir(config.base_de_donnees), args.identifiant))
-            except ValueError as exc:
-                raise ErreurUtilisateur([str(exc)]) from None
-            return SUCCES
+        if args.commande in ("jeton", "jeton-revoquer"):
+            return _jetons(config, args)
         if args.commande == "lot":
             lot = _lot(catalogue, config, args)
             print(f"{lot.id}\t{lot.total} document(s) en attente")
@@ -247,6 +245,31 @@ def _gabarits(catalogue, en_json_: bool) -> int:
         return SUCCES
     for g in gabarits:
         print(f"{g.id:32} v{g.version}  {len(g.formulaire.champs):3} champs  {g.titre}")
+    return SUCCES
+
+
+def _jetons(config: Config, args) -> int:
+    """``jeton``: a new API token (on stdout, alone) and its expiry (on stderr);
+    ``jeton-revoquer``: every live token of the account revoked, each one said."""
+    from service.bd import ouvrir
+    from service.personnes.comptes import nouveau_jeton, revoquer_jetons
+
+    def date(quand):
+        return quand.strftime("%d/%m/%Y à %H:%M UTC") if quand else "date inconnue"
+
+    try:
+        if args.commande == "jeton":
+            nouveau = nouveau_jeton(ouvrir(config.base_de_donnees), args.identifiant, args.jours)
+            print(nouveau.jeton)
+            print(f"valable jusqu'au {date(nouveau.expire_le)}", file=sys.stderr)
+            return SUCCES
+        revoques = revoquer_jetons(ouvrir(config.base_de_donnees), args.identifiant)
+    except ValueError as exc:
+        raise ErreurUtilisateur([str(exc)]) from None
+    for jeton in revoques:
+        print(f"jeton n° {jeton.id} révoqué (créé le {date(jeton.cree_le)}, "
+              f"valable jusqu'au {date(jeton.expire_le)})")
+    print(f"{args.identifiant} : {len(revoques)} jeton(s) révoqué(s)")
     return SUCCES
 
 

@@ -1,11 +1,29 @@
-"""Accounts: who may sign in, with which role. Passwords are hashed (werkzeug's scrypt)."""
+"""Accounts: who may sign in, with which role. Passwords are hashed (werkzeug's scrypt).
+
+Also what signing in leaves in the database, so that every process of the service shares it:
+the web sessions (``SessionWeb``: ended at logout, after an idle time and at an absolute age,
+for good when the account is disabled), the failed sign-ins that throttle guessing (``Echec``),
+and the API tokens (``Jeton``: an expiry, a revocation)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
-from sqlalchemy import String, bindparam, select
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    String,
+    bindparam,
+    delete,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +36,16 @@ ROLES = {
     "stagiaire": "Stagiaire",
     "administrateur": "Administrateur",
 }
+JETON_JOURS = 90  # an API token's life by default
+
+
+def maintenant() -> dt.datetime:
+    """Now, in UTC without a time zone: how every date of these tables is kept."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _sha256(texte: str) -> str:
+    return hashlib.sha256(texte.encode()).hexdigest()
 
 
 class Compte(Base):
@@ -28,6 +56,7 @@ class Compte(Base):
     role: Mapped[str] = mapped_column(String(20))
     empreinte: Mapped[str] = mapped_column(String(300))
     courriel: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    actif: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str,
@@ -43,24 +72,172 @@ def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: st
         return compte
 
 
+_factice: list[str] = []
+
+
+def _empreinte_factice() -> str:
+    """A hash of no one's password, made with the same parameters as the accounts' (scrypt):
+    checked against when the account is unknown, so that the answer takes as long."""
+    if not _factice:
+        _factice.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _factice[0]
+
+
 def authentifier(moteur, identifiant: str, mot_de_passe: str) -> Compte | None:
+    """The account if this is its password. An unknown or disabled account costs the same
+    work (one scrypt) as a known one: the time taken does not say which accounts exist."""
     with Session(moteur) as session:
         compte = session.scalar(select(Compte).where(Compte.identifiant == identifiant.strip().lower()))
-        if compte and check_password_hash(compte.empreinte, mot_de_passe):
-            return compte
-    return None
+    bon = check_password_hash(compte.empreinte if compte else _empreinte_factice(), mot_de_passe)
+    return compte if bon and compte is not None and compte.actif else None
+
+
+def changer_mot_de_passe(moteur, identifiant: str, mot_de_passe: str) -> None:
+    """A new password; every session of the account ends (its owner signs in again)."""
+    with Session(moteur) as session:
+        compte = _par_identifiant(session, identifiant)
+        compte.empreinte = generate_password_hash(mot_de_passe)
+        _terminer_sessions(session, compte.id)
+        session.commit()
+
+
+def desactiver_compte(moteur, identifiant: str) -> None:
+    """The account may no longer sign in: its sessions end, its API tokens are refused."""
+    with Session(moteur) as session:
+        compte = _par_identifiant(session, identifiant)
+        compte.actif = False
+        _terminer_sessions(session, compte.id)
+        session.commit()
+
+
+def _par_identifiant(session: Session, identifiant: str) -> Compte:
+    compte = session.scalar(select(Compte).where(Compte.identifiant == identifiant.strip().lower()))
+    if compte is None:
+        raise ValueError(f"aucun compte « {identifiant} »")
+    return compte
 
 
 _PAR_ID = select(Compte.__table__).where(Compte.__table__.c.id == bindparam("id"))
 
 
 def compte(moteur, compte_id: int) -> Compte | None:
-    """The account, read for each request: without the ORM's session, it costs 110 µs rather
-    than 270, and under load it had been an eighth of the service's time."""
+    """The account by its id, with a plain SELECT (no ORM session)."""
     with moteur.connect() as connexion:
         ligne = connexion.execute(_PAR_ID, {"id": compte_id}).one_or_none()
     return Compte(**ligne._mapping) if ligne else None
 
+
+# Web sessions ----------------------------------------------------------------------------
+
+class SessionWeb(Base):
+    """A signed-in browser: the cookie carries a random id, only its sha256 is kept here."""
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's id
+    compte_id: Mapped[int] = mapped_column(ForeignKey("comptes.id"), index=True)
+    creee_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    vue_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    terminee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+@dataclass(frozen=True)
+class Durees:
+    """How long a session lasts: without a request (``inactivite``) and at most (``maximum``)."""
+    inactivite: dt.timedelta = dt.timedelta(hours=2)
+    maximum: dt.timedelta = dt.timedelta(hours=12)
+
+
+VUE_TOUTES_LES = dt.timedelta(minutes=1)  # « last seen » is written at most this often
+
+_COMPTES, _SESSIONS = Compte.__table__, SessionWeb.__table__
+_SESSION = (select(_COMPTES, _SESSIONS.c.creee_le, _SESSIONS.c.vue_le)
+            .join(_SESSIONS, _SESSIONS.c.compte_id == _COMPTES.c.id)
+            .where(_SESSIONS.c.id == bindparam("id"), _SESSIONS.c.terminee_le.is_(None),
+                   _COMPTES.c.actif.is_(True)))
+_COLONNES = [c.key for c in _COMPTES.columns]
+
+
+def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees()) -> str:
+    """A new session of the account: the id the cookie carries (shown nowhere else).
+    The sessions that are over by their age anyway are forgotten."""
+    identifiant, quand = secrets.token_urlsafe(32), maintenant()
+    with Session(moteur) as session:
+        session.execute(delete(SessionWeb).where(SessionWeb.creee_le < quand - durees.maximum))
+        session.add(SessionWeb(id=_sha256(identifiant), compte_id=compte_id, creee_le=quand,
+                               vue_le=quand))
+        session.commit()
+    return identifiant
+
+
+def compte_de_session(moteur, identifiant: str, durees: Durees = Durees()) -> Compte | None:
+    """The account of a live session, read with the session in one plain SELECT (this runs
+    for every request); None if the session is unknown, ended, idle or too old, or its
+    account disabled. « Last seen » is written at most once a minute."""
+    cle, quand = _sha256(identifiant), maintenant()
+    with moteur.connect() as connexion:
+        ligne = connexion.execute(_SESSION, {"id": cle}).one_or_none()
+        if ligne is None:
+            return None
+        valeurs = ligne._mapping
+        if quand - valeurs["vue_le"] > durees.inactivite or quand - valeurs["creee_le"] > durees.maximum:
+            connexion.execute(update(SessionWeb).where(SessionWeb.id == cle).values(terminee_le=quand))
+            connexion.commit()
+            return None
+        if quand - valeurs["vue_le"] >= VUE_TOUTES_LES:
+            connexion.execute(update(SessionWeb).where(SessionWeb.id == cle).values(vue_le=quand))
+            connexion.commit()
+    return Compte(**{c: valeurs[c] for c in _COLONNES})
+
+
+def terminer_session(moteur, identifiant: str) -> None:
+    with Session(moteur) as session:
+        session.execute(update(SessionWeb).where(SessionWeb.id == _sha256(identifiant),
+                                                 SessionWeb.terminee_le.is_(None))
+                        .values(terminee_le=maintenant()))
+        session.commit()
+
+
+def _terminer_sessions(session: Session, compte_id: int) -> None:
+    session.execute(update(SessionWeb).where(SessionWeb.compte_id == compte_id,
+                                             SessionWeb.terminee_le.is_(None))
+                    .values(terminee_le=maintenant()))
+
+
+# Failed sign-ins -------------------------------------------------------------------------
+
+class Echec(Base):
+    """A failed sign-in, under each key it counts against (``compte:…``, ``adresse:…``)."""
+    __tablename__ = "echecs_de_connexion"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cle: Mapped[str] = mapped_column(String(200), index=True)
+    le: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+def echecs_recents(moteur, cles: list[str], fenetre: dt.timedelta) -> dict[str, int]:
+    """How many failures each key had within the last ``fenetre``."""
+    requete = (select(Echec.cle, func.count()).where(Echec.cle.in_(cles),
+                                                     Echec.le > maintenant() - fenetre)
+               .group_by(Echec.cle))
+    with moteur.connect() as connexion:
+        comptes = dict(connexion.execute(requete).all())
+    return {cle: comptes.get(cle, 0) for cle in cles}
+
+
+def noter_echec(moteur, cles: list[str], fenetre: dt.timedelta) -> None:
+    """One failure more for each key; those older than the window are forgotten."""
+    quand = maintenant()
+    with Session(moteur) as session:
+        session.execute(delete(Echec).where(Echec.le <= quand - fenetre))
+        session.add_all(Echec(cle=cle[:200], le=quand) for cle in cles)
+        session.commit()
+
+
+def oublier_echecs(moteur, cle: str) -> None:
+    with Session(moteur) as session:
+        session.execute(delete(Echec).where(Echec.cle == cle[:200]))
+        session.commit()
+
+
+# API tokens ------------------------------------------------------------------------------
 
 class Jeton(Base):
     """An API token: only its sha256 is kept; the token itself is shown once, at creation."""
@@ -68,21 +245,59 @@ class Jeton(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     compte_id: Mapped[int] = mapped_column()
     empreinte: Mapped[str] = mapped_column(String(64), unique=True)
+    cree_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    expire_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoque_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-def creer_jeton(moteur, identifiant: str) -> str:
+@dataclass(frozen=True)
+class NouveauJeton:
+    jeton: str
+    expire_le: dt.datetime
+
+
+def creer_jeton(moteur, identifiant: str, jours: int = JETON_JOURS) -> str:
+    """A new API token of the account (shown once), valid ``jours`` days."""
+    return nouveau_jeton(moteur, identifiant, jours).jeton
+
+
+def nouveau_jeton(moteur, identifiant: str, jours: int = JETON_JOURS) -> NouveauJeton:
+    if jours < 1:
+        raise ValueError("un jeton vaut au moins un jour")
     with Session(moteur) as session:
-        qui = session.scalar(select(Compte).where(Compte.identifiant == identifiant.strip().lower()))
-        if qui is None:
-            raise ValueError(f"aucun compte « {identifiant} »")
-        jeton = secrets.token_urlsafe(32)
-        session.add(Jeton(compte_id=qui.id, empreinte=hashlib.sha256(jeton.encode()).hexdigest()))
+        qui = _par_identifiant(session, identifiant)
+        jeton, quand = secrets.token_urlsafe(32), maintenant()
+        expire = quand + dt.timedelta(days=jours)
+        session.add(Jeton(compte_id=qui.id, empreinte=_sha256(jeton), cree_le=quand,
+                          expire_le=expire))
         session.commit()
-        return jeton
+        return NouveauJeton(jeton, expire)
+
+
+def revoquer_jetons(moteur, identifiant: str) -> list[Jeton]:
+    """Revokes every live token of the account; gives those revoked (creation, expiry)."""
+    with Session(moteur, expire_on_commit=False) as session:
+        qui = _par_identifiant(session, identifiant)
+        quand = maintenant()
+        vivants = list(session.scalars(select(Jeton).where(
+            Jeton.compte_id == qui.id, Jeton.revoque_le.is_(None), Jeton.expire_le > quand)
+            .order_by(Jeton.id)))
+        for jeton in vivants:
+            jeton.revoque_le = quand
+        session.commit()
+        return vivants
+
+
+_JETONS = Jeton.__table__
+_PAR_JETON = (select(_COMPTES).join(_JETONS, _JETONS.c.compte_id == _COMPTES.c.id)
+              .where(_JETONS.c.empreinte == bindparam("empreinte"), _JETONS.c.revoque_le.is_(None),
+                     _JETONS.c.expire_le > bindparam("maintenant"), _COMPTES.c.actif.is_(True)))
 
 
 def compte_du_jeton(moteur, jeton: str) -> Compte | None:
-    with Session(moteur) as session:
-        trouve = session.scalar(select(Jeton).where(
-            Jeton.empreinte == hashlib.sha256(jeton.encode()).hexdigest()))
-        return session.get(Compte, trouve.compte_id) if trouve else None
+    """The account of a live token: None if it is unknown, expired or revoked, or its
+    account disabled."""
+    with moteur.connect() as connexion:
+        ligne = connexion.execute(_PAR_JETON, {"empreinte": _sha256(jeton),
+                                               "maintenant": maintenant()}).one_or_none()
+    return Compte(**ligne._mapping) if ligne else None

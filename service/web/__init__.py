@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import threading
@@ -22,11 +23,19 @@ csrf = CSRFProtect()
 _DEMARRAGE = threading.Lock()  # two first requests at once must not start two pools
 
 
+def _dossier_prive(donnees: Path) -> None:
+    """The instance's folder (database, secret key, drafts) is the service's user's only:
+    0700, made so, or made so again when an older instance's was left open to others."""
+    donnees.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if donnees.stat().st_uid == os.getuid() and donnees.stat().st_mode & 0o077:
+        donnees.chmod(0o700)
+
+
 def _cle_secrete(donnees: Path) -> str:
     """A secret key of the instance, created at first start and kept."""
     chemin = donnees / "cle_secrete"
+    _dossier_prive(donnees)
     if not chemin.exists():
-        donnees.mkdir(parents=True, exist_ok=True)
         chemin.write_text(secrets.token_hex(32))
         chemin.chmod(0o600)
     return chemin.read_text().strip()
@@ -42,6 +51,9 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         SESSION_COOKIE_SECURE=True,
         MAX_CONTENT_LENGTH=12 * 2**20,
         WTF_CSRF_TIME_LIMIT=None,  # a form may be filled slowly: never lose what was typed
+        # the cookie only carries a session's id (web/auth.py); the session itself, its idle
+        # and absolute timeouts, are kept in the database; an older signed cookie is refused
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=config.session_max_min),
     )
     if test_config:
         app.config.update(test_config)

@@ -22,18 +22,6 @@ def test_every_page_needs_an_account(app, url):
     assert reponse.status_code == 302 and reponse.headers["Location"] == "/connexion"
 
 
-def test_signing_in_wrong_then_too_often(app):
-    navigateur = Navigateur(app)
-    reponse = navigateur.connexion("tuteur", "mauvais")
-    assert reponse.status_code == 401 and "Identifiant ou mot de passe incorrect." in texte(reponse)
-    for _ in range(5):
-        navigateur.connexion("tuteur", "mauvais")
-    reponse = navigateur.connexion("tuteur")
-    assert reponse.status_code == 429 and "Trop de tentatives" in texte(reponse)
-    from service.web import auth
-    auth._echecs.clear()
-
-
 def test_security_headers_and_cookies(app):
     navigateur = Navigateur(app)
     reponse = navigateur.get("/connexion")
