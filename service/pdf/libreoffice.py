@@ -37,6 +37,7 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
 
@@ -113,12 +114,18 @@ class Instance:
         try:
             message = self._lire(demarrage)
         except _Blocage as exc:
-            self.tuer()
-            raise ConversionImpossible(
-                f"LibreOffice ne démarre pas ({exc}) : {self._fin_du_journal()}") from None
+            self._echec_au_demarrage(str(exc))
         if not message.get("pret"):
-            self.tuer()
-            raise ConversionImpossible(f"LibreOffice ne démarre pas : {message}")
+            self._echec_au_demarrage("réponse inattendue", message)
+
+    def _echec_au_demarrage(self, raison: str, reponse: dict | None = None) -> NoReturn:
+        # what the worker said (a Python traceback, often) is for the log, read before the
+        # profile it lies in is removed
+        log.error("LibreOffice ne démarre pas (%s) : %s %s", raison, reponse or "",
+                  self._fin_du_journal())
+        self.tuer()
+        raise ConversionImpossible(f"LibreOffice ne démarre pas ({raison}) : le journal du service "
+                                   "dit pourquoi")
 
     def _fin_du_journal(self) -> str:
         try:
