@@ -11,6 +11,7 @@ import logging
 
 from flask import jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
 from . import MESSAGE_DISQUE_PLEIN, Indisponible, disque_plein
@@ -33,11 +34,28 @@ MESSAGE_BASE_EN_PANNE = ("La base de données ne répond pas : réessayez dans q
                          "rien de ce qui était enregistré n’est perdu.")
 
 
-def base_injoignable(exc: BaseException) -> bool:
-    """A database that cannot be reached (stopped, restarting, network), rather than a query
-    that is wrong: the connection itself failed or was lost."""
-    return isinstance(exc, OperationalError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+# SQLite says what stops it in OperationalError's text, which also carries programming errors
+# (« no such table »): only these mean that the file cannot be used now
+_SQLITE_INDISPONIBLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def panne_de_base(exc: BaseException) -> str | None:
+    """What a person is told when the database fails for reasons that are not theirs (it does
+    not answer, its disk is full), or None for any other database error (a bug: 500)."""
+    if isinstance(exc, SATimeoutError):  # no connection free in the pool: the base is stuck
+        return MESSAGE_BASE_EN_PANNE
+    if not isinstance(exc, DBAPIError):
+        return None
+    texte = str(exc.orig).lower()
+    if "disk is full" in texte or "no space left" in texte:
+        return MESSAGE_DISQUE_PLEIN
+    if exc.connection_invalidated:
+        return MESSAGE_BASE_EN_PANNE
+    if isinstance(exc, OperationalError):
+        if type(exc.orig).__module__.startswith("sqlite3"):
+            return MESSAGE_BASE_EN_PANNE if any(m in texte for m in _SQLITE_INDISPONIBLE) else None
+        return MESSAGE_BASE_EN_PANNE  # PostgreSQL: refused, closed, gone — not a wrong query
+    return None
 
 
 def indisponible(message: str):
@@ -45,7 +63,7 @@ def indisponible(message: str):
     if request.path.startswith("/api/"):
         return jsonify({"erreurs": [{"champ": "", "message": message}]}), 503
     if request.path == "/sante":
-        return jsonify({"etat": "panne", "detail": f"en panne : {message}"}), 503
+        return jsonify({"etat": "panne", "detail": f"en panne : {message[0].lower()}{message[1:]}"}), 503
     return render_template("erreur.html", titre="Service momentanément indisponible",
                            explication=message, code=503), 503
 
@@ -71,8 +89,10 @@ def init_app(app) -> None:
         raise exc  # anything else stays an unexpected error (500)
 
     @app.errorhandler(DBAPIError)
-    def erreur_base(exc: DBAPIError):
-        if base_injoignable(exc):
-            log.error("base de données injoignable : %s", exc)
-            return indisponible(MESSAGE_BASE_EN_PANNE)
-        raise exc
+    @app.errorhandler(SATimeoutError)
+    def erreur_base(exc):
+        message = panne_de_base(exc)
+        if message is None:
+            raise exc  # a wrong query is a bug: 500
+        log.error("base de données : %s", exc)
+        return indisponible(message)

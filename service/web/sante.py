@@ -12,7 +12,7 @@ from service.catalogue.generation import generer
 from service.pdf.sceau import verifier
 
 from . import produire_pdf, service
-from .erreurs import MESSAGE_BASE_EN_PANNE, base_injoignable
+from .erreurs import panne_de_base
 
 bp = Blueprint("sante", __name__)
 
@@ -39,9 +39,10 @@ def _base() -> str | None:
         with service(current_app)["base"].connect() as connexion:
             connexion.execute(text("SELECT 1"))
     except Exception as exc:
-        if base_injoignable(exc):
-            return MESSAGE_BASE_EN_PANNE[0].lower() + MESSAGE_BASE_EN_PANNE[1:].rstrip(".")
-        raise
+        message = panne_de_base(exc)
+        if message is None:
+            raise
+        return message[0].lower() + message[1:].rstrip(".")
     return None
 
 

@@ -188,3 +188,22 @@ def test_a_database_down_answers_503_in_french(tmp_path):
         assert reponse.status_code == 503 and reponse.json["etat"] == "panne"
         assert "la base de données ne répond pas" in reponse.json["detail"]
         service(app)["base"].dispose()
+
+
+def test_only_a_database_that_cannot_serve_is_a_503(tmp_path):
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from service.web.erreurs import MESSAGE_BASE_EN_PANNE, panne_de_base
+
+    moteur = create_engine(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    with pytest.raises(OperationalError) as faute, moteur.connect() as connexion:
+        connexion.execute(text("SELECT * FROM table_absente"))
+    assert panne_de_base(faute.value) is None  # a bug stays a 500
+    moteur.dispose()
+    plein = OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
+    assert panne_de_base(plein).startswith(DISQUE_PLEIN)
+    verrou = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+    assert panne_de_base(verrou) == MESSAGE_BASE_EN_PANNE
