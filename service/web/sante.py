@@ -20,17 +20,19 @@ ESPACE_LIBRE_MIN = 200 * 2**20  # below this, a lot's ZIP or a day's documents m
 
 
 def _disque() -> str | None:
-    """What is wrong with the output folder's disk, if anything (checked at every call: cheap)."""
-    sorties = service(current_app)["config"].sorties
+    """What is wrong with the disks of the outputs and of the data (drafts, SQLite), if
+    anything (checked at every call: cheap)."""
+    config = service(current_app)["config"]
     minimum = current_app.config.get("INSPE_ESPACE_LIBRE_MIN", ESPACE_LIBRE_MIN)
-    try:
-        sorties.mkdir(parents=True, exist_ok=True)
-        libre = shutil.disk_usage(sorties).free
-    except OSError as exc:
-        return f"le dossier des sorties ({sorties}) est inaccessible ({exc.strerror})"
-    if libre < minimum:
-        return (f"le disque du serveur est presque plein : {libre / 2**20:.0f} Mo libres dans "
-                f"{sorties}, il en faut au moins {minimum / 2**20:.0f}")
+    for dossier in (config.sorties, config.donnees):
+        try:
+            dossier.mkdir(parents=True, exist_ok=True)
+            libre = shutil.disk_usage(dossier).free
+        except OSError as exc:
+            return f"le dossier {dossier} est inaccessible ({exc.strerror})"
+        if libre < minimum:
+            return (f"le disque du serveur est presque plein : {libre / 2**20:.0f} Mo libres pour "
+                    f"{dossier}, il en faut au moins {minimum / 2**20:.0f}")
     return None
 
 
