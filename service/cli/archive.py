@@ -33,7 +33,8 @@ def ajouter_commandes(sub) -> None:
 
     p = sub.add_parser("fsck", help="vérifie l'archive : fichiers présents et intacts, journal entier")
     p.add_argument("--reparer", action="store_true",
-                   help="supprime les restes d'une interruption (fichiers orphelins ou temporaires)")
+                   help="supprime les restes d'une interruption (fichiers orphelins ou à moitié "
+                        "écrits, dossiers de documents inachevés)")
 
     sub.add_parser("purger", help="supprime les lots et les archives dont la durée de conservation "
                                   "est passée")
@@ -94,7 +95,7 @@ def executer(args, config, catalogue, erreur_utilisateur) -> int:
     if args.commande == "fsck":
         from service.archive.integrite import verifier
 
-        rapport = verifier(base, archives.coffre, reparer=args.reparer)
+        rapport = verifier(base, archives.coffre, reparer=args.reparer, sorties=config.sorties)
         for ligne in rapport.erreurs:
             print(f"ERREUR : {ligne}")
         for ligne in rapport.restes:

@@ -23,7 +23,9 @@ at a time; the pool has one per core.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -35,6 +37,7 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
 
@@ -43,6 +46,23 @@ from .arriere_plan import commande
 WORKER = Path(__file__).with_name("lo_worker.py")
 PYTHON_SYSTEME = "/usr/bin/python3"
 VOIES = ("interactive", "lot")
+log = logging.getLogger("service.pdf")
+
+# What tells a message written by a program (Java, UNO, Python) from one written for people.
+_TECHNIQUE = re.compile(r"Exception|com\.sun|\bUNO\b|Traceback|Error\b|\bErrno\b|\bURP\b",
+                        re.IGNORECASE)
+
+
+def pour_les_personnes(message: str, *, sinon: str) -> str:
+    """``message`` if a person can read it, else ``sinon`` (the technical text goes to the log).
+
+    LibreOffice's and Python's own words (« com.sun.star.lang.DisposedException: Binary URP
+    bridge already disposed ») are for whoever reads the log, never for the person waiting.
+    """
+    if _TECHNIQUE.search(message):
+        log.warning("%s (dit : %s)", sinon, message)
+        return sinon
+    return message
 
 
 class ConversionImpossible(Exception):
@@ -94,12 +114,18 @@ class Instance:
         try:
             message = self._lire(demarrage)
         except _Blocage as exc:
-            self.tuer()
-            raise ConversionImpossible(
-                f"LibreOffice ne démarre pas ({exc}) : {self._fin_du_journal()}") from None
+            self._echec_au_demarrage(str(exc))
         if not message.get("pret"):
-            self.tuer()
-            raise ConversionImpossible(f"LibreOffice ne démarre pas : {message}")
+            self._echec_au_demarrage("réponse inattendue", message)
+
+    def _echec_au_demarrage(self, raison: str, reponse: dict | None = None) -> NoReturn:
+        # what the worker said (a Python traceback, often) is for the log, read before the
+        # profile it lies in is removed
+        log.error("LibreOffice ne démarre pas (%s) : %s %s", raison, reponse or "",
+                  self._fin_du_journal())
+        self.tuer()
+        raise ConversionImpossible(f"LibreOffice ne démarre pas ({raison}) : le journal du service "
+                                   "dit pourquoi")
 
     def _fin_du_journal(self) -> str:
         try:
@@ -131,6 +157,9 @@ class Instance:
             raise _Blocage("l'instance s'est arrêtée") from None
         reponse = self._lire(delai)
         self.conversions += 1
+        if reponse.get("mort"):  # soffice died under this document: not the document's fault
+            log.warning("LibreOffice s'est arrêté pendant une conversion : %s", reponse.get("erreur"))
+            raise _Blocage("LibreOffice s'est arrêté pendant la conversion")
         if not reponse.get("ok"):
             raise _EchecLibreOffice(reponse.get("erreur", "erreur inconnue"))
 
@@ -321,11 +350,14 @@ class Moteur:
                     f"{nom} : LibreOffice a échoué deux fois ({exc}) ; le document n'est pas "
                     "converti, rien n'est perdu : réessayez ou signalez-le"))
         except (_EchecLibreOffice, DocxRefuse) as exc:
-            travail.resultat.set_exception(ConversionImpossible(f"{nom} : {exc}"))
+            travail.resultat.set_exception(ConversionImpossible(f"{nom} : " + pour_les_personnes(
+                str(exc), sinon="LibreOffice n'a pas pu convertir le document")))
         except ConversionImpossible as exc:
             travail.resultat.set_exception(exc)
-        except Exception as exc:  # never leave a caller waiting forever
-            travail.resultat.set_exception(ConversionImpossible(f"{nom} : {exc}"))
+        except Exception:  # never leave a caller waiting forever
+            log.exception("conversion de %s", nom)
+            travail.resultat.set_exception(ConversionImpossible(
+                f"{nom} : erreur interne de la conversion (le journal du service dit laquelle)"))
         finally:
             shutil.rmtree(dossier, ignore_errors=True)
         self._recycler_si_besoin(numero)

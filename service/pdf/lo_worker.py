@@ -5,7 +5,11 @@ process under the system Python, because the UNO bridge exists only there, and
 talks to it with one JSON object per line:
 
     → {"entree": "/job/a.docx", "sortie": "/job/a.pdf", "pdfa": true}
-    ← {"ok": true}  or  {"ok": false, "erreur": "…"}
+    ← {"ok": true}  or  {"ok": false, "erreur": "…"}  or  {"ok": false, "mort": true, …}
+
+"mort": soffice died under the document (killed, crashed): this worker quits after
+saying so, and the pool retries the document on another instance. Without it, every
+later document sent here failed at once with « DisposedException » (a dead bridge).
 
 At start it launches its own ``soffice`` with a user profile of its own (two
 instances sharing a profile make one of them fail silently), connects, and
@@ -98,6 +102,18 @@ def convertir(desktop, entree, sortie, pdfa):
         document.close(True)
 
 
+def vivant(processus, desktop):
+    """Whether soffice still answers: after a failed document, a dead bridge must not be
+    taken for a bad document (and every later one failed too)."""
+    if processus.poll() is not None:
+        return False
+    try:
+        desktop.getCurrentComponent()  # any call over the bridge
+        return True
+    except Exception:  # DisposedException, RuntimeException: the bridge is gone
+        return False
+
+
 def main():
     soffice, profil, canal = sys.argv[1:4]
     processus, desktop = demarrer(soffice, profil, canal)
@@ -113,6 +129,9 @@ def main():
             except OSError:
                 raise  # the service is gone (no one reads the answer)
             except Exception as exc:  # reported to the pool, which decides
+                if not vivant(processus, desktop):
+                    repondre(ok=False, mort=True, erreur=f"{type(exc).__name__}: {exc}")
+                    break
                 repondre(ok=False, erreur=f"{type(exc).__name__}: {exc}")
     except OSError:
         pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import secrets
 import threading
@@ -16,7 +17,7 @@ from service import creer_catalogue, creer_moteur, creer_sceau
 from service.bd import ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
-from service.pdf.libreoffice import ConversionImpossible
+from service.pdf.libreoffice import ConversionImpossible, pour_les_personnes
 from service.pdf.regroupement import Regroupement
 
 csrf = CSRFProtect()
@@ -99,8 +100,38 @@ def moteur(app: Flask):
     return outils["moteur"], outils["sceau"]
 
 
-class PdfImpossible(Exception):
+class Indisponible(Exception):
+    """The service cannot do this now, through no fault of the person (503); the message,
+    in French, says why. What was typed stays on the page."""
+
+
+class PdfImpossible(Indisponible):
     """A document's PDF could not be made (LibreOffice, the seal); the message says why."""
+
+
+class DisquePlein(Indisponible):
+    """The server's disk is full: nothing could be written."""
+
+
+DISQUE_PLEIN = (errno.ENOSPC, errno.EDQUOT)
+MESSAGE_DISQUE_PLEIN = ("Le disque du serveur est plein : rien n’a pu être enregistré, et rien de "
+                        "ce qui l’était n’est perdu. Réessayez plus tard ; si cela dure, "
+                        "prévenez l’administrateur du service.")
+
+
+def disque_plein(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in DISQUE_PLEIN
+
+
+@contextmanager
+def ecriture():
+    """A full disk, within, becomes ``DisquePlein`` (other errors go on as they are)."""
+    try:
+        yield
+    except OSError as exc:
+        if disque_plein(exc):
+            raise DisquePlein(MESSAGE_DISQUE_PLEIN) from exc
+        raise
 
 
 def atelier(app: Flask) -> Atelier:
@@ -114,7 +145,15 @@ def fabrication():
     try:
         yield
     except (ConversionImpossible, ScellementImpossible) as exc:
-        raise PdfImpossible(f"Le document n’a pas pu être fabriqué : {str(exc).rstrip('.')}.") from exc
+        raise PdfImpossible(message_pdf_impossible(str(exc))) from exc
+
+
+def message_pdf_impossible(raison: str) -> str:
+    """What a person reads when their document could not be made: the reason, in French, never
+    a program's own words (those go to the log)."""
+    raison = pour_les_personnes(raison, sinon="LibreOffice n’a pas pu le convertir ; réessayez "
+                                              "dans un instant")
+    return f"Le document n’a pas pu être fabriqué : {raison.rstrip('.')}."
 
 
 def produire_pdf(app: Flask, document, *, images: bool = False) -> Scelle:

@@ -41,7 +41,7 @@ from service.catalogue.validation import DonneesInvalides, en_json, valider
 from service.personnes import acces, effectifs
 from service.personnes.acces import Case, Formulaire
 
-from . import PdfImpossible, atelier, produire_pdf
+from . import Indisponible, PdfImpossible, atelier, ecriture, produire_pdf
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 from .outils import (
     autoriser,
@@ -110,7 +110,7 @@ def formulaire(id_: str):
                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         try:
             jeton = _creer_brouillon(gabarit, valeurs, request.form.get("stagiaire", type=int))
-        except PdfImpossible as exc:  # what was typed stays on the page, with what went wrong
+        except Indisponible as exc:  # what was typed stays on the page, with what went wrong
             return render_template("formulaire.html", gabarit=gabarit, web=web, panne=str(exc),
                                    stagiaire=request.form.get("stagiaire", type=int)), 503
         return redirect(url_for("documents.brouillon", jeton=jeton))
@@ -186,19 +186,25 @@ def _brouillon(jeton: str) -> Path:
 
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
+    trio = _trio(stagiaire_id)  # refused (404) before anything is made or written
     document = rendre(catalogue(), gabarit, valeurs)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
-    dossier.mkdir(parents=True)
-    (dossier / "document.docx").write_bytes(document.docx)
-    (dossier / "document.pdf").write_bytes(pdf)
-    _ecrire_pages(images, dossier)
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
-            "valeurs": en_json(valeurs), **_trio(stagiaire_id)}
-    (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            "valeurs": en_json(valeurs), **trio}
+    try:
+        with ecriture():  # a full disk is said as such, and leaves no half-written draft
+            dossier.mkdir(parents=True)
+            (dossier / "document.docx").write_bytes(document.docx)
+            (dossier / "document.pdf").write_bytes(pdf)
+            _ecrire_pages(images, dossier)
+            (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(dossier, ignore_errors=True)
+        raise
     return jeton
 
 

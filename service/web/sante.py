@@ -1,21 +1,58 @@
-"""GET /sante: 200 when the service can render, convert and seal."""
+"""GET /sante: 200 when the service can render, convert, seal, write and reach its database."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from flask import Blueprint, current_app
+from sqlalchemy import text
 
 from service.catalogue.generation import generer
 from service.pdf.sceau import verifier
 
 from . import produire_pdf, service
+from .erreurs import panne_de_base
 
 bp = Blueprint("sante", __name__)
+
+ESPACE_LIBRE_MIN = 200 * 2**20  # below this, a lot's ZIP or a day's documents may not fit
+
+
+def _disque() -> str | None:
+    """What is wrong with the disks of the outputs and of the data (drafts, SQLite), if
+    anything (checked at every call: cheap)."""
+    config = service(current_app)["config"]
+    minimum = current_app.config.get("INSPE_ESPACE_LIBRE_MIN", ESPACE_LIBRE_MIN)
+    for dossier in (config.sorties, config.donnees):
+        try:
+            dossier.mkdir(parents=True, exist_ok=True)
+            libre = shutil.disk_usage(dossier).free
+        except OSError as exc:
+            return f"le dossier {dossier} est inaccessible ({exc.strerror})"
+        if libre < minimum:
+            return (f"le disque du serveur est presque plein : {libre / 2**20:.0f} Mo libres pour "
+                    f"{dossier}, il en faut au moins {minimum / 2**20:.0f}")
+    return None
+
+
+def _base() -> str | None:
+    try:
+        with service(current_app)["base"].connect() as connexion:
+            connexion.execute(text("SELECT 1"))
+    except Exception as exc:
+        message = panne_de_base(exc)
+        if message is None:
+            raise
+        return message[0].lower() + message[1:].rstrip(".")
+    return None
 
 
 @bp.get("/sante")
 def sante():
+    for probleme in (_base(), _disque()):
+        if probleme:
+            return {"etat": "panne", "detail": f"en panne : {probleme}"}, 503
     # the last check, kept with the application rather than in the module
     dernier = service(current_app).setdefault("sante", {"quand": -1e9, "ok": False, "message": ""})
     if time.monotonic() - dernier["quand"] > 60:  # a real document, at most once a minute
@@ -33,3 +70,4 @@ def sante():
         dernier["quand"] = time.monotonic()
     return ({"etat": "ok" if dernier["ok"] else "panne", "detail": dernier["message"]},
             200 if dernier["ok"] else 503)
+
