@@ -18,7 +18,7 @@ from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.validation import DonneesInvalides
 from service.lots import lots
 
-COMMANDES = ("archiver", "fsck", "purger", "export-personne", "relancer")
+from .commun import ErreurUtilisateur
 
 
 def ajouter_commandes(sub) -> None:
@@ -45,6 +45,8 @@ def ajouter_commandes(sub) -> None:
 
     p = sub.add_parser("relancer", help="envoie par courriel les relances des documents attendus")
     p.add_argument("--annee", default="", help="année universitaire (par défaut celle des paramètres)")
+    for nom in ("archiver", "fsck", "purger", "export-personne", "relancer"):
+        sub.choices[nom].set_defaults(executer=executer)
 
 
 def _peut_archiver(base, archives, depot, par: str) -> bool:
@@ -60,8 +62,9 @@ def _peut_archiver(base, archives, depot, par: str) -> bool:
     return acces.peut(qui, "archiver", acces.Depot(archive, cible), base)
 
 
-def executer(args, config, catalogue, erreur_utilisateur) -> int:
-    """Runs one archive command; ``erreur_utilisateur(lignes)`` builds the exit-2 exception."""
+def executer(args, ctx) -> int:
+    """Runs one archive command."""
+    config, catalogue = ctx.config, ctx.catalogue
     base = ouvrir(config.base_de_donnees)
     archives = creer_archives(config, catalogue, base)
     par = args.par if getattr(args, "par", "") else getpass.getuser()
@@ -71,18 +74,18 @@ def executer(args, config, catalogue, erreur_utilisateur) -> int:
                                      titre_libre=args.titre, stagiaire_libre=args.stagiaire,
                                      exiger_valide=True)
         except OSError as exc:
-            raise erreur_utilisateur([f"{args.docx} : fichier illisible ({exc.strerror})"]) from None
+            raise ErreurUtilisateur([f"{args.docx} : fichier illisible ({exc.strerror})"]) from None
         except (DocxRefuse, AntivirusIndisponible) as exc:
-            raise erreur_utilisateur([f"{args.docx.name} : document refusé : {exc}"]) from None
+            raise ErreurUtilisateur([f"{args.docx.name} : document refusé : {exc}"]) from None
         except DocumentNonReconnu as exc:
-            raise erreur_utilisateur([f"{args.docx.name} : {exc} (option --libre)"]) from None
+            raise ErreurUtilisateur([f"{args.docx.name} : {exc} (option --libre)"]) from None
         except DonneesInvalides as exc:
-            raise erreur_utilisateur([f"{args.docx.name} : {e}" for e in exc.erreurs]) from None
+            raise ErreurUtilisateur([f"{args.docx.name} : {e}" for e in exc.erreurs]) from None
         if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
             print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
             return 0
         if not _peut_archiver(base, archives, depot, par):
-            raise erreur_utilisateur([
+            raise ErreurUtilisateur([
                 f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "
                 "de l'archiver (il n'écrit pas pour ce stagiaire) : il reste « reçu »"])
         with creer_moteur(config) as moteur:
@@ -124,7 +127,7 @@ def executer(args, config, catalogue, erreur_utilisateur) -> int:
 
         messagerie = creer_messagerie(config, catalogue)
         if messagerie is None:
-            raise erreur_utilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
+            raise ErreurUtilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
         annee = args.annee or catalogue.etablissement.parametres["annee_universitaire"]
         resultat = relancer(base, catalogue, messagerie, annee, par)
         for qui in resultat.envoyees:

@@ -11,12 +11,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from service.archive import documents as dossiers
+from service.bd import ouvrir
 from service.catalogue.generation import generer, signer
 from service.catalogue.signature import SignatureRefusee, preparer_signature
 from service.catalogue.signature_document import Signataire
 from service.cli import main
+from service.config import Config
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier
+from service.personnes.comptes import creer_compte
 from tests.outils import normaliser, pdf_texte
 
 
@@ -75,38 +78,51 @@ def test_a_signature_slot_is_signed_once(catalogue, image):
         signer(catalogue, v1, Signataire("signature_ien", "X", "IEN", dt.date(2026, 11, 23), image))
 
 
-def test_signing_from_the_command_line(capsys, config, tmp_path):
-    environ = {"INSPE_DONNEES": str(config.donnees), "INSPE_SORTIES": str(tmp_path),
+def test_signing_from_the_command_line(capsys, tmp_path):
+    """``--par`` an account: its own slot only, under its own name, dated by the server."""
+    environ = {"INSPE_DONNEES": str(tmp_path / "d"), "INSPE_SORTIES": str(tmp_path),
                "INSPE_LIBREOFFICE": "1"}
+    base = ouvrir(Config.depuis(environ).base_de_donnees)
+    creer_compte(base, "helene", "Hélène Garnier", "tuteur", "x")
+    creer_compte(base, "lea", "Léa Moreau", "stagiaire", "x")
     main(["exemple", "compte_rendu_sopa"], environ={})
     (tmp_path / "x.json").write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["generer", "compte_rendu_sopa", "--donnees", str(tmp_path / "x.json"),
-                 "--format", "pdf"], environ=environ) == 0
+                 "--format", "pdf", "--par", "helene"], environ=environ) == 0
     capsys.readouterr()
     (numero,) = [p.name for p in (tmp_path / "documents").iterdir()]
 
     piege = tmp_path / "signature.png"
     piege.write_bytes(b"%PDF-1.7 pas une image")
     code = main(["signer", numero, "--champ", "signature_tuteur", "--image", str(piege),
-                 "--nom", "Hélène Garnier", "--qualite", "tutrice de stage"], environ=environ)
+                 "--par", "helene", "--qualite", "tutrice de stage"], environ=environ)
     assert code == 2
     assert "signature : " in capsys.readouterr().err
     assert not (tmp_path / "documents" / numero / "v2.pdf").exists()
 
     vraie = tmp_path / "vraie.png"
     vraie.write_bytes(trace())
+    # the stagiaire may not sign her tutor's slot, whatever she types
+    assert main(["signer", numero, "--champ", "signature_tuteur", "--image", str(vraie),
+                 "--par", "lea", "--qualite", "tutrice de stage"], environ=environ) == 2
+    assert "« lea » n'a pas le droit de signer la case « signature_tuteur »" in capsys.readouterr().err
+    assert main(["signer", numero, "--champ", "signature_tuteur", "--image", str(vraie),
+                 "--par", "personne", "--qualite", "x"], environ=environ) == 2
+    assert "aucun compte « personne »" in capsys.readouterr().err
+    assert not (tmp_path / "documents" / numero / "v2.pdf").exists()
+
     code = main(["signer", numero, "--champ", "signature_tuteur", "--image", str(vraie),
-                 "--nom", "Hélène Garnier", "--qualite", "tutrice de stage",
-                 "--date", "25/11/2026"], environ=environ)
+                 "--par", "helene", "--qualite", "tutrice de stage"], environ=environ)
     assert code == 0
     v2 = Path(capsys.readouterr().out.strip())
     assert v2 == tmp_path / "documents" / numero / "v2.pdf"
-    assert "Hélène Garnier (tutrice de stage), signé le 25/11/2026" in normaliser(pdf_texte(v2))
+    aujourdhui = dt.date.today().strftime("%d/%m/%Y")
+    assert f"Hélène Garnier (tutrice de stage), signé le {aujourdhui}" in normaliser(pdf_texte(v2))
     fiche = json.loads((v2.parent / "document.json").read_text(encoding="utf-8"))
     assert [v["version"] for v in fiche["versions"]] == [1, 2]
     assert main(["verifier", str(v2)], environ=environ) == 0
     assert f"document n° {numero} version 2" in capsys.readouterr().out
 
     assert main(["signer", "20990101-XXXXXX", "--champ", "signature_tuteur", "--image",
-                 str(vraie), "--nom", "A", "--qualite", "B"], environ=environ) == 2
+                 str(vraie), "--par", "helene", "--qualite", "B"], environ=environ) == 2
     assert "aucun document n° 20990101-XXXXXX" in capsys.readouterr().err

@@ -1,0 +1,79 @@
+"""The lots' commands: ``lot``, ``lots``, ``lot-etat``, ``lot-annuler``, ``lot-reprendre``, ``worker``."""
+
+from __future__ import annotations
+
+from service.lots import lots
+from service.lots.file import Travaux
+from service.pdf.arriere_plan import finir_avec
+
+from .commun import SUCCES, ErreurUtilisateur, gabarit
+from .documents import options_de_generation, valeurs
+
+
+def ajouter_commandes(sub) -> None:
+    p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
+    options_de_generation(p, format_par_defaut="pdf")
+    p.set_defaults(executer=lancer)
+
+    sub.add_parser("lots", help="les lots, du plus récent au plus ancien : avancement, état, "
+                                "raison d'un échec").set_defaults(executer=lister)
+
+    for nom, aide, executer in (
+            ("lot-etat", "avancement d'un lot : documents faits, temps restant", etat),
+            ("lot-annuler", "annule un lot (les documents déjà faits restent)", annuler),
+            ("lot-reprendre", "reprend un lot échoué : fait les documents qui manquent", reprendre)):
+        p = sub.add_parser(nom, help=aide)
+        p.add_argument("lot", metavar="LOT")
+        p.set_defaults(executer=executer)
+
+    p = sub.add_parser("worker", help="fait les lots en attente (file SQLite ou Redis)")
+    p.add_argument("--fils", type=int, help="paquets menés de front (défaut : un par instance "
+                                           "LibreOffice)")
+    p.add_argument("--avec-le-service", type=int, metavar="PID",
+                   help="s'arrête quand son processus parent, PID, s'arrête (ainsi le lance "
+                        "« serve »)")
+    p.set_defaults(executer=travailler)
+
+
+def lancer(args, ctx) -> int:
+    catalogue, config = ctx.catalogue, ctx.config
+    gabarit_ = gabarit(catalogue, args.id)
+    valides = valeurs(catalogue, gabarit_, args, config.sorties)
+    lot = lots.creer(config.sorties, catalogue, gabarit_.id, valides, format_=args.format,
+                     impression=args.impression, version=gabarit_.version)
+    Travaux(config).lancer_nouveau(lot.id)
+    print(f"{lot.id}\t{lot.total} document(s) en attente")
+    return SUCCES
+
+
+def lister(args, ctx) -> int:
+    tous = lots.tous(ctx.config.sorties)
+    for lot in tous:
+        print(f"{lot.id}\t{lots.avancement(ctx.config.sorties, lot.id)}")
+    if not tous:
+        print("aucun lot")
+    return SUCCES
+
+
+def _puis_avancement(faire):
+    """A command on one lot, then its progress printed; an unknown lot is exit 2."""
+    def commande(args, ctx) -> int:
+        try:
+            faire(args, ctx)
+            print(lots.avancement(ctx.config.sorties, args.lot))
+        except (lots.LotIntrouvable, ValueError) as exc:
+            raise ErreurUtilisateur([str(exc)]) from None
+        return SUCCES
+    return commande
+
+
+etat = _puis_avancement(lambda args, ctx: None)
+annuler = _puis_avancement(lambda args, ctx: lots.annuler(ctx.config.sorties, args.lot))
+reprendre = _puis_avancement(lambda args, ctx: Travaux(ctx.config).reprendre(args.lot))
+
+
+def travailler(args, ctx) -> int:
+    if args.avec_le_service:
+        finir_avec(args.avec_le_service)
+    Travaux(ctx.config).travailler(args.fils)
+    return SUCCES
