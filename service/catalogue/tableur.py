@@ -224,10 +224,10 @@ def _classeur(donnees: bytes, nom: str, complet: bool = False):
 
 
 def _probleme(exc: Exception) -> str:
-    texte = str(exc)
-    if "xmlChar" in texte or "CharRef" in texte or "Char 0x" in texte:
+    texte = str(exc).lower()
+    if any(m in texte for m in ("xmlchar", "charref", "invalid character", "char 0x")):
         return "ce tableur contient une référence de caractère invalide (&#…;) : il est abîmé"
-    if "Entity" in texte or "entity" in texte:
+    if "entity" in texte:
         return "ce tableur contient des déclarations XML interdites (entités)"
     if exc.__class__.__name__ in ("XMLSyntaxError", "ParseError"):
         return "ce tableur est abîmé : une de ses parties n'est pas du XML valide"
