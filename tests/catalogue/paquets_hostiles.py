@@ -100,3 +100,20 @@ def memoire(chemin, imports: str, appel: str) -> tuple[str, int]:
     assert fin.returncode == 0, fin.stderr[-3000:]
     sortie, croissance = fin.stdout.rsplit("CROISSANCE", 1)
     return sortie.strip(), int(croissance)
+
+
+def partie(source: bytes, nom: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(source)) as z:
+        return z.read(nom)
+
+
+def tableur_bombe(source: bytes, feuille: str, octets: int, annonce: int | None = None) -> bytes:
+    """``source`` (an .xlsx openpyxl wrote) whose sheet part ``feuille`` holds, in the cell A2,
+    ``octets`` spaces; its headers honest, or announcing only its first ``annonce`` bytes."""
+    xml = partie(source, feuille)
+    debut = xml[:xml.index(b'<row r="2"')] + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+    fin = b"</t></is></c></row></sheetData>" + xml.split(b"</sheetData>", 1)[1]
+    brut, crc, taille = bombe(debut, fin, octets)
+    if annonce is not None:
+        crc, taille = zlib.crc32((debut + b" " * annonce)[:annonce]), annonce
+    return paquet(remplacer(membres_de(source), feuille, (feuille, brut, DEFLATE, crc, taille)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 
 import openpyxl
 import pytest
@@ -20,7 +19,14 @@ from service.catalogue.tableur import (
     valider_lignes,
 )
 from service.cli import main
-from tests.catalogue.paquets_hostiles import bombe, membre, membres_de, memoire, paquet, remplacer
+from tests.catalogue.paquets_hostiles import (
+    membre,
+    membres_de,
+    memoire,
+    paquet,
+    remplacer,
+    tableur_bombe,
+)
 
 ID = "fiche_synthese_collectif"
 GIO = 2**30
@@ -63,18 +69,9 @@ def bombe_xlsx(modele, tmp_path_factory):
     same whose headers say the sheet is its first 2,000 bytes (with their CRC)."""
     source = _rempli(modele)
     nom = _feuille_de(source)
-    feuille = _lire_partie(source, nom).encode()
-    coupure = feuille.index(b'<row r="2"')
-    debut = feuille[:coupure] + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
-    fin = b"</t></is></c></row></sheetData>" + feuille.split(b"</sheetData>", 1)[1]
-    brut, crc, taille = bombe(debut, fin, GIO)
-    membres = membres_de(source)
-    honnete = remplacer(membres, nom, (nom, brut, 8, crc, taille))
-    menteur = remplacer(membres, nom, (nom, brut, 8, zlib.crc32((debut + b" " * 2000)[:2000]),
-                                       2000))
     dossier = tmp_path_factory.mktemp("bombes")
-    (dossier / "bombe.xlsx").write_bytes(paquet(honnete))
-    (dossier / "menteur.xlsx").write_bytes(paquet(menteur))
+    (dossier / "bombe.xlsx").write_bytes(tableur_bombe(source, nom, GIO))
+    (dossier / "menteur.xlsx").write_bytes(tableur_bombe(source, nom, GIO, annonce=2000))
     return dossier / "bombe.xlsx", dossier / "menteur.xlsx"
 
 
