@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .declaration import Champ, Formulaire
+from .televersement import nom_televerse
 from .validation import DonneesInvalides, Erreur, cle_de_comparaison, valider
 from .zip_sur import ArchiveIllisible, Limites, PaquetRefuse, ouvrir
 
@@ -303,6 +304,7 @@ def _valeur(brute):
 
 def lire(donnees: bytes, nom: str, formulaire: Formulaire) -> Lecture:
     """The rows of a filled spreadsheet, as data dictionaries ready for validation."""
+    nom = nom_televerse(nom)  # named in every message: as sent, it may be a path or hostile
     feuille, lignes = _cellules(donnees, nom, formulaire.id)
     try:
         entetes = next(lignes)
@@ -396,6 +398,7 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
                     feuille: str = "") -> bytes:
     """A copy of the spreadsheet's sheet ``feuille`` (the one read), faulty cells highlighted and
     commented (.xlsx). Merged cells are split, formulas and illegal characters neutralised."""
+    nom = nom_televerse(nom)
     if nom.lower().endswith(".csv"):
         classeur = Workbook()
         onglet = classeur.active

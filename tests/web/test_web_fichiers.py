@@ -144,3 +144,13 @@ def test_a_docx_whose_zip_lies_is_422_on_the_page_and_the_api(app, client, conne
         assert reponse.status_code == 422
         assert motif in conforme(reponse, "/api/archives", "post")["erreurs"][0]["message"]
         assert _pic_mio() - avant < 100
+
+
+def test_an_uploaded_file_name_is_stored_and_shown_safe(connecte, exemples):
+    tuteur = connecte("tuteur")
+    envoye = "..\\..\\" + "x" * 3000 + "\x00\u202egpj.docx"
+    reponse = deposer(tuteur, exemples["fiche_personnalisation"].docx, envoye)
+    assert reponse.status_code == 302, texte(reponse)[:500]
+    page = texte(tuteur.get(reponse.headers["Location"]))
+    nom = page.split("fichier « ", 1)[1].split(" »", 1)[0]
+    assert nom == "x" * 115 + ".docx"  # its last part, no control nor override, 120 at most
