@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ TAILLE_MAX = 10 * 2**20
 LIGNES_MAX = 5000  # rows of data a spreadsheet may hold (a lot, a roster)
 COLONNES_MAX = 1000  # columns read; further ones are not looked at
 LIMITES = Limites(taille=TAILLE_MAX, entrees=500, decompresse=60 * 2**20)
+COPIE_COMPLETE_MAX = 15 * 2**20  # beyond, the error copy holds the values only (memory)
 _FORMULE = re.compile(r"^[=+\-@\t\r]")
 _ENTETE = PatternFill("solid", fgColor="1F3864")
 _ERREUR = PatternFill("solid", fgColor="F8CBAD")
@@ -139,6 +141,25 @@ def modele_import(formulaire: Formulaire) -> bytes:
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _decompresse(donnees: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        return sum(i.file_size for i in paquet.infolist())
+
+
+def _copie_des_valeurs(donnees: bytes, nom: str, feuille: str):
+    """The values of the sheet read, in a new workbook: for a workbook too big to load whole
+    (openpyxl holds every cell of every sheet) or that its full reader cannot load."""
+    classeur = Workbook()
+    onglet = classeur.active
+    onglet.title = (feuille or "Données")[:31]
+    _, lignes = _cellules(donnees, nom, feuille)
+    for numero, cellules in enumerate(lignes, 1):
+        if numero > LIGNES_MAX + 1000:
+            break
+        onglet.append([_propre(c) for c in cellules])
+    return classeur, onglet
 
 
 def _ligne_exemple(formulaire: Formulaire, cols: list[Colonne]) -> dict[tuple, object]:
@@ -405,6 +426,8 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
         onglet.title = "Données"
         for cellules in _csv(donnees, nom):
             onglet.append([_propre(c) for c in cellules])
+    elif _decompresse(donnees) > COPIE_COMPLETE_MAX:
+        classeur, onglet = _copie_des_valeurs(donnees, nom, feuille)
     else:
         try:
             classeur = _classeur(donnees, nom, complet=True)
@@ -417,14 +440,7 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
                         cellule.value = _propre(str(cellule.value))
                         cellule.data_type = "s"
         except Exception:  # what the full reader trips on: a copy of the values read
-            classeur = Workbook()
-            onglet = classeur.active
-            onglet.title = (feuille or "Données")[:31]
-            _, lignes = _cellules(donnees, nom, feuille)
-            for numero, cellules in enumerate(lignes, 1):
-                if numero > LIGNES_MAX + 1000:
-                    break
-                onglet.append([_propre(c) for c in cellules])
+            classeur, onglet = _copie_des_valeurs(donnees, nom, feuille)
     par_cellule: dict[tuple[int, int], list[str]] = {}
     for erreur in erreurs:
         colonne = erreur.numero_colonne or 1
@@ -438,3 +454,22 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _decompresse(donnees: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        return sum(i.file_size for i in paquet.infolist())
+
+
+def _copie_des_valeurs(donnees: bytes, nom: str, feuille: str):
+    """The values of the sheet read, in a new workbook: for a workbook too big to load whole
+    (openpyxl holds every cell of every sheet) or that its full reader cannot load."""
+    classeur = Workbook()
+    onglet = classeur.active
+    onglet.title = (feuille or "Données")[:31]
+    _, lignes = _cellules(donnees, nom, feuille)
+    for numero, cellules in enumerate(lignes, 1):
+        if numero > LIGNES_MAX + 1000:
+            break
+        onglet.append([_propre(c) for c in cellules])
+    return classeur, onglet

@@ -261,3 +261,18 @@ def test_csv_oddities_are_french_refusals(formulaire):
         lire((entetes + '\n"' + "x" * 200_000 + '";b;c\n').encode(), "x.csv", formulaire)
     with pytest.raises(TableurIllisible, match="dépasse 10 Mo"):
         lire((entetes + "\n" + "a;b;c\n" * 2_000_000).encode(), "x.csv", formulaire)
+
+
+def test_a_big_workbook_s_error_copy_holds_the_values_of_the_sheet_read(modele, formulaire,
+                                                                        monkeypatch):
+    from service.catalogue import tableur
+
+    monkeypatch.setattr(tableur, "COPIE_COMPLETE_MAX", 0)  # as if it were above 15 Mo inflated
+    donnees = _rempli(modele, 3, avant=_ancien_cache)
+    lecture = lire(donnees, "gros.xlsx", formulaire)
+    erreur = tableur.ErreurCellule(3, "Collectif", 1, "exemple d'erreur")
+    copie = openpyxl.load_workbook(io.BytesIO(rapport_erreurs(donnees, "gros.xlsx", [erreur],
+                                                              lecture.feuille)))
+    assert copie.sheetnames == [ID]  # the sheet read, not the hidden one
+    assert copie[ID]["A3"].comment.text == "exemple d'erreur"
+    assert copie[ID]["A2"].value == openpyxl.load_workbook(io.BytesIO(modele))[ID]["A2"].value
