@@ -250,7 +250,7 @@ def _probleme(exc: Exception) -> str:
     if any(m in texte for m in ("xmlchar", "charref", "invalid character", "char 0x")):
         return "ce tableur contient une référence de caractère invalide (&#…;) : il est abîmé"
     if "entity" in texte:
-        return "ce tableur contient des déclarations XML interdites (entités)"
+        return "ce tableur est abîmé : il fait référence à une entité XML inconnue"
     if exc.__class__.__name__ in ("XMLSyntaxError", "ParseError"):
         return "ce tableur est abîmé : une de ses parties n'est pas du XML valide"
     return "ce n'est pas un classeur .xlsx lisible"

@@ -158,6 +158,8 @@ _A3 = r'<c r="A3"[^>]*>.*?</c>'
                       x, count=1),
      "référence de caractère invalide"),
     ("XML abîmé", _feuille_de, lambda x: x.replace("</sheetData>", "<row", 1), "n'est pas du XML"),
+    ("entité inconnue, sans déclaration", _feuille_de, lambda x: x.replace("<t>", "<t>&x;", 1),
+     "entité XML inconnue"),
 ])
 def test_xml_that_would_crash_the_reader_is_a_french_refusal(modele, formulaire, tmp_path,
                                                              capsys, cas, partie, modifier, motif):
