@@ -229,6 +229,9 @@ class Lecture:
 
 def _classeur(donnees: bytes, nom: str, complet: bool = False):
     """The workbook, once its package passed every check; TableurIllisible otherwise."""
+    if donnees.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableurIllisible(f"{nom} : c'est un ancien classeur Excel (.xls) ou un classeur "
+                               "protégé par mot de passe ; enregistrez-le au format .xlsx")
     if not donnees.startswith(b"PK\x03\x04"):
         raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible")
     try:

@@ -255,6 +255,11 @@ def test_a_spreadsheet_with_a_duplicate_member_is_refused(modele, formulaire):
             lire(paquet(membres + [copie]), "double.xlsx", formulaire)
 
 
+def test_an_old_xls_is_named(formulaire):
+    with pytest.raises(TableurIllisible, match="ancien classeur Excel \\(.xls\\)"):
+        lire(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "vieux.xls", formulaire)
+
+
 def test_csv_oddities_are_french_refusals(formulaire):
     entetes = ";".join(c.entete for c in colonnes(formulaire))
     with pytest.raises(TableurIllisible, match="ni en UTF-8 ni en Windows-1252"):
