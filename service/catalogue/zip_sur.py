@@ -30,6 +30,9 @@ _TETE = 16  # bytes kept from one piece to the next, so that a marker cut in two
 _ENTITES = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
             "<!ENTITY".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"),
             "<!ENTITY".encode("utf-16-be"))
+# parts that are not XML (pictures, fonts, printer settings): their first bytes may be anything
+_BINAIRES = (".bin", ".odttf", ".ttf", ".otf", ".fntdata", ".png", ".jpg", ".jpeg", ".gif", ".bmp",
+             ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".jfif", ".webp", ".ico")
 _ENCODAGE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -172,7 +175,8 @@ def _inflater(data: bytes, info: zipfile.ZipInfo, refus) -> None:
         crc = zlib.crc32(morceau, crc)
         if not vu:
             vu = morceau[:200]
-            _encodage(vu, info.filename, refus)
+            if not info.filename.lower().endswith(_BINAIRES):
+                _encodage(vu, info.filename, refus)
         fenetre = precedent + morceau
         if any(marque in fenetre for marque in _ENTITES):
             raise refus(f"contient des déclarations XML interdites (entités) dans "
