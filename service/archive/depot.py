@@ -39,6 +39,7 @@ from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
 from service.catalogue.extraction import DocumentNonReconnu, Extraction, extraire, signatures_presentes
 from service.catalogue.gabarits import Catalogue
 from service.catalogue.generation import FUSEAU
+from service.catalogue.televersement import nom_televerse
 from service.catalogue.validation import DonneesInvalides, Erreur, cle_de_comparaison, en_json, valider
 from service.personnes import acces
 
@@ -238,6 +239,7 @@ class Archives:
         whose values are wrong: for callers that cannot show them to be corrected.
         """
         nettoyer_docx(docx)  # every check, and every XML part parsed safely, before anything reads it
+        nom_fichier = nom_televerse(nom_fichier)  # as sent, a path, controls, any length
         if self.antivirus is not None:  # AntivirusIndisponible: nothing is stored, try again later
             virus = self.antivirus.analyser(docx)
             if virus:

@@ -2,7 +2,9 @@
 
 ``verifier_docx`` refuses, with a French message saying why, what is not a
 plain Word document: another format renamed, an encrypted or old .doc file, a
-macro-enabled document, a zip bomb, XML with entity declarations.
+macro-enabled document, and (``zip_sur``, shared with spreadsheets) a zip bomb,
+a member whose header lies about its size, duplicate members, XML with entity
+declarations.
 ``nettoyer_docx`` also strips every external relationship but hyperlinks
 (linked images, attached templates, OLE links, sub-documents…) and the field
 codes that fetch content (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE…), so that
@@ -17,9 +19,12 @@ from io import BytesIO
 
 from lxml import etree
 
+from .zip_sur import Limites, PaquetRefuse, ouvrir
+
 TAILLE_MAX = 10 * 2**20
 ENTREES_MAX = 1000
 DECOMPRESSE_MAX = 200 * 2**20
+LIMITES = Limites(TAILLE_MAX, ENTREES_MAX, DECOMPRESSE_MAX)
 TYPE_PRINCIPAL = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HYPERLIEN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -64,24 +69,14 @@ def verifier_docx(data: bytes) -> zipfile.ZipFile:
     """The opened package, once it passed every check; DocxRefuse otherwise."""
     if len(data) > TAILLE_MAX:
         raise DocxRefuse(f"le fichier dépasse {TAILLE_MAX // 2**20} Mo")
-    nature = _nature(data)
+    nature = _nature(data[:8])
     if nature:
         raise DocxRefuse(nature)
     try:
-        paquet = zipfile.ZipFile(BytesIO(data))
-        infos = paquet.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise DocxRefuse("le fichier est abîmé (archive illisible)") from None
-    if len(infos) > ENTREES_MAX:
-        raise DocxRefuse(f"le document contient trop de parties ({len(infos)})")
-    if sum(i.file_size for i in infos) > DECOMPRESSE_MAX:
-        raise DocxRefuse("le document décompressé serait démesuré (bombe zip)")
-    noms = {i.filename for i in infos}
-    for nom in noms:
-        if nom.startswith("/") or ".." in nom.split("/"):
-            raise DocxRefuse(f"chemin interdit dans l'archive : {nom}")
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise DocxRefuse("le document est chiffré")
+        paquet = ouvrir(data, "le document", LIMITES)
+    except PaquetRefuse as exc:
+        raise DocxRefuse(str(exc)) from None
+    noms = set(paquet.namelist())
     if "[Content_Types].xml" not in noms or "word/document.xml" not in noms:
         raise DocxRefuse("ce n'est pas un document Word .docx (structure manquante)")
     types = _xml(paquet.read("[Content_Types].xml"), "[Content_Types].xml")

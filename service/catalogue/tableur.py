@@ -8,6 +8,12 @@ dates as Excel dates or JJ/MM/AAAA text; empty rows are skipped and counted.
 Every row then goes through the declaration's validation, like every other
 entry point. Text written into any spreadsheet is neutralised against formula
 injection.
+
+An uploaded workbook is hostile until checked: its zip package passes
+``zip_sur`` (sizes actually inflated, ratios, duplicates, XML entities) before
+openpyxl reads anything, it is read as a stream (``read_only``) with a bound on
+its rows, and only the sheet the service made (by its name) or else the first
+visible one is read, never a hidden one; the reading says which.
 """
 
 from __future__ import annotations
@@ -16,22 +22,31 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .declaration import Champ, Formulaire
+from .televersement import nom_televerse
 from .validation import DonneesInvalides, Erreur, cle_de_comparaison, valider
+from .zip_sur import ArchiveIllisible, Limites, PaquetRefuse, ouvrir
 
 LIGNES_GROUPE = 5  # numbered columns of a group whose declaration sets no maximum
 LIGNES_MODELE = 1000  # rows prepared (formats, lists) in the workbook to fill
 FEUILLE_INSTRUCTIONS = "Instructions"
 FEUILLE_LISTES = "Listes"
+TAILLE_MAX = 10 * 2**20
+LIGNES_MAX = 5000  # rows of data a spreadsheet may hold (a lot, a roster)
+COLONNES_MAX = 1000  # columns read; further ones are not looked at
+LIMITES = Limites(taille=TAILLE_MAX, entrees=500, decompresse=60 * 2**20)
+COPIE_COMPLETE_MAX = 15 * 2**20  # beyond, the error copy holds the values only (memory)
 _FORMULE = re.compile(r"^[=+\-@\t\r]")
 _ENTETE = PatternFill("solid", fgColor="1F3864")
 _ERREUR = PatternFill("solid", fgColor="F8CBAD")
@@ -71,6 +86,13 @@ def neutraliser(valeur):
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
     if isinstance(valeur, str) and _FORMULE.match(valeur):
         return "'" + valeur
+    return valeur
+
+
+def _propre(valeur):
+    """A value written back into a spreadsheet: neutralised, without characters XML cannot hold."""
+    if isinstance(valeur, str):
+        return neutraliser(ILLEGAL_CHARACTERS_RE.sub("", valeur))
     return valeur
 
 
@@ -119,6 +141,25 @@ def modele_import(formulaire: Formulaire) -> bytes:
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _decompresse(donnees: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        return sum(i.file_size for i in paquet.infolist())
+
+
+def _copie_des_valeurs(donnees: bytes, nom: str, feuille: str):
+    """The values of the sheet read, in a new workbook: for a workbook too big to load whole
+    (openpyxl holds every cell of every sheet) or that its full reader cannot load."""
+    classeur = Workbook()
+    onglet = classeur.active
+    onglet.title = (feuille or "Données")[:31]
+    _, lignes = _cellules(donnees, nom, feuille)
+    for numero, cellules in enumerate(lignes, 1):
+        if numero > LIGNES_MAX + 1000:
+            break
+        onglet.append([_propre(c) for c in cellules])
+    return classeur, onglet
 
 
 def _ligne_exemple(formulaire: Formulaire, cols: list[Colonne]) -> dict[tuple, object]:
@@ -179,34 +220,99 @@ class Lecture:
     vides: int
     ignorees: list[str]  # headers that match no field
     entetes: dict[tuple, int]  # chemin → column number
+    feuille: str = ""  # the sheet read ("" for a .csv)
+
+    @property
+    def feuille_lue(self) -> str:
+        return f"feuille « {self.feuille} » lue" if self.feuille else ""
 
 
-def _cellules(donnees: bytes, nom: str) -> Iterator[list]:
-    if nom.lower().endswith(".csv"):
-        yield from _csv(donnees)
-        return
+def _classeur(donnees: bytes, nom: str, complet: bool = False):
+    """The workbook, once its package passed every check; TableurIllisible otherwise."""
+    if donnees.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableurIllisible(f"{nom} : c'est un ancien classeur Excel (.xls) ou un classeur "
+                               "protégé par mot de passe ; enregistrez-le au format .xlsx")
+    if not donnees.startswith(b"PK\x03\x04"):
+        raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible")
     try:
-        classeur = load_workbook(io.BytesIO(donnees), read_only=True, data_only=True)
-    except Exception:
+        paquet = ouvrir(donnees, "ce tableur", LIMITES)
+    except ArchiveIllisible:
         raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible") from None
-    noms = [n for n in classeur.sheetnames if n not in (FEUILLE_INSTRUCTIONS, FEUILLE_LISTES)]
-    if not noms:
-        raise TableurIllisible(f"{nom} : le classeur ne contient aucune feuille de données")
-    for ligne in classeur[noms[0]].iter_rows(values_only=True):
-        yield list(ligne)
-    classeur.close()
+    except PaquetRefuse as exc:
+        raise TableurIllisible(f"{nom} : {exc}") from None
+    if any(n.lower().endswith("vbaproject.bin") for n in paquet.namelist()):
+        raise TableurIllisible(f"{nom} : ce tableur contient des macros : enregistrez-le en .xlsx")
+    try:
+        return load_workbook(io.BytesIO(donnees), read_only=not complet, data_only=not complet)
+    except Exception as exc:  # anything openpyxl trips on in a hostile file
+        raise TableurIllisible(f"{nom} : {_probleme(exc)}") from None
 
 
-def _csv(donnees: bytes) -> Iterator[list]:
+def _probleme(exc: Exception) -> str:
+    texte = str(exc).lower()
+    if any(m in texte for m in ("xmlchar", "charref", "invalid character", "char 0x")):
+        return "ce tableur contient une référence de caractère invalide (&#…;) : il est abîmé"
+    if "entity" in texte:
+        return "ce tableur est abîmé : il fait référence à une entité XML inconnue"
+    if exc.__class__.__name__ in ("XMLSyntaxError", "ParseError"):
+        return "ce tableur est abîmé : une de ses parties n'est pas du XML valide"
+    return "ce n'est pas un classeur .xlsx lisible"
+
+
+def choisir_feuille(classeur, attendue: str = "") -> str:
+    """The sheet the service made (by its name) if there, else the first visible data sheet."""
+    visibles = [f.title for f in classeur.worksheets if f.sheet_state == "visible"]
+    if attendue and attendue[:31] in visibles:
+        return attendue[:31]
+    donnees = [n for n in visibles if n not in (FEUILLE_INSTRUCTIONS, FEUILLE_LISTES)]
+    if not donnees:
+        raise TableurIllisible("le classeur ne contient aucune feuille de données visible")
+    return donnees[0]
+
+
+def _cellules(donnees: bytes, nom: str, attendue: str) -> tuple[str, Iterator[list]]:
+    if nom.lower().endswith(".csv"):
+        return "", _csv(donnees, nom)
+    classeur = _classeur(donnees, nom)
+    try:
+        feuille = choisir_feuille(classeur, attendue)
+    except TableurIllisible as exc:
+        raise TableurIllisible(f"{nom} : {exc}") from None
+    return feuille, _lignes_xlsx(classeur, feuille, nom)
+
+
+def _lignes_xlsx(classeur, feuille: str, nom: str) -> Iterator[list]:
+    try:
+        onglet = classeur[feuille]
+        onglet.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576)
+        for ligne in onglet.iter_rows(values_only=True):
+            yield list(ligne[:COLONNES_MAX])
+    except TableurIllisible:
+        raise
+    except Exception as exc:  # the sheet is parsed while read: a hostile part fails here
+        raise TableurIllisible(f"{nom} : {_probleme(exc)}") from None
+    finally:
+        classeur.close()
+
+
+def _csv(donnees: bytes, nom: str = "") -> Iterator[list]:
+    if len(donnees) > TAILLE_MAX:
+        raise TableurIllisible(f"{nom} : ce tableur dépasse {TAILLE_MAX // 2**20} Mo")
     for encodage in ("utf-8-sig", "cp1252"):
         try:
             texte = donnees.decode(encodage)
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise TableurIllisible(f"{nom} : ce fichier .csv n'est ni en UTF-8 ni en Windows-1252")
     premiere = texte.split("\n", 1)[0]
     separateur = max((";", ",", "\t"), key=premiere.count)
-    yield from csv.reader(io.StringIO(texte), delimiter=separateur)
+    try:
+        yield from csv.reader(io.StringIO(texte), delimiter=separateur)
+    except csv.Error:
+        raise TableurIllisible(f"{nom} : ce fichier .csv est abîmé (cellule démesurée ou "
+                               "guillemets mal fermés)") from None
 
 
 def _valeur(brute):
@@ -222,7 +328,8 @@ def _valeur(brute):
 
 def lire(donnees: bytes, nom: str, formulaire: Formulaire) -> Lecture:
     """The rows of a filled spreadsheet, as data dictionaries ready for validation."""
-    lignes = _cellules(donnees, nom)
+    nom = nom_televerse(nom)  # named in every message: as sent, it may be a path or hostile
+    feuille, lignes = _cellules(donnees, nom, formulaire.id)
     try:
         entetes = next(lignes)
     except StopIteration:
@@ -253,8 +360,12 @@ def lire(donnees: bytes, nom: str, formulaire: Formulaire) -> Lecture:
             en_attente += 1  # counted only if data follows: formatted rows at the end are not rows
             continue
         vides, en_attente = vides + en_attente, 0
+        if len(lues) == LIGNES_MAX:
+            raise TableurIllisible(f"{nom} : ce tableur a plus de {LIGNES_MAX:,} lignes de données "
+                                   f"(ligne {numero}) : découpez-le en plusieurs fichiers"
+                                   .replace(",", "\u202f"))
         lues.append(LigneLue(numero, _assembler(valeurs), positions))
-    return Lecture(lues, vides, ignorees, positions)
+    return Lecture(lues, vides, ignorees, positions, feuille)
 
 
 def _assembler(valeurs: dict[tuple, object]) -> dict:
@@ -307,24 +418,32 @@ def _situer(ligne: LigneLue, erreur: Erreur, entetes: dict[tuple, str]) -> Erreu
 
 # --- the error report -----------------------------------------------------------------------
 
-def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule]) -> bytes:
-    """A copy of the spreadsheet, faulty cells highlighted and commented (.xlsx)."""
+def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
+                    feuille: str = "") -> bytes:
+    """A copy of the spreadsheet's sheet ``feuille`` (the one read), faulty cells highlighted and
+    commented (.xlsx). Merged cells are split, formulas and illegal characters neutralised."""
+    nom = nom_televerse(nom)
     if nom.lower().endswith(".csv"):
         classeur = Workbook()
-        feuille = classeur.active
-        feuille.title = "Données"
-        for cellules in _csv(donnees):
-            feuille.append([neutraliser(c) for c in cellules])
+        onglet = classeur.active
+        onglet.title = "Données"
+        for cellules in _csv(donnees, nom):
+            onglet.append([_propre(c) for c in cellules])
+    elif _decompresse(donnees) > COPIE_COMPLETE_MAX:
+        classeur, onglet = _copie_des_valeurs(donnees, nom, feuille)
     else:
-        classeur = load_workbook(io.BytesIO(donnees))
-        noms = [n for n in classeur.sheetnames if n not in (FEUILLE_INSTRUCTIONS, FEUILLE_LISTES)]
-        feuille = classeur[noms[0]]
-        for ligne in feuille.iter_rows():
-            for cellule in ligne:
-                if cellule.data_type == "f" or (isinstance(cellule.value, str)
-                                                and _FORMULE.match(cellule.value)):
-                    cellule.value = neutraliser(str(cellule.value))
-                    cellule.data_type = "s"
+        try:
+            classeur = _classeur(donnees, nom, complet=True)
+            onglet = classeur[choisir_feuille(classeur, feuille)]
+            for plage in list(onglet.merged_cells.ranges):
+                onglet.unmerge_cells(str(plage))
+            for ligne in onglet.iter_rows():
+                for cellule in ligne:
+                    if cellule.data_type == "f" or isinstance(cellule.value, str):
+                        cellule.value = _propre(str(cellule.value))
+                        cellule.data_type = "s"
+        except Exception:  # what the full reader trips on: a copy of the values read
+            classeur, onglet = _copie_des_valeurs(donnees, nom, feuille)
     par_cellule: dict[tuple[int, int], list[str]] = {}
     for erreur in erreurs:
         colonne = erreur.numero_colonne or 1
@@ -332,9 +451,28 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule]) -> b
             (f"{erreur.colonne} : " if erreur.colonne and not erreur.numero_colonne else "")
             + erreur.message)
     for (ligne, colonne), messages in par_cellule.items():
-        cellule = feuille.cell(row=ligne, column=colonne)
+        cellule = onglet.cell(row=ligne, column=colonne)
         cellule.fill = _ERREUR
         cellule.comment = Comment("\n".join(messages), "Contrôle des données", width=320, height=120)
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _decompresse(donnees: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        return sum(i.file_size for i in paquet.infolist())
+
+
+def _copie_des_valeurs(donnees: bytes, nom: str, feuille: str):
+    """The values of the sheet read, in a new workbook: for a workbook too big to load whole
+    (openpyxl holds every cell of every sheet) or that its full reader cannot load."""
+    classeur = Workbook()
+    onglet = classeur.active
+    onglet.title = (feuille or "Données")[:31]
+    _, lignes = _cellules(donnees, nom, feuille)
+    for numero, cellules in enumerate(lignes, 1):
+        if numero > LIGNES_MAX + 1000:
+            break
+        onglet.append([_propre(c) for c in cellules])
+    return classeur, onglet

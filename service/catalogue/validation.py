@@ -149,8 +149,18 @@ def _choix_multiple(champ: Champ, valeur) -> list[str]:
     return [o for o in champ.choix if o in retenues]
 
 
+# What shows nothing: controls, format characters (zero-width spaces and joiners, bidi
+# overrides and isolates, BOM, soft hyphen), separators, combining marks without a letter,
+# unassigned code points, and the « filler » letters that render blank.
+_INVISIBLES = frozenset(("Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"))
+_REMPLISSAGES = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def _vide(valeur) -> bool:
-    return valeur is None or (isinstance(valeur, str) and not valeur.strip()) or valeur == []
+    """No value, or a text a reader would see as blank (« requis » is not met by it)."""
+    if isinstance(valeur, str):
+        return all(c in _REMPLISSAGES or unicodedata.category(c) in _INVISIBLES for c in valeur)
+    return valeur is None or valeur == []
 
 
 def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,

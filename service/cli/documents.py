@@ -126,13 +126,15 @@ def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool)
     valides, erreurs = tableur.valider_lignes(lecture, gabarit.formulaire)
     en_erreur = len({e.ligne for e in erreurs})
     bilan = (f"{chemin.name} : {len(valides)} ligne(s) valide(s), {en_erreur} en erreur, "
-             f"{lecture.vides} vide(s) ignorée(s)")
+             f"{lecture.vides} vide(s) ignorée(s)"
+             + (f" ; {lecture.feuille_lue}" if lecture.feuille else ""))
     for entete in lecture.ignorees:
         print(f"colonne « {entete} » ignorée : elle ne correspond à aucun champ", file=sys.stderr)
     if erreurs:
         sortie.mkdir(parents=True, exist_ok=True)
         rapport = ecrire_atomique(sortie / f"{chemin.stem} - erreurs.xlsx",
-                                  tableur.rapport_erreurs(contenu, chemin.name, erreurs))
+                                  tableur.rapport_erreurs(contenu, chemin.name, erreurs,
+                                                          lecture.feuille))
         lignes = [str(e) for e in erreurs] + [bilan, f"cellules en erreur surlignées : {rapport}"]
         if not ignorer_erreurs:
             raise ErreurUtilisateur(lignes + ["rien n'est généré ; corrigez et relancez, "

@@ -100,7 +100,7 @@ def nouveau():
                 dossier = config.donnees / "rapports"
                 dossier.mkdir(parents=True, exist_ok=True)
                 ecrire_atomique(dossier / f"{jeton}.xlsx", tableur.rapport_erreurs(
-                    contenu, fichier.filename, problemes))
+                    contenu, fichier.filename, problemes, lecture.feuille))
                 erreurs, rapport = [str(p) for p in problemes], jeton
             if erreurs and not (problemes and request.form.get("ignorer_erreurs") and valides):
                 statut = 400
@@ -113,7 +113,8 @@ def nouveau():
                 except FileInjoignable as exc:
                     return render_template("erreur.html", titre="Lot non lancé",
                                            explication=phrase(exc), code=503), 503
-                flash(f"Lot de {lot.total} document(s) lancé.")
+                flash(f"Lot de {lot.total} document(s) lancé"
+                      + (f" ({lecture.feuille_lue})." if lecture.feuille else "."))
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
                            rapport=rapport, lots=lots.tous(config.sorties),
