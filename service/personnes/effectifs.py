@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -47,16 +48,24 @@ def _texte(valeur) -> str:
     return valeur.isoformat() if isinstance(valeur, dt.date) else (valeur or "")
 
 
-def importer(base, donnees: bytes, nom: str) -> tuple[int, list[ErreurCellule]]:
+class Importation(NamedTuple):
+    nombre: int  # stagiaires imported (0 when any row is wrong: all or nothing)
+    erreurs: list[ErreurCellule]
+    feuille_lue: str  # « feuille « Stagiaires » lue » ("" for a .csv)
+
+
+def importer(base, donnees: bytes, nom: str) -> Importation:
     """Replaces the roster with the spreadsheet's rows, all or nothing."""
-    valides, erreurs = valider_lignes(lire(donnees, nom, DECLARATION), DECLARATION)
+    lecture = lire(donnees, nom, DECLARATION)
+    feuille = lecture.feuille_lue if lecture.feuille else ""
+    valides, erreurs = valider_lignes(lecture, DECLARATION)
     if erreurs:
-        return 0, erreurs
+        return Importation(0, erreurs, feuille)
     with Session(base) as session, session.begin():
         session.execute(delete(Stagiaire))
         for _, valeurs in valides:
             session.add(Stagiaire(**{cle: _texte(v) for cle, v in valeurs.items()}))
-    return len(valides), []
+    return Importation(len(valides), [], feuille)
 
 
 def de(base, identifiant: str) -> list[Stagiaire]:

@@ -28,14 +28,16 @@ def importer():
             erreurs, statut = ["choisissez le tableur de la liste des stagiaires"], 400
         else:
             try:
-                nombre, problemes = effectifs.importer(base(), fichier.read(), fichier.filename)
+                nombre, problemes, feuille = effectifs.importer(base(), fichier.read(),
+                                                                fichier.filename)
             except TableurIllisible as exc:
-                nombre, problemes = 0, [exc]
+                nombre, problemes, feuille = 0, [exc], ""
             erreurs = [str(p) for p in problemes]
             if erreurs:
                 statut = 400
             else:
-                resultat = f"{nombre} stagiaire(s) importé(s) ; la liste précédente est remplacée."
+                resultat = (f"{nombre} stagiaire(s) importé(s)" + (f" ({feuille})" if feuille else "")
+                            + " ; la liste précédente est remplacée.")
     return render_template("effectifs.html", stagiaires=effectifs.tous(base()),
                            resultat=resultat, erreurs=erreurs), statut
 

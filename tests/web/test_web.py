@@ -235,7 +235,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte):
     feuille.cell(row=3, column=8, value="tuteur")
     tampon = io.BytesIO()
     classeur.save(tampon)
-    assert "2 stagiaire(s) importé(s)" in texte(importer(tampon.getvalue()))
+    assert "2 stagiaire(s) importé(s) (feuille « effectifs » lue)" in texte(importer(tampon.getvalue()))
 
     tuteur = connecte("tuteur")
     page = texte(tuteur.get("/mes-stagiaires"))
