@@ -72,6 +72,11 @@ class Poste:
     libelle: str
     roles: frozenset[str]  # the account roles that may hold it
 
+    @property
+    def dans_une_phrase(self) -> str:
+        """« tuteur ou tutrice de terrain », « IEN ou IA-IPR »: the label inside a sentence."""
+        return self.libelle if self.libelle[:2].isupper() else self.libelle[0].lower() + self.libelle[1:]
+
 
 # The positions relative to a stagiaire (the shared vocabulary's keys), in the roster's order.
 POSTES: dict[str, Poste] = {
@@ -177,7 +182,7 @@ def _comptes_des_postes(base, lecture) -> list[ErreurCellule]:
             elif comptes[identifiant][0] not in poste.roles:
                 role, nom = comptes[identifiant]
                 message = (f"le compte « {identifiant} » ({nom}) est un compte « "
-                           f"{ROLES.get(role, role)} », qui ne peut pas être : {poste.libelle.lower()}")
+                           f"{ROLES.get(role, role)} », qui ne peut pas être : {poste.dans_une_phrase}")
             else:
                 continue
             erreurs.append(ErreurCellule(ligne.numero, entetes[poste.colonne],
@@ -237,6 +242,7 @@ def preremplissage(base, stagiaire: Stagiaire, formulaire: Formulaire) -> dict:
     """What the institution knows of this stagiaire, in the fields of ``formulaire`` that hold
     it (``catalogue.personnes`` says which): the roster's columns, the tuteurs' names."""
     connu = {role: getattr(stagiaire, role) for role in personnes.DU_STAGIAIRE}
+    connu["parcours"] = stagiaire.parcours_libelle  # the label, not the id
     connu["tuteur_terrain"] = _nom(base, stagiaire.tuteur_terrain)
     connu["tuteur_inspe"] = _nom(base, stagiaire.tuteur_inspe)
     return {champ: connu[role] for role, noms in personnes.champs(formulaire).items()

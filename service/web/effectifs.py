@@ -55,8 +55,7 @@ def modele():
 def mes_stagiaires():
     """The stagiaires for whom the account holds any position, and which ones."""
     identifiant = g.compte.identifiant
-    stagiaires = [(s, [effectifs.POSTES[p].libelle.lower() if p != "stagiaire" else "le ou la stagiaire"
-                       for p in s.postes_de(identifiant)])
+    stagiaires = [(s, [effectifs.POSTES[p].dans_une_phrase for p in s.postes_de(identifiant)])
                   for s in effectifs.de(base(), identifiant)]
     return render_template("mes_stagiaires.html", stagiaires=stagiaires,
                            gabarits=catalogue().courants())
