@@ -71,6 +71,7 @@ class Poste:
     colonne: str  # the roster's column holding the account's identifiant
     libelle: str
     roles: frozenset[str]  # the account roles that may hold it
+    court: str = ""  # in a table's cell
 
     @property
     def dans_une_phrase(self) -> str:
@@ -80,14 +81,16 @@ class Poste:
 
 # The positions relative to a stagiaire (the shared vocabulary's keys), in the roster's order.
 POSTES: dict[str, Poste] = {
-    "stagiaire": Poste("compte_stagiaire", "Stagiaire", frozenset({"stagiaire"})),
-    "tuteur_terrain": Poste("tuteur_terrain", "Tuteur ou tutrice de terrain", frozenset({"tuteur"})),
-    "tuteur_inspe": Poste("tuteur_inspe", "Tuteur ou tutrice Inspé", frozenset({"tuteur"})),
-    "inspecteur": Poste("inspecteur", "IEN ou IA-IPR", frozenset({"inspecteur"})),
+    "stagiaire": Poste("compte_stagiaire", "Stagiaire", frozenset({"stagiaire"}), "Stagiaire"),
+    "tuteur_terrain": Poste("tuteur_terrain", "Tuteur ou tutrice de terrain", frozenset({"tuteur"}),
+                            "Terrain"),
+    "tuteur_inspe": Poste("tuteur_inspe", "Tuteur ou tutrice Inspé", frozenset({"tuteur"}), "Inspé"),
+    "inspecteur": Poste("inspecteur", "IEN ou IA-IPR", frozenset({"inspecteur"}), "IEN / IA-IPR"),
     "chef_etablissement": Poste("chef_etablissement", "Chef d'établissement ou directeur d'école",
-                                frozenset({"tuteur", "inspecteur"})),
+                                frozenset({"tuteur", "inspecteur"}), "Chef d'établissement"),
     "responsable_parcours": Poste("responsable_parcours", "Responsable de parcours",
-                                  frozenset({"tuteur", "secretariat", "administrateur"})),
+                                  frozenset({"tuteur", "secretariat", "administrateur"}),
+                                  "Resp. de parcours"),
 }
 COLONNES_POSTES = tuple(p.colonne for p in POSTES.values())
 

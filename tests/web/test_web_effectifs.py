@@ -68,9 +68,11 @@ def test_the_import_page_names_the_cell_of_an_unknown_or_unfit_account(connecte)
     reponse, page = _importer(secretariat, MOREAU, BERNARD)
     assert reponse.status_code == 200, page[:3000]
     assert "2 stagiaire(s) importé(s) (feuille « effectifs » lue)" in page
-    ligne = re.search(r"<tr><td>MOREAU</td>.*?</tr>", page, re.S).group(0)
-    assert "M1 MEEF 1er degré (stage SOPA)" in ligne and "IEN ou IA-IPR : inspecteur" in ligne
-    assert "Tuteur ou tutrice Inspé : referent" in ligne and "Responsable de parcours : admin" in ligne
+    ligne = re.search(r"<tr><th scope=\"row\">MOREAU Léa</th>.*?</tr>", page, re.S).group(0)
+    assert "M1 MEEF 1er degré (stage SOPA)" in ligne
+    assert ("Stagiaire : stagiaire|Terrain : tuteur|Inspé : referent|IEN / IA-IPR : inspecteur|"
+            "Resp. de parcours : admin") in re.sub(r"<[^>]+>", "", ligne.replace("<br>", "|"))
+    assert '<abbr title="IEN ou IA-IPR">IEN / IA-IPR</abbr> : inspecteur' in ligne
     assert "Professeur·e des écoles stagiaire" in page  # BERNARD's parcours, given by its id
     # the spreadsheet to fill has the new columns
     modele = secretariat.get("/effectifs/modele.xlsx")
