@@ -17,7 +17,8 @@ from .commun import SUCCES
 def ajouter_commandes(sub) -> None:
     p = sub.add_parser("serve", help="le service web (127.0.0.1, port PORT, 5000 par défaut)")
     p.add_argument("--demo", action="store_true",
-                   help="crée les comptes de démonstration et les affiche")
+                   help="crée les comptes de démonstration et les affiche, et une liste de "
+                        "stagiaires si elle est vide")
     p.set_defaults(executer=servir)
 
 
