@@ -8,7 +8,7 @@ stagiaire, the tuteur de terrain, the tuteur Inspé — the trio —, the IEN or
 IA-IPR, the chef d'établissement, the responsable de parcours). An identifier
 that names no account, or an account whose role does not fit the position, is
 an error in its cell. The parcours is an id of the institution's list
-(``parcours()``), given in the spreadsheet by its id or its label.
+(``PARCOURS``), given in the spreadsheet by its id or its label.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ class Poste:
 
 
 # The positions relative to a stagiaire (the shared vocabulary's keys), in the roster's order.
+# The accounts have no role of their own for a chef d'établissement or a responsable de
+# parcours: the roles of the people who hold these positions (a directeur d'école has a tuteur's
+# account, a principal an inspecteur's or a tuteur's; a responsable de parcours a formateur's).
 POSTES: dict[str, Poste] = {
     "stagiaire": Poste("compte_stagiaire", "Stagiaire", frozenset({"stagiaire"}), "Stagiaire"),
     "tuteur_terrain": Poste("tuteur_terrain", "Tuteur ou tutrice de terrain", frozenset({"tuteur"}),
