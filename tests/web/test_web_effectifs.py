@@ -93,6 +93,9 @@ def test_mes_stagiaires_lists_every_position_with_the_parcours(connecte):
     assert "MOREAU Léa" in stagiaire and "BERNARD" not in stagiaire
     assert "M1 MEEF 1er degré (stage SOPA) · École Jules-Ferry, Clairval" in stagiaire
     assert "Vous êtes : stagiaire." in stagiaire
+    dossier = re.search(r'href="(/archives/stagiaire/\d+)"', stagiaire).group(1)
+    assert "M1 MEEF 1er degré (stage SOPA) · École Jules-Ferry" in html.unescape(
+        texte(connecte("stagiaire").get(dossier)))  # the label, not the id
 
     # the IEN and the responsable de parcours hold a position: the stagiaire is theirs to see
     inspecteur = html.unescape(texte(connecte("inspecteur").get("/mes-stagiaires")))
