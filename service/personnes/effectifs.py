@@ -102,7 +102,8 @@ def _declaration() -> Formulaire:
     """The roster's declaration, its ``parcours`` a choice among the settings' labels."""
     formulaire = charger(_DONNEES / "effectifs" / "v1.yaml")
     libelles = tuple(PARCOURS.values())
-    aide = "Le libellé de la liste, ou son identifiant : " + ", ".join(PARCOURS) + "."
+    aide = ("Le libellé, choisi dans la liste ; un tableur fait ailleurs peut aussi donner "
+            "l'identifiant : " + ", ".join(PARCOURS) + ".")
 
     def champ(c):
         return dataclasses.replace(c, type="choix", choix=libelles, aide=aide) if c.nom == "parcours" else c

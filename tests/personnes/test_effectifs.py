@@ -144,7 +144,7 @@ def test_the_spreadsheet_to_fill_has_every_position_and_the_parcours_list():
     aide = "\n".join(str(c.value) for c in classeur["Instructions"]["A"] if c.value)
     assert "Identifiant de l'IEN ou de l'IA-IPR | texte court | non |" in aide
     assert "IEN de circonscription (1er degré) ou IA-IPR (2d degré) (rôle Inspecteur)" in aide
-    assert "ou son identifiant : m1_meef_1d_sopa, m2_meef_ca, pe_stagiaire" in aide
+    assert "peut aussi donner l'identifiant : m1_meef_1d_sopa, m2_meef_ca, pe_stagiaire" in aide
 
 
 def test_the_parcours_come_from_the_settings_or_else_the_stand_in_list(tmp_path):
