@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from service.catalogue.validation import cle_de_comparaison
 
-from .effectifs import POSTES, Stagiaire
+from .effectifs import COLONNES_POSTES, HORS_EFFECTIFS, POSTES, Stagiaire
 
 ACTIONS = ("lire", "remplir", "signer", "archiver", "supprimer", "exporter", "diffuser")
 GESTION = ("secretariat", "administrateur")  # roles, any stagiaire
@@ -133,8 +133,14 @@ class Postes:
 
     def compte(self, poste: str) -> str:
         """The identifiant holding ``poste``: a key of ``effectifs.POSTES`` (« stagiaire »,
-        « inspecteur »…) or a roster column (« compte_stagiaire »)."""
-        return getattr(self, POSTES[poste].colonne if poste in POSTES else poste)
+        « inspecteur »…) or a roster column (« compte_stagiaire »); "" for a position no
+        stagiaire has (``HORS_EFFECTIFS``: pilote, secretariat). KeyError for any other name."""
+        if poste in HORS_EFFECTIFS:
+            return ""
+        colonne = POSTES[poste].colonne if poste in POSTES else poste
+        if colonne not in COLONNES_POSTES:
+            raise KeyError(f"poste inconnu : {poste}")
+        return getattr(self, colonne)
 
     poste = compte  # the name the slot table (``CASES``) uses
 

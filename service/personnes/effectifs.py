@@ -96,6 +96,9 @@ POSTES: dict[str, Poste] = {
                                   "Resp. de parcours"),
 }
 COLONNES_POSTES = tuple(p.colonne for p in POSTES.values())
+# Positions of the shared vocabulary the roster does not bind to one stagiaire: the pilote of a
+# collective of tuteurs, the secretariat (by role).
+HORS_EFFECTIFS = ("pilote", "secretariat")
 
 
 def _declaration() -> Formulaire:

@@ -66,6 +66,9 @@ def test_a_good_import_binds_every_position(base):
     assert postes.membres == {"lea", "helene", "claude"}  # the trio, as the access rules know it
     assert postes.comptes == {"lea", "helene", "claude", "marc", "anne", "karim"}
     assert postes.poste("compte_stagiaire") == "lea" and Trio is Postes
+    assert postes.compte("pilote") == "" and postes.compte("secretariat") == ""  # no one's own
+    with pytest.raises(KeyError):
+        postes.compte("tuteur")  # not a position
     # empty optional positions are fine; an identifiant's case does not matter
     assert duval.tuteur_terrain == "helene" and Postes.de(duval).compte("inspecteur") == ""
     assert duval.parcours == ""
