@@ -17,12 +17,13 @@ from .commun import SUCCES
 def ajouter_commandes(sub) -> None:
     p = sub.add_parser("serve", help="le service web (127.0.0.1, port PORT, 5000 par défaut)")
     p.add_argument("--demo", action="store_true",
-                   help="crée les comptes de démonstration et les affiche")
+                   help="crée les comptes de démonstration et les affiche, et une liste de "
+                        "stagiaires si elle est vide")
     p.set_defaults(executer=servir)
 
 
 def servir(args, ctx) -> int:
-    from service.personnes.demo import comptes_de_demo
+    from service.personnes.demo import comptes_de_demo, effectifs_de_demo
     from service.web import create_app, moteur, service
 
     config, environ, demo = ctx.config, ctx.environ, args.demo
@@ -31,7 +32,8 @@ def servir(args, ctx) -> int:
     port = int(environ.get("PORT", "5000"))
     if demo:
         print(f"Comptes de démonstration (http://127.0.0.1:{port}/) :")
-        for identifiant, nom, role, mot_de_passe in comptes_de_demo(service(app)["base"]):
+        base = service(app)["base"]
+        for identifiant, nom, role, mot_de_passe in comptes_de_demo(base) + effectifs_de_demo(base):
             print(f"  {identifiant:12} mot de passe {mot_de_passe:18} {nom} ({role})")
     travailleur = TravailleurDuService(environ)  # the embedded queue's worker
     purger(service(app)["base"], creer_archives(config, app.extensions["inspe"]["catalogue"],

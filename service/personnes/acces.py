@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from service.catalogue.validation import cle_de_comparaison
 
-from .effectifs import Stagiaire
+from .effectifs import COLONNES_POSTES, HORS_EFFECTIFS, POSTES, Stagiaire
 
 ACTIONS = ("lire", "remplir", "signer", "archiver", "supprimer", "exporter", "diffuser")
 GESTION = ("secretariat", "administrateur")  # roles, any stagiaire
@@ -113,25 +113,49 @@ CASES = {
 # --- the objects ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Trio:
-    """The three accounts of a stagiaire's trio, by position (from the roster)."""
+class Postes:
+    """The accounts bound to a stagiaire, by position (from the roster): the trio (stagiaire,
+    tuteur de terrain, tuteur Inspé), then the IEN / IA-IPR, the chef d'établissement and the
+    responsable de parcours. ``compte("inspecteur")``: who holds that position ("": nobody).
+    The access rules know the trio (``membres``); the other positions are known, not yet read."""
     compte_stagiaire: str = ""
     tuteur_terrain: str = ""
     tuteur_inspe: str = ""
+    inspecteur: str = ""
+    chef_etablissement: str = ""
+    responsable_parcours: str = ""
 
     @classmethod
-    def de(cls, stagiaire: Stagiaire | None) -> Trio | None:
+    def de(cls, stagiaire: Stagiaire | None) -> Postes | None:
         if stagiaire is None:
             return None
-        return cls(stagiaire.compte_stagiaire or "", stagiaire.tuteur_terrain or "",
-                   stagiaire.tuteur_inspe or "")
+        return cls(**{p.colonne: getattr(stagiaire, p.colonne) or "" for p in POSTES.values()})
 
-    def poste(self, poste: str) -> str:
-        return getattr(self, poste)
+    def compte(self, poste: str) -> str:
+        """The identifiant holding ``poste``: a key of ``effectifs.POSTES`` (« stagiaire »,
+        « inspecteur »…) or a roster column (« compte_stagiaire »); "" for a position no
+        stagiaire has (``HORS_EFFECTIFS``: pilote, secretariat). KeyError for any other name."""
+        if poste in HORS_EFFECTIFS:
+            return ""
+        colonne = POSTES[poste].colonne if poste in POSTES else poste
+        if colonne not in COLONNES_POSTES:
+            raise KeyError(f"poste inconnu : {poste}")
+        return getattr(self, colonne)
+
+    poste = compte  # the name the slot table (``CASES``) uses
 
     @property
     def membres(self) -> set[str]:
+        """The trio's accounts: those the access rules know."""
         return {x for x in (self.compte_stagiaire, self.tuteur_terrain, self.tuteur_inspe) if x}
+
+    @property
+    def comptes(self) -> set[str]:
+        """Every account holding a position."""
+        return {x for x in (getattr(self, p.colonne) for p in POSTES.values()) if x}
+
+
+Trio = Postes  # its former name
 
 
 @dataclass(frozen=True)

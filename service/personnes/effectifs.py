@@ -1,29 +1,124 @@
-"""The roster: stagiaires, their tuteurs and their trio, imported from a spreadsheet.
+"""The roster: stagiaires, their parcours and the people bound to them, imported from a spreadsheet.
 
 It is described by a declaration (``donnees/effectifs/v1.yaml``), so the
 spreadsheet to fill, its reading and its row-by-row errors are the same as for
-bulk generation. It pre-fills forms with what the institution knows, and says
-who forms each stagiaire's trio (stagiaire, tuteur de terrain, tuteur Inspé):
-the only people, with the secretariat, who see the follow-up documents.
+bulk generation. It pre-fills forms with what the institution knows, and says,
+for each stagiaire, which account holds each position (``POSTES``: the
+stagiaire, the tuteur de terrain, the tuteur Inspé — the trio —, the IEN or
+IA-IPR, the chef d'établissement, the responsable de parcours). An identifier
+that names no account, or an account whose role does not fit the position, is
+an error in its cell. The parcours is an id of the institution's list
+(``PARCOURS``), given in the spreadsheet by its id or its label.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
+import yaml
 from sqlalchemy import String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.bd.modele import Base
 from service.catalogue import personnes
 from service.catalogue.declaration import Formulaire, charger
-from service.catalogue.tableur import ErreurCellule, lire, valider_lignes
+from service.catalogue.tableur import ErreurCellule, colonnes, lire, valider_lignes
+from service.catalogue.validation import cle_de_comparaison
 
-from .comptes import Compte
+from .comptes import ROLES, Compte
 
-DECLARATION = charger(Path(__file__).parents[1] / "donnees" / "effectifs" / "v1.yaml")
+_DONNEES = Path(__file__).parents[1] / "donnees"
+
+# The parcours when the settings do not list them yet. The institution's list lives in
+# donnees/etablissement_defaut.yaml under ``parcours:`` (a list of {id, libelle}); until that key
+# is there, these six (the shared vocabulary's ids) stand in for it. The one place they are written.
+PARCOURS_DE_SECOURS = {
+    "m1_meef_1d_sopa": "M1 MEEF 1er degré (stage SOPA)",
+    "m2_meef_ca": "M2 MEEF contractuel alternant",
+    "pe_stagiaire": "Professeur·e des écoles stagiaire",
+    "stagiaire_2d_cpe": "Professeur·e stagiaire du second degré ou CPE stagiaire",
+    "m2a": "M2A",
+    "du": "DU",
+}
+
+
+def _parcours_des_parametres(chemin: Path = _DONNEES / "etablissement_defaut.yaml") -> dict[str, str]:
+    """id → label of the settings' ``parcours:`` list, or the stand-in list when it is absent."""
+    try:
+        liste = (yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}).get("parcours")
+    except (OSError, yaml.YAMLError):
+        liste = None
+    if not liste:
+        return dict(PARCOURS_DE_SECOURS)
+    if isinstance(liste, dict):  # « id: libellé » is read as well as a list of {id, libelle}
+        return {str(k): str(v) for k, v in liste.items()}
+    return {str(p["id"]): str(p.get("libelle") or p["id"]) for p in liste}
+
+
+PARCOURS = _parcours_des_parametres()
+
+
+def libelle_parcours(parcours: str) -> str:
+    """The label of a parcours id; a value that is no id (imported before the list) as it is."""
+    return PARCOURS.get(parcours, parcours or "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Poste:
+    colonne: str  # the roster's column holding the account's identifiant
+    libelle: str
+    roles: frozenset[str]  # the account roles that may hold it
+    court: str = ""  # in a table's cell
+
+    @property
+    def dans_une_phrase(self) -> str:
+        """« tuteur ou tutrice de terrain », « IEN ou IA-IPR »: the label inside a sentence."""
+        return self.libelle if self.libelle[:2].isupper() else self.libelle[0].lower() + self.libelle[1:]
+
+
+# The positions relative to a stagiaire (the shared vocabulary's keys), in the roster's order.
+# The accounts have no role of their own for a chef d'établissement or a responsable de
+# parcours: the roles of the people who hold these positions (a directeur d'école has a tuteur's
+# account, a principal an inspecteur's or a tuteur's; a responsable de parcours a formateur's).
+POSTES: dict[str, Poste] = {
+    "stagiaire": Poste("compte_stagiaire", "Stagiaire", frozenset({"stagiaire"}), "Stagiaire"),
+    "tuteur_terrain": Poste("tuteur_terrain", "Tuteur ou tutrice de terrain", frozenset({"tuteur"}),
+                            "Terrain"),
+    "tuteur_inspe": Poste("tuteur_inspe", "Tuteur ou tutrice Inspé", frozenset({"tuteur"}), "Inspé"),
+    "inspecteur": Poste("inspecteur", "IEN ou IA-IPR", frozenset({"inspecteur"}), "IEN / IA-IPR"),
+    "chef_etablissement": Poste("chef_etablissement", "Chef d'établissement ou directeur d'école",
+                                frozenset({"tuteur", "inspecteur"}), "Chef d'établissement"),
+    "responsable_parcours": Poste("responsable_parcours", "Responsable de parcours",
+                                  frozenset({"tuteur", "secretariat", "administrateur"}),
+                                  "Resp. de parcours"),
+}
+COLONNES_POSTES = tuple(p.colonne for p in POSTES.values())
+# Positions of the shared vocabulary the roster does not bind to one stagiaire: the pilote of a
+# collective of tuteurs, the secretariat (by role).
+HORS_EFFECTIFS = ("pilote", "secretariat")
+
+
+def _declaration() -> Formulaire:
+    """The roster's declaration, its ``parcours`` a choice among the settings' labels."""
+    formulaire = charger(_DONNEES / "effectifs" / "v1.yaml")
+    libelles = tuple(PARCOURS.values())
+    aide = ("Le libellé, choisi dans la liste ; un tableur fait ailleurs peut aussi donner "
+            "l'identifiant : " + ", ".join(PARCOURS) + ".")
+
+    def champ(c):
+        return dataclasses.replace(c, type="choix", choix=libelles, aide=aide) if c.nom == "parcours" else c
+
+    sections = tuple(dataclasses.replace(s, champs=tuple(map(champ, s.champs)))
+                     for s in formulaire.sections)
+    exemple = dict(formulaire.exemple)
+    exemple["parcours"] = PARCOURS.get(exemple.get("parcours"), libelles[0])  # an id in the file
+    return dataclasses.replace(formulaire, sections=sections, exemple=exemple)
+
+
+DECLARATION = _declaration()
 
 
 class Stagiaire(Base):
@@ -38,10 +133,25 @@ class Stagiaire(Base):
     compte_stagiaire: Mapped[str] = mapped_column(String(120), default="")
     tuteur_terrain: Mapped[str] = mapped_column(String(120), default="")
     tuteur_inspe: Mapped[str] = mapped_column(String(120), default="")
+    inspecteur: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    chef_etablissement: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    responsable_parcours: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     @property
     def trio(self) -> set[str]:
         return {x for x in (self.compte_stagiaire, self.tuteur_terrain, self.tuteur_inspe) if x}
+
+    def compte(self, poste: str) -> str:
+        """The identifiant of the account holding ``poste`` (a key of ``POSTES``) for this stagiaire."""
+        return getattr(self, POSTES[poste].colonne) or ""
+
+    def postes_de(self, identifiant: str) -> list[str]:
+        """The positions ``identifiant`` holds for this stagiaire (keys of ``POSTES``)."""
+        return [p for p in POSTES if identifiant and self.compte(p) == identifiant]
+
+    @property
+    def parcours_libelle(self) -> str:
+        return libelle_parcours(self.parcours)
 
 
 def _texte(valeur) -> str:
@@ -54,26 +164,72 @@ class Importation(NamedTuple):
     feuille_lue: str  # « feuille « Stagiaires » lue » ("" for a .csv)
 
 
+def _parcours_en_libelle(valeur):
+    """A parcours given by its id (any case) becomes its label, which the declaration's choice
+    knows; anything else is left for the choice to accept (by label) or refuse."""
+    if isinstance(valeur, str):
+        par_cle = {cle_de_comparaison(i): lib for i, lib in PARCOURS.items()}
+        return par_cle.get(cle_de_comparaison(valeur), valeur)
+    return valeur
+
+
+def _comptes_des_postes(base, lecture) -> list[ErreurCellule]:
+    """Each position's identifiant must name an account whose role fits the position."""
+    entetes = {c.chemin[0]: c.entete for c in colonnes(DECLARATION)}
+    with Session(base) as session:
+        comptes = {c.identifiant: (c.role, c.nom) for c in session.execute(
+            select(Compte.identifiant, Compte.role, Compte.nom))}
+    erreurs = []
+    for ligne in lecture.lignes:
+        for poste in POSTES.values():
+            valeur = ligne.donnees.get(poste.colonne)
+            if valeur is None or not str(valeur).strip():
+                continue
+            identifiant = str(valeur).strip().lower()
+            ligne.donnees[poste.colonne] = identifiant
+            if identifiant not in comptes:
+                message = f"aucun compte « {identifiant} »"
+            elif comptes[identifiant][0] not in poste.roles:
+                role, nom = comptes[identifiant]
+                message = (f"le compte « {identifiant} » ({nom}) est un compte « "
+                           f"{ROLES.get(role, role)} », qui ne peut pas être : {poste.dans_une_phrase}")
+            else:
+                continue
+            erreurs.append(ErreurCellule(ligne.numero, entetes[poste.colonne],
+                                         ligne.colonnes.get((poste.colonne,)), message))
+    return erreurs
+
+
 def importer(base, donnees: bytes, nom: str) -> Importation:
-    """Replaces the roster with the spreadsheet's rows, all or nothing."""
+    """Replaces the roster with the spreadsheet's rows, all or nothing: every row valid, every
+    position's identifiant an account whose role fits it."""
     lecture = lire(donnees, nom, DECLARATION)
     feuille = lecture.feuille_lue if lecture.feuille else ""
+    for ligne in lecture.lignes:
+        if "parcours" in ligne.donnees:
+            ligne.donnees["parcours"] = _parcours_en_libelle(ligne.donnees["parcours"])
+    erreurs_comptes = _comptes_des_postes(base, lecture)
     valides, erreurs = valider_lignes(lecture, DECLARATION)
+    erreurs = sorted(erreurs + erreurs_comptes, key=lambda e: (e.ligne, e.numero_colonne or 0))
     if erreurs:
         return Importation(0, erreurs, feuille)
+    ids = {libelle: i for i, libelle in PARCOURS.items()}
     with Session(base) as session, session.begin():
         session.execute(delete(Stagiaire))
         for _, valeurs in valides:
+            valeurs = dict(valeurs, parcours=ids.get(valeurs.get("parcours"), ""))
             session.add(Stagiaire(**{cle: _texte(v) for cle, v in valeurs.items()}))
     return Importation(len(valides), [], feuille)
 
 
 def de(base, identifiant: str) -> list[Stagiaire]:
-    """The stagiaires whose trio ``identifiant`` belongs to."""
+    """The stagiaires for whom ``identifiant`` holds any position (``POSTES``)."""
+    if not identifiant:
+        return []
     with Session(base) as session:
         return list(session.scalars(select(Stagiaire).where(or_(
-            Stagiaire.tuteur_terrain == identifiant, Stagiaire.tuteur_inspe == identifiant,
-            Stagiaire.compte_stagiaire == identifiant)).order_by(Stagiaire.nom, Stagiaire.prenom)))
+            *[getattr(Stagiaire, p.colonne) == identifiant for p in POSTES.values()]))
+            .order_by(Stagiaire.nom, Stagiaire.prenom)))
 
 
 def tous(base) -> list[Stagiaire]:
@@ -96,6 +252,7 @@ def preremplissage(base, stagiaire: Stagiaire, formulaire: Formulaire) -> dict:
     """What the institution knows of this stagiaire, in the fields of ``formulaire`` that hold
     it (``catalogue.personnes`` says which): the roster's columns, the tuteurs' names."""
     connu = {role: getattr(stagiaire, role) for role in personnes.DU_STAGIAIRE}
+    connu["parcours"] = stagiaire.parcours_libelle  # the label, not the id
     connu["tuteur_terrain"] = _nom(base, stagiaire.tuteur_terrain)
     connu["tuteur_inspe"] = _nom(base, stagiaire.tuteur_inspe)
     return {champ: connu[role] for role, noms in personnes.champs(formulaire).items()

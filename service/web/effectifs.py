@@ -1,5 +1,6 @@
-"""The roster on the web: the secretariat imports it; each member of a trio sees "mes stagiaires"
-and opens, or downloads as .docx, forms pre-filled with what the institution knows."""
+"""The roster on the web: the secretariat imports it; whoever holds a position for a stagiaire
+(trio, inspecteur, chef d'établissement, responsable de parcours) sees them in "mes stagiaires",
+with the forms they may write, opened or downloaded as .docx pre-filled with what is known."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def importer():
                 resultat = (f"{nombre} stagiaire(s) importé(s)" + (f" ({feuille})" if feuille else "")
                             + " ; la liste précédente est remplacée.")
     return render_template("effectifs.html", stagiaires=effectifs.tous(base()),
-                           resultat=resultat, erreurs=erreurs), statut
+                           postes=effectifs.POSTES, resultat=resultat, erreurs=erreurs), statut
 
 
 @bp.get("/effectifs/modele.xlsx")
@@ -52,8 +53,11 @@ def modele():
 @bp.get("/mes-stagiaires")
 @connecte
 def mes_stagiaires():
-    return render_template("mes_stagiaires.html",
-                           stagiaires=effectifs.de(base(), g.compte.identifiant),
+    """The stagiaires for whom the account holds any position, and which ones."""
+    identifiant = g.compte.identifiant
+    stagiaires = [(s, [effectifs.POSTES[p].dans_une_phrase for p in s.postes_de(identifiant)])
+                  for s in effectifs.de(base(), identifiant)]
+    return render_template("mes_stagiaires.html", stagiaires=stagiaires,
                            gabarits=catalogue().courants())
 
 

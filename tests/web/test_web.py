@@ -277,7 +277,7 @@ def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, connecte, ca
     recap = reponse.headers["Location"]
     document = tuteur.post(f"{recap}/valider", {}, page=recap).headers["Location"]
     assert connecte("stagiaire").get(document).status_code == 200  # in the trio
-    assert connecte("inspecteur").get(document).status_code == 200  # tuteur Inspé here
+    assert connecte("referent").get(document).status_code == 200  # tuteur Inspé here
     assert connecte("autre", "demo-autre").get(document).status_code == 404
 
 

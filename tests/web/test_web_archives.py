@@ -30,7 +30,7 @@ from tests.web.outils import HTTPS, champs_du_formulaire, conforme, deposer, ent
 def app(app):
     base = service(app)["base"]
     creer_compte(base, "autre", "Paul Autre", "tuteur", "demo-autre", "autre@clairval.example")
-    # the roster's example: MOREAU Léa, trio stagiaire / tuteur / inspecteur
+    # the roster's example: MOREAU Léa, trio stagiaire / tuteur / referent (IEN : inspecteur)
     effectifs.importer(base, modele_import(effectifs.DECLARATION), "liste.xlsx")
     return app
 
@@ -218,7 +218,7 @@ def test_missing_documents_and_reminders(app, connecte, archive_tuteur, serveur_
         reponse = secretariat.post("/archives/manquants/relancer", {}, page="/archives/manquants")
         assert reponse.status_code == 200
         assert "2 courriel(s) envoyé(s)" in texte(reponse)
-        assert sorted(d[0] for d, _ in recus) == ["inspecteur@clairval.example",
+        assert sorted(d[0] for d, _ in recus) == ["referent@clairval.example",
                                                   "tuteur@clairval.example"]
         assert "Fiche de personnalisation" in recus[0][1].get_content()
     finally:
