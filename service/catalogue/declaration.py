@@ -36,6 +36,7 @@ the field (or key) at fault.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,6 +250,14 @@ def _postes(data: dict, cle: str, chemin: Path, requis: bool) -> tuple[str, ...]
     return tuple(valeur)
 
 
+def _jour_existe(jour: int, mois: int) -> bool:
+    try:
+        dt.date(2028, mois, jour)  # a leap year: 29/02 exists
+    except ValueError:
+        return False
+    return True
+
+
 def _echeance(valeur, chemin: Path) -> dict | None:
     if valeur is None:
         return None
@@ -258,7 +267,7 @@ def _echeance(valeur, chemin: Path) -> dict | None:
     if "date" in valeur:
         date = valeur["date"]
         m = re.fullmatch(r"(\d\d)/(\d\d)", date) if isinstance(date, str) else None
-        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31):
+        if not m or not _jour_existe(int(m.group(1)), int(m.group(2))):
             raise DeclarationInvalide(f"{ou} : date « {date} » invalide (JJ/MM, ex. 15/01)")
         return {"date": date}
     if "jours_apres_debut" in valeur:

@@ -84,6 +84,7 @@ def _signature(declaration) -> dict:
     (lambda d: d.update(signatures={"ordre": "alphabetique"}),
      "« signatures » : ordre « alphabetique » inconnu"),
     (lambda d: d.update(echeance={"date": "31/13"}), "« echeance » : date « 31/13 » invalide"),
+    (lambda d: d.update(echeance={"date": "31/04"}), "« echeance » : date « 31/04 » invalide"),
     (lambda d: d.update(echeance={"jours": 30}), "« echeance » : clé « jours » inconnue"),
     (lambda d: d.update(redige=["tuteur_terrain"]), "clé(s) inconnue(s) redige"),
 ])
