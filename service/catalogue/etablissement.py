@@ -7,6 +7,7 @@ that name stays in them); each institution configures them once in its own YAML 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,31 @@ class ParametresInvalides(Exception):
 class Etablissement:
     parametres: dict
     logo: Logo
+
+    @property
+    def parcours(self) -> dict[str, str]:
+        """The stagiaires' parcours the institution knows: id → French label (settings order)."""
+        return {p["id"]: p["libelle"] for p in self.parametres.get("parcours") or ()}
+
+
+def _verifier_parcours(parametres: dict, fichier) -> None:
+    liste = parametres.get("parcours")
+    ou = f"{fichier or DEFAUTS} : « parcours »"
+    if not isinstance(liste, list) or not liste:
+        raise ParametresInvalides(f"{ou} : une liste de parcours (id et libelle) est attendue")
+    vus = set()
+    for i, p in enumerate(liste, 1):
+        if not isinstance(p, dict) or set(p) != {"id", "libelle"}:
+            raise ParametresInvalides(f"{ou}, n° {i} : chaque parcours a un « id » et un "
+                                      "« libelle », rien d'autre")
+        if not isinstance(p["id"], str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,47}", p["id"]):
+            raise ParametresInvalides(f"{ou}, n° {i} : identifiant « {p['id']} » invalide "
+                                      "(minuscules, chiffres et _)")
+        if not isinstance(p["libelle"], str) or not p["libelle"].strip():
+            raise ParametresInvalides(f"{ou}, « {p['id']} » : libellé manquant")
+        if p["id"] in vus:
+            raise ParametresInvalides(f"{ou} : « {p['id']} » figure deux fois")
+        vus.add(p["id"])
 
 
 def _fusion(base: dict, ajouts: dict) -> dict:
@@ -73,6 +99,7 @@ def charger_etablissement(fichier: Path | None = None) -> Etablissement:
             raise ParametresInvalides(f"{fichier} : les paramètres doivent être un objet YAML")
         parametres = _fusion(parametres, propres)
         base = Path(fichier).parent
+    _verifier_parcours(parametres, fichier)
     chemin_logo = Path(base, parametres["logo"]) if parametres.get("logo") else LOGO_DEFAUT
     try:
         png = chemin_logo.read_bytes()

@@ -9,7 +9,8 @@ Layout on disk::
 A published version is immutable: documents made with it must stay
 reproducible. Loading checks each version against the manifest and checks
 that template and declaration agree (no variable used but undeclared, no field
-declared but unused), and fails loudly naming the files.
+declared but unused), that the parcours a declaration names are the institution's
+(settings, ``parcours``), and fails loudly naming the files.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .declaration import NOMS_RESERVES, Formulaire, charger
+from .declaration import NOMS_RESERVES, DeclarationInvalide, Formulaire, charger
 from .etablissement import Etablissement
 from .rendu import GabaritCompile, GabaritInvalide, environnement
 
@@ -57,6 +58,7 @@ class Catalogue:
         for dossier in sorted(p for p in self.racine_formulaires.iterdir() if p.is_dir()):
             for fichier in sorted(dossier.glob("v*.yaml")):
                 formulaire = charger(fichier)
+                _verifier_parcours(formulaire, etablissement)
                 docx = self.racine_gabarits / formulaire.id / f"v{formulaire.version}.docx"
                 if not docx.exists():
                     raise GabaritInvalide(f"{fichier} : pas de gabarit {docx} pour cette version")
@@ -112,6 +114,16 @@ class Catalogue:
         if not self.chemin_manifeste.exists():
             return {}
         return json.loads(self.chemin_manifeste.read_text(encoding="utf-8"))
+
+
+def _verifier_parcours(formulaire: Formulaire, etablissement: Etablissement) -> None:
+    """A declaration's ``parcours`` are ids of the settings' list (which the institution owns)."""
+    connus = etablissement.parcours
+    for parcours in formulaire.parcours:
+        if parcours not in connus:
+            raise DeclarationInvalide(
+                f"{formulaire.chemin} : « parcours » : « {parcours} » n'est pas un parcours de "
+                f"l'établissement (paramètres, « parcours » : {', '.join(connus)})")
 
 
 def _empreintes(gabarit_docx: Path, formulaire_yaml: Path) -> dict[str, str]:

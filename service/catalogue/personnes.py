@@ -12,10 +12,11 @@ the employer: E.N., DSDEN, titulaire de la classe), his or her first name, and t
 tutrice Inspé », « Période de stage : du »…) and, for the stagiaire's parcours and establishment,
 from its name (``etudiant_parcours``); ``TABLE`` adds the few fields neither says.
 
-Published declarations are immutable (their sha256 is in gabarits/manifeste.json), so the
-roles are derived here; a declaration's next version will carry this itself, as
-``personne: nom`` (or ``tuteur_terrain``…) on the field, and this derivation will remain only
-for the versions already published.
+From version 2 on, a declaration says it itself, as ``personne: stagiaire_nom`` (or
+``tuteur_terrain_nom``…) on the field (``PERSONNE_ROLE`` maps those values to the roles here),
+and nothing is derived. Published declarations are immutable (their sha256 is in
+gabarits/manifeste.json), so for the version-1 declarations the roles are still derived here
+from the libellés and ``TABLE``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,19 @@ from .declaration import Champ, Formulaire
 DU_STAGIAIRE = ("nom", "prenom", "parcours", "lieu", "periode_debut", "periode_fin")
 ROLES = (*DU_STAGIAIRE, "tuteur_terrain", "tuteur_terrain_prenom", "tuteur_inspe")
 
-# (declaration, field) → role, where neither the libellé nor the name says it.
+# a field's ``personne:`` (declaration v2 on) → its role here; the others (inspecteur_nom…)
+# name people the roster does not pre-fill.
+PERSONNE_ROLE = {
+    "stagiaire_nom": "nom", "stagiaire_prenom": "prenom", "stagiaire_parcours": "parcours",
+    "stagiaire_lieu": "lieu", "periode_debut": "periode_debut", "periode_fin": "periode_fin",
+    "tuteur_terrain_nom": "tuteur_terrain", "tuteur_terrain_prenom": "tuteur_terrain_prenom",
+    "tuteur_inspe_nom": "tuteur_inspe",
+}
+ROLE_PERSONNE = {role: personne for personne, role in PERSONNE_ROLE.items()}
+
+# (declaration, field) → role, where neither the libellé nor the name says it: a field that
+# names again a person another field names (so it comes after that one, in every version;
+# a v2 declaration leaves ``personne`` off it).
 TABLE = {
     ("compte_rendu_sopa", "titulaire_classe"): "tuteur_terrain",  # who hosts the SOPA stage
 }
@@ -62,12 +75,19 @@ def _role(champ: Champ) -> str | None:
     return None
 
 
+def _declare(formulaire: Formulaire) -> bool:
+    return formulaire.version >= 2 or any(c.personne for c in formulaire.champs)
+
+
 def champs(formulaire: Formulaire) -> dict[str, tuple[str, ...]]:
     """For each role, the top-level fields of ``formulaire`` that hold it (declaration order,
-    then ``TABLE``); a role no field holds is absent."""
+    then ``TABLE``); a role no field holds is absent. A declaration that says its fields'
+    ``personne`` (v2 on) is read, not derived (then ``TABLE`` too)."""
     roles: dict[str, list[str]] = {}
+    declare = _declare(formulaire)
     for champ in formulaire.champs:
-        if (role := _role(champ)) is not None:
+        role = PERSONNE_ROLE.get(champ.personne) if declare else _role(champ)
+        if role is not None:
             roles.setdefault(role, []).append(champ.nom)
     for (formulaire_id, nom), role in TABLE.items():
         if formulaire_id == formulaire.id and formulaire.champ(nom) is not None:

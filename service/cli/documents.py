@@ -240,8 +240,8 @@ def signer(args, ctx) -> int:
         raise ErreurUtilisateur([str(exc)]) from None
     fiche = json.loads((dossiers.racine(config.sorties) / document.numero / "document.json")
                        .read_text(encoding="utf-8"))
-    cases = tuple(c.nom for c in document.gabarit.formulaire.champs if c.type == "signature")
-    compte = _auteur(ctx, args.par, acces.Case(acces.Document(fiche, cases), args.champ))
+    compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(fiche, document.gabarit.formulaire),
+                                               args.champ))
     try:
         image = preparer_signature(lire_fichier(args.image))
         signe = signer_document(catalogue, document, Signataire(

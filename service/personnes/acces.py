@@ -16,12 +16,17 @@ Relations of an account to what a document is about (from the roster):
 The table ``REGLES`` below: for each kind of object, which relation (or role)
 may do which action. Then two rules that are not a row:
 
-- ``remplir`` a form (a new document): the tuteurs of the stagiaire's trio and
-  the secretariat (pre-filling, bulk lots); without a roster stagiaire, the
-  roles in ``REDACTEURS`` — a stagiaire never writes her tutors' forms. The
-  lettres de mission are written by the secretariat only (``SECRETARIAT_SEUL``).
-- ``signer`` a slot: only the account the slot is bound to (``CASES``: the
-  trio's position the slot belongs to) — the stagiaire signs her own slot, her
+- ``remplir`` a form (a new document): the secretariat (pre-filling, bulk
+  lots), and the postes the gabarit's declaration names in ``redige_par`` (v2
+  on): with a roster stagiaire, the trio's accounts at those positions; without
+  one, the accounts whose role holds one of those postes (``POSTES``). For a
+  version-1 declaration (published, immutable: it does not say), the tables
+  kept here: the tuteurs of the trio; without a roster stagiaire, the roles in
+  ``REDACTEURS`` — a stagiaire never writes her tutors' forms; the lettres de
+  mission by the secretariat only (``SECRETARIAT_SEUL``).
+- ``signer`` a slot: only the account the slot is bound to — the poste the
+  declaration's ``signe_par`` names for it (v2 on), else ``CASES`` (v1): the
+  trio's position the slot belongs to — the stagiaire signs her own slot, her
   tuteur de terrain his, and so on. A slot of someone outside the trio (IA-IPR,
   IEN) is signed by the document's author if the account's role is the slot's.
   Nobody signs in someone else's stead: not the secretariat, not the
@@ -86,6 +91,21 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "export": {"secretariat": {"exporter"}, "administrateur": {"exporter"}},
 }
 
+# A declaration's postes (service/catalogue/declaration.py, POSTES) → (position in the trio,
+# role of an account holding it outside a trio). None: no account holds it yet (the chef
+# d'établissement, the responsable de parcours sign the Word file).
+POSTES = {
+    "stagiaire": ("compte_stagiaire", "stagiaire"),
+    "tuteur_terrain": ("tuteur_terrain", "tuteur"),
+    "tuteur_inspe": ("tuteur_inspe", "tuteur"),
+    "inspecteur": (None, "inspecteur"),
+    "pilote": (None, "tuteur"),
+    "secretariat": (None, "secretariat"),
+    "chef_etablissement": (None, None),
+    "responsable_parcours": (None, None),
+}
+
+# For the version-1 declarations, which do not say who writes and signs them:
 # Who writes a form not tied to a roster stagiaire (by role); with a stagiaire: the tuteurs
 # of the trio and the secretariat. A stagiaire writes no form.
 REDACTEURS = {"tuteur", "inspecteur", "secretariat", "administrateur"}
@@ -160,9 +180,16 @@ Trio = Postes  # its former name
 
 @dataclass(frozen=True)
 class Formulaire:
-    """A new document of ``gabarit_id``, about ``stagiaire`` (a roster entry) or nobody known."""
+    """A new document of ``gabarit_id``, about ``stagiaire`` (a roster entry) or nobody known;
+    ``redige_par``: the postes its declaration says write it (v2 on; empty: v1's tables)."""
     gabarit_id: str
     stagiaire: Stagiaire | None = None
+    redige_par: tuple[str, ...] = ()
+
+    @classmethod
+    def de(cls, formulaire, stagiaire: Stagiaire | None = None) -> Formulaire:
+        """A new document of the declaration ``formulaire`` (service.catalogue)."""
+        return cls(formulaire.id, stagiaire, formulaire.redige_par)
 
 
 @dataclass(frozen=True)
@@ -171,6 +198,22 @@ class Document:
     slots (``cases``: every slot known here when not said)."""
     fiche: dict = field(hash=False)
     cases: tuple[str, ...] = tuple(CASES)
+    # (slot, poste) from a declaration that says who signs each slot (v2 on); empty: CASES
+    signe_par: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def de(cls, fiche: dict, formulaire) -> Document:
+        """The document of ``fiche``, made with the declaration ``formulaire``: its slots and,
+        from version 2 on, who signs each."""
+        cases = tuple(c.nom for c in formulaire.champs if c.type == "signature")
+        return cls(fiche, cases, tuple(formulaire.signe_par.items()))
+
+    def case(self, champ: str) -> tuple[str | None, str | None]:
+        """Who signs slot ``champ``: (position in the trio, role outside a trio)."""
+        if self.signe_par:
+            poste = dict(self.signe_par).get(champ)
+            return POSTES.get(poste, (None, None))
+        return CASES.get(champ, (None, None))
 
     @property
     def trio(self) -> Trio | None:
@@ -230,10 +273,20 @@ def _table(objet: str, relations: set[str], action: str) -> bool:
     return any(action in REGLES[objet].get(r, ()) for r in relations)
 
 
-def ecrit_pour(compte, stagiaire: Stagiaire | None, gabarit_id: str = "") -> bool:
-    """May ``compte`` write (fill, archive) a document of ``gabarit_id`` about ``stagiaire``?"""
+def ecrit_pour(compte, stagiaire: Stagiaire | None, gabarit_id: str = "",
+               redige_par: tuple[str, ...] = ()) -> bool:
+    """May ``compte`` write (fill, archive) a document of ``gabarit_id`` about ``stagiaire``?
+    ``redige_par``: the postes its declaration says write it (v2 on); empty: v1's tables."""
     if compte is None:
         return False
+    if redige_par:
+        if compte.role in GESTION:
+            return True
+        if stagiaire is None:
+            return compte.role in {POSTES[p][1] for p in redige_par if p in POSTES}
+        trio = Trio.de(stagiaire)
+        return any(trio.poste(position) == compte.identifiant for p in redige_par
+                   if (position := POSTES.get(p, (None, None))[0]) is not None)
     if gabarit_id in SECRETARIAT_SEUL:
         return compte.role in GESTION
     if compte.role in GESTION:
@@ -250,7 +303,8 @@ def peut(compte, action: str, objet, base=None) -> bool:
     if compte is None:
         return False
     if isinstance(objet, Formulaire):
-        return action == "remplir" and ecrit_pour(compte, objet.stagiaire, objet.gabarit_id)
+        return action == "remplir" and ecrit_pour(compte, objet.stagiaire, objet.gabarit_id,
+                                                  objet.redige_par)
     if isinstance(objet, Case):
         return action == "signer" and _signe(compte, objet)
     if isinstance(objet, Document):
@@ -276,7 +330,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
 
 
 def _signe(compte, case: Case) -> bool:
-    poste, role = CASES.get(case.champ, (None, None))
+    poste, role = case.document.case(case.champ)
     if role is None or case.champ not in case.document.cases or not peut(compte, "lire", case.document):
         return False
     trio = case.document.trio

@@ -105,10 +105,10 @@ def exiger(action: str, objet):
 # --- kept documents -------------------------------------------------------------------------
 
 def document_acces(fiche: dict) -> acces.Document:
-    """The document as the access rules see it: its record and its gabarit's signature slots."""
+    """The document as the access rules see it: its record, its gabarit's signature slots and
+    who signs each (its declaration's ``signe_par``, v2 on)."""
     gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
-    return acces.Document(fiche, tuple(c.nom for c in gabarit.formulaire.champs
-                                       if c.type == "signature"))
+    return acces.Document.de(fiche, gabarit.formulaire)
 
 
 def fiche_autorisee(numero: str, action: str = "lire") -> dict:

@@ -69,30 +69,32 @@ def test_a_declaration_changed_without_a_new_version_is_refused(copie_catalogue)
 def test_an_unpublished_version_is_refused_until_published(copie_catalogue):
     dossier_f = copie_catalogue.formulaires / "compte_rendu_sopa"
     dossier_g = copie_catalogue.gabarits / "compte_rendu_sopa"
-    declaration = yaml.safe_load((dossier_f / "v1.yaml").read_text())
+    declaration = yaml.safe_load((dossier_f / "v2.yaml").read_text())
     declaration["titre"] += " (révisé)"
-    (dossier_f / "v2.yaml").write_text(yaml.safe_dump(declaration, allow_unicode=True))
-    shutil.copy(dossier_g / "v1.docx", dossier_g / "v2.docx")
-    _remplacer_dans_docx(dossier_g / "v2.docx", "Lieu du stage :", "Lieu du stage (école) :")
-    with pytest.raises(GabaritInvalide, match="version 2 non publiée"):
+    (dossier_f / "v3.yaml").write_text(yaml.safe_dump(declaration, allow_unicode=True))
+    shutil.copy(dossier_g / "v2.docx", dossier_g / "v3.docx")
+    _remplacer_dans_docx(dossier_g / "v3.docx", "Lieu du stage :", "Lieu du stage (école) :")
+    with pytest.raises(GabaritInvalide, match="version 3 non publiée"):
         creer_catalogue(copie_catalogue)
 
-    assert publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa") == 2
+    assert publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa") == 3
     catalogue = creer_catalogue(copie_catalogue)
-    assert catalogue.versions("compte_rendu_sopa") == [1, 2]
+    assert catalogue.versions("compte_rendu_sopa") == [1, 2, 3]
     exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
-    # The new version is the default; the old one stays renderable, unchanged.
+    # The new version is the default; the old ones stay renderable, unchanged.
     nouveau = generer(catalogue, "compte_rendu_sopa", exemple)
-    ancien = generer(catalogue, "compte_rendu_sopa", exemple, version=1)
+    ancien = generer(catalogue, "compte_rendu_sopa", exemple, version=2)
+    premier = generer(catalogue, "compte_rendu_sopa", exemple, version=1)
     assert "Lieu du stage (école) :" in texte_docx(nouveau.docx)
     assert "Lieu du stage (école) :" not in texte_docx(ancien.docx)
     assert "Lieu du stage :" in texte_docx(ancien.docx)
-    assert "compte_rendu_sopa version 1 ·" in texte_docx(ancien.docx)
-    assert "compte_rendu_sopa version 2 ·" in texte_docx(nouveau.docx)
+    assert "compte_rendu_sopa version 1 ·" in texte_docx(premier.docx)
+    assert "compte_rendu_sopa version 2 ·" in texte_docx(ancien.docx)
+    assert "compte_rendu_sopa version 3 ·" in texte_docx(nouveau.docx)
 
 
 def test_a_published_version_cannot_be_republished_with_other_content(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v1.yaml"
+    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml"
     chemin.write_text(chemin.read_text() + "\n# retouche\n")
     with pytest.raises(GabaritInvalide, match="déjà publiée"):
         publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa")
@@ -107,26 +109,27 @@ def _retirer_champ(chemin, nom: str) -> None:
 
 
 def _republier(config, id_):
-    """Forgets the published version of ``id_`` (as if never published), then publishes it."""
+    """Forgets the newest published version of ``id_`` (as if never published), then
+    publishes it."""
     chemin = config.gabarits / "manifeste.json"
     manifeste = json.loads(chemin.read_text())
-    del manifeste[id_]
+    del manifeste[id_][max(manifeste[id_], key=int)]
     chemin.write_text(json.dumps(manifeste))
     publier(config.gabarits, config.formulaires, id_)
 
 
 def test_a_template_variable_missing_from_the_declaration_is_named(copie_catalogue):
-    _retirer_champ(copie_catalogue.formulaires / "compte_rendu_sopa" / "v1.yaml", "lieu_stage")
+    _retirer_champ(copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml", "lieu_stage")
     _republier(copie_catalogue, "compte_rendu_sopa")
     catalogue = creer_catalogue(copie_catalogue)
     with pytest.raises(GabaritInvalide) as exc:
         catalogue.compile(catalogue.gabarit("compte_rendu_sopa"))
     assert "la variable « lieu_stage » est utilisée mais n'est pas déclarée" in str(exc.value)
-    assert "compte_rendu_sopa/v1.docx" in str(exc.value)
+    assert "compte_rendu_sopa/v2.docx" in str(exc.value)
 
 
 def test_a_declared_field_that_no_template_uses_is_named(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v1.yaml"
+    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml"
     declaration = yaml.safe_load(chemin.read_text())
     declaration["sections"][0]["champs"].append(
         {"nom": "telephone", "type": "texte", "libelle": "Téléphone"})
@@ -140,7 +143,7 @@ def test_a_declared_field_that_no_template_uses_is_named(copie_catalogue):
 
 
 def test_a_group_column_must_be_used_too(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "accompagnement_renforce_m2ca" / "v1.yaml"
+    chemin = copie_catalogue.formulaires / "accompagnement_renforce_m2ca" / "v2.yaml"
     declaration = yaml.safe_load(chemin.read_text())
     groupe = next(c for s in declaration["sections"] for c in s["champs"] if c["type"] == "groupe")
     groupe["champs"].append({"nom": "colonne_fantome", "type": "texte", "libelle": "Fantôme"})

@@ -70,7 +70,7 @@ def test_verifier_says_which_document_and_that_it_is_intact(exemples, pdfs_exemp
     resultat = verifier(pdfs_exemples["compte_rendu_sopa"].read_bytes(), sceau)
     assert resultat.intact
     assert resultat.message.startswith(f"INTACT : le document n° {document.numero} version 1 "
-                                       "(gabarit compte_rendu_sopa version 1")
+                                       "(gabarit compte_rendu_sopa version 2")
 
 
 def test_a_byte_altered_copy_is_reported_as_tampered(pdfs_exemples, sceau, tmp_path):
