@@ -19,7 +19,7 @@ may do which action. Then two rules that are not a row:
 - ``remplir`` a form (a new document): the secretariat (pre-filling, bulk
   lots), and the postes the gabarit's declaration names in ``redige_par`` (v2
   on): with a roster stagiaire, the trio's accounts at those positions; without
-  one, the accounts whose role holds one of those postes (``POSTES``). For a
+  one, the accounts whose role holds one of those postes (``SIGNATAIRES``). For a
   version-1 declaration (published, immutable: it does not say), the tables
   kept here: the tuteurs of the trio; without a roster stagiaire, the roles in
   ``REDACTEURS`` — a stagiaire never writes her tutors' forms; the lettres de
@@ -91,10 +91,12 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "export": {"secretariat": {"exporter"}, "administrateur": {"exporter"}},
 }
 
-# A declaration's postes (service/catalogue/declaration.py, POSTES) → (position in the trio,
-# role of an account holding it outside a trio). None: no account holds it yet (the chef
-# d'établissement, the responsable de parcours sign the Word file).
-POSTES = {
+# Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
+# (position in the trio, role of an account holding it outside a trio). None: no account
+# does yet — the roster binds the inspecteur, the chef d'établissement and the responsable
+# de parcours (``effectifs.POSTES``), but the rules read the trio only so far; the chef
+# d'établissement and the responsable de parcours sign the Word file.
+SIGNATAIRES = {
     "stagiaire": ("compte_stagiaire", "stagiaire"),
     "tuteur_terrain": ("tuteur_terrain", "tuteur"),
     "tuteur_inspe": ("tuteur_inspe", "tuteur"),
@@ -212,7 +214,7 @@ class Document:
         """Who signs slot ``champ``: (position in the trio, role outside a trio)."""
         if self.signe_par:
             poste = dict(self.signe_par).get(champ)
-            return POSTES.get(poste, (None, None))
+            return SIGNATAIRES.get(poste, (None, None))
         return CASES.get(champ, (None, None))
 
     @property
@@ -283,10 +285,10 @@ def ecrit_pour(compte, stagiaire: Stagiaire | None, gabarit_id: str = "",
         if compte.role in GESTION:
             return True
         if stagiaire is None:
-            return compte.role in {POSTES[p][1] for p in redige_par if p in POSTES}
+            return compte.role in {SIGNATAIRES[p][1] for p in redige_par if p in SIGNATAIRES}
         trio = Trio.de(stagiaire)
         return any(trio.poste(position) == compte.identifiant for p in redige_par
-                   if (position := POSTES.get(p, (None, None))[0]) is not None)
+                   if (position := SIGNATAIRES.get(p, (None, None))[0]) is not None)
     if gabarit_id in SECRETARIAT_SEUL:
         return compte.role in GESTION
     if compte.role in GESTION:

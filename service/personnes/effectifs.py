@@ -18,13 +18,13 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 from sqlalchemy import String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.bd.modele import Base
 from service.catalogue import personnes
 from service.catalogue.declaration import Formulaire, charger
+from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.tableur import ErreurCellule, colonnes, lire, valider_lignes
 from service.catalogue.validation import cle_de_comparaison
 
@@ -32,33 +32,9 @@ from .comptes import ROLES, Compte
 
 _DONNEES = Path(__file__).parents[1] / "donnees"
 
-# The parcours when the settings do not list them yet. The institution's list lives in
-# donnees/etablissement_defaut.yaml under ``parcours:`` (a list of {id, libelle}); until that key
-# is there, these six (the shared vocabulary's ids) stand in for it. The one place they are written.
-PARCOURS_DE_SECOURS = {
-    "m1_meef_1d_sopa": "M1 MEEF 1er degré (stage SOPA)",
-    "m2_meef_ca": "M2 MEEF contractuel alternant",
-    "pe_stagiaire": "Professeur·e des écoles stagiaire",
-    "stagiaire_2d_cpe": "Professeur·e stagiaire du second degré ou CPE stagiaire",
-    "m2a": "M2A",
-    "du": "DU",
-}
-
-
-def _parcours_des_parametres(chemin: Path = _DONNEES / "etablissement_defaut.yaml") -> dict[str, str]:
-    """id → label of the settings' ``parcours:`` list, or the stand-in list when it is absent."""
-    try:
-        liste = (yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}).get("parcours")
-    except (OSError, yaml.YAMLError):
-        liste = None
-    if not liste:
-        return dict(PARCOURS_DE_SECOURS)
-    if isinstance(liste, dict):  # « id: libellé » is read as well as a list of {id, libelle}
-        return {str(k): str(v) for k, v in liste.items()}
-    return {str(p["id"]): str(p.get("libelle") or p["id"]) for p in liste}
-
-
-PARCOURS = _parcours_des_parametres()
+# The settings' list of parcours (id → label). The default settings' list: an institution's own
+# file (INSPE_INSTANCE) is read by the catalogue, which the roster does not hold.
+PARCOURS = charger_etablissement().parcours
 
 
 def libelle_parcours(parcours: str) -> str:

@@ -150,16 +150,10 @@ def test_the_spreadsheet_to_fill_has_every_position_and_the_parcours_list():
     assert "peut aussi donner l'identifiant : m1_meef_1d_sopa, m2_meef_ca, pe_stagiaire" in aide
 
 
-def test_the_parcours_come_from_the_settings_or_else_the_stand_in_list(tmp_path):
-    propre = tmp_path / "etablissement.yaml"
-    propre.write_text("nom: x\nparcours:\n  - {id: m1, libelle: « M1 »}\n  - {id: m2, libelle: M2}\n",
-                      encoding="utf-8")
-    assert effectifs._parcours_des_parametres(propre) == {"m1": "« M1 »", "m2": "M2"}
-    sans = tmp_path / "sans.yaml"
-    sans.write_text("nom: x\n", encoding="utf-8")
-    assert effectifs._parcours_des_parametres(sans) == effectifs.PARCOURS_DE_SECOURS
-    assert list(effectifs.PARCOURS_DE_SECOURS) == ["m1_meef_1d_sopa", "m2_meef_ca", "pe_stagiaire",
-                                                   "stagiaire_2d_cpe", "m2a", "du"]
+def test_the_parcours_come_from_the_settings():
+    assert list(effectifs.PARCOURS) == ["m1_meef_1d_sopa", "m2_meef_ca", "pe_stagiaire",
+                                        "stagiaire_2d_cpe", "m2a", "du"]
+    assert effectifs.libelle_parcours("m2_meef_ca") == "M2 MEEF contractuel alternant"
     assert effectifs.libelle_parcours("M1 MEEF 1er degré") == "M1 MEEF 1er degré"  # typed before
 
 
