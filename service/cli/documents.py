@@ -179,7 +179,7 @@ def _auteur(ctx, identifiant: str, objet):
 def generer(args, ctx) -> int:
     catalogue, config = ctx.catalogue, ctx.config
     gabarit_ = gabarit(catalogue, args.id, args.version)
-    auteur = _auteur(ctx, args.par, acces.Formulaire(gabarit_.id)) if args.par else None
+    auteur = _auteur(ctx, args.par, acces.Formulaire.de(gabarit_.formulaire)) if args.par else None
     sortie = args.sortie or config.sorties
     valides = valeurs(catalogue, gabarit_, args, sortie)
     barre = tqdm(total=len(valides), desc="documents", unit="doc", file=sys.stderr,

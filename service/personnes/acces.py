@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from service.catalogue.validation import cle_de_comparaison
 
-from .effectifs import COLONNES_POSTES, HORS_EFFECTIFS, POSTES, Stagiaire
+from .effectifs import COLONNES_POSTES, HORS_EFFECTIFS, PARCOURS, POSTES, Stagiaire
 
 ACTIONS = ("lire", "remplir", "signer", "archiver", "supprimer", "exporter", "diffuser")
 GESTION = ("secretariat", "administrateur")  # roles, any stagiaire
@@ -187,11 +187,20 @@ class Formulaire:
     gabarit_id: str
     stagiaire: Stagiaire | None = None
     redige_par: tuple[str, ...] = ()
+    parcours: tuple[str, ...] = ()  # the parcours it applies to (v2 on; empty: any)
 
     @classmethod
     def de(cls, formulaire, stagiaire: Stagiaire | None = None) -> Formulaire:
         """A new document of the declaration ``formulaire`` (service.catalogue)."""
-        return cls(formulaire.id, stagiaire, formulaire.redige_par)
+        return cls(formulaire.id, stagiaire, tuple(formulaire.redige_par),
+                   tuple(formulaire.parcours))
+
+    @property
+    def s_applique(self) -> bool:
+        """Whether the document is one the stagiaire's parcours has: a parcours the settings do
+        not know (typed before the list) or no stagiaire at all restricts nothing."""
+        parcours = self.stagiaire.parcours if self.stagiaire is not None else ""
+        return not self.parcours or parcours not in PARCOURS or parcours in self.parcours
 
 
 @dataclass(frozen=True)
@@ -305,8 +314,8 @@ def peut(compte, action: str, objet, base=None) -> bool:
     if compte is None:
         return False
     if isinstance(objet, Formulaire):
-        return action == "remplir" and ecrit_pour(compte, objet.stagiaire, objet.gabarit_id,
-                                                  objet.redige_par)
+        return action == "remplir" and objet.s_applique and ecrit_pour(
+            compte, objet.stagiaire, objet.gabarit_id, objet.redige_par)
     if isinstance(objet, Case):
         return action == "signer" and _signe(compte, objet)
     if isinstance(objet, Document):

@@ -97,7 +97,11 @@ def creer():
         if stagiaire is None:
             return _erreurs(404, [{"champ": "stagiaire", "message": "introuvable"}])
         autoriser("lire", stagiaire)
-    autoriser("remplir", acces.Formulaire(str(corps["gabarit"]), stagiaire))
+    try:
+        formulaire = catalogue.gabarit(str(corps["gabarit"])).formulaire
+    except KeyError as exc:
+        return _erreurs(404, [{"champ": "gabarit", "message": exc.args[0]}])
+    autoriser("remplir", acces.Formulaire.de(formulaire, stagiaire))
     try:
         document = generer(catalogue, corps["gabarit"], corps.get("donnees"))
     except KeyError as exc:

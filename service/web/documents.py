@@ -64,7 +64,7 @@ _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 @bp.get("/")
 @connecte
 def accueil():
-    gabarits = [x for x in catalogue().courants() if peut("remplir", Formulaire(x.id))]
+    gabarits = [x for x in catalogue().courants() if peut("remplir", Formulaire.de(x.formulaire))]
     return render_template("accueil.html", gabarits=gabarits, saisies=saisies())
 
 
@@ -82,7 +82,7 @@ def formulaire(id_: str):
     declaration = gabarit.formulaire
     groupes = [c.nom for c in declaration.champs if c.type == "groupe"]
     stagiaire_id = request.values.get("stagiaire", type=int)
-    autoriser("remplir", Formulaire(gabarit.id, _stagiaire(stagiaire_id)))
+    autoriser("remplir", Formulaire.de(gabarit.formulaire, _stagiaire(stagiaire_id)))
     if request.method == "POST":
         lignes = {g_: len({k.split("-")[1] for k in request.form if k.startswith(f"{g_}-")})
                   for g_ in groupes}

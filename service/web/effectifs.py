@@ -70,7 +70,7 @@ def docx_prerempli(stagiaire_id: int, id_: str):
         gabarit = catalogue().gabarit(id_)
     except KeyError:
         abort(404)
-    autoriser("remplir", Formulaire(gabarit.id, stagiaire))
+    autoriser("remplir", Formulaire.de(gabarit.formulaire, stagiaire))
     valeurs = valider(gabarit.formulaire,
                       effectifs.preremplissage(base(), stagiaire, gabarit.formulaire), partiel=True)
     document = rendre(catalogue(), gabarit, valeurs)

@@ -267,13 +267,15 @@ def test_a_document_about_a_stagiaire_opens_to_their_trio_only(app, connecte, ca
         effectifs.importer(base_, modele_import(effectifs.DECLARATION), "liste.xlsx")
     (moreau,) = [s for s in effectifs.tous(base_) if s.nom == "MOREAU"]
     tuteur = connecte("tuteur")
-    page = f"/formulaires/fiche_personnalisation?stagiaire={moreau.id}"
-    exemple = catalogue.gabarit("fiche_personnalisation").formulaire.exemple
+    # Léa is in M1 SOPA: the fiche de personnalisation (stagiaires' form) is not hers
+    assert moreau.parcours == "m1_meef_1d_sopa"
+    assert tuteur.get(f"/formulaires/fiche_personnalisation?stagiaire={moreau.id}").status_code == 404
+    page = f"/formulaires/compte_rendu_sopa?stagiaire={moreau.id}"
+    exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
     donnees = {k: v for k, v in exemple.items() if isinstance(v, (str, int))}
-    donnees.update(date_reunion="2026-10-15", date_fiche="2026-10-19", stagiaire=moreau.id,
-                   action="apercu")
-    reponse = tuteur.post("/formulaires/fiche_personnalisation", donnees, page=page)
-    assert reponse.status_code == 302
+    donnees.update(stagiaire=moreau.id, action="apercu")
+    reponse = tuteur.post("/formulaires/compte_rendu_sopa", donnees, page=page)
+    assert reponse.status_code == 302, texte(reponse)[:2000]
     recap = reponse.headers["Location"]
     document = tuteur.post(f"{recap}/valider", {}, page=recap).headers["Location"]
     assert connecte("stagiaire").get(document).status_code == 200  # in the trio

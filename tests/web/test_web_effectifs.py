@@ -137,3 +137,24 @@ def test_the_demo_roster_gives_the_demo_tuteur_and_stagiaire_their_stagiaires(co
     assert stagiaire.count("<h2>") == 1 and "MOREAU Léa" in stagiaire
     secretariat = html.unescape(texte(connecte("secretariat").get("/effectifs")))
     assert "12 stagiaire(s)" in secretariat
+
+
+def test_mes_stagiaires_offers_only_the_forms_of_each_parcours_to_their_writers(connecte):
+    """M1 SOPA: the compte-rendu SOPA, not the stagiaires' fiche de personnalisation; a PE
+    stagiaire: the fiche and the parcours d'individualisation 1er degré, not the 2d one; the
+    stagiaire herself is offered nothing to fill."""
+    reponse, _ = _importer(connecte("secretariat"), MOREAU, BERNARD)
+    assert reponse.status_code == 200
+    page = html.unescape(texte(connecte("tuteur").get("/mes-stagiaires")))
+    debuts = sorted((page.index(nom), nom) for nom in ("BERNARD Hugo", "MOREAU Léa"))
+    blocs = {nom: page[debut:(debuts[i + 1][0] if i + 1 < len(debuts) else len(page))]
+             for i, (debut, nom) in enumerate(debuts)}
+    moreau, bernard = blocs["MOREAU Léa"], blocs["BERNARD Hugo"]
+    assert "/formulaires/compte_rendu_sopa?stagiaire=" in moreau
+    assert "/formulaires/fiche_personnalisation?stagiaire=" not in moreau
+    assert "/formulaires/parcours_individualisation_1d?stagiaire=" not in moreau
+    assert "/formulaires/fiche_personnalisation?stagiaire=" in bernard
+    assert "/formulaires/parcours_individualisation_1d?stagiaire=" in bernard
+    assert "/formulaires/parcours_individualisation_2d?stagiaire=" not in bernard
+    assert "/formulaires/compte_rendu_sopa?stagiaire=" not in bernard
+    assert "/formulaires/" not in html.unescape(texte(connecte("stagiaire").get("/mes-stagiaires")))
