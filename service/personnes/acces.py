@@ -2,13 +2,19 @@
 
 Every page, the API, the command line and the archive's search queries ask here;
 nothing else decides. People are known by their account and by the roster
-(``effectifs``: each stagiaire's trio is three account identifiants), never by a
-name typed in a field nor by an identifier written inside an uploaded file.
+(``effectifs``: for each stagiaire, the account holding each position — the trio,
+then the IEN / IA-IPR, the chef d'établissement, the responsable de parcours),
+never by a name typed in a field nor by an identifier written inside an uploaded file.
 
 Relations of an account to what a document is about (from the roster):
 
     stagiaire du trio   the roster's ``compte_stagiaire`` of that stagiaire
     tuteur du trio      its ``tuteur_terrain`` or ``tuteur_inspe``
+    autre poste         its ``inspecteur``, ``chef_etablissement`` or
+                        ``responsable_parcours`` (the positions beyond the trio)
+    poste déclaré       (a v2 document) holds, for its stagiaire, a poste its
+                        declaration names: ``lu_par``, ``redige_par`` or the
+                        ``signe_par`` of one of its slots
     auteur              made the generated document, the draft, or deposited the
                         archive's version
     gestion             the secretariat and the administrateur (by role, any stagiaire)
@@ -18,7 +24,8 @@ may do which action. Then two rules that are not a row:
 
 - ``remplir`` a form (a new document): the secretariat (pre-filling, bulk
   lots), and the postes the gabarit's declaration names in ``redige_par`` (v2
-  on): with a roster stagiaire, the trio's accounts at those positions; without
+  on): with a roster stagiaire, the accounts the roster binds at those positions
+  (the IEN too, when the declaration names ``inspecteur``); without
   one, the accounts whose role holds one of those postes (``SIGNATAIRES``). For a
   version-1 declaration (published, immutable: it does not say), the tables
   kept here: the tuteurs of the trio; without a roster stagiaire, the roles in
@@ -27,16 +34,24 @@ may do which action. Then two rules that are not a row:
 - ``signer`` a slot: only the account the slot is bound to — the poste the
   declaration's ``signe_par`` names for it (v2 on), else ``CASES`` (v1): the
   trio's position the slot belongs to — the stagiaire signs her own slot, her
-  tuteur de terrain his, and so on. A slot of someone outside the trio (IA-IPR,
-  IEN) is signed by the document's author if the account's role is the slot's.
+  tuteur de terrain his, the IEN / IA-IPR, the chef d'établissement and the
+  responsable de parcours the roster binds to the stagiaire theirs. A slot whose
+  position the roster leaves empty beyond the trio (no IEN bound), or whose
+  poste has no position (pilote), or a document about no roster stagiaire, is
+  signed by the document's author if the account's role is the slot's (a chef
+  d'établissement or a responsable de parcours has no role: the roster only).
   Nobody signs in someone else's stead: not the secretariat, not the
   administrateur; the name printed is the account's own.
 - Archiving a document about a roster stagiaire needs the right to write for
   that stagiaire; a new version of an archived record, the right to write it.
 
-« A person named in a procedure » (IA-IPR, référent…) is not bound yet: a name
-typed in a document gives nothing (a namesake would read it). Until the roster
-binds these people by account, they read what they made or deposited, nothing else.
+A position is always a stagiaire's: holding it for another stagiaire gives
+nothing, and a name typed in a document (« a person named in a procedure »,
+a namesake) gives nothing either. The people beyond the trio read the
+dossier, and the v2 documents whose declaration names their poste (they sign
+the slots it binds to them); a version-1 document (its declaration does not
+say) is the trio's, as before, and an archived record is read by its
+``lecteurs`` only.
 
 What one may not see does not exist: the web answers 404 (the sign-in page
 when signed out), the API 404 (401 without a token).
@@ -63,6 +78,7 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "document": {
         "secretariat": {"lire"}, "administrateur": {"lire"},
         "auteur": {"lire"}, "stagiaire du trio": {"lire"}, "tuteur du trio": {"lire"},
+        "poste déclaré": {"lire"},
     },
     # a draft (a recap before validation, or a saved entry): its author's only
     "brouillon": {"auteur": {"lire", "remplir", "supprimer"}},
@@ -86,25 +102,25 @@ REGLES: dict[str, dict[str, set[str]]] = {
         "secretariat": {"lire", "remplir", "supprimer"},
         "administrateur": {"lire", "remplir", "supprimer"},
         "tuteur du trio": {"lire", "remplir"}, "stagiaire du trio": {"lire"},
+        "autre poste": {"lire"},
     },
     # everything held about one person (GDPR export)
     "export": {"secretariat": {"exporter"}, "administrateur": {"exporter"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
-# (position in the trio, role of an account holding it outside a trio). None: no account
-# does yet — the roster binds the inspecteur, the chef d'établissement and the responsable
-# de parcours (``effectifs.POSTES``), but the rules read the trio only so far; the chef
-# d'établissement and the responsable de parcours sign the Word file.
+# (position in the roster, role of an account holding it about no roster stagiaire). None: no
+# position (the pilote, the secretariat: by role) or no role (a chef d'établissement or a
+# responsable de parcours has no role of their own: only the roster binds them).
 SIGNATAIRES = {
     "stagiaire": ("compte_stagiaire", "stagiaire"),
     "tuteur_terrain": ("tuteur_terrain", "tuteur"),
     "tuteur_inspe": ("tuteur_inspe", "tuteur"),
-    "inspecteur": (None, "inspecteur"),
+    "inspecteur": ("inspecteur", "inspecteur"),
     "pilote": (None, "tuteur"),
     "secretariat": (None, "secretariat"),
-    "chef_etablissement": (None, None),
-    "responsable_parcours": (None, None),
+    "chef_etablissement": ("chef_etablissement", None),
+    "responsable_parcours": ("responsable_parcours", None),
 }
 
 # For the version-1 declarations, which do not say who writes and signs them:
@@ -128,8 +144,9 @@ CASES = {
     "signature_inspecteur": (None, "inspecteur"),
     "signature_pilote": (None, "tuteur"),
 }
-# Not here, so signed on no one's behalf on the web: the chef d'établissement's and the
-# responsable de parcours' slots (people without an account); they sign the Word file.
+# Not here, so signed on no one's behalf on the web in a version-1 document: the chef
+# d'établissement's and the responsable de parcours' slots; they sign the Word file (their
+# v2 declarations bind these slots to the roster's positions: ``SIGNATAIRES``).
 
 
 # --- the objects ---------------------------------------------------------------------------
@@ -139,7 +156,7 @@ class Postes:
     """The accounts bound to a stagiaire, by position (from the roster): the trio (stagiaire,
     tuteur de terrain, tuteur Inspé), then the IEN / IA-IPR, the chef d'établissement and the
     responsable de parcours. ``compte("inspecteur")``: who holds that position ("": nobody).
-    The access rules know the trio (``membres``); the other positions are known, not yet read."""
+    ``membres``: the trio's accounts; ``autres``: those of the positions beyond it."""
     compte_stagiaire: str = ""
     tuteur_terrain: str = ""
     tuteur_inspe: str = ""
@@ -172,12 +189,18 @@ class Postes:
         return {x for x in (self.compte_stagiaire, self.tuteur_terrain, self.tuteur_inspe) if x}
 
     @property
+    def autres(self) -> set[str]:
+        """The accounts of the positions beyond the trio (IEN, chef d'établissement…)."""
+        return self.comptes - self.membres
+
+    @property
     def comptes(self) -> set[str]:
         """Every account holding a position."""
         return {x for x in (getattr(self, p.colonne) for p in POSTES.values()) if x}
 
 
 Trio = Postes  # its former name
+TRIO = ("compte_stagiaire", "tuteur_terrain", "tuteur_inspe")  # the trio's positions
 
 
 @dataclass(frozen=True)
@@ -211,16 +234,26 @@ class Document:
     cases: tuple[str, ...] = tuple(CASES)
     # (slot, poste) from a declaration that says who signs each slot (v2 on); empty: CASES
     signe_par: tuple[tuple[str, str], ...] = ()
+    # the postes its declaration says write it and read it (v2 on; empty: the trio's rules)
+    redige_par: tuple[str, ...] = ()
+    lu_par: tuple[str, ...] = ()
 
     @classmethod
     def de(cls, fiche: dict, formulaire) -> Document:
         """The document of ``fiche``, made with the declaration ``formulaire``: its slots and,
-        from version 2 on, who signs each."""
+        from version 2 on, who writes, reads and signs each."""
         cases = tuple(c.nom for c in formulaire.champs if c.type == "signature")
-        return cls(fiche, cases, tuple(formulaire.signe_par.items()))
+        v2 = formulaire.declare_acteurs
+        return cls(fiche, cases, tuple(formulaire.signe_par.items()),
+                   tuple(formulaire.redige_par), tuple(formulaire.lu_par) if v2 else ())
+
+    @property
+    def postes_declares(self) -> set[str]:
+        """The postes its declaration names (lu_par, redige_par, each slot's signe_par)."""
+        return set(self.lu_par) | set(self.redige_par) | {p for _, p in self.signe_par}
 
     def case(self, champ: str) -> tuple[str | None, str | None]:
-        """Who signs slot ``champ``: (position in the trio, role outside a trio)."""
+        """Who signs slot ``champ``: (position in the roster, role about no roster stagiaire)."""
         if self.signe_par:
             poste = dict(self.signe_par).get(champ)
             return SIGNATAIRES.get(poste, (None, None))
@@ -235,6 +268,14 @@ class Document:
     def membres(self) -> set[str]:
         trio = self.trio
         return trio.membres if trio else set(self.fiche.get("trio") or [])
+
+    def tient_un_poste(self, identifiant: str) -> bool:
+        """Does ``identifiant`` hold, for the document's stagiaire (its record's positions), a
+        poste its declaration names?"""
+        trio = self.trio
+        return trio is not None and any(
+            trio.compte(position) == identifiant for p in self.postes_declares
+            if (position := SIGNATAIRES.get(p, (None, None))[0]) is not None)
 
 
 @dataclass(frozen=True)
@@ -277,6 +318,8 @@ def _relations(compte, trio: Trio | None, auteur: bool) -> set[str]:
             relations.add("stagiaire du trio")
         if compte.identifiant in (trio.tuteur_terrain, trio.tuteur_inspe):
             relations.add("tuteur du trio")
+        if compte.identifiant in trio.autres:
+            relations.add("autre poste")
     return relations
 
 
@@ -324,7 +367,10 @@ def peut(compte, action: str, objet, base=None) -> bool:
         auteur = objet.fiche.get("auteur") is not None and objet.fiche.get("auteur") == compte.id
         if objet.trio is None and compte.identifiant in objet.membres:  # recorded before positions
             return action == "lire"
-        return _table("document", _relations(compte, objet.trio, auteur), action)
+        relations = _relations(compte, objet.trio, auteur)
+        if objet.tient_un_poste(compte.identifiant):
+            relations.add("poste déclaré")
+        return _table("document", relations, action)
     if isinstance(objet, Brouillon):
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
@@ -342,14 +388,18 @@ def peut(compte, action: str, objet, base=None) -> bool:
 
 def _signe(compte, case: Case) -> bool:
     poste, role = case.document.case(case.champ)
-    if role is None or case.champ not in case.document.cases or not peut(compte, "lire", case.document):
+    if (poste is None and role is None) or case.champ not in case.document.cases \
+            or not peut(compte, "lire", case.document):
         return False
     trio = case.document.trio
-    if poste is not None and trio is not None:
-        return trio.poste(poste) == compte.identifiant
-    # a slot outside the trio, or a document about no roster stagiaire: its author, by role
+    if poste is not None and trio is not None:  # the account the roster binds to the slot
+        titulaire = trio.poste(poste)
+        if titulaire or poste in TRIO:
+            return titulaire == compte.identifiant
+    # a slot of no roster position, of a position beyond the trio the roster leaves empty, or a
+    # document about no roster stagiaire: its author, by role
     auteur = case.document.fiche.get("auteur")
-    return auteur is not None and auteur == compte.id and compte.role == role
+    return role is not None and auteur is not None and auteur == compte.id and compte.role == role
 
 
 def _deposants(archive) -> set[str]:
