@@ -10,6 +10,10 @@ Two steps, so that a person sees what was read before it becomes a record:
               document becomes a sealed PDF/A stamped "Archivé le … — n° …"; the
               record is "archivé".
 
+A pre-filled .docx sent back with no value changed is stored but flagged « inchangé »
+(``VersionArchivee.inchange``, see ``Archives._inchange``): it does not count as received
+and is archived only when a person confirms it.
+
 Files live in the content-addressed ``Coffre``; the index (records, versions,
 search words) in the database. Each step writes its files first, then the rows
 and the audit-log entry in one transaction: a crash leaves at most a file that
@@ -27,7 +31,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, delete, select
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, delete, exists, false, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -40,7 +44,14 @@ from service.catalogue.extraction import DocumentNonReconnu, Extraction, extrair
 from service.catalogue.gabarits import Catalogue
 from service.catalogue.generation import FUSEAU
 from service.catalogue.televersement import nom_televerse
-from service.catalogue.validation import DonneesInvalides, Erreur, cle_de_comparaison, en_json, valider
+from service.catalogue.validation import (
+    DonneesInvalides,
+    Erreur,
+    cle_de_comparaison,
+    en_json,
+    valider,
+)
+from service.catalogue.validation import empreinte as empreinte_valeurs
 from service.personnes import acces
 
 from .coffre import Coffre
@@ -48,10 +59,22 @@ from .tampon import tamponner
 
 LIBRE = "libre"
 STATUTS = {"attendu": "Attendu", "recu": "Reçu", "signe": "Signé", "archive": "Archivé"}
+# what « Mes stagiaires » writes in the audit log when it hands out a pre-filled .docx
+# (service/web/effectifs.py, docx_prerempli): the document's numéro is the entry's document
+PREREMPLI = "téléchargement pré-rempli"
+INCHANGE = ("Ce document est revenu tel qu'il a été pré-rempli : aucune valeur n'a été changée. "
+            "Il n'est pas compté comme reçu.")
 
 
 class ArchiveIntrouvable(Exception):
     pass
+
+
+class DocumentInchange(Exception):
+    """A pre-filled document sent back untouched, refused by a caller that asked for it."""
+
+    def __init__(self):
+        super().__init__(INCHANGE)
 
 
 class Archive(Base):
@@ -81,8 +104,15 @@ class Archive(Base):
         return self.versions[-1]
 
     @property
+    def inchange(self) -> bool:
+        """Received, but only as the pre-filled form it was handed out as (no archived version,
+        the latest one « inchangé »): not a document received."""
+        return (self.statut == "recu" and self.derniere.inchange
+                and not any(v.archive_le for v in self.versions))
+
+    @property
     def libelle_statut(self) -> str:
-        return STATUTS[self.statut]
+        return "Reçu (inchangé)" if self.inchange else STATUTS[self.statut]
 
 
 class VersionArchivee(Base):
@@ -101,6 +131,8 @@ class VersionArchivee(Base):
     valeurs: Mapped[str] = mapped_column(Text, default="{}")
     corrige: Mapped[bool] = mapped_column(default=False)
     signe: Mapped[bool] = mapped_column(default=False)
+    # a pre-filled document sent back with no value changed (Archives._inchange)
+    inchange: Mapped[bool] = mapped_column(default=False, server_default=false())
     depose_le: Mapped[str] = mapped_column(String(32))
     depose_par: Mapped[str] = mapped_column(String(120))
     archive_le: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -137,6 +169,7 @@ class Depot:
     extraction: Extraction | None
     libre: bool
     erreurs: list[Erreur] = field(default_factory=list)
+    inchange: bool = False  # a pre-filled document sent back with no value changed
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -231,12 +264,14 @@ class Archives:
 
     def deposer(self, docx: bytes, nom_fichier: str, par: str, *, libre: bool = False,
                 titre_libre: str = "", stagiaire_libre: str = "", exiger_valide: bool = False,
-                compte=None) -> Depot:
+                refuser_inchange: bool = False, compte=None) -> Depot:
         """Checks, recognises and stores an upload; DocxRefuse or DocumentNonReconnu otherwise.
 
         ``libre`` accepts a document that matches no gabarit, as a "document libre".
         ``exiger_valide`` refuses (DonneesInvalides), before storing anything, a document
         whose values are wrong: for callers that cannot show them to be corrected.
+        ``refuser_inchange`` refuses (DocumentInchange), before storing anything, a pre-filled
+        document sent back with no value changed; otherwise it is stored, flagged « inchangé ».
         """
         nettoyer_docx(docx)  # every check, and every XML part parsed safely, before anything reads it
         nom_fichier = nom_televerse(nom_fichier)  # as sent, a path, controls, any length
@@ -248,13 +283,19 @@ class Archives:
         existante = self._par_fichier(empreinte)
         if existante:
             return Depot(existante.archive.numero, existante.version, True, None,
-                         existante.archive.gabarit_id == LIBRE)
+                         existante.archive.gabarit_id == LIBRE, inchange=existante.inchange)
         try:
             extraction = extraire(docx, self.catalogue)
         except DocumentNonReconnu:
             if not libre:
                 raise
             extraction = None
+        # "signé": every signature slot holds a picture (a gabarit without slots is never "signé")
+        signatures = signatures_presentes(docx, extraction.gabarit) if extraction else {}
+        signe = bool(signatures) and all(signatures.values())
+        inchange = extraction is not None and self._inchange(extraction, signatures)
+        if inchange and refuser_inchange:
+            raise DocumentInchange()
         if exiger_valide and extraction is not None and extraction.erreurs:
             raise DonneesInvalides(extraction.erreurs)
         self.coffre.deposer(docx)
@@ -276,13 +317,10 @@ class Archives:
             gabarit_id, titre, version_gabarit, ancienne = LIBRE, titre_libre.strip() or Path(
                 nom_fichier).stem or "Document libre", None, False
             reconnu_par = LIBRE
-        # "signé": every signature slot holds a picture (a gabarit without slots is never "signé")
-        signatures = signatures_presentes(docx, extraction.gabarit) if extraction else {}
-        signe = bool(signatures) and all(signatures.values())
         try:
             numero, numero_version = self._enregistrer_depot(
                 cle, empreinte, nom_fichier, par, quand, gabarit_id, titre, version_gabarit,
-                ancienne, reconnu_par, valeurs, signe, stagiaire, tuteur)
+                ancienne, reconnu_par, valeurs, signe, stagiaire, tuteur, inchange)
         except IntegrityError:  # the same file, sent twice at once: the other upload won
             existante = self._par_fichier(empreinte)
             if existante is None:
@@ -290,10 +328,38 @@ class Archives:
             return Depot(existante.archive.numero, existante.version, True, None,
                          existante.archive.gabarit_id == LIBRE)
         return Depot(numero, numero_version, False, extraction, extraction is None,
-                     extraction.erreurs if extraction else [])
+                     extraction.erreurs if extraction else [], inchange)
+
+    def _inchange(self, extraction: Extraction, signatures: dict[str, bool]) -> bool:
+        """Whether an upload is a pre-filled document sent back with no value changed.
+
+        Three things, all simple to check and none a guess:
+        - the document is one « Mes stagiaires » handed out pre-filled: the audit log holds a
+          « téléchargement pré-rempli » entry for its numéro (``document_numero``). A document
+          generated from complete values (the online form, a lot, the command line) carries the
+          same properties and is a real document when it comes back: the log tells them apart;
+        - the values read back, validated as the pre-filling was (required fields may be
+          empty), give the empreinte stamped in it (``donnees_sha256``): no field differs from
+          what the pre-filled document held, whatever else Word changed in the file;
+        - no signature slot holds a picture: a signed form is not an untouched one.
+        """
+        proprietes = extraction.proprietes
+        attendue, numero = proprietes.get("donnees_sha256"), proprietes.get("document_numero")
+        if not attendue or not numero or any(signatures.values()):
+            return False
+        try:
+            lues = valider(extraction.gabarit.formulaire, extraction.donnees, partiel=True)
+        except DonneesInvalides:
+            return False
+        if empreinte_valeurs(lues) != attendue:
+            return False
+        with Session(self.base) as session:
+            return bool(session.scalar(select(exists().where(
+                journal.Entree.quoi == PREREMPLI, journal.Entree.document == numero))))
 
     def _enregistrer_depot(self, cle, empreinte, nom_fichier, par, quand, gabarit_id, titre,
-                           version_gabarit, ancienne, reconnu_par, valeurs, signe, stagiaire, tuteur):
+                           version_gabarit, ancienne, reconnu_par, valeurs, signe, stagiaire, tuteur,
+                           inchange=False):
         with journal.VERROU, Session(self.base) as session, session.begin():
             durable(session)
             archive = session.scalar(select(Archive).where(Archive.cle == cle))
@@ -308,12 +374,13 @@ class Archives:
                 version=numero_version, nom_fichier=Path(nom_fichier).name[:255],
                 docx_sha256=empreinte, gabarit_version=version_gabarit, ancienne_version=ancienne,
                 reconnu_par=reconnu_par, valeurs_lues=json.dumps(valeurs, ensure_ascii=False),
-                valeurs=json.dumps(valeurs, ensure_ascii=False), signe=signe,
+                valeurs=json.dumps(valeurs, ensure_ascii=False), signe=signe, inchange=inchange,
                 depose_le=quand.isoformat(), depose_par=par))
             self._decrire(session, archive, valeurs, stagiaire, tuteur, quand, par)
             archive.statut = "recu"
             journal.ajouter(session, par, "depot", archive.numero,
-                            f"version {numero_version} reçue : {Path(nom_fichier).name}")
+                            f"version {numero_version} reçue : {Path(nom_fichier).name}"
+                            + (" (inchangée depuis le pré-remplissage)" if inchange else ""))
             return archive.numero, numero_version
 
     def _peut_ecrire(self, cle: str, par: str, compte) -> bool:

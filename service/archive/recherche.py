@@ -11,7 +11,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.catalogue.contexte import date_fr
@@ -20,7 +20,7 @@ from service.catalogue.validation import cle_de_comparaison
 from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
 
-from .depot import LIBRE, STATUTS, Archive, MotArchive, mots
+from .depot import LIBRE, Archive, MotArchive, VersionArchivee, mots
 
 PAR_PAGE = 50
 
@@ -107,11 +107,17 @@ def attendus(parametres: dict) -> list[str]:
 
 
 def manquants(base, catalogue, annee: str) -> list[Manquant]:
-    """For each stagiaire of the roster, the expected documents not received for ``annee``."""
+    """For each stagiaire of the roster, the expected documents not received for ``annee``.
+
+    A record whose only versions are pre-filled documents sent back untouched (« inchangé »,
+    never archived) is not a document received: it stays expected."""
+    reel = exists().where(VersionArchivee.archive_id == Archive.id,
+                          or_(VersionArchivee.inchange.is_(False),
+                              VersionArchivee.archive_le.is_not(None)))
     with Session(base) as session:
         inscrits = list(session.scalars(select(Stagiaire).order_by(Stagiaire.nom, Stagiaire.prenom)))
         recus = set(tuple(r) for r in session.execute(select(Archive.stagiaire_cle, Archive.gabarit_id)
-                                    .where(Archive.annee == annee)).all())
+                                    .where(Archive.annee == annee, reel)).all())
     resultat = []
     for gabarit_id in attendus(catalogue.etablissement.parametres):
         titre = catalogue.gabarit(gabarit_id).titre
@@ -141,7 +147,7 @@ def exporter_xlsx(base, filtres: Filtres, lecteur: Lecteur) -> bytes:
             derniere = a.versions[-1]
             feuille.append([neutraliser(x) for x in (
                 a.numero, a.titre if a.gabarit_id != LIBRE else f"Document libre : {a.titre}",
-                a.stagiaire, a.tuteur, a.annee, STATUTS[a.statut], len(a.versions),
+                a.stagiaire, a.tuteur, a.annee, a.libelle_statut, len(a.versions),
                 date_fr(a.versions[0].depose_le), date_fr(derniere.archive_le),
                 "" if derniere.gabarit_version is None else derniere.gabarit_version,
                 date_fr(a.conserver_jusqu_au))])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
 from service.archive.antivirus import AntivirusIndisponible
+from service.archive.depot import INCHANGE, DocumentInchange
 from service.bd import ouvrir
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.ecriture import ecrire_atomique
@@ -28,6 +29,9 @@ def ajouter_commandes(sub) -> None:
                    help="archive un document qu'aucun gabarit ne reconnaît, comme « document libre »")
     p.add_argument("--titre", default="", help="avec --libre : l'intitulé du document")
     p.add_argument("--stagiaire", default="", help="avec --libre : NOM Prénom du stagiaire concerné")
+    p.add_argument("--inchange-accepte", action="store_true",
+                   help="archive quand même un document pré-rempli revenu sans aucune valeur "
+                        "changée (refusé sinon : il n'est pas compté comme reçu)")
     p.add_argument("--par", default="", help="qui dépose (identifiant d'un compte : ses droits "
                    "s'appliquent ; par défaut l'utilisateur du système, avec ceux du secrétariat)")
 
@@ -62,6 +66,11 @@ def _peut_archiver(base, archives, depot, par: str) -> bool:
     return acces.peut(qui, "archiver", acces.Depot(archive, cible), base)
 
 
+def _inchange(nom: str) -> str:
+    return (f"{nom} : {INCHANGE} Rien n'a été archivé (--inchange-accepte pour l'archiver "
+            "quand même).")
+
+
 def executer(args, ctx) -> int:
     """Runs one archive command."""
     config, catalogue = ctx.config, ctx.catalogue
@@ -72,7 +81,10 @@ def executer(args, ctx) -> int:
         try:
             depot = archives.deposer(args.docx.read_bytes(), args.docx.name, par, libre=args.libre,
                                      titre_libre=args.titre, stagiaire_libre=args.stagiaire,
-                                     exiger_valide=True)
+                                     exiger_valide=True,
+                                     refuser_inchange=not args.inchange_accepte)
+        except DocumentInchange:
+            raise ErreurUtilisateur([_inchange(args.docx.name)]) from None
         except OSError as exc:
             raise ErreurUtilisateur([f"{args.docx} : fichier illisible ({exc.strerror})"]) from None
         except (DocxRefuse, AntivirusIndisponible) as exc:
@@ -84,6 +96,8 @@ def executer(args, ctx) -> int:
         if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
             print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
             return 0
+        if depot.inchange and not args.inchange_accepte:  # deposited before, on the web
+            raise ErreurUtilisateur([_inchange(args.docx.name)])
         if not _peut_archiver(base, archives, depot, par):
             raise ErreurUtilisateur([
                 f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "

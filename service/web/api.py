@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.archive import documents as dossiers
 from service.archive.antivirus import AntivirusIndisponible
-from service.archive.depot import ArchiveIntrouvable
+from service.archive.depot import INCHANGE, ArchiveIntrouvable
 from service.archive.recherche import Filtres, rechercher
 from service.catalogue.declaration import description
 from service.catalogue.docx_sur import DocxRefuse
@@ -165,6 +165,8 @@ def deposer_archive():
     return jsonify({"numero": archive.numero, "version": version.version,
                     "deja_archive": depot.deja_archive, "gabarit": archive.gabarit_id,
                     "gabarit_version": version.gabarit_version, "libre": depot.libre,
+                    "inchange": version.inchange,
+                    **({"avertissement": INCHANGE} if version.inchange else {}),
                     "valeurs": valeurs, "erreurs": [{"champ": e.champ, "message": e.message,
                                                      "texte": str(e)} for e in erreurs],
                     "url": url_for("api.archive", numero=archive.numero)}), 201
@@ -172,11 +174,14 @@ def deposer_archive():
 
 @bp.post("/archives/<numero>/versions/<int:version>/archiver")
 def archiver(numero: str, version: int):
-    archive, _ = depot_autorise(numero, version)
+    archive, cible = depot_autorise(numero, version)
     corps = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(corps, dict) or not isinstance(corps.get("valeurs", {}), dict):
         return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"valeurs\": {…}} "
                                                        "(facultatif)"}])
+    if cible.inchange and not cible.archive_le and corps.get("inchange_accepte") is not True:
+        return _erreurs(409, [{"champ": "inchange_accepte", "message": INCHANGE + (
+            " Pour l'archiver quand même : {\"inchange_accepte\": true}.")}])
     try:
         archive = archiver_version(archive.numero, version, donnees=corps.get("valeurs"),
                                         titre=str(corps.get("titre") or "")[:300],
@@ -274,6 +279,10 @@ OPENAPI = {
                           "gabarit": {"type": "string", "description": "« libre » : non reconnu"},
                           "gabarit_version": {"type": ["integer", "null"]},
                           "libre": {"type": "boolean"}, "valeurs": {"type": "object"},
+                          "inchange": {"type": "boolean", "description": (
+                              "document pré-rempli revenu sans aucune valeur changée : pas "
+                              "compté comme reçu, archivé seulement avec inchange_accepte")},
+                          "avertissement": {"type": "string"},
                           "erreurs": {"$ref": "#/components/schemas/Erreurs/properties/erreurs"},
                           "url": {"type": "string"}}},
             "Archive": {"type": "object",
@@ -297,6 +306,7 @@ OPENAPI = {
                                     "depose_le": {"type": "string"}, "depose_par": {"type": "string"},
                                     "archive_le": {"type": ["string", "null"]},
                                     "corrige": {"type": "boolean"}, "signe": {"type": "boolean"},
+                                    "inchange": {"type": "boolean"},
                                     "gabarit_version": {"type": ["integer", "null"]},
                                     "ancienne_version": {"type": "boolean"},
                                     "docx": {"type": "string"}, "pdf": {"type": ["string", "null"]}}}}}},
@@ -384,11 +394,14 @@ OPENAPI = {
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
                 "type": "object", "properties": {
                     "valeurs": {"type": "object"},
+                    "inchange_accepte": {"type": "boolean", "description": (
+                        "archiver quand même un document pré-rempli revenu sans aucune valeur "
+                        "changée")},
                     "titre": {"type": "string", "description": "document libre"},
                     "stagiaire": {"type": "string", "description": "document libre"}}}}}},
             "responses": {"200": {"description": "Archive", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Archive"}}}},
-                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS,
-                "503": _ERREURS}}},
+                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "409": _ERREURS,
+                "422": _ERREURS, "503": _ERREURS}}},
     },
 }

@@ -4,7 +4,9 @@
    a refused file says why, in French, and nothing is stored.
 2. ``/archives/<numero>/v<n>/verifier``: what was read, as the gabarit's own
    form, with the declaration's errors next to each field; « Archiver » makes
-   the sealed PDF/A, « Abandonner ce dépôt » forgets the upload.
+   the sealed PDF/A, « Abandonner ce dépôt » forgets the upload. A pre-filled
+   .docx sent back with no value changed (« inchangé ») says so at the top and
+   is archived only when « l’archiver quand même » is ticked.
 3. ``/archives/<numero>``: the record, its versions and their downloads.
 4. ``/archives``: search (filters, full text), 50 per page, and its export.
 5. ``/archives/stagiaire/<id>``: a roster stagiaire's dossier; ``/archives/manquants``:
@@ -40,7 +42,7 @@ from wtforms import StringField
 from service.archive.antivirus import AntivirusIndisponible
 from service.archive.conservation import exporter_personne
 from service.archive.courriel import CourrielImpossible
-from service.archive.depot import LIBRE, STATUTS, Archive, ArchiveIntrouvable, refus
+from service.archive.depot import INCHANGE, LIBRE, STATUTS, Archive, ArchiveIntrouvable, refus
 from service.archive.recherche import (
     PAR_PAGE,
     Filtres,
@@ -114,7 +116,7 @@ def affichage(formulaire, valeurs: dict) -> list[dict]:
 
 @bp.context_processor
 def outils_de_page():
-    return {"date_fr": date_fr, "STATUTS": STATUTS, "LIBRE": LIBRE}
+    return {"date_fr": date_fr, "STATUTS": STATUTS, "LIBRE": LIBRE, "INCHANGE": INCHANGE}
 
 
 # --- 1. the upload --------------------------------------------------------------------------
@@ -161,7 +163,8 @@ class DocumentLibre(FlaskForm):
                                   render_kw={"aria-required": "true"})
 
 
-def _page_verification(archive, version, web, generales=(), nombre=0, statut=200, panne=None):
+def _page_verification(archive, version, web, generales=(), nombre=0, statut=200, panne=None,
+                       confirmer=False):
     gabarit = gabarit_de(archive, version)
     signatures = []
     if gabarit is not None:
@@ -170,7 +173,7 @@ def _page_verification(archive, version, web, generales=(), nombre=0, statut=200
                       for nom, presente in signatures_presentes(docx, gabarit).items()]
     return render_template("archives_verifier.html", archive=archive, version=version,
                            gabarit=gabarit, web=web, generales=list(generales), nombre=nombre,
-                           signatures=signatures, panne=panne), statut
+                           signatures=signatures, panne=panne, confirmer=confirmer), statut
 
 
 @bp.route("/archives/<numero>/v<int:version>/verifier", methods=["GET", "POST"])
@@ -202,6 +205,11 @@ def verifier(numero: str, version: int):
     web = classe_formulaire(declaration, lignes)()
     if action != "archiver" or not web.validate():
         return _page_verification(archive, cible, web)
+    if cible.inchange and not request.form.get("inchange_accepte"):
+        # an untouched pre-filled form never becomes a document without a person saying so
+        return _page_verification(
+            archive, cible, web, ["Cochez « l’archiver quand même » pour archiver ce document "
+                                  "revenu tel qu’il a été pré-rempli."], 1, 400, confirmer=True)
     try:
         archiver(archive.numero, version, donnees=donnees(web, declaration))
     except DonneesInvalides as exc:

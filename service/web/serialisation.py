@@ -35,7 +35,7 @@ def fiche_json(archive: Archive) -> dict:
         "versions": [{
             "version": v.version, "nom_fichier": v.nom_fichier, "depose_le": v.depose_le,
             "depose_par": v.depose_par, "archive_le": v.archive_le, "corrige": v.corrige,
-            "signe": v.signe, "gabarit_version": v.gabarit_version,
+            "signe": v.signe, "inchange": v.inchange, "gabarit_version": v.gabarit_version,
             "ancienne_version": v.ancienne_version,
             "docx": url_for("api.fichier_archive", numero=archive.numero, version=v.version,
                             extension="docx"),
