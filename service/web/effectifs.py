@@ -8,6 +8,7 @@ from io import BytesIO
 
 from flask import Blueprint, abort, g, render_template, request, send_file
 
+from service.archive.depot import PREREMPLI
 from service.catalogue.generation import rendre
 from service.catalogue.tableur import TableurIllisible, modele_import
 from service.catalogue.validation import valider
@@ -74,6 +75,6 @@ def docx_prerempli(stagiaire_id: int, id_: str):
     valeurs = valider(gabarit.formulaire,
                       effectifs.preremplissage(base(), stagiaire, gabarit.formulaire), partiel=True)
     document = rendre(catalogue(), gabarit, valeurs)
-    noter("téléchargement pré-rempli", document.numero, f"{gabarit.id}, stagiaire {stagiaire.id}")
+    noter(PREREMPLI, document.numero, f"{gabarit.id}, stagiaire {stagiaire.id}")  # read back by depot
     return send_file(BytesIO(document.docx), as_attachment=True, download_name=f"{document.nom}.docx",
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
