@@ -457,22 +457,3 @@ def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
-
-
-def _decompresse(donnees: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
-        return sum(i.file_size for i in paquet.infolist())
-
-
-def _copie_des_valeurs(donnees: bytes, nom: str, feuille: str):
-    """The values of the sheet read, in a new workbook: for a workbook too big to load whole
-    (openpyxl holds every cell of every sheet) or that its full reader cannot load."""
-    classeur = Workbook()
-    onglet = classeur.active
-    onglet.title = (feuille or "Données")[:31]
-    _, lignes = _cellules(donnees, nom, feuille)
-    for numero, cellules in enumerate(lignes, 1):
-        if numero > LIGNES_MAX + 1000:
-            break
-        onglet.append([_propre(c) for c in cellules])
-    return classeur, onglet

@@ -13,7 +13,6 @@ from service.catalogue.tableur import (
     TableurIllisible,
     colonnes,
     lire,
-    modele_import,
     neutraliser,
     rapport_erreurs,
     valider_lignes,
@@ -22,16 +21,6 @@ from service.catalogue.validation import valider
 from service.cli import main
 
 ID = "fiche_synthese_collectif"
-
-
-@pytest.fixture(scope="module")
-def formulaire(catalogue):
-    return catalogue.gabarit(ID).formulaire
-
-
-@pytest.fixture(scope="module")
-def modele(formulaire) -> bytes:
-    return modele_import(formulaire)
 
 
 def _feuille(classeur_bytes):

@@ -14,7 +14,6 @@ from service.catalogue.tableur import (
     TableurIllisible,
     colonnes,
     lire,
-    modele_import,
     rapport_erreurs,
     valider_lignes,
 )
@@ -30,16 +29,6 @@ from tests.catalogue.paquets_hostiles import (
 
 ID = "fiche_synthese_collectif"
 GIO = 2**30
-
-
-@pytest.fixture(scope="module")
-def formulaire(catalogue):
-    return catalogue.gabarit(ID).formulaire
-
-
-@pytest.fixture(scope="module")
-def modele(formulaire) -> bytes:
-    return modele_import(formulaire)
 
 
 def _rempli(modele: bytes, lignes: int = 3, *, avant=None) -> bytes:
