@@ -19,11 +19,12 @@ from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.validation import DonneesInvalides
 from service.lots import lots
 
-from .commun import ErreurUtilisateur
+from .commun import ErreurUtilisateur, lire_fichier
 
 
 def ajouter_commandes(sub) -> None:
     p = sub.add_parser("archiver", help="archive un document Word complété ; affiche son n° d'archive")
+    p.set_defaults(executer=archiver)
     p.add_argument("docx", type=Path, metavar="F.docx")
     p.add_argument("--libre", action="store_true",
                    help="archive un document qu'aucun gabarit ne reconnaît, comme « document libre »")
@@ -36,21 +37,22 @@ def ajouter_commandes(sub) -> None:
                    "s'appliquent ; par défaut l'utilisateur du système, avec ceux du secrétariat)")
 
     p = sub.add_parser("fsck", help="vérifie l'archive : fichiers présents et intacts, journal entier")
+    p.set_defaults(executer=fsck)
     p.add_argument("--reparer", action="store_true",
                    help="supprime les restes d'une interruption (fichiers orphelins ou à moitié "
                         "écrits, dossiers de documents inachevés)")
 
     sub.add_parser("purger", help="supprime les lots et les archives dont la durée de conservation "
-                                  "est passée")
+                                  "est passée").set_defaults(executer=purger)
 
     p = sub.add_parser("export-personne", help="tout ce qui est conservé sur une personne, en .zip")
+    p.set_defaults(executer=exporter)
     p.add_argument("nom", metavar="\"NOM Prénom\"")
     p.add_argument("-o", type=Path, required=True, metavar="F.zip")
 
     p = sub.add_parser("relancer", help="envoie par courriel les relances des documents attendus")
     p.add_argument("--annee", default="", help="année universitaire (par défaut celle des paramètres)")
-    for nom in ("archiver", "fsck", "purger", "export-personne", "relancer"):
-        sub.choices[nom].set_defaults(executer=executer)
+    p.set_defaults(executer=relancer)
 
 
 def _peut_archiver(base, archives, depot, par: str) -> bool:
@@ -71,84 +73,96 @@ def _inchange(nom: str) -> str:
             "quand même).")
 
 
-def executer(args, ctx) -> int:
-    """Runs one archive command."""
+def _archive(args, ctx):
+    """The database, the archive, and who acts: ``--par`` an account, else the system's user."""
+    base = ouvrir(ctx.config.base_de_donnees)
+    return (base, creer_archives(ctx.config, ctx.catalogue, base),
+            getattr(args, "par", "") or getpass.getuser())
+
+
+def archiver(args, ctx) -> int:
     config, catalogue = ctx.config, ctx.catalogue
-    base = ouvrir(config.base_de_donnees)
-    archives = creer_archives(config, catalogue, base)
-    par = args.par if getattr(args, "par", "") else getpass.getuser()
-    if args.commande == "archiver":
-        try:
-            depot = archives.deposer(args.docx.read_bytes(), args.docx.name, par, libre=args.libre,
-                                     titre_libre=args.titre, stagiaire_libre=args.stagiaire,
-                                     exiger_valide=True,
-                                     refuser_inchange=not args.inchange_accepte)
-        except DocumentInchange:
-            raise ErreurUtilisateur([_inchange(args.docx.name)]) from None
-        except OSError as exc:
-            raise ErreurUtilisateur([f"{args.docx} : fichier illisible ({exc.strerror})"]) from None
-        except (DocxRefuse, AntivirusIndisponible) as exc:
-            raise ErreurUtilisateur([f"{args.docx.name} : document refusé : {exc}"]) from None
-        except DocumentNonReconnu as exc:
-            raise ErreurUtilisateur([f"{args.docx.name} : {exc} (option --libre)"]) from None
-        except DonneesInvalides as exc:
-            raise ErreurUtilisateur([f"{args.docx.name} : {e}" for e in exc.erreurs]) from None
-        if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
-            print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
-            return 0
-        if depot.inchange and not args.inchange_accepte:  # deposited before, on the web
-            raise ErreurUtilisateur([_inchange(args.docx.name)])
-        if not _peut_archiver(base, archives, depot, par):
-            raise ErreurUtilisateur([
-                f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "
-                "de l'archiver (il n'écrit pas pour ce stagiaire) : il reste « reçu »"])
-        with creer_moteur(config) as moteur:
-            archive = archives.archiver(depot.numero, depot.version, par, moteur,
-                                        creer_sceau(config, catalogue),
-                                        titre=args.titre, stagiaire=args.stagiaire)
-        print(f"{archive.numero}\tversion {depot.version}\t{archive.libelle_statut}\t{archive.titre}"
-              + (f"\t{archive.stagiaire}" if archive.stagiaire else ""))
+    base, archives, par = _archive(args, ctx)
+    try:
+        depot = archives.deposer(lire_fichier(args.docx), args.docx.name, par, libre=args.libre,
+                                 titre_libre=args.titre, stagiaire_libre=args.stagiaire,
+                                 exiger_valide=True,
+                                 refuser_inchange=not args.inchange_accepte)
+    except DocumentInchange:
+        raise ErreurUtilisateur([_inchange(args.docx.name)]) from None
+    except (DocxRefuse, AntivirusIndisponible) as exc:
+        raise ErreurUtilisateur([f"{args.docx.name} : document refusé : {exc}"]) from None
+    except DocumentNonReconnu as exc:
+        raise ErreurUtilisateur([f"{args.docx.name} : {exc} (option --libre)"]) from None
+    except DonneesInvalides as exc:
+        raise ErreurUtilisateur([f"{args.docx.name} : {e}" for e in exc.erreurs]) from None
+    if depot.deja_archive and archives.version(depot.numero, depot.version).archive_le:
+        print(f"{depot.numero}\tdéjà archivé (version {depot.version})")
         return 0
-    if args.commande == "fsck":
-        from service.archive.integrite import verifier
+    if depot.inchange and not args.inchange_accepte:  # deposited before, on the web
+        raise ErreurUtilisateur([_inchange(args.docx.name)])
+    if not _peut_archiver(base, archives, depot, par):
+        raise ErreurUtilisateur([
+            f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "
+            "de l'archiver (il n'écrit pas pour ce stagiaire) : il reste « reçu »"])
+    with creer_moteur(config) as moteur:
+        archive = archives.archiver(depot.numero, depot.version, par, moteur,
+                                    creer_sceau(config, catalogue),
+                                    titre=args.titre, stagiaire=args.stagiaire)
+    print(f"{archive.numero}\tversion {depot.version}\t{archive.libelle_statut}\t{archive.titre}"
+          + (f"\t{archive.stagiaire}" if archive.stagiaire else ""))
+    return 0
 
-        rapport = verifier(base, archives.coffre, reparer=args.reparer, sorties=config.sorties)
-        for ligne in rapport.erreurs:
-            print(f"ERREUR : {ligne}")
-        for ligne in rapport.restes:
-            print(f"reste : {ligne}")
-        for ligne in rapport.repares:
-            print(f"réparé : {ligne}")
-        print(f"{rapport.versions} version(s), {rapport.fichiers} fichier(s) : "
-              + ("archive saine" if rapport.sain else f"{len(rapport.erreurs)} erreur(s)"))
-        return 0 if rapport.sain else 1
-    if args.commande == "purger":
-        from service.archive.conservation import purger
 
-        for lot in lots.purger(config.sorties, config.retention_lots_jours):
-            print(f"lot {lot} supprimé")
-        for numero in purger(base, archives.coffre, par=par):
-            print(f"archive {numero} supprimée (fin de la durée de conservation)")
-        return 0
-    if args.commande == "export-personne":
-        from service.archive.conservation import exporter_personne
+def fsck(args, ctx) -> int:
+    from service.archive.integrite import verifier
 
-        args.o.parent.mkdir(parents=True, exist_ok=True)
-        print(ecrire_atomique(args.o, exporter_personne(base, archives.coffre, args.nom, par)))
-        return 0
-    if args.commande == "relancer":
-        from service.archive.relances import relancer
+    base, archives, _ = _archive(args, ctx)
+    rapport = verifier(base, archives.coffre, reparer=args.reparer, sorties=ctx.config.sorties)
+    for ligne in rapport.erreurs:
+        print(f"ERREUR : {ligne}")
+    for ligne in rapport.restes:
+        print(f"reste : {ligne}")
+    for ligne in rapport.repares:
+        print(f"réparé : {ligne}")
+    print(f"{rapport.versions} version(s), {rapport.fichiers} fichier(s) : "
+          + ("archive saine" if rapport.sain else f"{len(rapport.erreurs)} erreur(s)"))
+    return 0 if rapport.sain else 1
 
-        messagerie = creer_messagerie(config, catalogue)
-        if messagerie is None:
-            raise ErreurUtilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
-        annee = args.annee or catalogue.etablissement.parametres["annee_universitaire"]
-        resultat = relancer(base, catalogue, messagerie, annee, par)
-        for qui in resultat.envoyees:
-            print(f"relance envoyée : {qui}")
-        for qui in resultat.sans_adresse:
-            print(f"sans adresse de courriel : {qui}")
-        for ligne in resultat.echecs:
-            print(f"ÉCHEC : {ligne}")
-        return 1 if resultat.echecs else 0
-    raise AssertionError(args.commande)
+
+def purger(args, ctx) -> int:
+    from service.archive.conservation import purger as purger_archives
+
+    base, archives, par = _archive(args, ctx)
+    for lot in lots.purger(ctx.config.sorties, ctx.config.retention_lots_jours):
+        print(f"lot {lot} supprimé")
+    for numero in purger_archives(base, archives.coffre, par=par):
+        print(f"archive {numero} supprimée (fin de la durée de conservation)")
+    return 0
+
+
+def exporter(args, ctx) -> int:
+    from service.archive.conservation import exporter_personne
+
+    base, archives, par = _archive(args, ctx)
+    args.o.parent.mkdir(parents=True, exist_ok=True)
+    print(ecrire_atomique(args.o, exporter_personne(base, archives.coffre, args.nom, par)))
+    return 0
+
+
+def relancer(args, ctx) -> int:
+    from service.archive.relances import relancer as envoyer_relances
+
+    base, _, par = _archive(args, ctx)
+    messagerie = creer_messagerie(ctx.config, ctx.catalogue)
+    if messagerie is None:
+        raise ErreurUtilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
+    annee = args.annee or ctx.catalogue.etablissement.parametres["annee_universitaire"]
+    resultat = envoyer_relances(base, ctx.catalogue, messagerie, annee, par)
+    for qui in resultat.envoyees:
+        print(f"relance envoyée : {qui}")
+    for qui in resultat.sans_adresse:
+        print(f"sans adresse de courriel : {qui}")
+    for ligne in resultat.echecs:
+        print(f"ÉCHEC : {ligne}")
+    return 1 if resultat.echecs else 0
