@@ -501,8 +501,3 @@ def comptes_de(session, identifiants) -> list:
     trouves = {c.identifiant: c for c in session.scalars(
         select(Compte).where(Compte.identifiant.in_(set(identifiants))))}
     return [trouves.get(i) or Operateur(i) for i in sorted(set(identifiants))]
-
-
-def gere(compte) -> bool:
-    """The secretariat's and the administrateur's pages (roster, lots, reminders)."""
-    return compte is not None and compte.role in GESTION
