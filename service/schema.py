@@ -27,9 +27,10 @@ def metadonnees():
     from service import journal
     from service.archive import depot
     from service.bd.modele import Base
+    from service.dossier import modele
     from service.personnes import comptes, effectifs
 
-    del journal, depot, comptes, effectifs  # imported for their tables
+    del journal, depot, comptes, effectifs, modele  # imported for their tables
     return Base.metadata
 
 

@@ -20,6 +20,7 @@ COUCHES = [
     {"catalogue", "journal"},               # gabarits, declarations, validation, rendering; audit log
     {"pdf", "personnes"},                   # LibreOffice, workshop, seal; accounts, roster, access
     {"archive", "conception"},              # what is kept and found; writing the gabarits
+    {"dossier"},                            # the dossier de tutorat: each document's state
     {"fabriques"},                          # service/__init__.py: each part built from the config
     {"lots"},                               # bulk work and its queue (the worker builds its parts)
     {"web"},                                # the pages and the API

@@ -37,7 +37,7 @@ def racine(sorties: Path) -> Path:
 
 def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
                 auteur: int | None = None, trio: list[str] | None = None,
-                postes: dict | None = None) -> Path:
+                postes: dict | None = None, stagiaire_id: int | None = None) -> Path:
     """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's path.
 
     ``auteur`` (an account), ``trio`` (the stagiaire's trio, by account name) and
@@ -62,9 +62,13 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
         "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
         "donnees_sha256": document.empreinte, "valeurs": en_json(document.valeurs),
         "auteur": auteur, "trio": sorted(trio or []), "postes": postes or None,
-        "versions": []}
+        "stagiaire_id": stagiaire_id, "versions": []}
+    if donnees["donnees_sha256"] != document.empreinte:  # a corrected version: its new values
+        donnees.update(donnees_sha256=document.empreinte, valeurs=en_json(document.valeurs),
+                       nom=document.nom, gabarit_version=document.gabarit.version)
     donnees["versions"].append({
         "version": document.version, "genere_le": document.genere_le.isoformat(),
+        "donnees_sha256": document.empreinte,
         "docx": f"v{document.version}.docx", "pdf": f"v{document.version}.pdf",
         "signataires": [{"champ": s.champ, "nom": s.nom, "role": s.role,
                          "date": s.date.isoformat()} for s in document.signataires]})

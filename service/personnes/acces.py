@@ -31,7 +31,9 @@ may do which action. Then two rules that are not a row:
   kept here: the tuteurs of the trio; without a roster stagiaire, the roles in
   ``REDACTEURS`` — a stagiaire never writes her tutors' forms; the lettres de
   mission by the secretariat only (``SECRETARIAT_SEUL``).
-- ``signer`` a slot: only the account the slot is bound to — the poste the
+- ``signer`` a slot: only while it is open (not signed yet; when the declaration orders
+  the slots, ``signatures: ordre: sequentiel``, only once those before it are signed), and
+  only by the account the slot is bound to — the poste the
   declaration's ``signe_par`` names for it (v2 on), else ``CASES`` (v1): the
   trio's position the slot belongs to — the stagiaire signs her own slot, her
   tuteur de terrain his, the IEN / IA-IPR, the chef d'établissement and the
@@ -237,15 +239,33 @@ class Document:
     # the postes its declaration says write it and read it (v2 on; empty: the trio's rules)
     redige_par: tuple[str, ...] = ()
     lu_par: tuple[str, ...] = ()
+    ordre: str = "libre"  # « sequentiel »: each slot only once those before it are signed
 
     @classmethod
     def de(cls, fiche: dict, formulaire) -> Document:
         """The document of ``fiche``, made with the declaration ``formulaire``: its slots and,
-        from version 2 on, who writes, reads and signs each."""
+        from version 2 on, who writes, reads and signs each, and in which order."""
         cases = tuple(c.nom for c in formulaire.champs if c.type == "signature")
         v2 = formulaire.declare_acteurs
         return cls(fiche, cases, tuple(formulaire.signe_par.items()),
-                   tuple(formulaire.redige_par), tuple(formulaire.lu_par) if v2 else ())
+                   tuple(formulaire.redige_par), tuple(formulaire.lu_par) if v2 else (),
+                   formulaire.ordre_signatures)
+
+    @property
+    def signees(self) -> set[str]:
+        """The slots its latest version holds a signature in."""
+        versions = self.fiche.get("versions") or [{}]
+        return {s["champ"] for s in versions[-1].get("signataires", ())}
+
+    def ouverte(self, champ: str) -> bool:
+        """Is slot ``champ`` open to its signer: not signed yet and, when the declaration orders
+        the slots, the first one not signed?"""
+        signees = self.signees
+        if champ in signees:
+            return False
+        if self.ordre == "sequentiel":
+            return next((c for c in self.cases if c not in signees), None) == champ
+        return True
 
     @property
     def postes_declares(self) -> set[str]:
@@ -362,8 +382,8 @@ def peut(compte, action: str, objet, base=None) -> bool:
     if isinstance(objet, Case):
         return action == "signer" and _signe(compte, objet)
     if isinstance(objet, Document):
-        if action == "signer":
-            return any(_signe(compte, Case(objet, champ)) for champ in objet.cases)
+        if action == "signer":  # bound to one of its slots (signed, open or still to come)
+            return any(_titulaire(compte, Case(objet, champ)) for champ in objet.cases)
         auteur = objet.fiche.get("auteur") is not None and objet.fiche.get("auteur") == compte.id
         if objet.trio is None and compte.identifiant in objet.membres:  # recorded before positions
             return action == "lire"
@@ -387,6 +407,11 @@ def peut(compte, action: str, objet, base=None) -> bool:
 
 
 def _signe(compte, case: Case) -> bool:
+    return case.document.ouverte(case.champ) and _titulaire(compte, case)
+
+
+def _titulaire(compte, case: Case) -> bool:
+    """Is ``compte`` the one who signs slot ``case`` (whether it is open or not)?"""
     poste, role = case.document.case(case.champ)
     if (poste is None and role is None) or case.champ not in case.document.cases \
             or not peut(compte, "lire", case.document):

@@ -191,11 +191,31 @@ def importer(base, donnees: bytes, nom: str) -> Importation:
         return Importation(0, erreurs, feuille)
     ids = {libelle: i for i, libelle in PARCOURS.items()}
     with Session(base) as session, session.begin():
-        session.execute(delete(Stagiaire))
+        # a stagiaire already there keeps their id, so their dossier stays theirs: found by
+        # their account, else by their name (one of several namesakes is taken in order)
+        anciens = list(session.scalars(select(Stagiaire).order_by(Stagiaire.id)))
+        gardes = set()
         for _, valeurs in valides:
-            valeurs = dict(valeurs, parcours=ids.get(valeurs.get("parcours"), ""))
-            session.add(Stagiaire(**{cle: _texte(v) for cle, v in valeurs.items()}))
+            valeurs = {cle: _texte(v) for cle, v in dict(
+                valeurs, parcours=ids.get(valeurs.get("parcours"), "")).items()}
+            meme = next((a for a in anciens if a.id not in gardes and _meme_personne(a, valeurs)),
+                        None)
+            if meme is None:
+                meme = Stagiaire()
+                session.add(meme)
+            for cle, valeur in valeurs.items():
+                setattr(meme, cle, valeur)
+            session.flush()
+            gardes.add(meme.id)
+        session.execute(delete(Stagiaire).where(Stagiaire.id.not_in(gardes)))
     return Importation(len(valides), [], feuille)
+
+
+def _meme_personne(ancien: Stagiaire, valeurs: dict) -> bool:
+    if ancien.compte_stagiaire or valeurs.get("compte_stagiaire"):
+        return ancien.compte_stagiaire == valeurs.get("compte_stagiaire")
+    return cle_de_comparaison(f"{ancien.nom} {ancien.prenom}") == cle_de_comparaison(
+        f"{valeurs.get('nom', '')} {valeurs.get('prenom', '')}")
 
 
 def de(base, identifiant: str) -> list[Stagiaire]:

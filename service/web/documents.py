@@ -38,6 +38,8 @@ from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
 from service.catalogue.signature_document import Signataire
 from service.catalogue.validation import DonneesInvalides, en_json, valider
+from service.dossier import circuit as circuit_
+from service.dossier import etats, suivi
 from service.personnes import acces, effectifs
 from service.personnes.acces import Case, Formulaire
 
@@ -47,6 +49,7 @@ from .outils import (
     autoriser,
     base,
     catalogue,
+    circuit,
     config,
     connecte,
     document_acces,
@@ -94,7 +97,8 @@ def formulaire(id_: str):
             return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         if action == "enregistrer":  # a draft, kept as typed, to finish later
-            _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"))
+            _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"),
+                                request.form.get("stagiaire", type=int))
             flash("Brouillon enregistré : vous le retrouverez sur l’accueil.")
             return redirect(url_for("documents.accueil"))
         if action != "apercu":
@@ -142,15 +146,21 @@ def _saisie(jeton: str) -> dict:
     return json.loads(chemin.read_text(encoding="utf-8"))
 
 
-def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None) -> str:
+def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
+                        stagiaire_id: int | None = None) -> str:
+    stagiaire = _stagiaire(stagiaire_id)
     if not (jeton and _JETON.match(jeton)):
         jeton = secrets.token_urlsafe(24)
     dossier = _dossier_saisies()
     dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
-               "enregistre_le": dt.datetime.now().strftime("%d/%m/%Y %H:%M")}
+               "stagiaire_id": stagiaire.id if stagiaire else None,
+               "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "",
+               "enregistre_le": suivi.maintenant().strftime("%d/%m/%Y %H:%M")}
     ecrire_atomique(dossier / f"{jeton}.json",
                     json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
+    if stagiaire is not None:
+        suivi.brouillon(base(), catalogue(), stagiaire, gabarit.id, g.compte.identifiant)
     return jeton
 
 
@@ -166,8 +176,11 @@ def saisies() -> list[dict]:
 @bp.post("/saisies/<jeton>/supprimer")
 @connecte
 def supprimer_saisie(jeton: str):
-    _saisie(jeton)
+    saisie = _saisie(jeton)
     (_dossier_saisies() / f"{jeton}.json").unlink()
+    if saisie.get("stagiaire_id"):
+        suivi.brouillon_abandonne(base(), catalogue(), _stagiaire(saisie["stagiaire_id"]),
+                                  saisie["gabarit_id"], g.compte.identifiant)
     flash("Brouillon supprimé.")
     return redirect(url_for("documents.accueil"))
 
@@ -187,14 +200,25 @@ def _brouillon(jeton: str) -> Path:
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
     trio = _trio(stagiaire_id)  # refused (404) before anything is made or written
-    document = rendre(catalogue(), gabarit, valeurs)
+    stagiaire = _stagiaire(stagiaire_id)
+    # the dossier's document already made (sent back, corrected): its next version
+    numero = suivi.numero_existant(base(), catalogue(), stagiaire, gabarit.id)
+    if numero:
+        fiche = json.loads((dossiers.racine(config().sorties) / numero / "document.json")
+                           .read_text(encoding="utf-8"))
+        document = rendre(catalogue(), gabarit, valeurs, identite=(fiche["document_id"], numero),
+                          version=fiche["versions"][-1]["version"] + 1)
+    else:
+        document = rendre(catalogue(), gabarit, valeurs)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
-            "valeurs": en_json(valeurs), **trio}
+            "valeurs": en_json(valeurs), "version": document.version,
+            "stagiaire_id": stagiaire.id if stagiaire else None,
+            "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "", **trio}
     try:
         with ecriture():  # a full disk is said as such, and leaves no half-written draft
             dossier.mkdir(parents=True)
@@ -205,6 +229,8 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
     except BaseException:
         shutil.rmtree(dossier, ignore_errors=True)
         raise
+    if stagiaire is not None:
+        suivi.a_verifier(base(), catalogue(), stagiaire, gabarit.id, g.compte.identifiant)
     return jeton
 
 
@@ -276,14 +302,35 @@ def valider_brouillon(jeton: str):
         gabarit=gabarit, document_id=meta["document_id"], numero=meta["numero"],
         genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
-        nom=meta["nom"], docx=(dossier / "document.docx").read_bytes())
+        nom=meta["nom"], docx=(dossier / "document.docx").read_bytes(),
+        version=meta.get("version", 1))
+    stagiaire = _stagiaire(meta.get("stagiaire_id"))
+    if stagiaire is not None:  # its place in the dossier first: refused if already complete
+        try:
+            suivi.document_cree(base(), catalogue(), stagiaire, gabarit, document.numero,
+                                g.compte.id, g.compte.identifiant)
+        except suivi.EtapeImpossible as exc:
+            flash(f"Document non enregistré : {exc}.")
+            return redirect(url_for("documents.brouillon", jeton=jeton))
     dossiers.enregistrer(config().sorties, document, (dossier / "document.pdf").read_bytes(),
-                         auteur=g.compte.id, trio=meta.get("trio"), postes=meta.get("postes"))
-    noter("création", document.numero, f"{gabarit.id} version {gabarit.version}")
-    for fichier in dossier.iterdir():
-        fichier.unlink()
-    dossier.rmdir()
+                         auteur=g.compte.id, trio=meta.get("trio"), postes=meta.get("postes"),
+                         stagiaire_id=meta.get("stagiaire_id"))
+    noter("création" if document.version == 1 else "correction", document.numero,
+          f"{gabarit.id} version {gabarit.version}, document v{document.version}")
+    shutil.rmtree(dossier, ignore_errors=True)
+    _suite(document.numero)
     return redirect(url_for("documents.document", numero=document.numero))
+
+
+def _suite(numero: str) -> None:
+    """The dossier's circuit after a step: the complete document archived, the next signers
+    told. A failure there loses nothing: the document is kept, « signé », and archived later."""
+    try:
+        circuit_.suite(circuit(), numero, g.compte.identifiant)
+    except Exception:  # noqa: BLE001 — said to the person, kept in the log, retried by fsck
+        current_app.logger.exception("circuit du document %s", numero)
+        flash("Le document est enregistré ; son archivage n’a pas pu se faire tout de suite, "
+              "il sera repris automatiquement.")
 
 
 # --- kept documents -------------------------------------------------------------------------
@@ -337,8 +384,8 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
-    libres = [c for c in gabarit.formulaire.champs if c.type == "signature" and c.nom not in signes]
-    cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.nom))]
+    libres = [c for c in etats.cases(gabarit.formulaire, None) if c.champ not in signes]
+    cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.champ))]
     pages = [url_for("documents.page_de_version", numero=fiche["numero"],
                      version=derniere["version"], page=n)
              for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
@@ -350,6 +397,7 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
 @bp.get("/documents/<numero>/signer")
 @connecte
 def signer_document(numero: str):
+    # a signer of one of its slots sees what is left to sign, and by whom, even before their turn
     return _page_signature(fiche_autorisee(numero, "signer"))
 
 
@@ -369,9 +417,9 @@ def apposer_signature(numero: str):
             image = depuis_data_url(request.form["trace"])
         else:
             raise SignatureRefusee("tracez votre signature ou choisissez une image")
-        # the name printed is the account's own, never a typed one
-        signataire = Signataire(champ, g.compte.nom,
-                                request.form.get("qualite", "").strip(), dt.date.today(),
+        # the name, the qualité and the date printed are the account's, its poste's for this
+        # stagiaire and the server's: never typed ones
+        signataire = Signataire(champ, g.compte.nom, _qualite(fiche, champ), dt.date.today(),
                                 preparer_signature(image))
         document = dossiers.charger(config().sorties, fiche["numero"], catalogue())
         signe = signer(catalogue(), document, signataire)
@@ -384,4 +432,14 @@ def apposer_signature(numero: str):
                                       "réessayez dans un instant.", 503)
     dossiers.enregistrer(config().sorties, signe, pdf)
     noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
+    suivi.signature(base(), catalogue(), fiche["numero"], champ, g.compte.identifiant)
+    flash(f"Signature apposée : {signataire.mention}.")
+    _suite(fiche["numero"])
     return redirect(url_for("documents.document", numero=fiche["numero"]))
+
+
+def _qualite(fiche: dict, champ: str) -> str:
+    """What the signer is, for this document: the poste its declaration binds to the slot."""
+    gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
+    case = next((c for c in etats.cases(gabarit.formulaire, None) if c.champ == champ), None)
+    return case.qualite if case else "Signataire"

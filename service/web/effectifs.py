@@ -12,6 +12,7 @@ from service.archive.depot import PREREMPLI
 from service.catalogue.generation import rendre
 from service.catalogue.tableur import TableurIllisible, modele_import
 from service.catalogue.validation import valider
+from service.dossier import suivi
 from service.personnes import effectifs
 from service.personnes.acces import EFFECTIFS, Formulaire
 
@@ -38,8 +39,12 @@ def importer():
             if erreurs:
                 statut = 400
             else:
+                ouverts = suivi.ouvrir(base(), catalogue(), effectifs.tous(base()),
+                                       suivi.annee_courante())
+                noter("import des effectifs", "", f"{nombre} stagiaires, {ouverts} documents attendus")
                 resultat = (f"{nombre} stagiaire(s) importé(s)" + (f" ({feuille})" if feuille else "")
-                            + " ; la liste précédente est remplacée.")
+                            + " ; la liste précédente est remplacée (les dossiers des stagiaires "
+                            "qui y restent sont gardés).")
     return render_template("effectifs.html", stagiaires=effectifs.tous(base()),
                            postes=effectifs.POSTES, resultat=resultat, erreurs=erreurs), statut
 

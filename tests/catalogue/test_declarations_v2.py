@@ -168,7 +168,14 @@ def test_a_slot_signed_by_a_poste_without_an_account_is_signed_by_no_one(catalog
     document = _document(catalogue, "parcours_individualisation_2d", 2)
     for compte in (LEA, HELENE, CLAUDE, MARC, SECRETARIAT):
         assert not acces.peut(compte, "signer", acces.Case(document, "signature_chef_etablissement"))
-    assert acces.peut(LEA, "signer", acces.Case(document, "signature_stagiaire"))
+    case = acces.Case(document, "signature_stagiaire")
+    assert acces.peut(LEA, "signer", document)  # the slot is hers…
+    assert not acces.peut(LEA, "signer", case)  # …but signed in order: her turn comes last
+    avant = [c for c in document.cases if c != "signature_stagiaire"]
+    document.fiche["versions"] = [{"signataires": [{"champ": c} for c in avant]}]
+    assert acces.peut(LEA, "signer", case)
+    document.fiche["versions"] = [{"signataires": [{"champ": c} for c in document.cases]}]
+    assert not acces.peut(LEA, "signer", case)  # signed once, never again
 
 
 def test_a_v1_document_keeps_the_table_of_slots(catalogue):

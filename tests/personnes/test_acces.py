@@ -256,7 +256,7 @@ def test_a_slot_prints_the_account_s_name_not_a_typed_one(monde):
     tampon = io.BytesIO()
     trace.save(tampon, "PNG")
     reponse = lea.post(f"/documents/{numero}/signer", {
-        "champ": "signature_etudiant", "nom": "Hélène Garnier", "qualite": "stagiaire",
+        "champ": "signature_etudiant", "nom": "Hélène Garnier", "qualite": "Tutrice de stage",
         "trace": "data:image/png;base64," + base64.b64encode(tampon.getvalue()).decode()},
         page=f"/documents/{numero}/signer")
     assert reponse.status_code == 302, reponse.get_data(as_text=True)[:1500]

@@ -132,7 +132,7 @@ def test_the_ien_signs_his_slot_with_his_account_s_name(monde):
     version = fiche["versions"][-1]["version"]
     pdf = monde["clients"]["ien_a"].get(f"/documents/{numero}/v{version}.pdf")
     assert pdf.status_code == 200
-    assert "Marc Lebreton (IEN), signé le" in pdf_texte(pdf.data)
+    assert "Marc Lebreton (IEN ou IA-IPR), signé le" in pdf_texte(pdf.data)
     # signed: nothing left for him
     assert _cases_offertes(monde, "ien_a", numero) == []
 

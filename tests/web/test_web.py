@@ -185,7 +185,7 @@ def test_signing_on_the_web_refuses_a_hostile_image_and_keeps_versions(app, conn
     assert "2 version(s)" in fiche
     v2 = navigateur.get(f"/documents/{document.numero}/v2.pdf")
     contenu = pdf_texte(v2.data)
-    assert "Hélène Garnier (tutrice de stage), signé le" in contenu
+    assert "Hélène Garnier (tuteur ou tutrice de terrain), signé le" in contenu
     assert "Toutes les signatures de ce document sont apposées." in texte(navigateur.get(page))
 
 

@@ -72,7 +72,8 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
 
     # sign it: a signature drawn with the mouse on the pad
     page.get_by_role("link", name="Signer ce document").click()
-    page.get_by_label("Qualité *").fill("tutrice de stage")
+    # the qualité printed is the slot's poste, not a typed one
+    assert "tuteur ou tutrice de terrain" in page.locator("main").inner_text()
     boite = page.locator("#pad").bounding_box()
     page.mouse.move(boite["x"] + 30, boite["y"] + 120)
     page.mouse.down()
@@ -88,7 +89,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
     signe = tmp_path / "signe.pdf"
     attente.value.save_as(signe)
     texte = pdf_texte(signe)
-    assert "Hélène Garnier (tutrice de stage), signé le" in texte
+    assert "Hélène Garnier (tuteur ou tutrice de terrain), signé le" in texte
     assert "version 2 ·" in texte
 
 
