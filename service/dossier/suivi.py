@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service import journal
@@ -54,14 +55,33 @@ def _nouvelle(catalogue, stagiaire_id: int, annee: str, gabarit) -> DocumentDuDo
 def ouvrir(base, catalogue, stagiaires: list[Stagiaire], annee: str) -> int:
     """Makes the missing rows « à remplir » of each stagiaire's expected documents in ``annee``;
     returns how many were made."""
-    with Session(base) as session, session.begin():
-        existantes = set(session.execute(select(
-            DocumentDuDossier.stagiaire_id, DocumentDuDossier.gabarit_id).where(
-            DocumentDuDossier.annee == annee)).all())
-        nouvelles = [_nouvelle(catalogue, s.id, annee, g) for s in stagiaires
-                     for g in attendus(catalogue, s) if (s.id, g.id) not in existantes]
-        session.add_all(nouvelles)
+    requete = select(DocumentDuDossier.stagiaire_id, DocumentDuDossier.gabarit_id).where(
+        DocumentDuDossier.annee == annee)
+    if len(stagiaires) <= 500:  # a person's stagiaires: only theirs (the whole roster: all rows)
+        requete = requete.where(DocumentDuDossier.stagiaire_id.in_([s.id for s in stagiaires]))
+    with Session(base) as session:
+        existantes = set(session.execute(requete).all())
+    nouvelles = [_nouvelle(catalogue, s.id, annee, g) for s in stagiaires
+                 for g in attendus(catalogue, s) if (s.id, g.id) not in existantes]
+    if not nouvelles:  # the usual case: a page read writes nothing
+        return 0
+    try:
+        with Session(base) as session, session.begin():
+            session.add_all(nouvelles)
+    except IntegrityError:  # made meanwhile by another request: one at a time then
+        return sum(_ouvrir_une(base, d) for d in nouvelles)
     return len(nouvelles)
+
+
+def _ouvrir_une(base, nouvelle: DocumentDuDossier) -> int:
+    try:
+        with Session(base) as session, session.begin():
+            session.add(DocumentDuDossier(**{c.name: getattr(nouvelle, c.name)
+                                             for c in DocumentDuDossier.__table__.columns
+                                             if c.name != "id"}))
+        return 1
+    except IntegrityError:
+        return 0
 
 
 def ligne(session, catalogue, stagiaire: Stagiaire, gabarit_id: str, annee: str | None = None
