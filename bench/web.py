@@ -5,7 +5,9 @@
 Starts the service (``python -m service serve``) on a free port of this
 machine, then each simulated person, in a loop: opens the form, sends it with
 a mistake (the error page), sends it right (the finished document is made:
-render, LibreOffice, seal), confirms it and downloads its PDF; like a browser, it
+render, LibreOffice, seal), confirms it and downloads its PDF; then signs a
+compte-rendu (made for it through the API): the sign page, a drawn signature
+sent, the signed version made (render, LibreOffice, seal); like a browser, it
 keeps its connection to the service open from one request to the next, and by
 default goes on at once, without the pause a person takes to read or type
 (``--pause S`` adds one, of S seconds on average, before each request). Prints p50/p95
@@ -77,7 +79,36 @@ class Personne:
         return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', contenu).group(1).decode()
 
 
-def parcours(adresse, pause, fin, pages, pdfs, etapes, erreurs, verrou):
+# a signature drawn on the pad, as the page sends it (a small PNG as a data URL)
+TRACE = ("data:image/png;base64,"
+         "iVBORw0KGgoAAAANSUhEUgAAASwAAABkCAIAAACzY5qXAAACxElEQVR42u3cwU7rMBgFYdoXr3hys2NBUZpQ42P7/2"
+         "ZxxfLGOZNpI8SttfYBIMfdEQAkBEgIgIQACQGQECAhABICJARAQoCEAEgIkBAACQESAiAhQEIAJJyD2+3z+1+AhBkD"
+         "n38GOqzL35g5r98PWns4HyhhzEBJhBIm9ZNEKOFEBkoilHD0N0DfEkHC0QY+q8VDkDAQwHekBUjYJ4C97AVI2FkhSc"
+         "TxPI6XUFfCvuZIIg6GQcJBwvAQB3s4erlQTcL//uhIRfw6AxIO1YOH9Lt096tIOP7dibc1DDx50/eXMNglSaTfmXu9"
+         "uYQz5EgSBbCohFNVSBIFsJyEE8aHh2ZWRcLJt05FM9tcwiW+ffHQzPaUcLlle1tjZltJuOigJdHMdpBwgx1LopktLO"
+         "E285XE4jNbUsL9VsvDyjdlPQk3/vxGxZozW0nCChvlYcFbsIyEpV5geFtT6uQXkLBmHCSxzoHPLmHxJkhihXOeV0Ip"
+         "cA5FjndSCRWAh3VmNp2EBudkqh3mXBIKIA8LzmwWCc3Lo6rszKaQ0Ko8syrPLCyhMXl4mVlSQhvyFDOzmISm4zCdTF"
+         "JCAaSimcUkNBTH6xySEgqgc3b5MQk9oaXAVSclFEBNcLExCQVQHFxjUkIBtFEBjEkogFR0RUkJBdBqBTAmoQCar0dJ"
+         "UkIBlERPkJiEAiiJHhxJCQVQEj0vYhIKIA/995ISCiAVBTAmoQDyUACTEgpgWRVH3uKCMzsloQDycMC9Ljuz1xIKIB"
+         "UH3PTKMzuSUAB5OODum9mLEj4fEP142HEGPmddlpCBVOy1BwG8/J2QfjzsKIwAXpaQgehljgD+RUKgl0ICSELEkiiA"
+         "JEQyiQJIQsQ8FEASIqki/U5ydwR4h6tGMVAJEUsi/ZQQySQyUAkxOomtPfyulRIin0QGKiGghABICJAQAAkBEgIgIT"
+         "ApX8qXFeRl83qLAAAAAElFTkSuQmCC")
+
+
+def a_signer(adresse: str, jeton_api: str) -> str:
+    """A compte-rendu SOPA the demo tuteur may sign (made through the API, outside the timing)."""
+    import json
+
+    entetes = {"Authorization": f"Bearer {jeton_api}", "Content-Type": "application/json"}
+    exemple = urllib.request.urlopen(urllib.request.Request(
+        f"{adresse}/api/gabarits/compte_rendu_sopa/exemple", headers=entetes), timeout=120).read()
+    corps = json.dumps({"gabarit": "compte_rendu_sopa", "donnees": json.loads(exemple)}).encode()
+    reponse = urllib.request.urlopen(urllib.request.Request(
+        f"{adresse}/api/documents", corps, entetes), timeout=120)
+    return json.loads(reponse.read())["numero"]
+
+
+def parcours(adresse, pause, fin, pages, pdfs, etapes, erreurs, verrou, jeton_api):
     p = Personne(adresse, pause)
     _, _, page, _ = p.requete("/connexion")
     duree, statut, _, _ = p.requete("/connexion", {"csrf_token": p.jeton(page),
@@ -109,6 +140,13 @@ def parcours(adresse, pause, fin, pages, pdfs, etapes, erreurs, verrou):
             duree, statut, contenu, _ = p.requete(f"{document}/v1.pdf")
             mesures.append(("pdf", "téléchargement", duree, statut,
                             statut == 200 and contenu.startswith(b"%PDF-")))
+            numero = a_signer(adresse, jeton_api)
+            duree, statut, page, _ = p.requete(f"/documents/{numero}/signer")
+            mesures.append(("page", "page de signature", duree, statut, statut == 200))
+            duree, statut, _, _ = p.requete(f"/documents/{numero}/signer", {
+                "csrf_token": p.jeton(page), "champ": "signature_tuteur", "trace": TRACE},
+                f"/documents/{numero}/signer")
+            mesures.append(("pdf", "signature (fabrication)", duree, statut, statut == 302))
         except Exception as exc:  # counted, the load goes on
             mesures.append(("erreur", f"exception {exc!r}", 0, None, False))
         with verrou:
@@ -144,10 +182,13 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.3)
+            jeton_api = subprocess.run(
+                [sys.executable, "-m", "service", "jeton", "tuteur"], cwd=RACINE, env=env,
+                check=True, capture_output=True, text=True).stdout.strip()
             pages, pdfs, etapes, erreurs, verrou = [], [], {}, [], threading.Lock()
             fin = time.monotonic() + args.duree
             fils = [threading.Thread(target=parcours, args=(adresse, args.pause, fin, pages, pdfs,
-                                                            etapes, erreurs, verrou))
+                                                            etapes, erreurs, verrou, jeton_api))
                     for _ in range(args.personnes)]
             for fil in fils:
                 fil.start()
