@@ -165,3 +165,16 @@ class Word:
                 if not (sans_proprietes and nom == "docProps/custom.xml"):
                     z.writestr(nom, data)
         return tampon.getvalue()
+
+
+def roster_csv(*lignes: dict) -> bytes:
+    """A roster as the secretariat types it (service.personnes.effectifs): the model's headers,
+    one row per stagiaire, keys the roster's columns (nom, prenom, parcours, tuteur_terrain…)."""
+    from service.catalogue.tableur import colonnes
+    from service.personnes.effectifs import DECLARATION
+
+    entetes = {c.chemin[0]: c.entete for c in colonnes(DECLARATION)}
+    cles = list(entetes)
+    sortie = [";".join(entetes[c] for c in cles)]
+    sortie += [";".join(str(ligne.get(c, "")) for c in cles) for ligne in lignes]
+    return ("\n".join(sortie) + "\n").encode("utf-8")
