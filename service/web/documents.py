@@ -31,6 +31,7 @@ from flask import (
     send_file,
     url_for,
 )
+from sqlalchemy.orm import Session
 
 from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique
@@ -340,7 +341,9 @@ def _suite(numero: str) -> None:
 def document(numero: str):
     fiche = fiche_autorisee(numero)
     noter("consultation", fiche["numero"])
-    return render_template("document.html", fiche=fiche,
+    with Session(base()) as session:  # its place in the dossier: archived, under which numéro
+        ligne = suivi.par_numero(session, fiche["numero"])
+    return render_template("document.html", fiche=fiche, ligne=ligne,
                            peut_signer=peut("signer", document_acces(fiche)))
 
 
@@ -386,11 +389,16 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in etats.cases(gabarit.formulaire, None) if c.champ not in signes]
     cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.champ))]
+    # who signs what is left, and, in an ordered circuit, whose signature is awaited now
+    reste, attendue = circuit_.reste_a_signer(base(), catalogue(), fiche)
+    if attendue is not None and attendue.case.champ in {c.champ for c in cases}:
+        attendue = None  # the reader's own turn
     pages = [url_for("documents.page_de_version", numero=fiche["numero"],
                      version=derniere["version"], page=n)
              for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
-                           cases=cases, libres=libres, erreur=erreur,
+                           cases=cases, libres=libres, erreur=erreur, reste=reste,
+                           attendue=attendue,
                            formulaire=request.form), statut
 
 
