@@ -343,8 +343,10 @@ def document(numero: str):
     noter("consultation", fiche["numero"])
     with Session(base()) as session:  # its place in the dossier: archived, under which numéro
         ligne = suivi.par_numero(session, fiche["numero"])
+    acces_ = document_acces(fiche)
+    ouvert = any(c not in acces_.signees for c in acces_.cases)  # nothing to sign once complete
     return render_template("document.html", fiche=fiche, ligne=ligne,
-                           peut_signer=peut("signer", document_acces(fiche)))
+                           peut_signer=ouvert and peut("signer", acces_))
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
