@@ -7,8 +7,9 @@ Two steps, so that a person sees what was read before it becomes a record:
               sent again is recognised, not stored twice; a new file of the same
               document becomes its next version.
 ``archiver``  the values, corrected or not, are validated by the declaration; the
-              document becomes a sealed PDF/A stamped "Archivé le … — n° …"; the
-              record is "archivé".
+              document becomes a sealed PDF/A stamped "Archivé le … — n° …" (with, for
+              a document signed online, a last page « Certificat de signature »: its
+              ``annexe``); the record is "archivé".
 
 A pre-filled .docx sent back with no value changed is stored but flagged « inchangé »
 (``VersionArchivee.inchange``, see ``Archives._inchange``): it does not count as received

@@ -325,13 +325,15 @@ def valider_brouillon(jeton: str):
 
 def _suite(numero: str) -> None:
     """The dossier's circuit after a step: the complete document archived, the next signers
-    told. A failure there loses nothing: the document is kept, « signé », and archived later."""
+    told. A failure there loses nothing: the document is kept, « signé », and archived by
+    ``fsck --reparer`` (service/cli/archive.py)."""
     try:
         circuit_.suite(circuit(), numero, g.compte.identifiant)
     except Exception:  # noqa: BLE001 — said to the person, kept in the log, retried by fsck
         current_app.logger.exception("circuit du document %s", numero)
-        flash("Le document est enregistré ; son archivage n’a pas pu se faire tout de suite, "
-              "il sera repris automatiquement.")
+        flash("Le document est enregistré ; son archivage n’a pas pu se faire tout de suite. "
+              "Rien n’est perdu : il reste « signé », et sera archivé à la prochaine "
+              "vérification de l’archive.")
 
 
 # --- kept documents -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from service.cli import main
 from service.config import Config
 from service.dossier import circuit, etats, suivi
 from service.dossier.modele import DocumentDuDossier
+from service.pdf.libreoffice import ConversionImpossible
 from service.pdf.sceau import verifier
 from service.personnes import effectifs
 from service.personnes.comptes import Compte
@@ -211,7 +212,7 @@ def test_libreoffice_down_at_the_last_signature_leaves_it_signed_and_fsck_archiv
     with creer_moteur(Config(soffice=str(soffice), sorties=config.sorties,
                              donnees=config.donnees)) as en_panne:
         outils.moteur = en_panne
-        with pytest.raises(Exception):  # noqa: B017 — the page says it and logs it
+        with pytest.raises(ConversionImpossible):  # the page says it, and logs it
             _signer(outils, numero, derniere)
     ligne = _ligne(base, numero)
     assert ligne.etat == "signe" and ligne.archive_numero is None  # never lost, never stuck
