@@ -239,3 +239,26 @@ def test_libreoffice_down_at_the_last_signature_leaves_it_signed_and_fsck_archiv
     chemin.write_bytes(pdf)
     assert main(["verifier", str(chemin)], environ=environ) == 0
     assert "INTACT : l'archive n°" in capsys.readouterr().out
+
+
+def test_a_document_sent_back_and_corrected_is_a_new_round_everyone_is_told_again(
+        instance, catalogue, moteur, sceau, serveur_smtp):
+    port, recus = serveur_smtp
+    outils = _outils(instance, catalogue, moteur, sceau, port)
+    numero = _creer(outils, "parcours_individualisation_2d", "LAMBERT")
+    premier, *_ = _cases(outils, "parcours_individualisation_2d", "LAMBERT")
+    _signer(outils, numero, premier)
+    assert [d for d, _ in recus] == [["ipr@clairval.example"], ["principal@clairval.example"]]
+
+    ligne = _ligne(outils.base, numero)
+    suivi.renvoyer(outils.base, ligne.id, "La discipline est fausse.", "secretariat")
+    document = dossiers.charger(outils.sorties, numero, catalogue)
+    gabarit = catalogue.gabarit("parcours_individualisation_2d")
+    corrige = rendre(catalogue, gabarit, dict(document.valeurs, discipline="Mathématiques"),
+                     identite=(document.document_id, numero), version=document.version + 1)
+    suivi.document_cree(outils.base, catalogue, _stagiaire(outils.base, "LAMBERT"), gabarit,
+                        numero, None, "ipr")
+    dossiers.enregistrer(outils.sorties, corrige, PDF_ESSAI)
+    circuit.suite(outils, numero, "ipr")
+    # the signatures are to be given again, in order: the first signer is told again
+    assert [d for d, _ in recus][2:] == [["ipr@clairval.example"]]
