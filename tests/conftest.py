@@ -6,6 +6,7 @@ tests/pdf, tests/archive); plain helpers are in tests/outils.py.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import socket
@@ -97,9 +98,8 @@ def base_de_donnees(url_base):
     moteur.dispose()
 
 
-@pytest.fixture
-def serveur_smtp():
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives: (port, messages)."""
+@contextlib.contextmanager
+def _serveur_smtp():
     import email
     import email.policy
 
@@ -120,5 +120,21 @@ def serveur_smtp():
         port = s.getsockname()[1]
     controleur = Controller(boite, hostname="127.0.0.1", port=port)
     controleur.start()
-    yield port, boite.messages
-    controleur.stop()
+    try:
+        yield port, boite.messages
+    finally:
+        controleur.stop()
+
+
+@pytest.fixture
+def serveur_smtp():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives: (port, messages)."""
+    with _serveur_smtp() as serveur:
+        yield serveur
+
+
+@pytest.fixture(scope="module")
+def serveur_smtp_du_module():
+    """The same, for a whole module: for an app (module-scoped) configured with it."""
+    with _serveur_smtp() as serveur:
+        yield serveur

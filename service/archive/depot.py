@@ -7,8 +7,9 @@ Two steps, so that a person sees what was read before it becomes a record:
               sent again is recognised, not stored twice; a new file of the same
               document becomes its next version.
 ``archiver``  the values, corrected or not, are validated by the declaration; the
-              document becomes a sealed PDF/A stamped "Archivé le … — n° …"; the
-              record is "archivé".
+              document becomes a sealed PDF/A stamped "Archivé le … — n° …" (with, for
+              a document signed online, a last page « Certificat de signature »: its
+              ``annexe``); the record is "archivé".
 
 A pre-filled .docx sent back with no value changed is stored but flagged « inchangé »
 (``VersionArchivee.inchange``, see ``Archives._inchange``): it does not count as received
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -420,9 +422,15 @@ class Archives:
     # step 2: the record
 
     def archiver(self, numero: str, version: int, par: str, moteur, sceau,
-                 donnees: dict | None = None, *, titre: str = "", stagiaire: str = "") -> Archive:
+                 donnees: dict | None = None, *, titre: str = "", stagiaire: str = "",
+                 annexe: Callable[[bytes], bytes] | None = None, motif: str = "") -> Archive:
         """Validates the values (``donnees``: corrected by a person, or as read), makes the sealed
-        PDF/A and marks the version archived; DonneesInvalides when a value is wrong."""
+        PDF/A and marks the version archived; DonneesInvalides when a value is wrong.
+
+        ``annexe`` adds pages to the Word file before it is converted (the signing circuit's
+        « Certificat de signature », service/dossier/certificat.py): they are in the archived
+        PDF, under the seal; the archived .docx stays the file received. ``motif`` is said in
+        the audit-log entry (« avec le certificat de signature »)."""
         archive = self.une(numero)
         cible = next((v for v in archive.versions if v.version == version), None)
         if cible is None:
@@ -437,7 +445,7 @@ class Archives:
             valeurs = en_json(valider(gabarit.formulaire, lues if donnees is None else donnees))
         quand = maintenant()
         docx = self.coffre.lire(cible.docx_sha256)
-        pdf = self._pdf(docx, archive, cible, quand, moteur, sceau)
+        pdf = self._pdf(docx, archive, cible, quand, moteur, sceau, annexe)
         pdf_sha256 = self.coffre.deposer(pdf)
         _etape("apres-pdf-depose")
         with journal.VERROU, Session(self.base, expire_on_commit=False) as session, session.begin():
@@ -458,15 +466,16 @@ class Archives:
                 archive.statut = "signe" if cible.signe else "archive"
             journal.ajouter(session, par, "archivage", numero,
                             f"version {version} archivée" + (" (valeurs corrigées)" if cible.corrige
-                                                             else ""))
+                                                             else "") + (f" {motif}" if motif else ""))
             archive.versions  # noqa: B018
         return archive
 
     def _pdf(self, docx: bytes, archive: Archive, version: VersionArchivee, quand: dt.datetime,
-             moteur, sceau) -> bytes:
+             moteur, sceau, annexe: Callable[[bytes], bytes] | None = None) -> bytes:
         tampon = (f"Archivé le {quand:%d/%m/%Y} à {quand:%H:%M} — n° {archive.numero} "
                   f"version {version.version}")
-        propre = tamponner(nettoyer_docx(docx), tampon)
+        propre = nettoyer_docx(docx)
+        propre = tamponner(annexe(propre) if annexe else propre, tampon)
         identite = {"archive_numero": f"{archive.numero} v{version.version}",
                     "archive_le": quand.isoformat(timespec="seconds")}
         if archive.gabarit_id != LIBRE:

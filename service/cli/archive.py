@@ -40,7 +40,8 @@ def ajouter_commandes(sub) -> None:
     p.set_defaults(executer=fsck)
     p.add_argument("--reparer", action="store_true",
                    help="supprime les restes d'une interruption (fichiers orphelins ou à moitié "
-                        "écrits, dossiers de documents inachevés)")
+                        "écrits, dossiers de documents inachevés) et archive les documents "
+                        "signés restés en attente d'archivage")
 
     sub.add_parser("purger", help="supprime les lots et les archives dont la durée de conservation "
                                   "est passée").set_defaults(executer=purger)
@@ -119,6 +120,7 @@ def fsck(args, ctx) -> int:
 
     base, archives, _ = _archive(args, ctx)
     rapport = verifier(base, archives.coffre, reparer=args.reparer, sorties=ctx.config.sorties)
+    _signes_en_attente(args, ctx, base, archives, rapport)
     for ligne in rapport.erreurs:
         print(f"ERREUR : {ligne}")
     for ligne in rapport.restes:
@@ -128,6 +130,32 @@ def fsck(args, ctx) -> int:
     print(f"{rapport.versions} version(s), {rapport.fichiers} fichier(s) : "
           + ("archive saine" if rapport.sain else f"{len(rapport.erreurs)} erreur(s)"))
     return 0 if rapport.sain else 1
+
+
+def _signes_en_attente(args, ctx, base, archives, rapport) -> None:
+    """The dossier's documents « signé » whose archiving failed (LibreOffice down): a leftover,
+    archived (sealed, with their signing certificate) by ``--reparer``."""
+    import datetime as dt
+
+    from service.archive.integrite import DELAI_RESTE_S
+    from service.dossier import circuit
+
+    restes = circuit.restes(base)
+    if not restes:
+        return
+    if not args.reparer:
+        rapport.restes += [f"document n° {n} signé, pas encore archivé" for n in restes]
+        return
+    avant = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=DELAI_RESTE_S)
+    with creer_moteur(ctx.config) as moteur:
+        outils = circuit.Outils(base, ctx.catalogue, ctx.config.sorties, archives, moteur,
+                                creer_sceau(ctx.config, ctx.catalogue))
+        for numero, resultat, archive in circuit.reprendre(outils, avant):
+            if archive:
+                rapport.repares.append(f"document n° {numero} signé, archivé sous le n° {resultat}")
+            else:
+                rapport.erreurs.append(f"document n° {numero} signé : son archivage a échoué "
+                                       f"({resultat})")
 
 
 def purger(args, ctx) -> int:

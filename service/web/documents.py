@@ -31,6 +31,7 @@ from flask import (
     send_file,
     url_for,
 )
+from sqlalchemy.orm import Session
 
 from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique
@@ -324,13 +325,15 @@ def valider_brouillon(jeton: str):
 
 def _suite(numero: str) -> None:
     """The dossier's circuit after a step: the complete document archived, the next signers
-    told. A failure there loses nothing: the document is kept, « signé », and archived later."""
+    told. A failure there loses nothing: the document is kept, « signé », and archived by
+    ``fsck --reparer`` (service/cli/archive.py)."""
     try:
         circuit_.suite(circuit(), numero, g.compte.identifiant)
     except Exception:  # noqa: BLE001 — said to the person, kept in the log, retried by fsck
         current_app.logger.exception("circuit du document %s", numero)
-        flash("Le document est enregistré ; son archivage n’a pas pu se faire tout de suite, "
-              "il sera repris automatiquement.")
+        flash("Le document est enregistré ; son archivage n’a pas pu se faire tout de suite. "
+              "Rien n’est perdu : il reste « signé », et sera archivé à la prochaine "
+              "vérification de l’archive.")
 
 
 # --- kept documents -------------------------------------------------------------------------
@@ -340,8 +343,12 @@ def _suite(numero: str) -> None:
 def document(numero: str):
     fiche = fiche_autorisee(numero)
     noter("consultation", fiche["numero"])
-    return render_template("document.html", fiche=fiche,
-                           peut_signer=peut("signer", document_acces(fiche)))
+    with Session(base()) as session:  # its place in the dossier: archived, under which numéro
+        ligne = suivi.par_numero(session, fiche["numero"])
+    acces_ = document_acces(fiche)
+    ouvert = any(c not in acces_.signees for c in acces_.cases)  # nothing to sign once complete
+    return render_template("document.html", fiche=fiche, ligne=ligne,
+                           peut_signer=ouvert and peut("signer", acces_))
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
@@ -386,11 +393,16 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in etats.cases(gabarit.formulaire, None) if c.champ not in signes]
     cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.champ))]
+    # who signs what is left, and, in an ordered circuit, whose signature is awaited now
+    reste, attendue = circuit_.reste_a_signer(base(), catalogue(), fiche)
+    if attendue is not None and attendue.case.champ in {c.champ for c in cases}:
+        attendue = None  # the reader's own turn
     pages = [url_for("documents.page_de_version", numero=fiche["numero"],
                      version=derniere["version"], page=n)
              for n in range(1, len(_pages_de_version(fiche["numero"], derniere["version"])) + 1)]
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
-                           cases=cases, libres=libres, erreur=erreur,
+                           cases=cases, libres=libres, erreur=erreur, reste=reste,
+                           attendue=attendue,
                            formulaire=request.form), statut
 
 

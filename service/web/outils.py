@@ -63,13 +63,13 @@ def messagerie():
 
 def circuit():
     """What the dossier's circuit needs (service/dossier/circuit.py): archive, LibreOffice, seal,
-    e-mail, and the address of a document for the e-mails it sends."""
+    e-mail, and the address of a document's sign page for the e-mails it sends."""
     from service.dossier.circuit import Outils
 
     moteur_, sceau = moteur(current_app)
     return Outils(base(), catalogue(), config().sorties, outil_archives(), moteur_, sceau,
-                  messagerie(), lambda numero: url_for("documents.document", numero=numero,
-                                                       _external=True))
+                  messagerie(), lambda numero: url_for("documents.signer_document",
+                                                       numero=numero, _external=True))
 
 
 def noter(quoi: str, numero: str, detail: str = "") -> None:
