@@ -87,8 +87,10 @@ def _ligne(catalogue, doc, stagiaire, noms: dict[str, str], aujourdhui: dt.date,
                  if doc.echeance else "", en_retard, reste, a_signer, bloque)
 
 
-def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> list[Ligne]:
-    """The documents of ``stagiaire``'s dossier in ``annee``, expected ones made when missing."""
+def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None,
+            lecteur: str = "") -> list[Ligne]:
+    """The documents of ``stagiaire``'s dossier in ``annee``, expected ones made when missing;
+    ``lecteur`` (an account's identifiant): the slots it may sign now, in ``a_signer``."""
     annee = annee or annee_courante()
     ouvrir(base, catalogue, [stagiaire], annee)
     with Session(base) as session:
@@ -97,7 +99,7 @@ def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> 
             .order_by(DocumentDuDossier.echeance, DocumentDuDossier.gabarit_id)))
         noms = _noms(session, [getattr(stagiaire, p.colonne) for p in effectifs.POSTES.values()])
     aujourdhui = dt.date.today()
-    return [_ligne(catalogue, d, stagiaire, noms, aujourdhui) for d in docs]
+    return [_ligne(catalogue, d, stagiaire, noms, aujourdhui, lecteur) for d in docs]
 
 
 def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocuments:
@@ -193,6 +195,18 @@ def campagne(base, catalogue, annee: str | None = None, *, gabarit_id: str = "",
     gabarits = sorted(((gid, titres.get(gid, gid)) for gid in comptes), key=lambda x: x[1])
     return Campagne(annee, gabarits, comptes, totaux,
                     [_ligne(catalogue, d, s, noms, aujourdhui) for d, s in rangs], nombre)
+
+
+def a_commencer(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> list:
+    """The procedures (gabarits about one stagiaire, of their parcours, that no one is expected
+    to have every year) not yet opened in their dossier: someone may start one."""
+    annee = annee or annee_courante()
+    with Session(base) as session:
+        ouverts = set(session.scalars(select(DocumentDuDossier.gabarit_id).where(
+            DocumentDuDossier.stagiaire_id == stagiaire.id, DocumentDuDossier.annee == annee)))
+    attendus = (catalogue.etablissement.parametres.get("archives") or {}).get("attendus") or ()
+    return [g for g in catalogue.courants() if g.id not in attendus and g.id not in ouverts
+            and etats.s_applique(g.formulaire, stagiaire)]
 
 
 def pour_la_gestion(compte) -> bool:
