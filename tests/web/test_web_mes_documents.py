@@ -66,6 +66,7 @@ def test_the_demo_tuteur_sees_her_documents_in_their_sections(connecte, app):
     assert "Parcours d’individualisation" in parties["a_signer"]
     assert re.search(r'href="/documents/[0-9A-Z-]+/signer"', parties["a_signer"])
     assert "à rendre le 15/01/2027" in parties["a_signer"]
+    assert "Reste : vous (tuteur ou tutrice de terrain), Nathalie Caron" in parties["a_signer"]
     # the accompagnement renforcé waits for the inspecteur
     assert "Manon CHEVALIER" in parties["en_attente"] and "Reste : Sylvie Dumont (IEN ou IA-IPR)" \
         in parties["en_attente"]
