@@ -127,8 +127,9 @@ def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocum
             sortie.termines.append(ligne)
         elif ligne.a_signer:
             sortie.a_signer.append(ligne)
-        elif ecrit and (doc.etat in etats.A_ECRIRE or (
-                doc.etat == "a_verifier" and doc.auteur in (None, compte.id))):
+        elif ecrit and (doc.etat in etats.A_ECRIRE or (  # an upload waits for the secretariat
+                doc.etat == "a_verifier" and not doc.archive_numero
+                and doc.auteur in (None, compte.id))):
             sortie.a_remplir.append(ligne)
         else:
             sortie.en_attente.append(ligne)
@@ -195,6 +196,22 @@ def campagne(base, catalogue, annee: str | None = None, *, gabarit_id: str = "",
     gabarits = sorted(((gid, titres.get(gid, gid)) for gid in comptes), key=lambda x: x[1])
     return Campagne(annee, gabarits, comptes, totaux,
                     [_ligne(catalogue, d, s, noms, aujourdhui) for d, s in rangs], nombre)
+
+
+def depots_a_verifier(base, catalogue, annee: str | None = None, limite: int = 20
+                      ) -> tuple[list[Ligne], int]:
+    """The uploads the secretariat must check (« à vérifier », received in the archive), oldest
+    first, and how many there are."""
+    annee = annee or annee_courante()
+    aujourdhui = dt.date.today()
+    requete = (select(DocumentDuDossier, Stagiaire)
+               .join(Stagiaire, Stagiaire.id == DocumentDuDossier.stagiaire_id)
+               .where(DocumentDuDossier.annee == annee, DocumentDuDossier.etat == "a_verifier",
+                      DocumentDuDossier.archive_numero.is_not(None)))
+    with Session(base) as session:
+        nombre = session.scalar(select(func.count()).select_from(requete.subquery()))
+        rangs = session.execute(requete.order_by(DocumentDuDossier.modifie_le).limit(limite)).all()
+    return [_ligne(catalogue, d, s, {}, aujourdhui) for d, s in rangs], nombre
 
 
 def a_commencer(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> list:

@@ -101,10 +101,14 @@ def formulaire(id_: str):
             return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         if action == "enregistrer":  # a draft, kept as typed, to finish later
+            stagiaire_id = request.form.get("stagiaire", type=int)
             _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"),
-                                request.form.get("stagiaire", type=int))
-            flash("Brouillon enregistré : vous le retrouverez dans « Mes documents » et "
-                  "« Formulaires ».")
+                                stagiaire_id)
+            if stagiaire_id:  # its line in « Mes documents » offers to resume it
+                flash("Brouillon enregistré : « Reprendre le brouillon » sur la ligne du "
+                      "document, ici ou dans « Formulaires ».")
+                return redirect(url_for("dossier.mes_documents"))
+            flash("Brouillon enregistré : vous le retrouverez dans « Formulaires ».")
             return redirect(url_for("documents.formulaires"))
         if action != "apercu":
             return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],

@@ -23,8 +23,11 @@ bp = Blueprint("dossier", __name__)
 def mes_documents():
     mes = listes.mes_documents(base(), catalogue(), g.compte)
     toutes = saisies()
-    campagne = listes.campagne(base(), catalogue(), limite=5) if peut("lire", EFFECTIFS) else None
+    gestion = peut("lire", EFFECTIFS)  # the secretariat, the administrateur
+    campagne = listes.campagne(base(), catalogue(), limite=5) if gestion else None
+    depots, nombre_depots = listes.depots_a_verifier(base(), catalogue()) if gestion else ([], 0)
     return render_template(
-        "mes_documents.html", mes=mes, campagne=campagne, etats=etats.ETATS,
+        "mes_documents.html", mes=mes, campagne=campagne, etats=etats.ETATS, depots=depots,
+        nombre_depots=nombre_depots,
         actions=actions_du_dossier(toutes),
         sans_stagiaire=[s for s in toutes if not s.get("stagiaire_id")])

@@ -211,8 +211,8 @@ def _actions(ligne, brouillons: dict, recaps: dict) -> list[Action]:
     if doc.numero and not ligne.a_signer:
         sortie.append(Action("Voir le document", url_for("documents.document", numero=doc.numero)))
     if doc.archive_numero:
-        sortie.append(Action("Fiche d’archive", url_for("archives.fiche",
-                                                        numero=doc.archive_numero)))
+        sortie.append(Action("Voir le dépôt" if doc.etat == "a_verifier" else "Fiche d’archive",
+                             url_for("archives.fiche", numero=doc.archive_numero)))
     return sortie
 
 

@@ -114,6 +114,30 @@ def test_the_secretariat_sees_the_campaign_in_short(connecte):
         assert compte in contenu
     assert "document(s) en retard" in contenu and "Nathan FAURE" in contenu
     assert "Aucun stagiaire ne vous est rattaché" in contenu
+    depots = contenu[contenu.index("Dépôts à vérifier"):]
+    assert depots.startswith("Dépôts à vérifier (1)") and "Camille LEROY" in depots
+
+
+def test_an_upload_waits_for_the_secretariat_not_for_its_tuteur(connecte):
+    parties = sections(page(connecte("tuteur2", "demo-tuteur2").get("/")))
+    assert "Camille LEROY" in parties["en_attente"] and "Camille LEROY" not in parties["a_remplir"]
+    assert "Attend : le secrétariat" in parties["en_attente"]
+
+
+def test_a_procedure_started_from_mes_stagiaires_is_resumed_from_mes_documents(connecte, app):
+    sophie = connecte("tuteur3", "demo-tuteur3")
+    faure = stagiaire(app, "Nathan FAURE")
+    lien = f"/formulaires/parcours_individualisation_2d?stagiaire={faure.id}"
+    assert lien in texte(sophie.get("/mes-stagiaires"))
+    assert "Parcours d’individualisation" not in sections(page(sophie.get("/")))["a_remplir"]
+    reponse = sophie.post(lien, {"action": "enregistrer", "stagiaire": str(faure.id)})
+    assert reponse.status_code == 302 and reponse.headers["Location"] == "/"
+    a_remplir = sections(page(sophie.get("/")))["a_remplir"]
+    assert re.search(r"Parcours d’individualisation.{0,900}Nathan FAURE.{0,900}Reprendre le brouillon",
+                     a_remplir, re.S)
+    assert "Commencer : Parcours d’individualisation" not in _bloc(
+        page(sophie.get("/mes-stagiaires")), "FAURE Nathan")
+    assert "Pour Nathan FAURE" in page(sophie.get("/formulaires"))
 
 
 def test_signed_out_one_is_sent_to_sign_in(client):
