@@ -51,3 +51,18 @@ def test_the_demo_tuteur_lands_on_mes_documents(page, adresse, captures):
     page.get_by_role("link", name="Dossier complet de FONTAINE Inès").click()
     assert page.get_by_text("Renvoyé : La partie « Dispositif proposé »").is_visible()
     page.screenshot(path=str(captures / "dossier-stagiaire.png"), full_page=True)
+
+
+def test_the_secretariat_lands_on_the_campaign_in_short(page, adresse, captures):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_label("Identifiant", exact=True).fill("secretariat")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-secretariat")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{adresse}/")
+    assert page.get_by_role("heading", name="Campagne", level=2).is_visible()
+    assert page.get_by_role("link", name="Suivre la campagne").get_attribute("href") == "/campagne"
+    page.get_by_role("link", name="Voir le dépôt : Compte-rendu du tuteur de stage SOPA").click()
+    assert page.get_by_role("link", name="Vérifier et archiver").is_visible()
+    page.go_back()
+    page.screenshot(path=str(captures / "mes-documents-secretariat.png"), full_page=True)
