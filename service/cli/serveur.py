@@ -18,7 +18,8 @@ def ajouter_commandes(sub) -> None:
     p = sub.add_parser("serve", help="le service web (127.0.0.1, port PORT, 5000 par défaut)")
     p.add_argument("--demo", action="store_true",
                    help="crée les comptes de démonstration et les affiche, et une liste de "
-                        "stagiaires si elle est vide")
+                        "stagiaires si elle est vide, avec leurs dossiers (des documents dans "
+                        "chaque état)")
     p.set_defaults(executer=servir)
 
 
@@ -50,6 +51,8 @@ def servir(args, ctx) -> int:
     except ConversionImpossible as exc:  # the pages work without it; /sante says what is wrong
         print(f"Attention : {exc}", file=sys.stderr, flush=True)
     service(app)["atelier"].demarrer()
+    if demo:
+        _dossiers_de_demo(app)
     catalogue = service(app)["catalogue"]
     for gabarit in catalogue.courants():  # compiled before the first person asks, too
         catalogue.compile(gabarit)
@@ -64,3 +67,27 @@ def servir(args, ctx) -> int:
     print(f"Service sur http://127.0.0.1:{port}/", flush=True)
     serve(app, host="127.0.0.1", port=port, threads=24, ident="inspe-docs")
     return SUCCES
+
+
+def _dossiers_de_demo(app) -> None:
+    """The demo roster's dossiers, documents in every state (once: a restart keeps them)."""
+    from service.dossier.circuit import Outils
+    from service.dossier.demo import dossiers_de_demo
+    from service.web import moteur, service
+
+    outils = service(app)
+    config, base, catalogue = outils["config"], outils["base"], outils["catalogue"]
+    moteur_, sceau = moteur(app)
+    try:
+        # the saved drafts' folder is the web's (service/web/outils.py ``dossier_saisies``)
+        nombre = dossiers_de_demo(Outils(base, catalogue, config.sorties,
+                                         creer_archives(config, catalogue, base), moteur_, sceau),
+                                  config.donnees / "saisies")
+    except ConversionImpossible as exc:  # the demo works without them; the next start tries again
+        print(f"Attention : dossiers de démonstration non créés : {exc}", file=sys.stderr,
+              flush=True)
+        return
+    if nombre:
+        print(f"Dossiers de démonstration : {nombre} documents dans tous les états "
+              "(à remplir, brouillon, à vérifier, en signature, signé, archivé, renvoyé, retiré).",
+              flush=True)

@@ -87,8 +87,10 @@ def _ligne(catalogue, doc, stagiaire, noms: dict[str, str], aujourdhui: dt.date,
                  if doc.echeance else "", en_retard, reste, a_signer, bloque)
 
 
-def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> list[Ligne]:
-    """The documents of ``stagiaire``'s dossier in ``annee``, expected ones made when missing."""
+def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None,
+            lecteur: str = "") -> list[Ligne]:
+    """The documents of ``stagiaire``'s dossier in ``annee``, expected ones made when missing;
+    ``lecteur`` (an account's identifiant): the slots it may sign now, in ``a_signer``."""
     annee = annee or annee_courante()
     ouvrir(base, catalogue, [stagiaire], annee)
     with Session(base) as session:
@@ -97,7 +99,7 @@ def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> 
             .order_by(DocumentDuDossier.echeance, DocumentDuDossier.gabarit_id)))
         noms = _noms(session, [getattr(stagiaire, p.colonne) for p in effectifs.POSTES.values()])
     aujourdhui = dt.date.today()
-    return [_ligne(catalogue, d, stagiaire, noms, aujourdhui) for d in docs]
+    return [_ligne(catalogue, d, stagiaire, noms, aujourdhui, lecteur) for d in docs]
 
 
 def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocuments:
@@ -125,8 +127,9 @@ def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocum
             sortie.termines.append(ligne)
         elif ligne.a_signer:
             sortie.a_signer.append(ligne)
-        elif ecrit and (doc.etat in etats.A_ECRIRE or (
-                doc.etat == "a_verifier" and doc.auteur in (None, compte.id))):
+        elif ecrit and (doc.etat in etats.A_ECRIRE or (  # an upload waits for the secretariat
+                doc.etat == "a_verifier" and not doc.archive_numero
+                and doc.auteur in (None, compte.id))):
             sortie.a_remplir.append(ligne)
         else:
             sortie.en_attente.append(ligne)
@@ -193,6 +196,34 @@ def campagne(base, catalogue, annee: str | None = None, *, gabarit_id: str = "",
     gabarits = sorted(((gid, titres.get(gid, gid)) for gid in comptes), key=lambda x: x[1])
     return Campagne(annee, gabarits, comptes, totaux,
                     [_ligne(catalogue, d, s, noms, aujourdhui) for d, s in rangs], nombre)
+
+
+def depots_a_verifier(base, catalogue, annee: str | None = None, limite: int = 20
+                      ) -> tuple[list[Ligne], int]:
+    """The uploads the secretariat must check (« à vérifier », received in the archive), oldest
+    first, and how many there are."""
+    annee = annee or annee_courante()
+    aujourdhui = dt.date.today()
+    requete = (select(DocumentDuDossier, Stagiaire)
+               .join(Stagiaire, Stagiaire.id == DocumentDuDossier.stagiaire_id)
+               .where(DocumentDuDossier.annee == annee, DocumentDuDossier.etat == "a_verifier",
+                      DocumentDuDossier.archive_numero.is_not(None)))
+    with Session(base) as session:
+        nombre = session.scalar(select(func.count()).select_from(requete.subquery()))
+        rangs = session.execute(requete.order_by(DocumentDuDossier.modifie_le).limit(limite)).all()
+    return [_ligne(catalogue, d, s, {}, aujourdhui) for d, s in rangs], nombre
+
+
+def a_commencer(base, catalogue, stagiaire: Stagiaire, annee: str | None = None) -> list:
+    """The procedures (gabarits about one stagiaire, of their parcours, that no one is expected
+    to have every year) not yet opened in their dossier: someone may start one."""
+    annee = annee or annee_courante()
+    with Session(base) as session:
+        ouverts = set(session.scalars(select(DocumentDuDossier.gabarit_id).where(
+            DocumentDuDossier.stagiaire_id == stagiaire.id, DocumentDuDossier.annee == annee)))
+    attendus = (catalogue.etablissement.parametres.get("archives") or {}).get("attendus") or ()
+    return [g for g in catalogue.courants() if g.id not in attendus and g.id not in ouverts
+            and etats.s_applique(g.formulaire, stagiaire)]
 
 
 def pour_la_gestion(compte) -> bool:

@@ -69,7 +69,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     def etablissement():
         return {"etablissement": service(app)["catalogue"].etablissement.parametres}
 
-    from . import api, archives, auth, documents, effectifs, erreurs, lots, sante, securite
+    from . import api, archives, auth, documents, dossier, effectifs, erreurs, lots, sante, securite
 
     securite.init_app(app)
     erreurs.init_app(app)
@@ -79,6 +79,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(archives.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(dossier.bp)
     app.register_blueprint(sante.bp)
     return app
 

@@ -58,12 +58,14 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
 from service.catalogue.validation import DonneesInvalides, valider
+from service.dossier import listes
 from service.personnes.acces import EFFECTIFS, Depot, Export
 from service.personnes.comptes import Compte
 
 from . import PdfImpossible
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
 from .outils import (
+    actions_du_dossier,
     archive_autorisee,
     archiver,
     autoriser,
@@ -352,14 +354,20 @@ def _annee_courante() -> str:
 @bp.get("/archives/stagiaire/<int:stagiaire_id>")
 @connecte
 def dossier_stagiaire(stagiaire_id: int):
+    """The stagiaire's dossier: one line per document of the year (made online, by a lot or
+    uploaded: the same line), with its state, its versions and its archive record; then the
+    other archived documents about them (free documents, other years)."""
     stagiaire = stagiaire_autorise(stagiaire_id)
     noter("consultation", "", f"dossier du stagiaire {stagiaire.id}")
-    annee = _annee_courante()
-    return render_template(
-        "archives_dossier.html", stagiaire=stagiaire, annee=annee,
-        archives=dossier(base(), stagiaire, g.compte),
-        manquants=[m for m in documents_manquants(base(), catalogue(), annee)
-                   if m.stagiaire.id == stagiaire.id])
+    connues = listes.annees(base())
+    annee = request.args.get("annee", "")
+    annee = annee if annee in connues else _annee_courante()
+    lignes = listes.dossier(base(), catalogue(), stagiaire, annee, lecteur=g.compte.identifiant)
+    rangees = {ligne.doc.archive_numero for ligne in lignes if ligne.doc.archive_numero}
+    autres = [a for a in dossier(base(), stagiaire, g.compte) if a.numero not in rangees]
+    return render_template("archives_dossier.html", stagiaire=stagiaire, annee=annee,
+                           annees=connues, lignes=lignes, archives=autres,
+                           actions=actions_du_dossier())
 
 
 @bp.get("/archives/stagiaire/<int:stagiaire_id>/donnees.zip")

@@ -117,7 +117,7 @@ def connexion():
             terminer_session(base, session["sid"])
         session.clear()  # a new id at each sign-in: a cookie known before is worth nothing
         session["sid"] = ouvrir_session(base, qui.id, _durees())
-        return redirect(url_for("documents.accueil"))
+        return redirect(url_for("dossier.mes_documents"))
     return render_template("connexion.html", formulaire=formulaire, erreur=None)
 
 

@@ -54,9 +54,11 @@ from .outils import (
     config,
     connecte,
     document_acces,
+    dossier_saisies,
     fiche_autorisee,
     noter,
     peut,
+    saisies,
     stagiaire_autorise,
     telecharger_document,
 )
@@ -65,11 +67,13 @@ bp = Blueprint("documents", __name__)
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
-@bp.get("/")
+@bp.get("/formulaires")
 @connecte
-def accueil():
+def formulaires():
+    """The saved drafts, and the forms one may fill about nobody on the roster (a stagiaire's
+    documents are filled from « Mes documents » and « Mes stagiaires »)."""
     gabarits = [x for x in catalogue().courants() if peut("remplir", Formulaire.de(x.formulaire))]
-    return render_template("accueil.html", gabarits=gabarits, saisies=saisies())
+    return render_template("formulaires.html", gabarits=gabarits, saisies=saisies())
 
 
 def _gabarit(id_: str):
@@ -98,10 +102,15 @@ def formulaire(id_: str):
             return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         if action == "enregistrer":  # a draft, kept as typed, to finish later
+            stagiaire_id = request.form.get("stagiaire", type=int)
             _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"),
-                                request.form.get("stagiaire", type=int))
-            flash("Brouillon enregistré : vous le retrouverez sur l’accueil.")
-            return redirect(url_for("documents.accueil"))
+                                stagiaire_id)
+            if stagiaire_id:  # its line in « Mes documents » offers to resume it
+                flash("Brouillon enregistré : « Reprendre le brouillon » sur la ligne du "
+                      "document, ici ou dans « Formulaires ».")
+                return redirect(url_for("dossier.mes_documents"))
+            flash("Brouillon enregistré : vous le retrouverez dans « Formulaires ».")
+            return redirect(url_for("documents.formulaires"))
         if action != "apercu":
             return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
                                    stagiaire=request.form.get("stagiaire", type=int))
@@ -136,12 +145,8 @@ def formulaire(id_: str):
 
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
 
-def _dossier_saisies() -> Path:
-    return config().donnees / "saisies" / str(g.compte.id)
-
-
 def _saisie(jeton: str) -> dict:
-    chemin = _dossier_saisies() / f"{jeton}.json"
+    chemin = dossier_saisies() / f"{jeton}.json"
     if not _JETON.match(jeton or "") or not chemin.exists():
         abort(404)
     return json.loads(chemin.read_text(encoding="utf-8"))
@@ -152,7 +157,7 @@ def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
     stagiaire = _stagiaire(stagiaire_id)
     if not (jeton and _JETON.match(jeton)):
         jeton = secrets.token_urlsafe(24)
-    dossier = _dossier_saisies()
+    dossier = dossier_saisies()
     dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
                "stagiaire_id": stagiaire.id if stagiaire else None,
@@ -165,25 +170,16 @@ def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
     return jeton
 
 
-def saisies() -> list[dict]:
-    """The signed-in account's saved drafts, newest first."""
-    dossier = _dossier_saisies()
-    if not dossier.exists():
-        return []
-    fichiers = sorted(dossier.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [dict(json.loads(f.read_text(encoding="utf-8")), jeton=f.stem) for f in fichiers]
-
-
 @bp.post("/saisies/<jeton>/supprimer")
 @connecte
 def supprimer_saisie(jeton: str):
     saisie = _saisie(jeton)
-    (_dossier_saisies() / f"{jeton}.json").unlink()
+    (dossier_saisies() / f"{jeton}.json").unlink()
     if saisie.get("stagiaire_id"):
         suivi.brouillon_abandonne(base(), catalogue(), _stagiaire(saisie["stagiaire_id"]),
                                   saisie["gabarit_id"], g.compte.identifiant)
     flash("Brouillon supprimé.")
-    return redirect(url_for("documents.accueil"))
+    return redirect(url_for("documents.formulaires"))
 
 
 # --- drafts: the recap before anything is kept --------------------------------------------

@@ -1,6 +1,7 @@
 """The roster on the web: the secretariat imports it; whoever holds a position for a stagiaire
 (trio, inspecteur, chef d'établissement, responsable de parcours) sees them in "mes stagiaires",
-with the forms they may write, opened or downloaded as .docx pre-filled with what is known."""
+with their dossier's documents and the forms they may write, opened or downloaded as .docx
+pre-filled with what is known."""
 
 from __future__ import annotations
 
@@ -12,11 +13,21 @@ from service.archive.depot import PREREMPLI
 from service.catalogue.generation import rendre
 from service.catalogue.tableur import TableurIllisible, modele_import
 from service.catalogue.validation import valider
-from service.dossier import suivi
+from service.dossier import listes, suivi
 from service.personnes import effectifs
 from service.personnes.acces import EFFECTIFS, Formulaire
 
-from .outils import autoriser, base, catalogue, connecte, exiger, noter, stagiaire_autorise
+from .outils import (
+    actions_du_dossier,
+    autoriser,
+    base,
+    catalogue,
+    connecte,
+    exiger,
+    noter,
+    peut,
+    stagiaire_autorise,
+)
 
 bp = Blueprint("effectifs", __name__)
 
@@ -59,12 +70,19 @@ def modele():
 @bp.get("/mes-stagiaires")
 @connecte
 def mes_stagiaires():
-    """The stagiaires for whom the account holds any position, and which ones."""
+    """The stagiaires for whom the account holds any position, and which ones; for each, the
+    documents of their dossier (only those of their parcours) with the actions the account may
+    do, and the procedures it may start."""
     identifiant = g.compte.identifiant
-    stagiaires = [(s, [effectifs.POSTES[p].dans_une_phrase for p in s.postes_de(identifiant)])
-                  for s in effectifs.de(base(), identifiant)]
+    stagiaires = []
+    for s in effectifs.de(base(), identifiant):
+        postes = [effectifs.POSTES[p].dans_une_phrase for p in s.postes_de(identifiant)]
+        lignes = listes.dossier(base(), catalogue(), s, lecteur=identifiant)
+        procedures = [x for x in listes.a_commencer(base(), catalogue(), s)
+                      if peut("remplir", Formulaire.de(x.formulaire, s))]
+        stagiaires.append((s, postes, lignes, procedures))
     return render_template("mes_stagiaires.html", stagiaires=stagiaires,
-                           gabarits=catalogue().courants())
+                           actions=actions_du_dossier())
 
 
 @bp.get("/stagiaires/<int:stagiaire_id>/<id_>.docx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.personnes import acces, effectifs
+from service.personnes.acces import Formulaire
 
 from . import atelier, fabrication, moteur, service
 
@@ -144,6 +146,83 @@ def telecharger_document(numero: str, version: int, extension: str):
     noter("téléchargement", fiche["numero"], chemin.name)
     return send_file(chemin, as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
+
+
+# --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
+
+def dossier_saisies() -> Path:
+    """The signed-in account's saved drafts (one JSON file each, named by its token)."""
+    return config().donnees / "saisies" / str(g.compte.id)
+
+
+def saisies() -> list[dict]:
+    """The signed-in account's saved drafts, newest first; each says which stagiaire it is for
+    (``stagiaire``, ``stagiaire_id``: empty for a form about nobody on the roster)."""
+    dossier = dossier_saisies()
+    if not dossier.exists():
+        return []
+    fichiers = sorted(dossier.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [dict(json.loads(f.read_text(encoding="utf-8")), jeton=f.stem) for f in fichiers]
+
+
+def recapitulatifs() -> list[dict]:
+    """The signed-in account's finished drafts waiting for its check (« à vérifier »): each
+    one's ``meta.json``, with its ``jeton`` (the recap's address)."""
+    dossier = config().donnees / "brouillons" / str(g.compte.id)
+    if not dossier.exists():
+        return []
+    return [dict(json.loads((d / "meta.json").read_text(encoding="utf-8")), jeton=d.name)
+            for d in dossier.iterdir() if (d / "meta.json").exists()]
+
+
+# --- a dossier's line: what the signed-in account may do with it ---------------------------
+
+@dataclass
+class Action:
+    texte: str
+    url: str
+    principale: bool = False
+
+
+def _actions(ligne, brouillons: dict, recaps: dict) -> list[Action]:
+    """What the signed-in account may do with a line of its dossiers, the main action first."""
+    doc, stagiaire = ligne.doc, ligne.stagiaire
+    sortie: list[Action] = []
+    if ligne.a_signer:
+        sortie.append(Action("Signer", url_for("documents.signer_document", numero=doc.numero),
+                             True))
+    formulaire = catalogue().gabarit(doc.gabarit_id, doc.gabarit_version).formulaire
+    ecrit = doc.etat in ("a_remplir", "brouillon", "renvoye", "a_verifier") and peut(
+        "remplir", Formulaire.de(formulaire, stagiaire))
+    if ecrit and (doc.gabarit_id, stagiaire.id) in recaps:
+        sortie.append(Action("Vérifier et valider", url_for(
+            "documents.brouillon", jeton=recaps[doc.gabarit_id, stagiaire.id]), True))
+    elif ecrit and (doc.gabarit_id, stagiaire.id) in brouillons:
+        sortie.append(Action("Reprendre le brouillon", url_for(
+            "documents.formulaire", id_=doc.gabarit_id, stagiaire=stagiaire.id,
+            saisie=brouillons[doc.gabarit_id, stagiaire.id]), True))
+    elif ecrit and not (doc.etat == "a_verifier" and doc.archive_numero):
+        sortie.append(Action("Corriger en ligne" if doc.etat == "renvoye" else "Remplir en ligne",
+                             url_for("documents.formulaire", id_=doc.gabarit_id,
+                                     stagiaire=stagiaire.id), True))
+    if ecrit and doc.etat in ("a_remplir", "brouillon"):
+        sortie.append(Action("Télécharger pré-rempli (.docx)", url_for(
+            "effectifs.docx_prerempli", stagiaire_id=stagiaire.id, id_=doc.gabarit_id)))
+    if doc.numero and not ligne.a_signer:
+        sortie.append(Action("Voir le document", url_for("documents.document", numero=doc.numero)))
+    if doc.archive_numero:
+        sortie.append(Action("Voir le dépôt" if doc.etat == "a_verifier" else "Fiche d’archive",
+                             url_for("archives.fiche", numero=doc.archive_numero)))
+    return sortie
+
+
+def actions_du_dossier(toutes: list[dict] | None = None):
+    """``actions(ligne)``: the links of a dossier's line for the signed-in account, its saved
+    drafts and recaps read once (``toutes``: its saved drafts, when already read)."""
+    brouillons = {(s["gabarit_id"], s.get("stagiaire_id")): s["jeton"]
+                  for s in (saisies() if toutes is None else toutes)}
+    recaps = {(r["gabarit_id"], r.get("stagiaire_id")): r["jeton"] for r in recapitulatifs()}
+    return lambda ligne: _actions(ligne, brouillons, recaps)
 
 
 # --- the roster -----------------------------------------------------------------------------

@@ -217,7 +217,9 @@ def test_a_stagiaire_cannot_fill_nor_sign_her_tutor_s_compte_rendu(monde, catalo
     brouillons = service(monde["app"])["config"].donnees / "brouillons" / str(
         monde["comptes"]["lea"].id)
     assert not brouillons.exists() or not any(brouillons.iterdir())
-    assert "Compte-rendu" not in lea.get("/").get_data(as_text=True)  # not offered
+    assert "Compte-rendu" not in lea.get("/formulaires").get_data(as_text=True)  # not offered
+    assert "compte_rendu_sopa?stagiaire=" not in lea.get("/").get_data(as_text=True)
+    assert "compte_rendu_sopa?stagiaire=" not in lea.get("/mes-stagiaires").get_data(as_text=True)
 
     # the tutor's own compte-rendu about Léa: she reads it, but its slot is not hers
     reponse = api.post("/api/documents", headers=entetes(monde["jetons"]["helene"]), json={

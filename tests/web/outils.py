@@ -92,3 +92,29 @@ def changer_un_texte(docx: bytes, avant: str, apres: str) -> bytes:
                 contenu = contenu.replace(avant.encode(), apres.encode(), 1)
             z.writestr(info, contenu)
     return sortie.getvalue()
+
+
+def avec_dossiers_de_demo(app):
+    """The app with the demo roster and its dossiers, documents in every state, as
+    ``serve --demo`` makes them (LibreOffice converts their PDFs); returns how many were made."""
+    from service import creer_archives
+    from service.dossier.circuit import Outils
+    from service.dossier.demo import dossiers_de_demo
+    from service.personnes.demo import effectifs_de_demo
+    from service.web import moteur, service
+
+    outils = service(app)
+    config, base, catalogue = outils["config"], outils["base"], outils["catalogue"]
+    effectifs_de_demo(base)
+    moteur_, sceau = moteur(app)
+    return dossiers_de_demo(Outils(base, catalogue, config.sorties,
+                                   creer_archives(config, catalogue, base), moteur_, sceau),
+                            config.donnees / "saisies")
+
+
+def sections(page: str) -> dict[str, str]:
+    """The four sections of « Mes documents » (a_remplir, a_signer, en_attente, termines), each
+    as its HTML up to the next one."""
+    bornes = ["a-remplir", "a-signer", "en-attente", "termines"]
+    debuts = [page.index(f'id="titre-{b}"') for b in bornes] + [page.index("</main>")]
+    return {b.replace("-", "_"): page[debuts[i]:debuts[i + 1]] for i, b in enumerate(bornes)}

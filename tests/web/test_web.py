@@ -195,15 +195,17 @@ def test_a_draft_is_saved_as_typed_and_resumed(connecte):
         "stagiaire_nom": "MOREAU", "demi_journees_absence": "deux (à vérifier)",
         "action": "enregistrer"})
     assert reponse.status_code == 302
-    accueil = texte(navigateur.get("/"))
-    assert "Mes brouillons" in accueil and "Brouillon enregistré" in accueil
+    assert reponse.headers["Location"] == "/formulaires"
+    accueil = texte(navigateur.get("/formulaires"))
+    assert "Brouillon enregistré" in accueil and "Aucun brouillon enregistré" not in accueil
+    assert "Sans stagiaire de la liste" in accueil  # no stagiaire was chosen
     jeton = re.search(r"saisie=([A-Za-z0-9_-]+)", accueil).group(1)
     page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?saisie={jeton}"))
     assert 'value="MOREAU"' in page and 'value="deux (à vérifier)"' in page  # kept as typed
     assert connecte("inspecteur").get(
         f"/formulaires/compte_rendu_sopa?saisie={jeton}").status_code == 404
-    navigateur.post(f"/saisies/{jeton}/supprimer", {}, page="/")
-    assert "Mes brouillons" not in texte(navigateur.get("/"))
+    navigateur.post(f"/saisies/{jeton}/supprimer", {}, page="/formulaires")
+    assert "Aucun brouillon enregistré" in texte(navigateur.get("/formulaires"))
 
 
 def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte):

@@ -131,10 +131,10 @@ def test_the_demo_roster_gives_the_demo_tuteur_and_stagiaire_their_stagiaires(co
     assert effectifs.tous(base) == []
     effectifs_de_demo(base)
     tuteur = html.unescape(texte(connecte("tuteur").get("/mes-stagiaires")))
-    assert tuteur.count("<h2>") >= 4 and "Vous êtes : tuteur ou tutrice de terrain." in tuteur
+    assert tuteur.count('<h2 id="stagiaire-') >= 4 and "Vous êtes : tuteur ou tutrice de terrain." in tuteur
     assert "Professeur·e des écoles stagiaire" in tuteur and "M2 MEEF contractuel alternant" in tuteur
     stagiaire = html.unescape(texte(connecte("stagiaire").get("/mes-stagiaires")))
-    assert stagiaire.count("<h2>") == 1 and "MOREAU Léa" in stagiaire
+    assert stagiaire.count('<h2 id="stagiaire-') == 1 and "MOREAU Léa" in stagiaire
     secretariat = html.unescape(texte(connecte("secretariat").get("/effectifs")))
     assert "12 stagiaire(s)" in secretariat
 

@@ -45,17 +45,18 @@ def pre_rempli(navigateur, moreau) -> bytes:
     return reponse.data
 
 
-def attendu(navigateur, moreau) -> bool:
-    """Whether the compte-rendu is still listed as expected in the stagiaire's dossier."""
-    dossier = page(navigateur.get(f"/archives/stagiaire/{moreau.id}"))
-    return "Compte-rendu" in dossier[dossier.index("Documents attendus non reçus"):
-                                     dossier.index("Documents archivés")]
+def attendu(connecte, moreau) -> bool:
+    """Whether the compte-rendu is still listed as not received, on the secretariat's page of
+    the missing documents (the upload does not move the dossier's line yet)."""
+    manquants = page(connecte("secretariat").get("/archives/manquants"))
+    return re.search(rf"{moreau.nom} {moreau.prenom}</a></td>\s*<td>Compte-rendu", manquants) \
+        is not None
 
 
 def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, catalogue, moreau,
                                                               tmp_path, capsys):
     tuteur = connecte("tuteur")
-    assert attendu(tuteur, moreau)
+    assert attendu(connecte, moreau)
     reponse = deposer(tuteur, Word(pre_rempli(tuteur, moreau)).enregistrer(), "compte-rendu.docx")
     assert reponse.status_code == 302
     verification = reponse.headers["Location"]
@@ -65,8 +66,8 @@ def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, cata
     haut = contenu[contenu.index("<h1>"):contenu.index("<dl")]  # above what was read
     assert INCHANGE in haut
     assert "l’archiver quand même" in contenu
-    # not received: still expected in the dossier and on « Documents attendus non reçus »
-    assert attendu(tuteur, moreau)
+    # not received: still on the missing documents' page
+    assert attendu(connecte, moreau)
     manquants = page(connecte("secretariat").get("/archives/manquants"))
     assert re.search(r"MOREAU Léa.{0,400}Compte-rendu", manquants, re.S)
     assert f"{numero}" in (recherche := page(tuteur.get("/archives")))
@@ -81,7 +82,7 @@ def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, cata
     assert reponse.status_code == 400
     assert "Cochez « l’archiver quand même »" in page(reponse) and INCHANGE in page(reponse)
     assert tuteur.get(f"/archives/{numero}/v1.pdf").status_code == 404
-    assert attendu(tuteur, moreau)
+    assert attendu(connecte, moreau)
 
     # the API says it, and archives it only when asked
     base = service(app)["base"]
@@ -109,12 +110,12 @@ def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, cata
                "INSPE_DONNEES": str(config.donnees)}
     assert main(["archiver", str(tmp_path / "cr.docx")], environ=environ) == 2
     assert INCHANGE in capsys.readouterr().err
-    assert attendu(tuteur, moreau)
+    assert attendu(connecte, moreau)
 
 
 def test_the_same_docx_with_one_value_changed_is_received(connecte, moreau):
     tuteur = connecte("tuteur")
-    assert attendu(tuteur, moreau)
+    assert attendu(connecte, moreau)
     word = Word(pre_rempli(tuteur, moreau))
     word.saisir(word.controles("lieu_stage")[0], "École Paul-Bert, Clairval")
     reponse = deposer(tuteur, word.enregistrer(), "compte-rendu complété.docx")
@@ -122,7 +123,7 @@ def test_the_same_docx_with_one_value_changed_is_received(connecte, moreau):
     numero = reponse.headers["Location"].split("/")[2]
     contenu = page(tuteur.get(reponse.headers["Location"]))
     assert INCHANGE not in contenu and "l’archiver quand même" not in contenu
-    assert not attendu(tuteur, moreau)
+    assert not attendu(connecte, moreau)
     recherche = page(tuteur.get("/archives"))
     ligne = recherche[recherche.index(numero):][:600]
     assert "Reçu" in ligne and "inchangé" not in ligne

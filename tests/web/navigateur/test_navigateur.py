@@ -34,6 +34,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{adresse}/")
     page.screenshot(path=str(captures / "accueil.png"), full_page=True)
+    page.get_by_role("link", name="Formulaires", exact=True).click()
     page.get_by_role("link", name="Remplir : Compte-rendu du tuteur de stage SOPA").click()
 
     page.get_by_label("Nom du stagiaire *", exact=True).fill("MOREAU")
