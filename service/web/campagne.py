@@ -20,8 +20,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from service.dossier import etats, listes, relances, suivi
 from service.dossier.export import exporter_xlsx
 from service.dossier.modele import DocumentDuDossier
-from service.personnes.acces import CAMPAGNE
 from service.personnes import effectifs
+from service.personnes.acces import CAMPAGNE
 from service.personnes.effectifs import PARCOURS
 
 from .outils import base, catalogue, exiger, messagerie, noter

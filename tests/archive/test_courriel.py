@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
-from service import creer_archives, creer_messagerie, journal
+from service import creer_archives, creer_messagerie
 from service.archive.courriel import CourrielImpossible, Messagerie
 from service.catalogue.generation import generer
 from service.config import Config
-from service.personnes.comptes import creer_compte
-from service.personnes.effectifs import Stagiaire
 
 
 @pytest.fixture
