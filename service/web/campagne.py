@@ -110,10 +110,10 @@ def _retour(filtres: Filtres):
     return redirect(url_for("campagne.index", **filtres.criteres))
 
 
-def _dire(rapport: relances.Relances, quoi: str) -> None:
+def _dire(rapport: relances.Relances, un: str, plusieurs: str) -> None:
     """The outcome of a round of e-mails, as messages on the next page."""
     if rapport.envoyees:
-        flash(f"{quoi} envoyé{'s' if len(rapport.envoyees) > 1 else ''} à "
+        flash(f"{un if len(rapport.envoyees) == 1 else plusieurs} à "
               + ", ".join(rapport.envoyees) + ".")
     if rapport.deja:
         flash("Déjà relancé aujourd’hui (un courriel par jour au plus) : "
@@ -142,7 +142,7 @@ def relancer():
         documents = {ligne.doc.id for ligne in vue.en_retard}
     rapport = relances.relancer(base(), catalogue(), messagerie(), lien, filtres.annee, _par(),
                                 documents=documents)
-    _dire(rapport, "Relance")
+    _dire(rapport, "Relance envoyée", "Relances envoyées")
     if not (rapport.envoyees or rapport.deja or rapport.sans_adresse or rapport.echecs):
         flash("Personne à relancer : ces documents n’attendent l’action de personne dont le "
               "compte est connu (le secrétariat, ou une place vide dans la liste des stagiaires).")
@@ -200,7 +200,7 @@ def agir(doc_id: int, action: str):
     except suivi.EtapeImpossible as exc:
         return _confirmation(action, ligne, filtres, str(exc)[:1].upper() + str(exc)[1:] + ".",
                              409, motif)
-    nom = f"« {ligne.titre} » de {ligne.stagiaire_nom}"
+    nom = f"« {ligne.titre} » de {ligne.stagiaire.nom} {ligne.stagiaire.prenom}"
     if action == "retirer":
         flash(f"{nom} : retiré du dossier.")
         return _retour(filtres)
@@ -210,5 +210,5 @@ def agir(doc_id: int, action: str):
               "vous-même de la raison du renvoi.")
     else:
         _dire(relances.prevenir_renvoi(base(), catalogue(), messagerie(), doc, lien, _par()),
-              "Courriel")
+              "Courriel envoyé", "Courriels envoyés")
     return _retour(filtres)

@@ -1,4 +1,5 @@
-"""Reminders and distribution by e-mail, through a real SMTP server started by the test."""
+"""The SMTP client and the distribution of an archived PDF, through a real SMTP server started
+by the test (the grouped reminders are tested in tests/dossier/test_campagne.py)."""
 
 from __future__ import annotations
 
