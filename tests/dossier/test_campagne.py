@@ -243,3 +243,31 @@ def test_the_late_list_exported_as_a_spreadsheet_with_formulas_neutralised(monde
     assert len(lignes) == 3
     with Session(monde["base"]) as session:
         assert session.get(DocumentDuDossier, monde["ids"][("MOREAU", "cr")]).etat == "a_remplir"
+
+
+def test_the_daily_command_sends_the_same_reminders_with_the_service_s_links(
+        monde, url_base, tmp_path, serveur_smtp, capsys):
+    from service.cli import main
+
+    port, recus = serveur_smtp
+    environ = {"DATABASE_URL": url_base, "INSPE_DONNEES": str(tmp_path / "d"),
+               "INSPE_SORTIES": str(tmp_path / "s"), "INSPE_SMTP": f"smtp://127.0.0.1:{port}",
+               "INSPE_COURRIEL": "scolarite@clairval.example"}
+    commande = ["dossier-relancer", "--adresse", "https://tutorat.clairval.example/",
+                "--annee", ANNEE]
+    assert main(commande, environ=environ) == 0
+    sortie = capsys.readouterr().out
+    assert "relance envoyée : Hélène Garnier <helene.garnier@clairval.example>\n" in sortie
+    assert "sans adresse de courriel : Anne Fournier\n" in sortie
+    messages = {d[0]: m.get_content() for d, m in recus}
+    moreau = monde["inscrits"]["MOREAU"]
+    assert (f"https://tutorat.clairval.example/formulaires/compte_rendu_sopa?stagiaire={moreau.id}"
+            in messages["helene.garnier@clairval.example"])
+    assert "https://tutorat.clairval.example/documents/D-ESSAI-000001/signer" \
+        in messages["marc.dumont@clairval.example"]
+    # the cron runs again the same day (or the secretariat clicked): nobody twice
+    assert main(commande, environ=environ) == 0
+    assert "déjà relancé aujourd'hui : Hélène Garnier" in capsys.readouterr().out
+    assert len(recus) == 3
+    assert main(["dossier-relancer", "--adresse", "tutorat"], environ=environ) == 2
+    assert "l'adresse du service web est attendue" in capsys.readouterr().err
