@@ -271,3 +271,18 @@ def test_the_daily_command_sends_the_same_reminders_with_the_service_s_links(
     assert len(recus) == 3
     assert main(["dossier-relancer", "--adresse", "tutorat"], environ=environ) == 2
     assert "l'adresse du service web est attendue" in capsys.readouterr().err
+
+
+def test_only_the_secretariat_and_the_administrateur_may_see_and_act_on_the_campaign():
+    from service.personnes import acces
+    from service.personnes.comptes import ROLES
+
+    class Compte_:
+        def __init__(self, role):
+            self.role, self.identifiant, self.id = role, role, 1
+
+    permis = {role for role in ROLES if acces.peut(Compte_(role), "lire", acces.CAMPAGNE)}
+    assert permis == {"secretariat", "administrateur"}
+    assert {role for role in ROLES if acces.peut(Compte_(role), "remplir", acces.CAMPAGNE)} == permis
+    assert not acces.peut(None, "lire", acces.CAMPAGNE)
+    assert not acces.peut(Compte_("secretariat"), "supprimer", acces.CAMPAGNE)
