@@ -108,9 +108,9 @@ def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
     from service.dossier import suivi
     from service.personnes import effectifs
     from service.personnes.comptes import Compte
-    from tests.outils import fixer_echeance, liste_de_stagiaires
+    from tests.outils import fixer_echeance, roster_csv
 
-    assert effectifs.importer(base, liste_de_stagiaires(
+    assert effectifs.importer(base, roster_csv(
         {"nom": "MOREAU", "prenom": "Léa", "parcours": "m1_meef_1d_sopa",
          "compte_stagiaire": "stagiaire", "tuteur_terrain": "tuteur", "tuteur_inspe": "referent"},
         {"nom": "DUVAL", "prenom": "Hugo", "parcours": "pe_stagiaire", "tuteur_terrain": "tuteur",
