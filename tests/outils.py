@@ -178,3 +178,20 @@ def roster_csv(*lignes: dict) -> bytes:
     sortie = [";".join(entetes[c] for c in cles)]
     sortie += [";".join(str(ligne.get(c, "")) for c in cles) for ligne in lignes]
     return ("\n".join(sortie) + "\n").encode("utf-8")
+
+
+def fixer_echeance(base, nom: str, gabarit_id: str, jour: dt.date) -> int:
+    """Sets the due date of stagiaire ``nom``'s row of ``gabarit_id`` (a date in the past makes
+    it late); returns the row's id."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from service.dossier.modele import DocumentDuDossier
+    from service.personnes.effectifs import Stagiaire
+
+    with Session(base) as session, session.begin():
+        doc = session.scalars(select(DocumentDuDossier).join(
+            Stagiaire, Stagiaire.id == DocumentDuDossier.stagiaire_id).where(
+            Stagiaire.nom == nom, DocumentDuDossier.gabarit_id == gabarit_id)).one()
+        doc.echeance = jour.isoformat()
+        return doc.id

@@ -107,7 +107,8 @@ def attendus(parametres: dict) -> list[str]:
 
 
 def manquants(base, catalogue, annee: str) -> list[Manquant]:
-    """For each stagiaire of the roster, the expected documents not received for ``annee``.
+    """For each stagiaire of the roster, the expected documents of their parcours not received
+    for ``annee``.
 
     A record whose only versions are pre-filled documents sent back untouched (« inchangé »,
     never archived) is not a document received: it stays expected."""
@@ -120,8 +121,11 @@ def manquants(base, catalogue, annee: str) -> list[Manquant]:
                                     .where(Archive.annee == annee, reel)).all())
     resultat = []
     for gabarit_id in attendus(catalogue.etablissement.parametres):
-        titre = catalogue.gabarit(gabarit_id).titre
+        gabarit = catalogue.gabarit(gabarit_id)
+        titre = gabarit.titre
         for inscrit in inscrits:
+            if not acces.Formulaire.de(gabarit.formulaire, inscrit).s_applique:
+                continue  # not a document of their parcours
             if (cle_de_comparaison(f"{inscrit.nom} {inscrit.prenom}"), gabarit_id) not in recus:
                 resultat.append(Manquant(inscrit, gabarit_id, titre))
     return sorted(resultat, key=lambda m: (m.stagiaire.nom, m.stagiaire.prenom, m.titre))

@@ -1,6 +1,6 @@
 """Command line: ``python -m service …`` (also installed as ``inspe-docs``).
 
-One module per noun (gabarits, documents, lots, comptes, serveur, archive); each adds its
+One module per noun (gabarits, documents, lots, comptes, serveur, archive, dossier); each adds its
 commands to the parser with the function that runs them (``set_defaults(executer=…)``),
 so that ``main`` only maps a command to its function. Those functions are thin callers of
 the service's packages. Exit status: 0 done, 1 the service cannot work (template,
@@ -19,10 +19,10 @@ from service.config import Config
 from service.lots.file import FileInjoignable
 from service.pdf.libreoffice import ConversionImpossible
 
-from . import archive, comptes, documents, gabarits, lots, serveur
+from . import archive, comptes, documents, dossier, gabarits, lots, serveur
 from .commun import DONNEES_INVALIDES, ECHEC, Contexte, ErreurUtilisateur
 
-NOMS = (gabarits, documents, lots, comptes, serveur, archive)
+NOMS = (gabarits, documents, lots, comptes, serveur, archive, dossier)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
-"""The archive's commands: ``archiver``, ``fsck``, ``purger``, ``export-personne``, ``relancer``.
+"""The archive's commands: ``archiver``, ``fsck``, ``purger``, ``export-personne``.
 
-Thin callers of service/archive/ (depot.py, integrite.py, conservation.py, relances.py),
+Thin callers of service/archive/ (depot.py, integrite.py, conservation.py),
 with the exit statuses of the rest of the command line.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
-from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
+from service import creer_archives, creer_moteur, creer_sceau
 from service.archive.antivirus import AntivirusIndisponible
 from service.archive.depot import INCHANGE, DocumentInchange
 from service.bd import ouvrir
@@ -50,10 +50,6 @@ def ajouter_commandes(sub) -> None:
     p.set_defaults(executer=exporter)
     p.add_argument("nom", metavar="\"NOM Prénom\"")
     p.add_argument("-o", type=Path, required=True, metavar="F.zip")
-
-    p = sub.add_parser("relancer", help="envoie par courriel les relances des documents attendus")
-    p.add_argument("--annee", default="", help="année universitaire (par défaut celle des paramètres)")
-    p.set_defaults(executer=relancer)
 
 
 def _peut_archiver(base, archives, depot, par: str) -> bool:
@@ -176,21 +172,3 @@ def exporter(args, ctx) -> int:
     args.o.parent.mkdir(parents=True, exist_ok=True)
     print(ecrire_atomique(args.o, exporter_personne(base, archives.coffre, args.nom, par)))
     return 0
-
-
-def relancer(args, ctx) -> int:
-    from service.archive.relances import relancer as envoyer_relances
-
-    base, _, par = _archive(args, ctx)
-    messagerie = creer_messagerie(ctx.config, ctx.catalogue)
-    if messagerie is None:
-        raise ErreurUtilisateur(["aucun serveur de courriel configuré (INSPE_SMTP, INSPE_COURRIEL)"])
-    annee = args.annee or ctx.catalogue.etablissement.parametres["annee_universitaire"]
-    resultat = envoyer_relances(base, ctx.catalogue, messagerie, annee, par)
-    for qui in resultat.envoyees:
-        print(f"relance envoyée : {qui}")
-    for qui in resultat.sans_adresse:
-        print(f"sans adresse de courriel : {qui}")
-    for ligne in resultat.echecs:
-        print(f"ÉCHEC : {ligne}")
-    return 1 if resultat.echecs else 0

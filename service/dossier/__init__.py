@@ -10,7 +10,11 @@ bulk lot, an uploaded .docx, the archiving. Its state says where it stands:
 ``modele``  the table;
 ``etats``   the states, the due date, who signs next (the declaration's order);
 ``suivi``   each transition, written with its audit-log entry;
-``listes``  « Mes documents », a stagiaire's dossier, the secretariat's campaign.
+``listes``  « Mes documents », a stagiaire's dossier, the secretariat's campaign;
+``relances`` the grouped reminders (one message a person a day), the notice of a document
+            sent back;
+``export``  the campaign's late documents as a spreadsheet;
+``circuit`` what follows a step (the complete document archived).
 
 It knows nothing of web requests: the pages, the API, the command line and the
 worker call the same functions.

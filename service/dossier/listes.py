@@ -102,6 +102,17 @@ def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None,
     return [_ligne(catalogue, d, stagiaire, noms, aujourdhui, lecteur) for d in docs]
 
 
+def une(base, catalogue, doc_id: int) -> Ligne | None:
+    """One row of any dossier, as the campaign shows it (None: there is no such row)."""
+    with Session(base) as session:
+        doc = session.get(DocumentDuDossier, doc_id)
+        stagiaire = session.get(Stagiaire, doc.stagiaire_id) if doc is not None else None
+        if stagiaire is None:
+            return None
+        noms = _noms(session, [getattr(stagiaire, p.colonne) for p in effectifs.POSTES.values()])
+    return _ligne(catalogue, doc, stagiaire, noms, dt.date.today())
+
+
 def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocuments:
     """What ``compte`` must fill, must sign, waits for from others, and what is done, about the
     stagiaires it holds a position for (the roster), due dates first."""

@@ -97,7 +97,7 @@ REGLES: dict[str, dict[str, set[str]]] = {
     # bulk lots: the secretariat's and the administrateur's tools
     "lot": {"secretariat": {"lire", "remplir", "supprimer"},
             "administrateur": {"lire", "remplir", "supprimer"}},
-    # the roster itself (import, its model), what has not come back and the reminders
+    # the roster itself (import, its model)
     "effectifs": {"secretariat": {"lire", "remplir"}, "administrateur": {"lire", "remplir"}},
     # a roster stagiaire's dossier (its entry, its archived documents, pre-filled forms)
     "dossier": {
@@ -108,6 +108,9 @@ REGLES: dict[str, dict[str, set[str]]] = {
     },
     # everything held about one person (GDPR export)
     "export": {"secretariat": {"exporter"}, "administrateur": {"exporter"}},
+    # the campaign (every dossier of a year, what is late): read it, send reminders, send a
+    # document back to its author or withdraw it
+    "campagne": {"secretariat": {"lire", "remplir"}, "administrateur": {"lire", "remplir"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
@@ -318,7 +321,7 @@ class Depot:
     version: object
 
 
-LOT, EFFECTIFS = "lot", "effectifs"
+LOT, EFFECTIFS, CAMPAGNE = "lot", "effectifs", "campagne"
 
 
 @dataclass(frozen=True)
@@ -395,7 +398,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
         return _depot(compte, action, objet, base)
-    if objet in (LOT, EFFECTIFS):
+    if objet in (LOT, EFFECTIFS, CAMPAGNE):
         return _table(objet, {compte.role}, action)
     if isinstance(objet, Stagiaire):
         return _table("dossier", _relations(compte, Trio.de(objet), False), action)

@@ -69,7 +69,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     def etablissement():
         return {"etablissement": service(app)["catalogue"].etablissement.parametres}
 
-    from . import api, archives, auth, documents, dossier, effectifs, erreurs, lots, sante, securite
+    from . import api, archives, auth, campagne, documents, dossier, effectifs, erreurs, lots, sante, securite
 
     securite.init_app(app)
     erreurs.init_app(app)
@@ -77,6 +77,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)
+    app.register_blueprint(campagne.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(dossier.bp)

@@ -9,8 +9,8 @@
    is archived only when « l’archiver quand même » is ticked.
 3. ``/archives/<numero>``: the record, its versions and their downloads.
 4. ``/archives``: search (filters, full text), 50 per page, and its export.
-5. ``/archives/stagiaire/<id>``: a roster stagiaire's dossier; ``/archives/manquants``:
-   what has not come back this year, and the reminders.
+5. ``/archives/stagiaire/<id>``: a roster stagiaire's dossier. What is late, and the
+   reminders, are the campaign's (service/web/campagne.py); ``/archives/manquants`` leads there.
 
 Everyone sees and does only what service/personnes/acces.py allows; anything else is 404.
 """
@@ -50,17 +50,14 @@ from service.archive.recherche import (
     exporter_xlsx,
     rechercher,
 )
-from service.archive.recherche import manquants as documents_manquants
 from service.archive.relances import destinataires, diffuser
-from service.archive.relances import relancer as envoyer_relances
 from service.catalogue.contexte import date_fr
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
 from service.catalogue.validation import DonneesInvalides, valider
 from service.dossier import listes
-from service.personnes.acces import EFFECTIFS, Depot, Export
-from service.personnes.comptes import Compte
+from service.personnes.acces import CAMPAGNE, Depot, Export
 
 from . import PdfImpossible
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
@@ -73,7 +70,6 @@ from .outils import (
     catalogue,
     connecte,
     depot_autorise,
-    exiger,
     gabarit_de,
     lecture,
     messagerie,
@@ -322,8 +318,8 @@ def _annees() -> list[str]:
 @connecte
 def index():
     filtres = Filtres.depuis(request.args)
-    if filtres.statut == "attendu" and peut("lire", EFFECTIFS):
-        return redirect(url_for("archives.manquants", annee=filtres.annee or None))
+    if filtres.statut == "attendu" and peut("lire", CAMPAGNE):
+        return redirect(url_for("campagne.index", annee=filtres.annee or None))
     page = max(request.args.get("page", 1, type=int), 1)
     total, trouves = rechercher(base(), filtres, g.compte, page)
     criteres = {k: v for k, v in dataclasses.asdict(filtres).items() if v}
@@ -345,7 +341,7 @@ def exporter():
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-# --- 5. a stagiaire's dossier, what is missing, reminders ----------------------------------
+# --- 5. a stagiaire's dossier --------------------------------------------------------------
 
 def _annee_courante() -> str:
     return str(catalogue().etablissement.parametres.get("annee_universitaire", ""))
@@ -382,31 +378,13 @@ def donnees_personne(stagiaire_id: int):
                      download_name=nom_sur(f"{nom} - données personnelles") + ".zip")
 
 
-def _page_manquants(annee: str, rapport=None, statut=200):
-    with Session(base()) as session:
-        tuteurs = {c.identifiant: c.nom for c in session.scalars(select(Compte))}
-    return render_template("archives_manquants.html", annee=annee, rapport=rapport,
-                           manquants=documents_manquants(base(), catalogue(), annee),
-                           tuteurs=tuteurs, courriel=messagerie() is not None), statut
-
-
 def _annee_demandee(source) -> str:
     annee = (source.get("annee") or "").strip()
     return annee if len(annee) == 9 and annee[4] == "-" else _annee_courante()
 
 
 @bp.get("/archives/manquants")
-@exiger("lire", EFFECTIFS)
+@connecte
 def manquants():
-    return _page_manquants(_annee_demandee(request.args))
-
-
-@bp.post("/archives/manquants/relancer")
-@exiger("remplir", EFFECTIFS)
-def relancer():
-    annee = _annee_demandee(request.form)
-    if messagerie() is None:
-        return _page_manquants(annee, statut=409)
-    rapport = envoyer_relances(base(), catalogue(), messagerie(), annee,
-                               f"{g.compte.identifiant} ({g.compte.role})")
-    return _page_manquants(annee, rapport)
+    """The former « Documents attendus non reçus », which knew no parcours: the campaign."""
+    return redirect(url_for("campagne.index", annee=_annee_demandee(request.args)))

@@ -37,10 +37,11 @@ def archives(base_de_donnees, catalogue, tmp_path):
     return creer_archives(config, catalogue, base_de_donnees)
 
 
-def _inscrire(base, nom="MOREAU", prenom="Léa", terrain="tuteur", inspe="", compte="stagiaire"):
+def _inscrire(base, nom="MOREAU", prenom="Léa", terrain="tuteur", inspe="", compte="stagiaire",
+              parcours=""):
     with Session(base) as session, session.begin():
         session.add(Stagiaire(nom=nom, prenom=prenom, tuteur_terrain=terrain, tuteur_inspe=inspe,
-                              compte_stagiaire=compte))
+                              compte_stagiaire=compte, parcours=parcours))
 
 
 def _prerempli(catalogue, **valeurs) -> bytes:
@@ -260,17 +261,20 @@ def test_search_filters_full_text_and_what_each_reader_sees(archives, catalogue)
     assert dossier(archives.base, lea, Lecteur("autre", "tuteur")) == []
 
 
-def test_expected_documents_not_received_are_listed_until_they_come(archives, catalogue):
-    _inscrire(archives.base)
-    _inscrire(archives.base, nom="DUVAL", prenom="Hugo")
-    attendus = {(m.stagiaire.nom, m.gabarit_id) for m in manquants(archives.base, catalogue,
+def test_expected_documents_of_each_parcours_are_listed_until_they_come(archives, catalogue):
+    _inscrire(archives.base, parcours="m1_meef_1d_sopa")
+    _inscrire(archives.base, nom="DUVAL", prenom="Hugo", parcours="pe_stagiaire")
+    _inscrire(archives.base, nom="ROUX", prenom="Théo", parcours="m2_meef_ca")
+
+    def attendus():
+        return {(m.stagiaire.nom, m.gabarit_id) for m in manquants(archives.base, catalogue,
                                                                     "2026-2027")}
-    assert attendus == {(n, g) for n in ("MOREAU", "DUVAL")
-                        for g in ("compte_rendu_sopa", "fiche_personnalisation")}
+
+    # each stagiaire is expected only the documents of their parcours
+    assert attendus() == {("MOREAU", "compte_rendu_sopa"), ("DUVAL", "fiche_personnalisation"),
+                          ("ROUX", "lettre_mission_tuteurs_m2")}
     archives.deposer(_prerempli(catalogue), "cr.docx", "tuteur")
-    restants = {(m.stagiaire.nom, m.gabarit_id) for m in manquants(archives.base, catalogue,
-                                                                    "2026-2027")}
-    assert restants == attendus - {("MOREAU", "compte_rendu_sopa")}
+    assert attendus() == {("DUVAL", "fiche_personnalisation"), ("ROUX", "lettre_mission_tuteurs_m2")}
 
 
 def test_past_its_retention_period_a_record_and_its_files_go_and_the_deletion_is_recorded(

@@ -6,6 +6,7 @@ helpers they and the test modules use, so that no test module imports another.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -118,3 +119,43 @@ def sections(page: str) -> dict[str, str]:
     bornes = ["a-remplir", "a-signer", "en-attente", "termines"]
     debuts = [page.index(f'id="titre-{b}"') for b in bornes] + [page.index("</main>")]
     return {b.replace("-", "_"): page[debuts[i]:debuts[i + 1]] for i, b in enumerate(bornes)}
+
+
+def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
+    """A campaign with late documents, for the demo accounts: MOREAU Léa (SOPA: her compte-rendu,
+    late by a day, Hélène Garnier's), DUVAL Hugo (PE: his fiche de personnalisation, 30 days,
+    Hélène Garnier's and Marc Roussel's; his parcours d'individualisation made by Hélène Garnier,
+    in signature, 5 days, waiting for the IEN Sylvie Dumont) and ROUX Théo (M2 CA: his lettre
+    de mission, 10 days, the secretariat's). Their dossiers are opened as the roster's import
+    does on the web. Returns the late rows' ids: moreau, fiche, parcours, roux."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from service.dossier import suivi
+    from service.personnes import effectifs
+    from service.personnes.comptes import Compte
+    from tests.outils import fixer_echeance, roster_csv
+
+    assert effectifs.importer(base, roster_csv(
+        {"nom": "MOREAU", "prenom": "Léa", "parcours": "m1_meef_1d_sopa",
+         "compte_stagiaire": "stagiaire", "tuteur_terrain": "tuteur", "tuteur_inspe": "referent"},
+        {"nom": "DUVAL", "prenom": "Hugo", "parcours": "pe_stagiaire", "tuteur_terrain": "tuteur",
+         "tuteur_inspe": "referent", "inspecteur": "inspecteur"},
+        {"nom": "ROUX", "prenom": "Théo", "parcours": "m2_meef_ca", "tuteur_terrain": "tuteur"},
+    ), "liste.csv").erreurs == []
+    inscrits = {s.nom: s for s in effectifs.tous(base)}
+    annee = suivi.annee_courante()
+    suivi.ouvrir(base, catalogue, list(inscrits.values()), annee)
+    with Session(base) as session:
+        tuteur = session.scalar(select(Compte).where(Compte.identifiant == "tuteur"))
+    suivi.document_cree(base, catalogue, inscrits["DUVAL"],
+                        catalogue.gabarit("parcours_individualisation_1d"), "D-ESSAI-000002",
+                        tuteur.id, "tuteur", annee)
+
+    def jours(n: int) -> dt.date:
+        return jour + dt.timedelta(days=n)
+
+    return {"moreau": fixer_echeance(base, "MOREAU", "compte_rendu_sopa", jours(-1)),
+            "fiche": fixer_echeance(base, "DUVAL", "fiche_personnalisation", jours(-30)),
+            "parcours": fixer_echeance(base, "DUVAL", "parcours_individualisation_1d", jours(-5)),
+            "roux": fixer_echeance(base, "ROUX", "lettre_mission_tuteurs_m2", jours(-10))}

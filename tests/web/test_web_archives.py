@@ -201,30 +201,14 @@ def test_the_dossier_of_a_stagiaire_and_what_is_missing(app, connecte, archive_t
     assert fiche["documents"][0]["numero"] == numero
 
 
-def test_missing_documents_and_reminders(app, connecte, archive_tuteur, serveur_smtp):
+def test_the_former_missing_documents_page_leads_to_the_campaign(connecte):
     secretariat = connecte("secretariat")
-    page = texte(secretariat.get("/archives/manquants"))
-    assert "Documents attendus non reçus — 2026-2027" in page and "MOREAU Léa" in page
-    assert "Fiche de personnalisation" in page and "Hélène Garnier" in page
-    assert "L’envoi de courriels n’est pas configuré" in page
-    assert "Envoyer les relances" not in page
-    reponse = secretariat.post("/archives/manquants/relancer", {}, page="/archives/manquants")
-    assert reponse.status_code == 409 and "n’est pas configuré" in texte(reponse)
-    assert secretariat.get("/archives?statut=attendu").headers["Location"] == "/archives/manquants"
-
-    port, recus = serveur_smtp
-    service(app)["messagerie"] = messagerie_reelle(port)
-    try:
-        assert "Envoyer les relances" in texte(secretariat.get("/archives/manquants"))
-        reponse = secretariat.post("/archives/manquants/relancer", {}, page="/archives/manquants")
-        assert reponse.status_code == 200
-        assert "2 courriel(s) envoyé(s)" in texte(reponse)
-        assert sorted(d[0] for d, _ in recus) == ["referent@clairval.example",
-                                                  "tuteur@clairval.example"]
-        assert "Fiche de personnalisation" in recus[0][1].get_content()
-    finally:
-        del service(app)["messagerie"]
-    assert connecte("tuteur").get("/archives/manquants").status_code == 404
+    reponse = secretariat.get("/archives/manquants?annee=2026-2027")
+    assert reponse.status_code == 302
+    assert reponse.headers["Location"] == "/campagne?annee=2026-2027"
+    assert secretariat.get("/archives?statut=attendu").headers["Location"] == "/campagne"
+    assert "Documents en retard (campagne)" in texte(secretariat.get("/archives"))
+    assert connecte("tuteur").get("/campagne").status_code == 404
 
 
 def test_a_document_not_recognised_is_archived_as_a_free_document(connecte):

@@ -46,11 +46,10 @@ def pre_rempli(navigateur, moreau) -> bytes:
 
 
 def attendu(connecte, moreau) -> bool:
-    """Whether the compte-rendu is still listed as not received, on the secretariat's page of
-    the missing documents (the upload does not move the dossier's line yet)."""
-    manquants = page(connecte("secretariat").get("/archives/manquants"))
-    return re.search(rf"{moreau.nom} {moreau.prenom}</a></td>\s*<td>Compte-rendu", manquants) \
-        is not None
+    """Whether the compte-rendu is still « à remplir » in Léa's dossier, on the secretariat's page
+    of her dossier (an upload that counts moves it to « à vérifier »)."""
+    dossier = page(connecte("secretariat").get(f"/archives/stagiaire/{moreau.id}"))
+    return re.search(r"Compte-rendu.{0,600}?À remplir", dossier, re.S) is not None
 
 
 def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, catalogue, moreau,
@@ -66,10 +65,8 @@ def test_an_untouched_pre_filled_docx_is_inchange_everywhere(app, connecte, cata
     haut = contenu[contenu.index("<h1>"):contenu.index("<dl")]  # above what was read
     assert INCHANGE in haut
     assert "l’archiver quand même" in contenu
-    # not received: still on the missing documents' page
+    # not received: still expected in the dossier
     assert attendu(connecte, moreau)
-    manquants = page(connecte("secretariat").get("/archives/manquants"))
-    assert re.search(r"MOREAU Léa.{0,400}Compte-rendu", manquants, re.S)
     assert f"{numero}" in (recherche := page(tuteur.get("/archives")))
     assert "Reçu (inchangé)" in recherche
     assert "revenue telle qu’elle a été pré-remplie" in page(tuteur.get(f"/archives/{numero}"))
