@@ -66,6 +66,7 @@ from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_form
 from .outils import (
     archive_autorisee,
     archiver,
+    au_dossier,
     autoriser,
     base,
     catalogue,
@@ -146,6 +147,7 @@ def deposer():
         return render_template("archives_deposer.html", erreur=None, deja={
             "numero": depot.numero, "version": depot.version, "archivee": archivee,
             "visible": True})
+    au_dossier(depot)
     archive = outil_archives().une(depot.numero)
     if not peut("archiver", Depot(archive, version_de(archive, depot.version))):
         flash(f"Document reçu sous le n° {depot.numero} : son archivage revient à qui l’écrit "
