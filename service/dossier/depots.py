@@ -28,9 +28,11 @@ from service.personnes.effectifs import Stagiaire
 from . import suivi
 from .modele import DocumentDuDossier
 
+# why a document joins no dossier (a lot's page lists them)
 HORS_EFFECTIFS = "hors effectifs"
-HOMONYMES = "plusieurs stagiaires portent ce nom"
-NON_AUTORISE = "vous n'écrivez pas ce document pour ce stagiaire"
+HOMONYMES = "plusieurs stagiaires de la liste portent ce nom"
+HORS_PARCOURS = "ce document n'est pas de son parcours"
+NON_AUTORISE = "son auteur n'écrit pas ce document pour ce stagiaire"
 
 
 class Effectifs:
@@ -61,7 +63,11 @@ def choisir(compte, formulaire, candidats: list[Stagiaire]) -> tuple[Stagiaire |
     permis = [s for s in candidats if ecrit(compte, formulaire, s)]
     if len(permis) == 1:
         return permis[0], ""
-    return None, HOMONYMES if len(permis) > 1 else NON_AUTORISE
+    if permis:
+        return None, HOMONYMES
+    if not any(acces.Formulaire.de(formulaire, s).s_applique for s in candidats):
+        return None, HORS_PARCOURS
+    return None, NON_AUTORISE
 
 
 # --- an upload ----------------------------------------------------------------------------

@@ -312,25 +312,37 @@ def _garder(sorties, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdf
         with Session(base, expire_on_commit=False) as session:
             stagiaires = {s.id: s for s in session.scalars(
                 select(Stagiaire).where(Stagiaire.id.in_(ids)))}
-    crees = []
+    crees, refus = [], {}
     for (_, ligne), document, pdf in zip(a_faire, documents, pdfs):
         stagiaire = stagiaires.get(ligne.get("stagiaire_id"))
-        trio = Trio.de(stagiaire)
-        if not (dossiers.racine(sorties) / document.numero / "document.json").exists():
-            dossiers.enregistrer(sorties, document, pdf, auteur=lot.auteur["id"],
-                                 trio=sorted(trio.membres) if trio else [],
-                                 postes=asdict(trio) if trio else None,
-                                 stagiaire_id=stagiaire.id if stagiaire else None)
-        if stagiaire is not None:
+        if not _garde(sorties, document, pdf, lot.auteur["id"], stagiaire):
+            refus[document.numero] = "son numéro est déjà celui d'un autre document"
+        elif stagiaire is not None:
             crees.append((stagiaire, document.numero))
     if crees:
-        refus = suivi.documents_crees(base, catalogue, gabarit, crees, lot.auteur["id"],
-                                      f"{lot.auteur['identifiant']} (lot {lot.id})")
-        rangs = {ligne["numero"]: n for n, ligne in a_faire}
-        for numero, raison in refus.items():
-            (_dossier(sorties, lot.id) / "refus").mkdir(exist_ok=True)
-            ecrire_atomique(_dossier(sorties, lot.id) / "refus" / str(rangs[numero]),
-                            raison.encode("utf-8"))
+        refus |= suivi.documents_crees(base, catalogue, gabarit, crees, lot.auteur["id"],
+                                       f"{lot.auteur['identifiant']} (lot {lot.id})")
+    rangs = {ligne["numero"]: n for n, ligne in a_faire}
+    for numero, raison in refus.items():
+        (_dossier(sorties, lot.id) / "refus").mkdir(exist_ok=True)
+        ecrire_atomique(_dossier(sorties, lot.id) / "refus" / str(rangs[numero]),
+                        raison.encode("utf-8"))
+
+
+def _garde(sorties, document, pdf: bytes, auteur: int | None, stagiaire) -> bool:
+    """Keeps a lot's document in documents/<numéro>/ (once: a packet made again after a crash
+    finds it there); False if that numéro is another document's."""
+    dossier = dossiers.racine(sorties) / document.numero
+    fiche = dossier / "document.json"
+    if fiche.exists():
+        return json.loads(fiche.read_text(encoding="utf-8"))["document_id"] == document.document_id
+    shutil.rmtree(dossier, ignore_errors=True)  # what a crash left before its document.json
+    trio = Trio.de(stagiaire)
+    dossiers.enregistrer(sorties, document, pdf, auteur=auteur,
+                         trio=sorted(trio.membres) if trio else [],
+                         postes=asdict(trio) if trio else None,
+                         stagiaire_id=stagiaire.id if stagiaire else None)
+    return True
 
 
 def _lignes(dossier: Path) -> list[dict]:
@@ -428,8 +440,6 @@ def hors_dossier(sorties: Path, lot_id: str) -> list[HorsDossier]:
         raison = ligne.get("raison") or ""
         if not raison and (refus / str(n)).exists():
             raison = (refus / str(n)).read_text(encoding="utf-8")
-        elif not raison and lot.format != "pdf":
-            raison = "un lot en Word n'entre pas dans les dossiers"
         if raison:
             sortie.append(HorsDossier(ligne.get("ligne", n + 1), ligne.get("stagiaire", ""), raison))
     return sortie

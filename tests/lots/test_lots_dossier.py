@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import zipfile
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from service import journal
 from service.catalogue.tableur import modele_import
+from service.catalogue.validation import valider
 from service.cli import main
 from service.config import Config
 from service.dossier import listes
 from service.lots import lots
-from service.personnes import effectifs
+from service.personnes import acces, effectifs
 from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.web import create_app, service
 from tests.outils import pdf_texte
@@ -145,7 +150,8 @@ def test_a_lot_s_document_is_read_by_its_trio_only(app, lot_fait, connecte):
 def test_the_command_line_lot_is_launched_by_an_account_that_may(app, catalogue, capsys):
     config = service(app)["config"]
     fichier = config.donnees / "lot.xlsx"
-    fichier.write_bytes(tableur(catalogue, [("BERNARD", "Hugo"), ("DURAND", "Paul")]))
+    fichier.write_bytes(tableur(catalogue, [("BERNARD", "Hugo"), ("DURAND", "Paul"),
+                                            ("FONTAINE", "Inès")]))
     environ = {"INSPE_SORTIES": str(config.sorties), "INSPE_DONNEES": str(config.donnees)}
     assert main(["lot", ID, "--donnees", str(fichier), "--par", "tuteur"], environ=environ) == 2
     assert "« tuteur » n'a pas le droit de lancer un lot" in capsys.readouterr().err
@@ -154,4 +160,27 @@ def test_the_command_line_lot_is_launched_by_an_account_that_may(app, catalogue,
     lot_id = capsys.readouterr().out.split("\t")[0]
     assert lots.charger(config.sorties, lot_id).auteur["identifiant"] == "secretariat"
     assert [(h.ligne, h.stagiaire, h.raison) for h in lots.hors_dossier(config.sorties, lot_id)] \
-        == [(3, "DURAND Paul", "hors effectifs")]
+        == [(3, "DURAND Paul", "hors effectifs"),
+            (4, "FONTAINE Inès", "ce document n'est pas de son parcours")]  # a PE stagiaire
+
+
+def test_a_packet_made_again_after_a_crash_keeps_one_document_and_one_step(app):
+    outils = service(app)
+    base, catalogue, sorties = outils["base"], outils["catalogue"], outils["config"].sorties
+    with Session(base) as session:
+        (secretariat,) = acces.comptes_de(session, ["secretariat"])
+    formulaire = catalogue.gabarit(ID).formulaire
+    valeurs = valider(formulaire, dict(formulaire.exemple, stagiaire_nom="GUERIN",
+                                       stagiaire_prenom="Zoé"))
+    lot = lots.creer(sorties, catalogue, ID, [valeurs], base=base, auteur=secretariat)
+    pdfs = outils["travaux"]._pdfs
+    assert lots.traiter_paquet(sorties, catalogue, lot.id, 0, 1, pdfs, base) == 1
+    (lots.dossier_du_lot(sorties, lot.id) / "fait" / "0").unlink()  # killed before marking it
+    assert lots.traiter_paquet(sorties, catalogue, lot.id, 0, 1, pdfs, base) == 1
+    numero = ligne_du_dossier(app, "GUERIN Zoé").doc.numero
+    assert ligne_du_dossier(app, "GUERIN Zoé").etat == "En signature"
+    fiche = json.loads((sorties / "documents" / numero / "document.json").read_text("utf-8"))
+    assert len(fiche["versions"]) == 1 and fiche["stagiaire_id"] == inscrit(app, "GUERIN Zoé").id
+    with Session(base) as session:
+        assert session.scalar(select(func.count()).select_from(journal.Entree).where(
+            journal.Entree.quoi == "dossier", journal.Entree.document == numero)) == 1
