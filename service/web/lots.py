@@ -201,5 +201,6 @@ def supprimer(lot_id: str):
     except ValueError as exc:
         flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))
-    flash("Lot supprimé, avec ses documents.")
+    flash("Lot supprimé, avec ses fichiers ; ses documents entrés dans les dossiers de tutorat y "
+          "restent.")
     return redirect(url_for("lots.nouveau"))
