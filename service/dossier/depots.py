@@ -6,8 +6,9 @@ right: it joins that stagiaire's dossier only when the account that sent it (or 
 lot) may fill that document for them (service/personnes/acces.py). A name two roster
 stagiaires share joins the one the account may write for, or none.
 
-The web, the API and the command line call ``rattacher`` after a deposit and ``archivee``
-after the archiving; a lot calls ``places`` when it is created (service/lots/lots.py).
+The web, the API and the command line call ``rattacher`` after a deposit, ``archivee``
+after the archiving and ``abandonne`` when a waiting upload is abandoned; a lot calls
+``places`` when it is created (service/lots/lots.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.archive.depot import LIBRE
+from service.archive.depot import LIBRE, ArchiveIntrouvable
 from service.catalogue import personnes as catalogue_personnes
 from service.catalogue.extraction import proprietes_docx
 from service.catalogue.validation import cle_de_comparaison
@@ -124,6 +125,17 @@ def archivee(base, catalogue, archives, numero: str, version: int, compte
         return None  # nobody's, or a slot already complete that this upload did not replace
     suivi.depot_archive(base, numero, cible.signe, compte.identifiant)
     return doc
+
+
+def abandonne(base, catalogue, archives, numero: str, compte) -> None:
+    """After an upload was abandoned: when no version of record ``numero`` waits any more,
+    its dossier row is back to where it was before it."""
+    try:
+        archive = archives.une(numero)
+    except ArchiveIntrouvable:  # its only version: the record is gone
+        archive = None
+    if archive is None or not any(not v.archive_le for v in archive.versions):
+        suivi.depot_abandonne(base, catalogue, numero, compte.identifiant)
 
 
 # --- a lot --------------------------------------------------------------------------------

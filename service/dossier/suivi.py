@@ -244,6 +244,25 @@ def depot_recu(base, catalogue, stagiaire: Stagiaire, gabarit_id: str, archive_n
         return doc
 
 
+def depot_abandonne(base, catalogue, archive_numero: str, par: str) -> None:
+    """The upload waiting to be checked was abandoned (a wrong file) and no version of its
+    record waits any more: the row is back where it was before it (« à remplir », or its
+    generated document's state)."""
+    with _transaction(base) as session:
+        doc = par_numero(session, archive_numero)
+        if doc is None or doc.etat != "a_verifier":
+            return
+        doc.archive_numero = None
+        if not doc.numero:
+            _passer(session, doc, "a_remplir", par, f"dépôt n° {archive_numero} abandonné")
+            return
+        gabarit = catalogue.gabarit(doc.gabarit_id, doc.gabarit_version)
+        restent = etats.reste(gabarit.formulaire, session.get(Stagiaire, doc.stagiaire_id),
+                              doc.cases_signees)
+        _passer(session, doc, "en_signature" if restent else "signe", par,
+                f"dépôt n° {archive_numero} abandonné")
+
+
 def depot_archive(base, archive_numero: str, signe: bool, par: str) -> None:
     """The upload was checked and archived: « archivé » (it holds its signatures, or was signed
     on paper: the secretariat checked it)."""

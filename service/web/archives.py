@@ -58,6 +58,7 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
 from service.catalogue.validation import DonneesInvalides, valider
+from service.dossier import depots
 from service.personnes.acces import EFFECTIFS, Depot, Export
 from service.personnes.comptes import Compte
 
@@ -252,6 +253,7 @@ def abandonner(numero: str, version: int):
         outil_archives().abandonner(archive.numero, version, g.compte.identifiant)
     except ArchiveIntrouvable:
         abort(404)
+    depots.abandonne(base(), catalogue(), outil_archives(), archive.numero, g.compte)
     flash("Dépôt abandonné : rien n’a été archivé.")
     return redirect(url_for("archives.deposer"))
 

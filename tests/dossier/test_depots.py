@@ -49,6 +49,15 @@ def connecte(app):
     return connecter
 
 
+def ajouter(app, nom: str, prenom: str, tuteur: str) -> None:
+    """A M1 SOPA stagiaire (a compte-rendu expected) added to the roster, of ``tuteur``."""
+    with Session(service(app)["base"]) as session, session.begin():
+        session.add(Stagiaire(nom=nom, prenom=prenom, parcours="m1_meef_1d_sopa", lieu="",
+                              periode_debut="2026-11-16", periode_fin="2026-11-27",
+                              compte_stagiaire="", tuteur_terrain=tuteur, tuteur_inspe="referent",
+                              inspecteur="", chef_etablissement="", responsable_parcours=""))
+
+
 def inscrit(app, nom: str) -> Stagiaire:
     (trouve,) = [s for s in effectifs.tous(service(app)["base"]) if f"{s.nom} {s.prenom}" == nom]
     return trouve
@@ -129,13 +138,8 @@ def test_a_numero_in_the_file_joins_its_row_only_for_who_writes_it(app, connecte
 
 def test_a_namesake_joins_only_the_one_the_depositor_writes_for(app, connecte, catalogue):
     base = service(app)["base"]
-    with Session(base) as session, session.begin():  # two PETIT Noé, of two trios
-        for tuteur in ("tuteur", "tuteur2"):
-            session.add(Stagiaire(nom="PETIT", prenom="Noé", parcours="m1_meef_1d_sopa", lieu="",
-                                  periode_debut="2026-11-16", periode_fin="2026-11-27",
-                                  compte_stagiaire="", tuteur_terrain=tuteur,
-                                  tuteur_inspe="referent", inspecteur="", chef_etablissement="",
-                                  responsable_parcours=""))
+    ajouter(app, "PETIT", "Noé", "tuteur")  # two PETIT Noé, of two trios
+    ajouter(app, "PETIT", "Noé", "tuteur2")
     petits = [s for s in effectifs.tous(base) if s.nom == "PETIT"]
     outils = service(app)
 
@@ -161,12 +165,7 @@ def pre_rempli(navigateur, stagiaire: Stagiaire) -> bytes:
 def test_an_inchange_upload_is_not_counted_an_edited_one_is(app, connecte, catalogue):
     tuteur = connecte("tuteur")
     # an unchanged pre-filled compte-rendu of a new stagiaire of tuteur's
-    base = service(app)["base"]
-    with Session(base) as session, session.begin():
-        session.add(Stagiaire(nom="ROBIN", prenom="Eva", parcours="m1_meef_1d_sopa", lieu="",
-                              periode_debut="2026-11-16", periode_fin="2026-11-27",
-                              compte_stagiaire="", tuteur_terrain="tuteur", tuteur_inspe="referent",
-                              inspecteur="", chef_etablissement="", responsable_parcours=""))
+    ajouter(app, "ROBIN", "Eva", "tuteur")
     robin = inscrit(app, "ROBIN Eva")
     docx = pre_rempli(tuteur, robin)
     reponse = deposer(tuteur, Word(docx).enregistrer(), "inchange.docx")
@@ -186,12 +185,7 @@ def test_the_api_and_the_command_line_join_the_dossier_too(app, catalogue, capsy
     jeton = creer_jeton(outils["base"], "tuteur3")  # ROUX, LAMBERT, FAURE, MERCIER…
     client = app.test_client()
     # the API: tuteur3's stagiaires have no compte-rendu SOPA (2d, M2): a M1 one is added
-    with Session(outils["base"]) as session, session.begin():
-        session.add(Stagiaire(nom="MARTIN", prenom="Tom", parcours="m1_meef_1d_sopa", lieu="",
-                              periode_debut="2026-11-16", periode_fin="2026-11-27",
-                              compte_stagiaire="", tuteur_terrain="tuteur3",
-                              tuteur_inspe="referent", inspecteur="", chef_etablissement="",
-                              responsable_parcours=""))
+    ajouter(app, "MARTIN", "Tom", "tuteur3")
     reponse = client.post("/api/archives", headers=entetes(jeton), data={
         "fichier": (io.BytesIO(compte_rendu(catalogue, "MARTIN", "Tom", "api")), "api.docx")})
     assert reponse.status_code == 201, reponse.json
@@ -202,11 +196,7 @@ def test_the_api_and_the_command_line_join_the_dossier_too(app, catalogue, capsy
     assert etat(app, "MARTIN Tom") == "Archivé"
 
     # the command line (``archiver --par``), for a new M1 stagiaire of tuteur's
-    with Session(outils["base"]) as session, session.begin():
-        session.add(Stagiaire(nom="SIMON", prenom="Lou", parcours="m1_meef_1d_sopa", lieu="",
-                              periode_debut="2026-11-16", periode_fin="2026-11-27",
-                              compte_stagiaire="", tuteur_terrain="tuteur", tuteur_inspe="referent",
-                              inspecteur="", chef_etablissement="", responsable_parcours=""))
+    ajouter(app, "SIMON", "Lou", "tuteur")
     config = outils["config"]
     fichier = config.donnees / "cli.docx"
     fichier.write_bytes(compte_rendu(catalogue, "SIMON", "Lou", "cli"))
@@ -218,3 +208,14 @@ def test_the_api_and_the_command_line_join_the_dossier_too(app, catalogue, capsy
     code = main(["archiver", str(fichier), "--par", "tuteur"], environ=environ)
     assert code == 0, capsys.readouterr().err
     assert etat(app, "SIMON Lou") == "Archivé"
+
+
+def test_an_abandoned_upload_leaves_the_dossier_as_it_was(app, connecte, catalogue):
+    ajouter(app, "NOEL", "Ana", "tuteur")
+    tuteur = connecte("tuteur")
+    reponse = deposer(tuteur, compte_rendu(catalogue, "NOEL", "Ana", "mauvais"), "faux.docx")
+    assert etat(app, "NOEL Ana") == "À vérifier"
+    verification = reponse.headers["Location"]  # /archives/<numéro>/v1/verifier
+    reponse = tuteur.post(verification.replace("/verifier", "/abandonner"), {}, page=verification)
+    assert reponse.status_code == 302
+    assert etat(app, "NOEL Ana") == "À remplir"
