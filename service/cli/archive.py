@@ -17,6 +17,7 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.validation import DonneesInvalides
+from service.dossier import depots
 from service.lots import lots
 
 from .commun import ErreurUtilisateur, lire_fichier
@@ -52,15 +53,21 @@ def ajouter_commandes(sub) -> None:
     p.add_argument("-o", type=Path, required=True, metavar="F.zip")
 
 
-def _peut_archiver(base, archives, depot, par: str) -> bool:
-    """``--par`` an account: its rights (service/personnes/acces.py); without, the operator."""
+def _compte(base, par: str):
+    """``--par`` an account (its rights, service/personnes/acces.py); without, the operator."""
     from sqlalchemy.orm import Session
 
     from service.personnes import acces
 
-    archive = archives.une(depot.numero)
     with Session(base) as session:
         (qui,) = acces.comptes_de(session, [par])
+    return qui
+
+
+def _peut_archiver(base, archives, depot, qui) -> bool:
+    from service.personnes import acces
+
+    archive = archives.une(depot.numero)
     cible = next(v for v in archive.versions if v.version == depot.version)
     return acces.peut(qui, "archiver", acces.Depot(archive, cible), base)
 
@@ -98,7 +105,10 @@ def archiver(args, ctx) -> int:
         return 0
     if depot.inchange and not args.inchange_accepte:  # deposited before, on the web
         raise ErreurUtilisateur([_inchange(args.docx.name)])
-    if not _peut_archiver(base, archives, depot, par):
+    qui = _compte(base, par)
+    if not depot.deja_archive:  # its stagiaire's dossier, if ``qui`` writes it for them
+        depots.rattacher(base, catalogue, archives, depot.numero, depot.version, qui)
+    if not _peut_archiver(base, archives, depot, qui):
         raise ErreurUtilisateur([
             f"{args.docx.name} : reçu sous le n° {depot.numero}, mais « {par} » n'a pas le droit "
             "de l'archiver (il n'écrit pas pour ce stagiaire) : il reste « reçu »"])
@@ -106,6 +116,7 @@ def archiver(args, ctx) -> int:
         archive = archives.archiver(depot.numero, depot.version, par, moteur,
                                     creer_sceau(config, catalogue),
                                     titre=args.titre, stagiaire=args.stagiaire)
+    depots.archivee(base, catalogue, archives, depot.numero, depot.version, qui)
     print(f"{archive.numero}\tversion {depot.version}\t{archive.libelle_statut}\t{archive.titre}"
           + (f"\t{archive.stagiaire}" if archive.stagiaire else ""))
     return 0

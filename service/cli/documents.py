@@ -114,8 +114,9 @@ def _valeurs_json(catalogue, gabarit, chemin: Path) -> list[dict]:
     return valides
 
 
-def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool) -> list[dict]:
-    """Valid rows of a spreadsheet; problems listed, and a highlighted copy written beside."""
+def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool):
+    """Valid rows of a spreadsheet, (row number, values) each, and the problems of the rows
+    skipped; problems listed, and a highlighted copy written beside."""
     try:
         contenu = chemin.read_bytes()
         lecture = tableur.lire(contenu, chemin.name, gabarit.formulaire)
@@ -142,18 +143,24 @@ def _valeurs_tableur(gabarit, chemin: Path, sortie: Path, ignorer_erreurs: bool)
         print("\n".join(lignes), file=sys.stderr)
     else:
         print(bilan, file=sys.stderr)
-    return [valeurs for _, valeurs in valides]
+    return valides, erreurs
+
+
+def lignes(catalogue, gabarit, args, sortie: Path) -> tuple[list[tuple[int, dict]], list]:
+    """The valid rows of ``--donnees`` (a spreadsheet, .xlsx or .csv, or JSON), (row number,
+    values) each, and the spreadsheet's problems of the rows skipped (--ignorer-erreurs)."""
+    if args.donnees.suffix.lower() in (".xlsx", ".csv"):
+        valides, ignorees = _valeurs_tableur(gabarit, args.donnees, sortie, args.ignorer_erreurs)
+    else:
+        valides, ignorees = list(enumerate(_valeurs_json(catalogue, gabarit, args.donnees), 1)), []
+    if not valides:
+        raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
+    return valides, ignorees
 
 
 def valeurs(catalogue, gabarit, args, sortie: Path) -> list[dict]:
     """The valid rows of ``--donnees``: a spreadsheet (.xlsx, .csv) or JSON."""
-    if args.donnees.suffix.lower() in (".xlsx", ".csv"):
-        valides = _valeurs_tableur(gabarit, args.donnees, sortie, args.ignorer_erreurs)
-    else:
-        valides = _valeurs_json(catalogue, gabarit, args.donnees)
-    if not valides:
-        raise ErreurUtilisateur(["aucune ligne valide : rien à générer"])
-    return valides
+    return [v for _, v in lignes(catalogue, gabarit, args, sortie)[0]]
 
 
 def _afficher(chemins: list[Path]) -> int:

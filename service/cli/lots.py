@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import getpass
+
+from sqlalchemy.orm import Session
+
+from service.bd import ouvrir
 from service.lots import lots
 from service.lots.file import Travaux
 from service.pdf.arriere_plan import finir_avec
+from service.personnes import acces
 
 from .commun import SUCCES, ErreurUtilisateur, gabarit
-from .documents import options_de_generation, valeurs
+from .documents import lignes, options_de_generation
 
 
 def ajouter_commandes(sub) -> None:
     p = sub.add_parser("lot", help="génération en masse en arrière-plan (un worker la fait)")
     options_de_generation(p, format_par_defaut="pdf")
+    p.add_argument("--par", default="", help="qui lance le lot (identifiant d'un compte) : ses "
+                   "documents rejoignent les dossiers des stagiaires pour qui il écrit ; par "
+                   "défaut l'utilisateur du système, avec les droits du secrétariat")
     p.set_defaults(executer=lancer)
 
     sub.add_parser("lots", help="les lots, du plus récent au plus ancien : avancement, état, "
@@ -38,9 +47,17 @@ def ajouter_commandes(sub) -> None:
 def lancer(args, ctx) -> int:
     catalogue, config = ctx.catalogue, ctx.config
     gabarit_ = gabarit(catalogue, args.id)
-    valides = valeurs(catalogue, gabarit_, args, config.sorties)
-    lot = lots.creer(config.sorties, catalogue, gabarit_.id, valides, format_=args.format,
-                     impression=args.impression, version=gabarit_.version)
+    valides, ignorees = lignes(catalogue, gabarit_, args, config.sorties)
+    base = ouvrir(config.base_de_donnees)
+    with Session(base) as session:
+        (auteur,) = acces.comptes_de(session, [args.par or getpass.getuser()])
+    if args.par and isinstance(auteur, acces.Operateur):
+        raise ErreurUtilisateur([f"--par : aucun compte « {args.par} »"])
+    if not acces.peut(auteur, "remplir", acces.LOT):
+        raise ErreurUtilisateur([f"« {args.par} » n'a pas le droit de lancer un lot"])
+    lot = lots.creer(config.sorties, catalogue, gabarit_.id, [v for _, v in valides],
+                     format_=args.format, impression=args.impression, version=gabarit_.version,
+                     base=base, auteur=auteur, numeros=[n for n, _ in valides], ignorees=ignorees)
     Travaux(config).lancer_nouveau(lot.id)
     print(f"{lot.id}\t{lot.total} document(s) en attente")
     return SUCCES

@@ -190,18 +190,40 @@ def document_cree(base, catalogue, stagiaire: Stagiaire, gabarit, numero: str, a
     """A document was made (validated online, by a lot, by the API): its dossier's row points to
     it, « en signature » when it has slots to sign, else « signé » (complete, to archive)."""
     with _transaction(base) as session:
-        doc = ligne(session, catalogue, stagiaire, gabarit.id, annee)
-        if doc is None:
-            return None
-        if doc.etat in ("signe", "archive") and doc.numero != numero:
-            raise EtapeImpossible("ce document est déjà signé ou archivé dans le dossier : "
-                                  "le secrétariat peut le renvoyer pour le corriger")
-        doc.numero, doc.gabarit_version, doc.signes, doc.auteur = numero, gabarit.version, "", auteur
-        doc.motif = "" if doc.etat != "renvoye" else doc.motif
-        a_signer = etats.cases(gabarit.formulaire, stagiaire)
-        _passer(session, doc, "en_signature" if a_signer else "signe", par)
-        session.flush()
-        return doc
+        return _cree(session, catalogue, stagiaire, gabarit, numero, auteur, par, annee)
+
+
+def _cree(session, catalogue, stagiaire, gabarit, numero, auteur, par, annee=None):
+    doc = ligne(session, catalogue, stagiaire, gabarit.id, annee)
+    if doc is None:
+        return None
+    if doc.etat in ("signe", "archive") and doc.numero != numero:
+        raise EtapeImpossible("ce document est déjà signé ou archivé dans le dossier : "
+                              "le secrétariat peut le renvoyer pour le corriger")
+    doc.numero, doc.gabarit_version, doc.signes, doc.auteur = numero, gabarit.version, "", auteur
+    doc.motif = "" if doc.etat != "renvoye" else doc.motif
+    a_signer = etats.cases(gabarit.formulaire, stagiaire)
+    _passer(session, doc, "en_signature" if a_signer else "signe", par)
+    session.flush()
+    return doc
+
+
+def documents_crees(base, catalogue, gabarit, crees: list[tuple[Stagiaire, str]],
+                    auteur: int | None, par: str) -> dict[str, str]:
+    """Documents of a lot's packet, (stagiaire, numéro) each, in one transaction (a lot's speed
+    is not one commit per document). A row that points to its numéro already (a packet made
+    again after a crash) is left as it is. Returns, by numéro, why one was not recorded."""
+    refus = {}
+    with _transaction(base) as session:
+        for stagiaire, numero in crees:
+            deja = par_numero(session, numero)
+            if deja is not None and deja.stagiaire_id == stagiaire.id:
+                continue
+            try:  # refused before anything is written: the others go on
+                _cree(session, catalogue, stagiaire, gabarit, numero, auteur, par)
+            except EtapeImpossible as exc:
+                refus[numero] = str(exc)
+    return refus
 
 
 def signature(base, catalogue, numero: str, champ: str, par: str) -> DocumentDuDossier | None:
@@ -240,6 +262,25 @@ def depot_recu(base, catalogue, stagiaire: Stagiaire, gabarit_id: str, archive_n
         doc.archive_numero = archive_numero
         _passer(session, doc, "a_verifier", par, f"dépôt n° {archive_numero}")
         return doc
+
+
+def depot_abandonne(base, catalogue, archive_numero: str, par: str) -> None:
+    """The upload waiting to be checked was abandoned (a wrong file) and no version of its
+    record waits any more: the row is back where it was before it (« à remplir », or its
+    generated document's state)."""
+    with _transaction(base) as session:
+        doc = par_numero(session, archive_numero)
+        if doc is None or doc.etat != "a_verifier":
+            return
+        doc.archive_numero = None
+        if not doc.numero:
+            _passer(session, doc, "a_remplir", par, f"dépôt n° {archive_numero} abandonné")
+            return
+        gabarit = catalogue.gabarit(doc.gabarit_id, doc.gabarit_version)
+        restent = etats.reste(gabarit.formulaire, session.get(Stagiaire, doc.stagiaire_id),
+                              doc.cases_signees)
+        _passer(session, doc, "en_signature" if restent else "signe", par,
+                f"dépôt n° {archive_numero} abandonné")
 
 
 def depot_archive(base, archive_numero: str, signe: bool, par: str) -> None:

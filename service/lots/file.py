@@ -24,6 +24,7 @@ from huey import RedisHuey, SqliteHuey
 from redis.exceptions import RedisError
 
 from service import creer_catalogue, creer_moteur, creer_sceau
+from service.bd import ouvrir
 from service.config import Config
 from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
@@ -49,7 +50,7 @@ class Travaux:
         self.config = config
         self.file = creer_file(config)
         self.politique = reprise.Politique.de(config)
-        self._catalogue = self._moteur = self._sceau = None
+        self._catalogue = self._moteur = self._sceau = self._base = None
         self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
         self.lancer = self.file.task(name="lancer")(self._lancer)
         # no retries of huey's own: a failed packet is scheduled again by reprise's policy,
@@ -62,6 +63,14 @@ class Travaux:
             if self._catalogue is None:
                 self._catalogue = creer_catalogue(self.config)
             return self._catalogue
+
+    @property
+    def base(self):
+        """The database: a lot's documents go into the stagiaires' dossiers."""
+        with self._verrou:
+            if self._base is None:
+                self._base = ouvrir(self.config.base_de_donnees)
+            return self._base
 
     def _pdfs(self, documents):
         catalogue = self.catalogue
@@ -93,7 +102,7 @@ class Travaux:
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
         try:
             lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin,
-                                self._pdfs)
+                                self._pdfs, self.base)
         except Exception as exc:
             attente = reprise.apres_echec(self.config.sorties, lot_id, debut, fin, exc,
                                           self.politique)

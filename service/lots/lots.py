@@ -13,7 +13,16 @@ another machine sharing the folder — can pick it up where it stopped::
         echec.txt        the technical detail of why the lot is « échoué » (its reason is in lot.json)
         documents/       the documents, named from the declaration's pattern
         annule           present once the secretariat cancelled the lot
-        <nom>.zip        when every row is done
+        ignorees.json    the spreadsheet's rows skipped (« générer quand même »): row, column, why
+        refus/<n>        why row n's document could not join its stagiaire's dossier
+        <nom>.zip        when every row is done (with « lignes non générées.txt » if rows were
+                         skipped)
+
+A lot launched by a person (``auteur``) in PDF puts each document where the online form
+does: kept in ``sorties/documents/<numéro>/`` (readable at /documents/<numéro> by the
+stagiaire's trio) and, when its row names a roster stagiaire the author writes for
+(service/dossier/depots.py), in that stagiaire's dossier, « en signature » — one
+transaction per packet. A row whose stagiaire is not in the roster is made all the same.
 
 Identities and file names are fixed when the lot is created, so that a row
 made again after a crash gives the same file, never a second one. How a packet
@@ -37,17 +46,25 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique, temporaires
 from service.catalogue.gabarits import Catalogue
 from service.catalogue.generation import FUSEAU, rendre
 from service.catalogue.nommage import NomsUniques, nom_de_fichier, nom_sur
 from service.catalogue.validation import en_json, valider
+from service.dossier import depots, suivi
 from service.pdf.paquets import pdf_pour_impression
+from service.personnes.acces import Trio
+from service.personnes.effectifs import Stagiaire
 
 DOCUMENTS_PAR_TACHE = 25  # rows of a lot in one queued task, made (and made again) together
 ETATS = ("en_attente", "en_cours", "termine", "annule", "echoue")
 LIBELLES = {"en_attente": "en attente", "en_cours": "en cours", "termine": "terminé",
             "annule": "annulé", "echoue": "échoué"}
+NON_GENERES = "lignes non générées.txt"  # in the ZIP, when the spreadsheet's rows were skipped
 
 
 class LotIntrouvable(Exception):
@@ -66,6 +83,8 @@ class Lot:
     nom: str
     etat: str = "en_attente"
     message: str = ""
+    # who launched it ({"id", "identifiant"}): its documents go into the dossiers it writes for
+    auteur: dict | None = None
 
 
 def dossier_lots(sorties: Path) -> Path:
@@ -98,26 +117,43 @@ def charger(sorties: Path, lot_id: str) -> Lot:
 
 
 def creer(sorties: Path, catalogue: Catalogue, gabarit_id: str, valeurs: Sequence[dict], *,
-          format_: str = "pdf", impression: bool = False, version: int | None = None) -> Lot:
-    """Records a lot of already validated rows; nothing is generated yet."""
+          format_: str = "pdf", impression: bool = False, version: int | None = None,
+          base=None, auteur=None, numeros: Sequence[int] | None = None,
+          ignorees: Sequence = ()) -> Lot:
+    """Records a lot of already validated rows; nothing is generated yet.
+
+    ``auteur`` (the account that launches it) and ``base``: each row's stagiaire is looked up
+    in the roster now, with the author's rights (``depots.places``). ``numeros``: each row's
+    number in the spreadsheet; ``ignorees``: the spreadsheet's problems (``ErreurCellule``) of
+    the rows skipped, listed on the lot's page and in its ZIP."""
     gabarit = catalogue.gabarit(gabarit_id, version)
+    places = (depots.places(base, gabarit.formulaire, list(valeurs), auteur)
+              if base is not None and auteur is not None else [None] * len(valeurs))
+    numeros = list(numeros) if numeros is not None else list(range(1, len(valeurs) + 1))
     maintenant = dt.datetime.now(FUSEAU)
     lot_id = f"{maintenant:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     dossier = dossier_lots(sorties) / lot_id
     (dossier / "fait").mkdir(parents=True)
     (dossier / "documents").mkdir()
+    if ignorees:
+        ecrire_atomique(dossier / "ignorees.json", json.dumps(
+            [{"ligne": e.ligne, "colonne": e.colonne, "message": e.message} for e in ignorees],
+            ensure_ascii=False).encode("utf-8"))
     nommer = NomsUniques()
     with open(dossier / "lignes.jsonl", "w", encoding="utf-8") as f:
-        for n, ligne in enumerate(valeurs):
+        for n, (ligne, place) in enumerate(zip(valeurs, places)):
             document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspe-lot:{lot_id}:{n}"))
             numero = f"{maintenant:%Y%m%d}-{document_id[:6].upper()}"
             nom = nommer(nom_de_fichier(gabarit.formulaire.nom_fichier, ligne,
                                         date=maintenant.date(), numero=numero), f".{format_}")
             f.write(json.dumps({"document_id": document_id, "numero": numero, "fichier": nom,
-                                "valeurs": en_json(ligne)}, ensure_ascii=False) + "\n")
+                                "valeurs": en_json(ligne), "ligne": numeros[n],
+                                **(asdict(place) if place else {})},
+                               ensure_ascii=False) + "\n")
     lot = Lot(lot_id, gabarit.id, gabarit.version, format_, impression, len(valeurs),
               maintenant.isoformat(timespec="seconds"),
-              nom_sur(f"{gabarit.id} - lot de {len(valeurs)} - {maintenant:%Y-%m-%d %Hh%M}"))
+              nom_sur(f"{gabarit.id} - lot de {len(valeurs)} - {maintenant:%Y-%m-%d %Hh%M}"),
+              auteur={"id": auteur.id, "identifiant": auteur.identifiant} if auteur else None)
     _ecrire(dossier, lot)
     return lot
 
@@ -218,12 +254,13 @@ def _prendre(dossier: Path, debut: int) -> Path | None:
 
 
 def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int, fin: int,
-                   fabriquer_pdfs=None) -> int:
+                   fabriquer_pdfs=None, base=None) -> int:
     """Makes rows [debut, fin) that are not done yet; returns how many it made.
 
     ``fabriquer_pdfs(documents) -> list[bytes]`` turns documents into PDFs (the
     worker's LibreOffice pool); a row is marked done only after its file is in
-    place, so a crash at any point leaves it either done or to do.
+    place (and, with ``base``, its document kept and in its dossier), so a crash at
+    any point leaves it either done or to do.
     """
     dossier = _dossier(sorties, lot_id)
     lot = charger(sorties, lot_id)
@@ -237,13 +274,13 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
         return 0  # another worker is making it
     try:
         with _entretenu(verrou):
-            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs)
+            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs, base)
     finally:
         verrou.unlink(missing_ok=True)
 
 
 def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
-           fabriquer_pdfs) -> int:
+           fabriquer_pdfs, base=None) -> int:
     """Rows [debut, fin) not done yet, made under the packet's lock: how many."""
     dossier = _dossier(sorties, lot.id)
     gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
@@ -257,10 +294,55 @@ def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
                  for _, ligne in a_faire]
     contenus = ([d.docx for d in documents] if lot.format == "docx"
                 else fabriquer_pdfs(documents))
-    for (n, ligne), contenu in zip(a_faire, contenus):
+    for (_, ligne), contenu in zip(a_faire, contenus):
         ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
+    if lot.auteur is not None and lot.format == "pdf":
+        _garder(sorties, catalogue, base, lot, gabarit, a_faire, documents, contenus)
+    for n, ligne in a_faire:
         ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
     return len(a_faire)
+
+
+def _garder(sorties, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
+    """The packet's documents kept as the online form keeps one (document.json, with the
+    trio of its roster stagiaire), then in their dossiers, in one transaction."""
+    ids = {ligne.get("stagiaire_id") for _, ligne in a_faire} - {None}
+    stagiaires = {}
+    if ids and base is not None:
+        with Session(base, expire_on_commit=False) as session:
+            stagiaires = {s.id: s for s in session.scalars(
+                select(Stagiaire).where(Stagiaire.id.in_(ids)))}
+    crees, refus = [], {}
+    for (_, ligne), document, pdf in zip(a_faire, documents, pdfs):
+        stagiaire = stagiaires.get(ligne.get("stagiaire_id"))
+        if not _garde(sorties, document, pdf, lot.auteur["id"], stagiaire):
+            refus[document.numero] = "son numéro est déjà celui d'un autre document"
+        elif stagiaire is not None:
+            crees.append((stagiaire, document.numero))
+    if crees:
+        refus |= suivi.documents_crees(base, catalogue, gabarit, crees, lot.auteur["id"],
+                                       f"{lot.auteur['identifiant']} (lot {lot.id})")
+    rangs = {ligne["numero"]: n for n, ligne in a_faire}
+    for numero, raison in refus.items():
+        (_dossier(sorties, lot.id) / "refus").mkdir(exist_ok=True)
+        ecrire_atomique(_dossier(sorties, lot.id) / "refus" / str(rangs[numero]),
+                        raison.encode("utf-8"))
+
+
+def _garde(sorties, document, pdf: bytes, auteur: int | None, stagiaire) -> bool:
+    """Keeps a lot's document in documents/<numéro>/ (once: a packet made again after a crash
+    finds it there); False if that numéro is another document's."""
+    dossier = dossiers.racine(sorties) / document.numero
+    fiche = dossier / "document.json"
+    if fiche.exists():
+        return json.loads(fiche.read_text(encoding="utf-8"))["document_id"] == document.document_id
+    shutil.rmtree(dossier, ignore_errors=True)  # what a crash left before its document.json
+    trio = Trio.de(stagiaire)
+    dossiers.enregistrer(sorties, document, pdf, auteur=auteur,
+                         trio=sorted(trio.membres) if trio else [],
+                         postes=asdict(trio) if trio else None,
+                         stagiaire_id=stagiaire.id if stagiaire else None)
+    return True
 
 
 def _lignes(dossier: Path) -> list[dict]:
@@ -292,6 +374,8 @@ def finir(sorties: Path, lot_id: str) -> Path | None:
                     [f"{f.stem} (n° {ligne['numero']})"
                      for f, ligne in zip(fichiers, _lignes(dossier))],
                     [f.read_bytes() for f in fichiers]))
+            if (dossier / "ignorees.json").exists():
+                z.writestr(NON_GENERES, rapport_non_generes(ignorees(sorties, lot_id)))
         partiel.replace(archive)
     except BaseException:
         partiel.unlink(missing_ok=True)  # a disk full leaves no half-written ZIP behind
@@ -317,6 +401,48 @@ class Avancement:
 
     def __str__(self) -> str:
         return self.resume + (f" : {self.raison}" if self.raison else "")
+
+
+def ignorees(sorties: Path, lot_id: str) -> list[dict]:
+    """The spreadsheet's problems of the rows the lot skipped: {ligne, colonne, message}."""
+    chemin = _dossier(sorties, lot_id) / "ignorees.json"
+    return json.loads(chemin.read_text(encoding="utf-8")) if chemin.exists() else []
+
+
+def rapport_non_generes(problemes: list[dict]) -> str:
+    """« lignes non générées.txt »: each skipped row, its column and what is wrong."""
+    lignes = sorted({p["ligne"] for p in problemes})
+    texte = [f"{len(lignes)} ligne(s) du tableur non générée(s) : corrigez-les et importez-les "
+             "dans un nouveau lot.", ""]
+    for p in problemes:
+        ou = f"ligne {p['ligne']}" + (f", colonne « {p['colonne']} »" if p["colonne"] else "")
+        texte.append(f"{ou} : {p['message']}")
+    return "\r\n".join(texte) + "\r\n"
+
+
+@dataclass(frozen=True)
+class HorsDossier:
+    """A row whose document joins no dossier, and why (« hors effectifs »…)."""
+    ligne: int
+    stagiaire: str
+    raison: str
+
+
+def hors_dossier(sorties: Path, lot_id: str) -> list[HorsDossier]:
+    """The rows of a lot launched by a person whose document is in no stagiaire's dossier."""
+    dossier = _dossier(sorties, lot_id)
+    lot = charger(sorties, lot_id)
+    if lot.auteur is None:
+        return []
+    refus = dossier / "refus"
+    sortie = []
+    for n, ligne in enumerate(_lignes(dossier)):
+        raison = ligne.get("raison") or ""
+        if not raison and (refus / str(n)).exists():
+            raison = (refus / str(n)).read_text(encoding="utf-8")
+        if raison:
+            sortie.append(HorsDossier(ligne.get("ligne", n + 1), ligne.get("stagiaire", ""), raison))
+    return sortie
 
 
 def avancement(sorties: Path, lot_id: str) -> Avancement:

@@ -28,6 +28,7 @@ from service.personnes.comptes import compte_du_jeton
 from . import PdfImpossible, csrf, produire_pdf, service
 from .outils import (
     archive_autorisee,
+    au_dossier,
     autoriser,
     depot_autorise,
     fiche_autorisee,
@@ -156,6 +157,7 @@ def deposer_archive():
         return _erreurs(422, [{"champ": "fichier", "message": str(exc)}])
     except AntivirusIndisponible as exc:
         return _erreurs(503, [{"champ": "fichier", "message": str(exc)}])
+    au_dossier(depot)
     archive = archives.une(depot.numero)
     if not peut("lire", archive):
         # the same file is another's record: nothing about it is said

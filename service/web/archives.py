@@ -56,7 +56,7 @@ from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
 from service.catalogue.validation import DonneesInvalides, valider
-from service.dossier import listes
+from service.dossier import depots, listes
 from service.personnes.acces import CAMPAGNE, Depot, Export
 
 from . import PdfImpossible
@@ -65,6 +65,7 @@ from .outils import (
     actions_du_dossier,
     archive_autorisee,
     archiver,
+    au_dossier,
     autoriser,
     base,
     catalogue,
@@ -144,6 +145,7 @@ def deposer():
         return render_template("archives_deposer.html", erreur=None, deja={
             "numero": depot.numero, "version": depot.version, "archivee": archivee,
             "visible": True})
+    au_dossier(depot)
     archive = outil_archives().une(depot.numero)
     if not peut("archiver", Depot(archive, version_de(archive, depot.version))):
         flash(f"Document reçu sous le n° {depot.numero} : son archivage revient à qui l’écrit "
@@ -248,6 +250,7 @@ def abandonner(numero: str, version: int):
         outil_archives().abandonner(archive.numero, version, g.compte.identifiant)
     except ArchiveIntrouvable:
         abort(404)
+    depots.abandonne(base(), catalogue(), outil_archives(), archive.numero, g.compte)
     flash("Dépôt abandonné : rien n’a été archivé.")
     return redirect(url_for("archives.deposer"))
 

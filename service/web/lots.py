@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -105,9 +106,12 @@ def nouveau():
             if erreurs and not (problemes and request.form.get("ignorer_erreurs") and valides):
                 statut = 400
             elif valides:
+                # each row's stagiaire found in the roster with the rights of who launches it
                 lot = lots.creer(config.sorties, catalogue, gabarit.id, [v for _, v in valides],
                                  format_=request.form.get("format", "pdf"),
-                                 impression=bool(request.form.get("impression")))
+                                 impression=bool(request.form.get("impression")),
+                                 base=_outils()["base"], auteur=g.compte,
+                                 numeros=[n for n, _ in valides], ignorees=problemes)
                 try:
                     travaux().lancer_nouveau(lot.id)
                 except FileInjoignable as exc:
@@ -141,8 +145,10 @@ def _lot(lot_id: str):
 @exiger("lire", LOT)
 def suivi(lot_id: str):
     lot = _lot(lot_id)
-    return render_template("lot.html", lot=lot,
-                           avancement=lots.avancement(_outils()["config"].sorties, lot.id))
+    sorties = _outils()["config"].sorties
+    return render_template("lot.html", lot=lot, avancement=lots.avancement(sorties, lot.id),
+                           ignorees=lots.ignorees(sorties, lot.id),
+                           hors_dossier=lots.hors_dossier(sorties, lot.id))
 
 
 @bp.get("/lots/<lot_id>/etat.json")
@@ -195,5 +201,6 @@ def supprimer(lot_id: str):
     except ValueError as exc:
         flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))
-    flash("Lot supprimé, avec ses documents.")
+    flash("Lot supprimé, avec ses fichiers ; ses documents entrés dans les dossiers de tutorat y "
+          "restent.")
     return redirect(url_for("lots.nouveau"))

@@ -22,6 +22,7 @@ from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
+from service.dossier import depots
 from service.personnes import acces, effectifs
 from service.personnes.acces import Formulaire
 
@@ -290,10 +291,21 @@ def lecture(archive: Archive, version) -> tuple[dict, list[Erreur]]:
 
 def archiver(numero: str, version: int, **valeurs) -> Archive:
     """Archives the version for the signed-in account (its PDF made by LibreOffice, sealed by
-    the workshop); PdfImpossible, in French, when the PDF cannot be made."""
+    the workshop), then its dossier's row « archivé »; PdfImpossible, in French, when the PDF
+    cannot be made."""
     with fabrication():
-        return outil_archives().archiver(numero, version, g.compte.identifiant,
-                                         moteur(current_app)[0], atelier(current_app), **valeurs)
+        archive = outil_archives().archiver(numero, version, g.compte.identifiant,
+                                            moteur(current_app)[0], atelier(current_app), **valeurs)
+    depots.archivee(base(), catalogue(), outil_archives(), numero, version, g.compte)
+    return archive
+
+
+def au_dossier(depot) -> None:
+    """A new upload joins its stagiaire's dossier (« à vérifier ») when the signed-in account
+    writes that document for them (service/dossier/depots.py); a file sent again, nothing."""
+    if not depot.deja_archive:
+        depots.rattacher(base(), catalogue(), outil_archives(), depot.numero, depot.version,
+                         g.compte)
 
 
 def nom_telechargement(archive: Archive, numero_version: int, extension: str) -> str:
