@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import journal
 from service.archive.depot import Archive
+from service.catalogue.validation import valider
 from service.personnes.comptes import creer_jeton
 from service.personnes.demo import effectifs_de_demo
 from service.personnes.effectifs import Stagiaire
@@ -28,7 +29,6 @@ from tests.web.outils import (
     conforme,
     dossier_de,
     entetes,
-    remplir_en_ligne,
     texte,
     trace_de_signature,
 )
@@ -85,8 +85,6 @@ def test_lea_cannot_write_the_compte_rendu_about_herself(app, monde, catalogue):
     avant = _etat(monde, sid, "compte_rendu_sopa")
     assert lea.get("/formulaires/compte_rendu_sopa").status_code == 404
     assert lea.get(f"/formulaires/compte_rendu_sopa?stagiaire={sid}").status_code == 404
-    from service.catalogue.validation import valider
-
     donnees = dict(champs_du_formulaire(declaration, valider(declaration, valeurs)),
                    stagiaire=sid, action="apercu")
     assert lea.post("/formulaires/compte_rendu_sopa", donnees, page="/").status_code == 404
