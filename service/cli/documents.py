@@ -245,9 +245,9 @@ def signer(args, ctx) -> int:
         raise ErreurUtilisateur([str(exc)]) from None
     fiche = json.loads((dossiers.racine(config.sorties) / document.numero / "document.json")
                        .read_text(encoding="utf-8"))
-    compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(fiche, document.gabarit.formulaire),
-                                               args.champ))
     base = ouvrir(config.base_de_donnees)
+    compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(
+        fiche, document.gabarit.formulaire, redaction.etat(base, document.numero)), args.champ))
     sceau = creer_sceau(config, catalogue)
     with creer_moteur(config) as moteur:
         def pdf_de(signe):

@@ -17,6 +17,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from service.archive import documents as dossiers
 from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import preparer_signature
@@ -25,6 +27,14 @@ from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
 
 from . import etats, suivi
+
+
+def etat(base, numero: str) -> str:
+    """The dossier's state of document ``numero`` ("" when it is in no dossier), for the access
+    rules (``acces.Document.etat``: nobody signs a document sent back)."""
+    with Session(base) as session:
+        ligne = suivi.par_numero(session, numero)
+        return ligne.etat if ligne is not None else ""
 
 
 def rendre_pour_le_dossier(base, catalogue, sorties: Path, gabarit, valeurs: dict,

@@ -40,7 +40,7 @@ from service.catalogue.validation import DonneesInvalides, en_json, valider
 from service.dossier import circuit as circuit_
 from service.dossier import etats, redaction, suivi
 from service.personnes import effectifs
-from service.personnes.acces import Case, Formulaire
+from service.personnes.acces import HORS_SIGNATURE, Case, Formulaire
 
 from . import Indisponible, PdfImpossible, atelier, ecriture, produire_pdf
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
@@ -369,7 +369,8 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in etats.cases(gabarit.formulaire, None) if c.champ not in signes]
-    cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.champ))]
+    document = document_acces(fiche)
+    cases = [c for c in libres if peut("signer", Case(document, c.champ))]
     # who signs what is left, and, in an ordered circuit, whose signature is awaited now
     reste, attendue = circuit_.reste_a_signer(base(), catalogue(), fiche)
     if attendue is not None and attendue.case.champ in {c.champ for c in cases}:
@@ -380,6 +381,7 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
                            cases=cases, libres=libres, erreur=erreur, reste=reste,
                            attendue=attendue,
+                           hors_signature=document.etat in HORS_SIGNATURE,
                            formulaire=request.form), statut
 
 

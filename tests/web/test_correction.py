@@ -193,6 +193,12 @@ def test_a_correction_with_some_slots_signed_gives_them_again(monde, catalogue):
     ligne = dossier_de(monde["base"], sid, "accompagnement_renforce_m2ca")
     assert (ligne.etat, ligne.signes) == ("en_signature", "signature_tuteur")
     _renvoyer(monde, sid, "accompagnement_renforce_m2ca")
+    # sent back, it waits for its correction: nobody signs the old version meanwhile
+    referent = monde["clients"]["referent"]
+    assert "renvoyé pour être corrigé" in texte(referent.get(f"/documents/{numero}/signer"))
+    assert referent.post(f"/documents/{numero}/signer", {
+        "champ": "signature_referent", "trace": trace_de_signature()},
+        page=f"/documents/{numero}/signer").status_code == 404
     assert _ecrire(monde, catalogue, "accompagnement_renforce_m2ca", sid,
                    ia_ipr_nom="Mme Autre") == numero
     assert _versions(monde, numero) == [(1, []), (2, ["signature_tuteur"]), (3, [])]
