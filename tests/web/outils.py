@@ -161,14 +161,17 @@ def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
             "roux": fixer_echeance(base, "ROUX", "lettre_mission_tuteurs_m2", jours(-10))}
 
 
-def trace_de_signature(couleur: str = "navy") -> str:
-    """A signature drawn on the pad, as the page sends it: a PNG data URL."""
+def trace_de_signature(forme: int = 0) -> str:
+    """A signature drawn on the pad, as the page sends it: a PNG data URL (``forme``: 0, 1 or 2,
+    three different strokes)."""
     import base64
 
     from PIL import Image, ImageDraw
 
     trace = Image.new("RGB", (400, 120), "white")
-    ImageDraw.Draw(trace).line([(20, 90), (200, 20), (380, 100)], fill=couleur, width=6)
+    points = ([(20, 90), (200, 20), (380, 100)], [(20, 30), (150, 100), (380, 20)],
+              [(30, 60), (120, 20), (260, 100), (370, 40)])[forme]
+    ImageDraw.Draw(trace).line(points, fill="navy", width=6)
     tampon = io.BytesIO()
     trace.save(tampon, "PNG")
     return "data:image/png;base64," + base64.b64encode(tampon.getvalue()).decode()

@@ -89,9 +89,9 @@ def _versions(monde, numero: str) -> list[tuple[int, list[str]]]:
     return [(v["version"], [s["champ"] for s in v["signataires"]]) for v in fiche["versions"]]
 
 
-def _signer(monde, numero: str, champ: str) -> None:
+def _signer(monde, numero: str, champ: str, forme: int = 0) -> None:
     reponse = monde["clients"]["tuteur"].post(f"/documents/{numero}/signer", {
-        "champ": champ, "trace": trace_de_signature()}, page=f"/documents/{numero}/signer")
+        "champ": champ, "trace": trace_de_signature(forme)}, page=f"/documents/{numero}/signer")
     assert reponse.status_code == 302, texte(reponse)[:1500]
 
 
@@ -207,3 +207,25 @@ def test_a_correction_with_some_slots_signed_gives_them_again(monde, catalogue):
     assert 'value="signature_tuteur"' in texte(
         monde["clients"]["tuteur"].get(f"/documents/{numero}/signer"))
     assert _lecteurs(monde, numero) == lecteurs
+    # signed again with another stroke, then by the tuteur Inspé: the later versions carry the
+    # new picture, never the one given before the correction
+    _signer(monde, numero, "signature_tuteur", forme=1)
+    reponse = referent.post(f"/documents/{numero}/signer", {
+        "champ": "signature_referent", "trace": trace_de_signature(2)},
+        page=f"/documents/{numero}/signer")
+    assert reponse.status_code == 302
+    assert _versions(monde, numero)[-1] == (5, ["signature_tuteur", "signature_referent"])
+    dossier = monde["sorties"] / "documents" / numero
+    gabarit = _images(dossier / "v1.docx")  # its own pictures (the logo), before any signature
+    premiere = _images(dossier / "v2.docx") - gabarit
+    signatures = _images(dossier / "v5.docx") - gabarit
+    assert len(premiere) == 1 and len(signatures) == 2
+    assert not premiere & signatures  # the stroke given before the correction is gone
+
+
+def _images(docx) -> set[bytes]:
+    """The pictures a Word file holds (the signatures laid in its slots)."""
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        return {z.read(n) for n in z.namelist() if n.startswith("word/media/")}
