@@ -9,6 +9,7 @@ under it is her account's name and qualité, whatever she typed; the same throug
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 
@@ -191,3 +192,29 @@ def test_lea_signs_her_own_slot_under_her_own_name(app, monde, catalogue):
         json={"champ": "signature_tuteur", "image": trace_de_signature()})
     assert reponse.status_code == 404
     assert len(_fiche(monde, numero)["versions"]) == 2
+
+
+def test_the_command_line_binds_the_signature_to_its_account_too(app, monde, capsys, tmp_path):
+    """``signer --par``: Léa cannot sign her tutor's slot of her M2 document; her tutor can,
+    under his name and poste (no --qualite any more), and the dossier moves on."""
+    from service.cli import main
+
+    config = service(app)["config"]
+    environ = {"INSPE_DONNEES": str(config.donnees), "INSPE_SORTIES": str(config.sorties)}
+    ligne = dossier_de(monde["base"], monde["m2"], "accompagnement_renforce_m2ca")
+    numero = ligne.numero  # the test above's, signed by Léa
+    image = tmp_path / "signature.png"
+    image.write_bytes(base64.b64decode(trace_de_signature().split(",", 1)[1]))
+    versions = len(_fiche(monde, numero)["versions"])
+    assert main(["signer", numero, "--champ", "signature_tuteur", "--image", str(image),
+                 "--par", "stagiaire"], environ=environ) == 2
+    assert "« stagiaire » n'a pas le droit de signer la case « signature_tuteur »" in \
+        capsys.readouterr().err
+    assert len(_fiche(monde, numero)["versions"]) == versions
+    assert main(["signer", numero, "--champ", "signature_tuteur", "--image", str(image),
+                 "--par", "tuteur"], environ=environ) == 0
+    pdf = normaliser(pdf_texte(capsys.readouterr().out.strip()))
+    assert f"Hélène Garnier (tuteur ou tutrice de terrain), signé le {AUJOURDHUI}" in pdf
+    ligne = dossier_de(monde["base"], monde["m2"], "accompagnement_renforce_m2ca")
+    assert ligne.etat == "en_signature"
+    assert ligne.cases_signees == {"signature_etudiant", "signature_tuteur"}
