@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau, journal
+from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
 from service.archive import documents as dossiers
 from service.bd import ouvrir
 from service.catalogue import tableur
@@ -256,11 +256,10 @@ def signer(args, ctx) -> int:
 
         try:  # the name, the qualité (the slot's poste) and the date: never typed ones
             signe = redaction.signer_case(base, catalogue, config.sorties, document.numero,
-                                          args.champ, compte, lire_fichier(args.image), pdf_de)
+                                          args.champ, compte, lire_fichier(args.image), pdf_de,
+                                          "ligne de commande")
         except SignatureRefusee as exc:
             raise ErreurUtilisateur([f"signature : {exc}"]) from None
-        journal.noter(base, f"{compte.identifiant} ({compte.role})", "signature", document.numero,
-                      f"ligne de commande, {args.champ}, version {signe.version}")
         print(dossiers.racine(config.sorties) / document.numero / f"v{signe.version}.pdf")
         try:  # the same follow-up as the pages': archived when complete
             circuit.suite(circuit.Outils(base, catalogue, config.sorties,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from service import journal
 from service.archive import documents as dossiers
 from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import preparer_signature
@@ -80,13 +81,17 @@ def signataire(formulaire, champ: str, compte, image: bytes) -> Signataire:
 
 
 def signer_case(base, catalogue, sorties: Path, numero: str, champ: str, compte, image: bytes,
-                pdf_de: Callable[[DocumentGenere], bytes]) -> DocumentGenere:
+                pdf_de: Callable[[DocumentGenere], bytes], canal: str = "") -> DocumentGenere:
     """Signs slot ``champ`` of document ``numero`` for ``compte`` (its right already asked):
-    the next version, its PDF made by ``pdf_de`` and kept, the dossier's state moved on.
-    SignatureRefusee when the picture or the slot is refused; what ``pdf_de`` raises passes."""
+    the next version, its PDF made by ``pdf_de`` and kept, the audit log's « signature » entry
+    (``canal``: « API »…, after the slot and version the signing certificate reads), the
+    dossier's state moved on. SignatureRefusee when the picture or the slot is refused; what
+    ``pdf_de`` raises passes."""
     document = dossiers.charger(sorties, numero, catalogue)
     signe = signer(catalogue, document, signataire(document.gabarit.formulaire, champ, compte,
                                                   image))
     dossiers.enregistrer(sorties, signe, pdf_de(signe))
+    journal.noter(base, f"{compte.identifiant} ({compte.role})", "signature", numero,
+                  f"{champ}, version {signe.version}" + (f", {canal}" if canal else ""))
     suivi.signature(base, catalogue, numero, champ, compte.identifiant)
     return signe

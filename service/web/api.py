@@ -161,16 +161,14 @@ def signer(numero: str):
             "pas encore votre tour, ou la case d’une autre personne)")}])
     sorties = service(current_app)["config"].sorties
     try:
-        signe = redaction.signer_case(base(), service(current_app)["catalogue"], sorties,
-                                      fiche["numero"], champ, g.compte,
-                                      depuis_data_url(corps["image"]),
-                                      lambda document: produire_pdf(current_app, document).pdf)
+        redaction.signer_case(base(), service(current_app)["catalogue"], sorties,
+                              fiche["numero"], champ, g.compte, depuis_data_url(corps["image"]),
+                              lambda document: produire_pdf(current_app, document).pdf, "API")
     except SignatureRefusee as exc:
         return _erreurs(422, [{"champ": "image", "message": str(exc)}])
     except PdfImpossible as exc:
         return _erreurs(503, [{"champ": "", "message": f"{exc} La signature n’a pas été "
                                                       "apposée : réessayez dans un instant."}])
-    noter("signature", fiche["numero"], f"API, {champ}, version {signe.version}")
     _suite(fiche["numero"])
     return jsonify(document_json(fiche_autorisee(fiche["numero"]))), 201
 

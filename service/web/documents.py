@@ -418,9 +418,7 @@ def apposer_signature(numero: str):
     except PdfImpossible as exc:
         return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
                                       "réessayez dans un instant.", 503)
-    signataire = signe.signataires[-1]
-    noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
-    flash(f"Signature apposée : {signataire.mention}.")
+    flash(f"Signature apposée : {signe.signataires[-1].mention}.")
     _suite(fiche["numero"])
     return redirect(url_for("documents.document", numero=fiche["numero"]))
 

@@ -155,6 +155,8 @@ def test_lea_cannot_sign_her_tutor_s_slot_on_the_web_nor_through_the_api(app, mo
     ligne = dossier_de(monde["base"], sid, "compte_rendu_sopa")
     assert ligne.etat == "archive" and ligne.signes == "signature_tuteur"
     assert ligne.archive_numero and _archives(monde) == archives + 1
+    assert [(e.qui, e.detail) for e in journal.entrees(monde["base"], numero)
+            if e.quoi == "signature"] == [("tuteur (tuteur)", "signature_tuteur, version 2, API")]
     # once signed, nobody signs it again, not even her tutor
     reponse = api.post(f"/api/documents/{numero}/signatures",
                        headers=entetes(monde["jetons"]["tuteur"]),
