@@ -266,9 +266,10 @@ def signer(args, ctx) -> int:
                                          creer_archives(config, catalogue, base), moteur, sceau,
                                          creer_messagerie(config, catalogue)),
                           document.numero, compte.identifiant)
-        except Exception as exc:  # noqa: BLE001 — the signature is kept; fsck archives it later
-            print(f"signé ; l'archivage n'a pas pu se faire tout de suite ({exc}) : il sera "
-                  "repris automatiquement", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 — the signature is kept, « signé »
+            print(f"signé ; l'archivage n'a pas pu se faire tout de suite ({exc}). Rien n'est "
+                  "perdu : le document reste « signé », et « fsck --reparer » l'archivera",
+                  file=sys.stderr)
     return SUCCES
 
 

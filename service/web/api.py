@@ -175,10 +175,10 @@ def signer(numero: str):
 
 def _suite(numero: str) -> None:
     """The dossier's circuit after a step (the same as the pages'): a failure there loses
-    nothing — the document is kept, « signé », and archived later."""
+    nothing — the document is kept, « signé », and archived by ``fsck --reparer``."""
     try:
         circuit_.suite(circuit(), numero, g.compte.identifiant)
-    except Exception:  # noqa: BLE001 — kept in the log, retried by fsck
+    except Exception:  # noqa: BLE001 — kept in the log
         current_app.logger.exception("circuit du document %s", numero)
 
 
