@@ -7,6 +7,9 @@ secretariat (and the administrateur, who administers and reads like it) reads ev
 manages lots, roster and exports; a stagiaire writes nothing but signs her own slot; each slot
 is signed by its own signer only; a name typed in a document (a person named in a procedure,
 a namesake) gives nothing; signed out, the sign-in page (web) or 401 (API).
+
+Then the slots (``test_matrice_des_cases``): for a dossier's document in each state (nothing,
+some, every slot signed; any order or « sequentiel »; sent back), who may sign which slot.
 """
 
 from __future__ import annotations
