@@ -4,7 +4,7 @@
         document.json        gabarit, identity, values, versions and their signers
         v1.docx  v1.pdf      as generated (unsigned)
         v2.docx  v2.pdf      signed by the first signer …
-        signatures/<champ>.png
+        signatures/<champ>-<sha256>.png   each signature's picture, named by its content
 
 A version, once written, is never overwritten: signing writes the next one.
 Files are written beside their final name, then renamed.
@@ -13,6 +13,7 @@ Files are written beside their final name, then renamed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -50,10 +51,14 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
     pdf_chemin = dossier / f"v{document.version}.pdf"
     if pdf_chemin.exists():
         raise FileExistsError(f"{pdf_chemin} existe déjà : une version n'est jamais réécrite")
+    images = {}
     for signataire in document.signataires:
-        image = dossier / "signatures" / f"{signataire.champ}.png"
-        if not image.exists():
-            ecrire_atomique(image, signataire.image.png)
+        # named by its content: a slot signed again (after a correction) keeps both pictures,
+        # and each version reads back its own
+        nom = f"{signataire.champ}-{hashlib.sha256(signataire.image.png).hexdigest()[:16]}.png"
+        if not (dossier / "signatures" / nom).exists():
+            ecrire_atomique(dossier / "signatures" / nom, signataire.image.png)
+        images[signataire.champ] = f"signatures/{nom}"
     ecrire_atomique(dossier / f"v{document.version}.docx", document.docx)
     ecrire_atomique(pdf_chemin, pdf)
     fiche = dossier / "document.json"
@@ -71,7 +76,8 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
         "donnees_sha256": document.empreinte,
         "docx": f"v{document.version}.docx", "pdf": f"v{document.version}.pdf",
         "signataires": [{"champ": s.champ, "nom": s.nom, "role": s.role,
-                         "date": s.date.isoformat()} for s in document.signataires]})
+                         "date": s.date.isoformat(), "image": images[s.champ]}
+                        for s in document.signataires]})
     ecrire_atomique(fiche, json.dumps(donnees, ensure_ascii=False, indent=2).encode("utf-8"))
     return pdf_chemin
 
@@ -88,7 +94,7 @@ def charger(sorties: Path, numero: str, catalogue: Catalogue) -> DocumentGenere:
     derniere = donnees["versions"][-1]
     signataires = tuple(
         Signataire(s["champ"], s["nom"], s["role"], lire_date(s["date"]),
-                   _image(dossier / "signatures" / f"{s['champ']}.png"))
+                   _image(dossier / s.get("image", f"signatures/{s['champ']}.png")))
         for s in derniere["signataires"])
     return DocumentGenere(
         gabarit=gabarit, document_id=donnees["document_id"], numero=donnees["numero"],

@@ -6,7 +6,6 @@ apply, and the name printed under a signature is that account's, never a typed o
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from dataclasses import replace
@@ -15,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from service import creer_moteur, creer_sceau
+from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
 from service.archive import documents as dossiers
 from service.bd import ouvrir
 from service.catalogue import tableur
@@ -24,11 +23,10 @@ from service.catalogue.ecriture import ecrire_atomique, ecrire_documents
 from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.extraction import extraire as extraire_valeurs
 from service.catalogue.generation import preparer, rendre
-from service.catalogue.generation import signer as signer_document
 from service.catalogue.nommage import nom_sur
-from service.catalogue.signature import SignatureRefusee, preparer_signature
-from service.catalogue.signature_document import Signataire
+from service.catalogue.signature import SignatureRefusee
 from service.catalogue.validation import DonneesInvalides, en_json
+from service.dossier import circuit, redaction
 from service.pdf.paquets import pdf_pour_impression, titre_signet
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier as verifier_sceau
@@ -59,8 +57,8 @@ def ajouter_commandes(sub) -> None:
     p.add_argument("--image", required=True, type=Path, metavar="F.png",
                    help="image de la signature, PNG ou JPEG")
     p.add_argument("--par", required=True, metavar="IDENTIFIANT",
-                   help="le compte qui signe : son nom est imprimé, ses droits s'appliquent")
-    p.add_argument("--qualite", required=True, help="qualité du signataire (ex. : tutrice de stage)")
+                   help="le compte qui signe : son nom est imprimé, avec la qualité du poste que "
+                        "la déclaration lie à la case ; ses droits s'appliquent")
     p.add_argument("--pdf-simple", action="store_true", help="PDF ordinaire plutôt que PDF/A-2b")
     p.set_defaults(executer=signer)
 
@@ -247,18 +245,31 @@ def signer(args, ctx) -> int:
         raise ErreurUtilisateur([str(exc)]) from None
     fiche = json.loads((dossiers.racine(config.sorties) / document.numero / "document.json")
                        .read_text(encoding="utf-8"))
-    compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(fiche, document.gabarit.formulaire),
-                                               args.champ))
-    try:
-        image = preparer_signature(lire_fichier(args.image))
-        signe = signer_document(catalogue, document, Signataire(
-            args.champ, compte.nom, args.qualite, dt.date.today(), image))
-    except SignatureRefusee as exc:
-        raise ErreurUtilisateur([f"signature : {exc}"]) from None
+    base = ouvrir(config.base_de_donnees)
+    compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(
+        fiche, document.gabarit.formulaire, redaction.etat(base, document.numero)), args.champ))
+    sceau = creer_sceau(config, catalogue)
     with creer_moteur(config) as moteur:
-        (pdf,) = produire_pdfs([signe], moteur, creer_sceau(config, catalogue),
-                               pdfa=not args.pdf_simple)
-    print(dossiers.enregistrer(config.sorties, signe, pdf))
+        def pdf_de(signe):
+            (pdf,) = produire_pdfs([signe], moteur, sceau, pdfa=not args.pdf_simple)
+            return pdf
+
+        try:  # the name, the qualité (the slot's poste) and the date: never typed ones
+            signe = redaction.signer_case(base, catalogue, config.sorties, document.numero,
+                                          args.champ, compte, lire_fichier(args.image), pdf_de,
+                                          "ligne de commande")
+        except SignatureRefusee as exc:
+            raise ErreurUtilisateur([f"signature : {exc}"]) from None
+        print(dossiers.racine(config.sorties) / document.numero / f"v{signe.version}.pdf")
+        try:  # the same follow-up as the pages': archived when complete
+            circuit.suite(circuit.Outils(base, catalogue, config.sorties,
+                                         creer_archives(config, catalogue, base), moteur, sceau,
+                                         creer_messagerie(config, catalogue)),
+                          document.numero, compte.identifiant)
+        except Exception as exc:  # noqa: BLE001 — the signature is kept, « signé »
+            print(f"signé ; l'archivage n'a pas pu se faire tout de suite ({exc}). Rien n'est "
+                  "perdu : le document reste « signé », et « fsck --reparer » l'archivera",
+                  file=sys.stderr)
     return SUCCES
 
 

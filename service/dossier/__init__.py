@@ -14,7 +14,9 @@ bulk lot, an uploaded .docx, the archiving. Its state says where it stands:
 ``relances`` the grouped reminders (one message a person a day), the notice of a document
             sent back;
 ``export``  the campaign's late documents as a spreadsheet;
-``circuit`` what follows a step (the complete document archived).
+``circuit`` what follows a step (the complete document archived);
+``redaction`` writing and signing a dossier's document the same way from every channel (a
+            correction is the next version of the same numéro; a signature, its account's).
 
 It knows nothing of web requests: the pages, the API, the command line and the
 worker call the same functions.

@@ -197,7 +197,7 @@ def _cree(session, catalogue, stagiaire, gabarit, numero, auteur, par, annee=Non
     doc = ligne(session, catalogue, stagiaire, gabarit.id, annee)
     if doc is None:
         return None
-    if doc.etat in ("signe", "archive") and doc.numero != numero:
+    if doc.etat in ("signe", "archive"):  # even its own numéro: a correction needs a renvoi
         raise EtapeImpossible("ce document est déjà signé ou archivé dans le dossier : "
                               "le secrétariat peut le renvoyer pour le corriger")
     doc.numero, doc.gabarit_version, doc.signes, doc.auteur = numero, gabarit.version, "", auteur

@@ -32,7 +32,8 @@ may do which action. Then two rules that are not a row:
   ``REDACTEURS`` — a stagiaire never writes her tutors' forms; the lettres de
   mission by the secretariat only (``SECRETARIAT_SEUL``).
 - ``signer`` a slot: only while it is open (not signed yet; when the declaration orders
-  the slots, ``signatures: ordre: sequentiel``, only once those before it are signed), and
+  the slots, ``signatures: ordre: sequentiel``, only once those before it are signed; never
+  while its dossier's document is sent back or withdrawn: its correction comes first), and
   only by the account the slot is bound to — the poste the
   declaration's ``signe_par`` names for it (v2 on), else ``CASES`` (v1): the
   trio's position the slot belongs to — the stagiaire signs her own slot, her
@@ -154,6 +155,11 @@ CASES = {
 # v2 declarations bind these slots to the roster's positions: ``SIGNATAIRES``).
 
 
+# A dossier's document in these states is signed by nobody (service/dossier/etats.py): sent
+# back to its writers, its next version is the one to sign; withdrawn, none is.
+HORS_SIGNATURE = ("renvoye", "retire")
+
+
 # --- the objects ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -243,16 +249,18 @@ class Document:
     redige_par: tuple[str, ...] = ()
     lu_par: tuple[str, ...] = ()
     ordre: str = "libre"  # « sequentiel »: each slot only once those before it are signed
+    etat: str = ""  # its state in the stagiaire's dossier (service/dossier); "": in none
 
     @classmethod
-    def de(cls, fiche: dict, formulaire) -> Document:
+    def de(cls, fiche: dict, formulaire, etat: str = "") -> Document:
         """The document of ``fiche``, made with the declaration ``formulaire``: its slots and,
-        from version 2 on, who writes, reads and signs each, and in which order."""
+        from version 2 on, who writes, reads and signs each, and in which order; ``etat``: its
+        dossier's state."""
         cases = tuple(c.nom for c in formulaire.champs if c.type == "signature")
         v2 = formulaire.declare_acteurs
         return cls(fiche, cases, tuple(formulaire.signe_par.items()),
                    tuple(formulaire.redige_par), tuple(formulaire.lu_par) if v2 else (),
-                   formulaire.ordre_signatures)
+                   formulaire.ordre_signatures, etat)
 
     @property
     def signees(self) -> set[str]:
@@ -262,7 +270,10 @@ class Document:
 
     def ouverte(self, champ: str) -> bool:
         """Is slot ``champ`` open to its signer: not signed yet and, when the declaration orders
-        the slots, the first one not signed?"""
+        the slots, the first one not signed? Sent back or withdrawn, none is: what is signed
+        is the corrected version."""
+        if self.etat in HORS_SIGNATURE:
+            return False
         signees = self.signees
         if champ in signees:
             return False

@@ -8,21 +8,22 @@ response against it.
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from service.archive import documents as dossiers
 from service.archive.antivirus import AntivirusIndisponible
 from service.archive.depot import INCHANGE, ArchiveIntrouvable
 from service.archive.recherche import Filtres, rechercher
 from service.catalogue.declaration import description
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu
-from service.catalogue.generation import generer
+from service.catalogue.generation import preparer
+from service.catalogue.signature import SignatureRefusee, depuis_data_url
 from service.catalogue.validation import DonneesInvalides
+from service.dossier import circuit as circuit_
+from service.dossier import redaction, suivi
 from service.personnes import acces, effectifs
+from service.personnes.acces import Case
 from service.personnes.comptes import compte_du_jeton
 
 from . import PdfImpossible, csrf, produire_pdf, service
@@ -30,7 +31,10 @@ from .outils import (
     archive_autorisee,
     au_dossier,
     autoriser,
+    base,
+    circuit,
     depot_autorise,
+    document_acces,
     fiche_autorisee,
     lecture,
     noter,
@@ -104,21 +108,27 @@ def creer():
         return _erreurs(404, [{"champ": "gabarit", "message": exc.args[0]}])
     autoriser("remplir", acces.Formulaire.de(formulaire, stagiaire))
     try:
-        document = generer(catalogue, corps["gabarit"], corps.get("donnees"))
+        gabarit, valeurs = preparer(catalogue, corps["gabarit"], corps.get("donnees"))
     except KeyError as exc:
         return _erreurs(404, [{"champ": "gabarit", "message": exc.args[0]}])
     except DonneesInvalides as exc:
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
+    sorties = service(current_app)["config"].sorties
+    # in the stagiaire's dossier: a correction is the next version of the dossier's document
+    document = redaction.rendre_pour_le_dossier(base(), catalogue, sorties, gabarit, valeurs,
+                                                stagiaire)
     try:
         pdf = produire_pdf(current_app, document).pdf
     except PdfImpossible as exc:
         return _erreurs(503, [{"champ": "", "message": str(exc)}])
-    trio = acces.Trio.de(stagiaire)
-    dossiers.enregistrer(service(current_app)["config"].sorties, document, pdf,
-                         auteur=g.compte.id, trio=sorted(trio.membres) if trio else [],
-                         postes=dataclasses.asdict(trio) if trio else None)
-    noter("création", document.numero, f"API, {document.gabarit.id}")
+    try:
+        redaction.garder(base(), catalogue, sorties, document, pdf, g.compte, stagiaire)
+    except suivi.EtapeImpossible as exc:
+        return _erreurs(409, [{"champ": "stagiaire", "message": str(exc)}])
+    noter("création" if document.version == 1 else "correction", document.numero,
+          f"API, {document.gabarit.id}, document v{document.version}")
+    _suite(document.numero)
     return jsonify(document_json(fiche_autorisee(document.numero))), 201
 
 
@@ -132,6 +142,44 @@ def lire(numero: str):
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")
 def fichier(numero: str, version: int, extension: str):
     return telecharger_document(numero, version, extension)
+
+
+@bp.post("/documents/<numero>/signatures")
+def signer(numero: str):
+    """Signs one slot for the token's account: its name, its poste's qualité, today's date."""
+    fiche = fiche_autorisee(numero, "signer")
+    corps = request.get_json(silent=True)
+    if not isinstance(corps, dict) or not isinstance(corps.get("champ"), str) \
+            or not isinstance(corps.get("image"), str):
+        return _erreurs(400, [{"champ": "", "message": "corps JSON attendu : {\"champ\": …, "
+                                                       "\"image\": \"data:image/png;base64,…\"}"}])
+    champ = corps["champ"]  # any « nom » or « qualite » sent along is not read
+    if not peut("signer", Case(document_acces(fiche), champ)):  # its own signer's only
+        noter("accès refusé", fiche["numero"], f"API, signature {champ[:60]}")
+        return _erreurs(404, [{"champ": "champ", "message": (
+            f"aucune case « {champ[:60]} » à signer par vous dans ce document (déjà signée, "
+            "pas encore votre tour, ou la case d’une autre personne)")}])
+    sorties = service(current_app)["config"].sorties
+    try:
+        redaction.signer_case(base(), service(current_app)["catalogue"], sorties,
+                              fiche["numero"], champ, g.compte, depuis_data_url(corps["image"]),
+                              lambda document: produire_pdf(current_app, document).pdf, "API")
+    except SignatureRefusee as exc:
+        return _erreurs(422, [{"champ": "image", "message": str(exc)}])
+    except PdfImpossible as exc:
+        return _erreurs(503, [{"champ": "", "message": f"{exc} La signature n’a pas été "
+                                                      "apposée : réessayez dans un instant."}])
+    _suite(fiche["numero"])
+    return jsonify(document_json(fiche_autorisee(fiche["numero"]))), 201
+
+
+def _suite(numero: str) -> None:
+    """The dossier's circuit after a step (the same as the pages'): a failure there loses
+    nothing — the document is kept, « signé », and archived by ``fsck --reparer``."""
+    try:
+        circuit_.suite(circuit(), numero, g.compte.identifiant)
+    except Exception:  # noqa: BLE001 — kept in the log
+        current_app.logger.exception("circuit du document %s", numero)
 
 
 # --- the archive of completed documents ---------------------------------------------------
@@ -272,6 +320,12 @@ OPENAPI = {
                                        "stagiaire": {"type": "integer",
                                                      "description": "n° du stagiaire dans la "
                                                                     "liste des effectifs"}}},
+            "Signature": {"type": "object", "required": ["champ", "image"],
+                          "properties": {
+                              "champ": {"type": "string",
+                                        "description": "la case (champ de type signature)"},
+                              "image": {"type": "string",
+                                        "description": "data:image/png;base64,… (ou JPEG)"}}},
             "Depot": {"type": "object",
                       "required": ["numero", "version", "deja_archive", "gabarit", "valeurs",
                                    "erreurs"],
@@ -347,10 +401,29 @@ OPENAPI = {
             "summary": "Produit, scelle et garde un document",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Demande"}}}},
-            "responses": {"201": {"description": "Document gardé", "content": {
+            "responses": {"201": {"description": (
+                "Document gardé (avec « stagiaire » : dans son dossier ; la correction du document "
+                "déjà dans le dossier en est la version suivante, même numéro)"), "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
-                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS, "422": _ERREURS,
-                "503": _ERREURS}}},
+                "400": _ERREURS, "401": _ERREURS, "404": _ERREURS,
+                "409": {**_ERREURS, "description": "Le document du dossier est déjà signé ou "
+                                                   "archivé : le secrétariat peut le renvoyer"},
+                "422": _ERREURS, "503": _ERREURS}}},
+        "/api/documents/{numero}/signatures": {"post": {
+            "summary": "Signe une case du document pour le compte du jeton",
+            "description": ("Le nom imprimé est celui du compte, la qualité celle du poste que la "
+                            "déclaration lie à la case, la date celle du jour : ni nom ni qualité "
+                            "ne sont lus dans la demande. Chaque signature crée une version."),
+            "parameters": [{"name": "numero", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Signature"}}}},
+            "responses": {"201": {"description": "Version signée gardée", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
+                "400": _ERREURS, "401": _ERREURS,
+                "404": {**_ERREURS, "description": "Document introuvable, ou case qui n'est pas à "
+                                                   "signer par ce compte maintenant"},
+                "422": _ERREURS, "503": _ERREURS}}},
         "/api/documents/{numero}": {"get": {
             "summary": "Un document et ses versions",
             "parameters": [{"name": "numero", "in": "path", "required": True,

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -35,14 +34,13 @@ from sqlalchemy.orm import Session
 
 from service.archive import documents as dossiers
 from service.catalogue.ecriture import ecrire_atomique
-from service.catalogue.generation import DocumentGenere, rendre, signer
-from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url, preparer_signature
-from service.catalogue.signature_document import Signataire
+from service.catalogue.generation import DocumentGenere
+from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url
 from service.catalogue.validation import DonneesInvalides, en_json, valider
 from service.dossier import circuit as circuit_
-from service.dossier import etats, suivi
-from service.personnes import acces, effectifs
-from service.personnes.acces import Case, Formulaire
+from service.dossier import etats, redaction, suivi
+from service.personnes import effectifs
+from service.personnes.acces import HORS_SIGNATURE, Case, Formulaire
 
 from . import Indisponible, PdfImpossible, atelier, ecriture, produire_pdf
 from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
@@ -129,14 +127,16 @@ def formulaire(id_: str):
                                    stagiaire=request.form.get("stagiaire", type=int)), 503
         return redirect(url_for("documents.brouillon", jeton=jeton))
     jeton_saisie = request.args.get("saisie")
+    valeurs = _valeurs_du_brouillon(request.args.get("brouillon"))
     if jeton_saisie:
         donnees_web = _saisie(jeton_saisie)["donnees"]
+    elif valeurs is not None:  # « Corriger » from the recap: what was typed, for the same stagiaire
+        donnees_web = pour_le_formulaire(declaration, valeurs)
     elif stagiaire_id:
         connu = effectifs.preremplissage(base(), _stagiaire(stagiaire_id), declaration)
         donnees_web = pour_le_formulaire(declaration, valider(declaration, connu, partiel=True))
     else:
-        valeurs = _valeurs_du_brouillon(request.args.get("brouillon")) or {}
-        donnees_web = pour_le_formulaire(declaration, valeurs) if valeurs else None
+        donnees_web = None
     lignes = {g_: len((donnees_web or {}).get(g_) or []) or 1 for g_ in groupes}
     web = classe_formulaire(declaration, lignes)(data=donnees_web)
     return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
@@ -196,17 +196,10 @@ def _brouillon(jeton: str) -> Path:
 
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
-    trio = _trio(stagiaire_id)  # refused (404) before anything is made or written
-    stagiaire = _stagiaire(stagiaire_id)
+    stagiaire = _stagiaire(stagiaire_id)  # refused (404) before anything is made or written
     # the dossier's document already made (sent back, corrected): its next version
-    numero = suivi.numero_existant(base(), catalogue(), stagiaire, gabarit.id)
-    if numero:
-        fiche = json.loads((dossiers.racine(config().sorties) / numero / "document.json")
-                           .read_text(encoding="utf-8"))
-        document = rendre(catalogue(), gabarit, valeurs, identite=(fiche["document_id"], numero),
-                          version=fiche["versions"][-1]["version"] + 1)
-    else:
-        document = rendre(catalogue(), gabarit, valeurs)
+    document = redaction.rendre_pour_le_dossier(base(), catalogue(), config().sorties, gabarit,
+                                                valeurs, stagiaire)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
     dossier = _dossier_brouillons() / jeton
@@ -215,7 +208,7 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
             "valeurs": en_json(valeurs), "version": document.version,
             "stagiaire_id": stagiaire.id if stagiaire else None,
-            "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "", **trio}
+            "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else ""}
     try:
         with ecriture():  # a full disk is said as such, and leaves no half-written draft
             dossier.mkdir(parents=True)
@@ -236,14 +229,6 @@ def _stagiaire(stagiaire_id: int | None):
     if not stagiaire_id:
         return None
     return stagiaire_autorise(stagiaire_id)
-
-
-def _trio(stagiaire_id: int | None) -> dict:
-    """The trio of the stagiaire a document is about, by account and by position."""
-    trio = acces.Trio.de(_stagiaire(stagiaire_id))
-    if trio is None:
-        return {"trio": [], "postes": None}
-    return {"trio": sorted(trio.membres), "postes": dataclasses.asdict(trio)}
 
 
 def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
@@ -302,16 +287,12 @@ def valider_brouillon(jeton: str):
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes(),
         version=meta.get("version", 1))
     stagiaire = _stagiaire(meta.get("stagiaire_id"))
-    if stagiaire is not None:  # its place in the dossier first: refused if already complete
-        try:
-            suivi.document_cree(base(), catalogue(), stagiaire, gabarit, document.numero,
-                                g.compte.id, g.compte.identifiant)
-        except suivi.EtapeImpossible as exc:
-            flash(f"Document non enregistré : {exc}.")
-            return redirect(url_for("documents.brouillon", jeton=jeton))
-    dossiers.enregistrer(config().sorties, document, (dossier / "document.pdf").read_bytes(),
-                         auteur=g.compte.id, trio=meta.get("trio"), postes=meta.get("postes"),
-                         stagiaire_id=meta.get("stagiaire_id"))
+    try:  # its place in the dossier first: refused if already complete
+        redaction.garder(base(), catalogue(), config().sorties, document,
+                         (dossier / "document.pdf").read_bytes(), g.compte, stagiaire)
+    except suivi.EtapeImpossible as exc:
+        flash(f"Document non enregistré : {exc}.")
+        return redirect(url_for("documents.brouillon", jeton=jeton))
     noter("création" if document.version == 1 else "correction", document.numero,
           f"{gabarit.id} version {gabarit.version}, document v{document.version}")
     shutil.rmtree(dossier, ignore_errors=True)
@@ -388,7 +369,8 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     derniere = fiche["versions"][-1]
     signes = {s["champ"] for s in derniere["signataires"]}
     libres = [c for c in etats.cases(gabarit.formulaire, None) if c.champ not in signes]
-    cases = [c for c in libres if peut("signer", Case(document_acces(fiche), c.champ))]
+    document = document_acces(fiche)
+    cases = [c for c in libres if peut("signer", Case(document, c.champ))]
     # who signs what is left, and, in an ordered circuit, whose signature is awaited now
     reste, attendue = circuit_.reste_a_signer(base(), catalogue(), fiche)
     if attendue is not None and attendue.case.champ in {c.champ for c in cases}:
@@ -399,6 +381,7 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
                            cases=cases, libres=libres, erreur=erreur, reste=reste,
                            attendue=attendue,
+                           hors_signature=document.etat in HORS_SIGNATURE,
                            formulaire=request.form), statut
 
 
@@ -427,27 +410,15 @@ def apposer_signature(numero: str):
             raise SignatureRefusee("tracez votre signature ou choisissez une image")
         # the name, the qualité and the date printed are the account's, its poste's for this
         # stagiaire and the server's: never typed ones
-        signataire = Signataire(champ, g.compte.nom, _qualite(fiche, champ), dt.date.today(),
-                                preparer_signature(image))
-        document = dossiers.charger(config().sorties, fiche["numero"], catalogue())
-        signe = signer(catalogue(), document, signataire)
+        signe = redaction.signer_case(base(), catalogue(), config().sorties, fiche["numero"],
+                                      champ, g.compte, image,
+                                      lambda document: produire_pdf(current_app, document).pdf)
     except SignatureRefusee as exc:
         return _page_signature(fiche, str(exc), 400)
-    try:
-        pdf = produire_pdf(current_app, signe).pdf
     except PdfImpossible as exc:
         return _page_signature(fiche, f"{exc} Votre signature n’a pas été apposée : "
                                       "réessayez dans un instant.", 503)
-    dossiers.enregistrer(config().sorties, signe, pdf)
-    noter("signature", fiche["numero"], f"{signataire.champ}, version {signe.version}")
-    suivi.signature(base(), catalogue(), fiche["numero"], champ, g.compte.identifiant)
-    flash(f"Signature apposée : {signataire.mention}.")
+    flash(f"Signature apposée : {signe.signataires[-1].mention}.")
     _suite(fiche["numero"])
     return redirect(url_for("documents.document", numero=fiche["numero"]))
 
-
-def _qualite(fiche: dict, champ: str) -> str:
-    """What the signer is, for this document: the poste its declaration binds to the slot."""
-    gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
-    case = next((c for c in etats.cases(gabarit.formulaire, None) if c.champ == champ), None)
-    return case.qualite if case else "Signataire"

@@ -120,9 +120,11 @@ def exiger(action: str, objet):
 
 def document_acces(fiche: dict) -> acces.Document:
     """The document as the access rules see it: its record, its gabarit's signature slots and
-    who signs each (its declaration's ``signe_par``, v2 on)."""
+    who signs each (its declaration's ``signe_par``, v2 on), its dossier's state."""
+    from service.dossier.redaction import etat
+
     gabarit = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
-    return acces.Document.de(fiche, gabarit.formulaire)
+    return acces.Document.de(fiche, gabarit.formulaire, etat(base(), fiche["numero"]))
 
 
 def fiche_autorisee(numero: str, action: str = "lire") -> dict:

@@ -7,6 +7,9 @@ secretariat (and the administrateur, who administers and reads like it) reads ev
 manages lots, roster and exports; a stagiaire writes nothing but signs her own slot; each slot
 is signed by its own signer only; a name typed in a document (a person named in a procedure,
 a namesake) gives nothing; signed out, the sign-in page (web) or 401 (API).
+
+Then the slots (``test_matrice_des_cases``): for a dossier's document in each state (nothing,
+some, every slot signed; any order or « sequentiel »; sent back), who may sign which slot.
 """
 
 from __future__ import annotations
@@ -264,9 +267,8 @@ def test_a_slot_prints_the_account_s_name_not_a_typed_one(monde):
     assert reponse.status_code == 302, reponse.get_data(as_text=True)[:1500]
     fiche = json.loads((service(monde["app"])["config"].sorties / "documents" / numero
                         / "document.json").read_text(encoding="utf-8"))
-    assert fiche["versions"][-1]["signataires"] == [
-        {"champ": "signature_etudiant", "nom": "Léa Moreau", "role": "stagiaire",
-         "date": fiche["versions"][-1]["signataires"][0]["date"]}]
+    assert [(s["champ"], s["nom"], s["role"]) for s in fiche["versions"][-1]["signataires"]] \
+        == [("signature_etudiant", "Léa Moreau", "stagiaire")]
     # the administrateur reads it but signs nothing that is not his
     admin = monde["clients"]["admin"]
     assert admin.get(f"/documents/{numero}").status_code == 200
@@ -375,3 +377,119 @@ def test_the_command_line_asks_the_same_rules(monde, tmp_path, capsys):
     assert main(["export-personne", "%", "-o", str(tmp_path / "tout.zip")], environ=environ) == 0
     with zipfile.ZipFile(io.BytesIO((tmp_path / "tout.zip").read_bytes())) as z:
         assert json.loads(z.read("donnees.json"))["documents"] == []
+
+
+# --- the slots, in each state of a dossier's document ---------------------------------------
+#
+# A trio of its own (Lucas, Julien, Nathalie, and Marc bound as the IEN) and one roster entry
+# per document, so that each is the first of its dossier's slot: an accompagnement renforcé
+# (slots in any order) and a parcours d'individualisation 1er degré (« sequentiel »), each with
+# nothing, some, then every slot signed; one sent back by the secretariat. Who may sign which
+# slot is asked of acces.peut, of the web's signing route and of the API's: allowed, the route
+# goes on to the picture (an empty one: 400 on the web, 422 from the API) and stores nothing.
+
+SIGNATAIRES_QUI = {
+    "stagiaire": "lucas", "tuteur de terrain": "julien", "tuteur Inspé": "nathalie",
+    "IEN lié": "marc", "IEN non lié": "sylvie", "tuteur d'un autre trio": "helene",
+    "secrétariat": "secretariat", "administrateur": "admin",
+}
+TRIO_C = {"lucas": ("Lucas Girard", "stagiaire"), "julien": ("Julien Perrin", "tuteur"),
+          "nathalie": ("Nathalie Caron", "tuteur")}
+LIBRE, SEQUENTIEL = "accompagnement_renforce_m2ca", "parcours_individualisation_1d"
+# each slot → who signs it (the declaration's signe_par, bound by the roster)
+TITULAIRES = {
+    "signature_ia_ipr": "IEN lié", "signature_referent": "tuteur Inspé",
+    "signature_tuteur": "tuteur de terrain", "signature_etudiant": "stagiaire",
+    "signature_ien": "IEN lié", "signature_tuteur_dsden": "tuteur de terrain",
+    "signature_tuteur_universitaire": "tuteur Inspé", "signature_stagiaire": "stagiaire",
+}
+SLOTS = {LIBRE: ("signature_ia_ipr", "signature_referent", "signature_tuteur",
+                 "signature_etudiant"),
+         SEQUENTIEL: ("signature_ien", "signature_tuteur_dsden",
+                      "signature_tuteur_universitaire", "signature_stagiaire")}
+# document → (gabarit, slots signed in that order, renvoyé?, its dossier's state, the open slots)
+ETATS = {
+    "libre, rien de signé": (LIBRE, (), False, "en_signature", set(SLOTS[LIBRE])),
+    "libre, une case signée": (LIBRE, ("signature_tuteur",), False, "en_signature",
+                               {"signature_ia_ipr", "signature_referent", "signature_etudiant"}),
+    "libre, tout signé": (LIBRE, ("signature_etudiant", "signature_tuteur", "signature_referent",
+                                  "signature_ia_ipr"), False, "archive", set()),
+    "libre, renvoyé": (LIBRE, ("signature_tuteur",), True, "renvoye", set()),
+    "séquentiel, rien de signé": (SEQUENTIEL, (), False, "en_signature", {"signature_ien"}),
+    "séquentiel, deux cases signées": (SEQUENTIEL, SLOTS[SEQUENTIEL][:2], False, "en_signature",
+                                       {"signature_tuteur_universitaire"}),
+    "séquentiel, tout signé": (SEQUENTIEL, SLOTS[SEQUENTIEL], False, "archive", set()),
+}
+
+
+@pytest.fixture(scope="module")
+def etats(monde, catalogue):
+    """Trio C's documents, one per state of ``ETATS``, made and signed through the API."""
+    from service.catalogue.validation import en_json
+    from service.dossier import suivi
+    from service.personnes.comptes import creer_compte, creer_jeton
+    from service.personnes.effectifs import Stagiaire, preremplissage
+    from tests.web.outils import Navigateur, dossier_de, trace_de_signature
+
+    base, api, app = monde["base"], monde["api"], monde["app"]
+    for identifiant, (nom, role) in TRIO_C.items():
+        monde["comptes"][identifiant] = creer_compte(base, identifiant, nom, role, f"mdp-{identifiant}")
+        monde["jetons"][identifiant] = creer_jeton(base, identifiant)
+        monde["clients"][identifiant] = Navigateur(app)
+        assert monde["clients"][identifiant].connexion(identifiant, f"mdp-{identifiant}") \
+            .status_code == 302
+    documents = {}
+    for k, (nom, (gabarit, signees, renvoye, etat, _)) in enumerate(ETATS.items()):
+        with Session(base, expire_on_commit=False) as session, session.begin():
+            inscrit = Stagiaire(nom="GIRARD", prenom=f"Lucas {k}", lieu="École C",
+                                compte_stagiaire="lucas", tuteur_terrain="julien",
+                                tuteur_inspe="nathalie", inspecteur="marc")
+            session.add(inscrit)
+        declaration = catalogue.gabarit(gabarit).formulaire
+        donnees = declaration.exemple | en_json(preremplissage(base, inscrit, declaration))
+        reponse = api.post("/api/documents", headers=entetes(monde["jetons"]["julien"]), json={
+            "gabarit": gabarit, "stagiaire": inscrit.id, "donnees": donnees})
+        assert reponse.status_code == 201, reponse.json
+        numero = reponse.json["numero"]
+        for champ in signees:
+            qui = SIGNATAIRES_QUI[TITULAIRES[champ]]
+            reponse = api.post(f"/api/documents/{numero}/signatures",
+                               headers=entetes(monde["jetons"][qui]),
+                               json={"champ": champ, "image": trace_de_signature()})
+            assert reponse.status_code == 201, (nom, champ, reponse.json)
+        if renvoye:
+            suivi.renvoyer(base, dossier_de(base, inscrit.id, gabarit).id, "à corriger",
+                           "secretariat")
+        assert dossier_de(base, inscrit.id, gabarit).etat == etat, nom
+        documents[nom] = numero
+    return documents
+
+
+LIGNES_CASES = [pytest.param(qui, document, champ, id=f"{qui}-{document}-{champ}")
+                for document, (gabarit, *_) in ETATS.items() for champ in SLOTS[gabarit]
+                for qui in SIGNATAIRES_QUI]
+
+
+@pytest.mark.parametrize("qui,document,champ", LIGNES_CASES)
+def test_matrice_des_cases(monde, etats, qui, document, champ):
+    """Slot ``champ`` of a document in that state: signed by its own signer while it is open
+    (in the declaration's order when it says « sequentiel »), by nobody else, ever."""
+    from service.web.outils import document_acces
+
+    permis = champ in ETATS[document][4] and TITULAIRES[champ] == qui
+    identifiant, numero = SIGNATAIRES_QUI[qui], etats[document]
+    fiche = json.loads((service(monde["app"])["config"].sorties / "documents" / numero
+                        / "document.json").read_text(encoding="utf-8"))
+    with monde["app"].test_request_context():
+        objet = acces.Case(document_acces(fiche), champ)  # the record and its dossier's state
+    assert acces.peut(monde["comptes"][identifiant], "signer", objet, monde["base"]) is permis
+    web = monde["clients"][identifiant].post(f"/documents/{numero}/signer", {"champ": champ},
+                                             page="/")
+    assert web.status_code == (400 if permis else 404)
+    api = monde["api"].post(f"/api/documents/{numero}/signatures",
+                            headers=entetes(monde["jetons"][identifiant]),
+                            json={"champ": champ, "image": "data:image/png;base64,"})
+    assert api.status_code == (422 if permis else 404), api.json
+    apres = json.loads((service(monde["app"])["config"].sorties / "documents" / numero
+                        / "document.json").read_text(encoding="utf-8"))
+    assert apres["versions"] == fiche["versions"]  # nothing signed meanwhile

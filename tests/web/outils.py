@@ -159,3 +159,45 @@ def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
             "fiche": fixer_echeance(base, "DUVAL", "fiche_personnalisation", jours(-30)),
             "parcours": fixer_echeance(base, "DUVAL", "parcours_individualisation_1d", jours(-5)),
             "roux": fixer_echeance(base, "ROUX", "lettre_mission_tuteurs_m2", jours(-10))}
+
+
+def trace_de_signature(forme: int = 0) -> str:
+    """A signature drawn on the pad, as the page sends it: a PNG data URL (``forme``: 0, 1 or 2,
+    three different strokes)."""
+    import base64
+
+    from PIL import Image, ImageDraw
+
+    trace = Image.new("RGB", (400, 120), "white")
+    points = ([(20, 90), (200, 20), (380, 100)], [(20, 30), (150, 100), (380, 20)],
+              [(30, 60), (120, 20), (260, 100), (370, 40)])[forme]
+    ImageDraw.Draw(trace).line(points, fill="navy", width=6)
+    tampon = io.BytesIO()
+    trace.save(tampon, "PNG")
+    return "data:image/png;base64," + base64.b64encode(tampon.getvalue()).decode()
+
+
+def remplir_en_ligne(navigateur, declaration, valeurs: dict, stagiaire_id: int | None = None,
+                     page: str | None = None):
+    """Posts the online form of ``declaration`` with ``valeurs`` (validated ones) for the recap,
+    as « Vérifier le document » does; ``page``: where the form was opened (its CSRF token)."""
+    gabarit_id = declaration.id
+    page = page or (f"/formulaires/{gabarit_id}" + (f"?stagiaire={stagiaire_id}"
+                                                    if stagiaire_id else ""))
+    donnees = dict(champs_du_formulaire(declaration, valeurs), action="apercu")
+    if stagiaire_id:
+        donnees["stagiaire"] = stagiaire_id
+    return navigateur.post(f"/formulaires/{gabarit_id}", donnees, page=page)
+
+
+def dossier_de(base, stagiaire_id: int, gabarit_id: str):
+    """The dossier's row of that stagiaire's document (service/dossier), or None."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from service.dossier.modele import DocumentDuDossier
+
+    with Session(base, expire_on_commit=False) as session:
+        return session.scalar(select(DocumentDuDossier).where(
+            DocumentDuDossier.stagiaire_id == stagiaire_id,
+            DocumentDuDossier.gabarit_id == gabarit_id))
