@@ -67,7 +67,8 @@ def peupler(base, catalogue, nombre: int, hasard: random.Random) -> dict:
     stagiaires = []
     for i in range(nombre):
         stagiaires.append({
-            "id": i + 1, "nom": f"NOM{i:05d}", "prenom": f"Prénom{i}", "parcours": parcours[i % len(parcours)],
+            "id": i + 1, "nom": f"NOM{i:05d}", "prenom": f"Prénom{i}",
+            "parcours": parcours[i % len(parcours)],
             "lieu": "École du bench", "periode_debut": "2026-09-01", "periode_fin": "2027-06-30",
             "compte_stagiaire": f"stag{i}", "tuteur_terrain": terrains[i % len(terrains)],
             "tuteur_inspe": inspes[i % len(inspes)], "inspecteur": inspecteurs[i % len(inspecteurs)],
