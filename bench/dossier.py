@@ -175,6 +175,7 @@ def mesurer(url: str, nombre: int, mesures: int, nom_base: str) -> None:
             ("Mes documents (tuteurs de terrain)", hasard.sample(qui["terrains"], 20), ["/"]),
             ("Mes documents (IEN, ~100 stagiaires)", qui["inspecteurs"][:10], ["/"]),
             ("Mes documents (stagiaires)", hasard.sample(qui["stagiaires"], 20), ["/"]),
+            ("Mes documents (secrétariat)", ["secretariat"], ["/"]),
             ("Campagne (secrétariat)", ["secretariat"],
              ["/campagne", "/campagne?etat=en_signature", "/campagne?parcours=m2_meef_ca"]),
             ("Dossier d'un stagiaire (secrétariat)", ["secretariat"],
