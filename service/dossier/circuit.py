@@ -100,7 +100,7 @@ def archiver(outils: Outils, doc: DocumentDuDossier) -> str:
     outils.archives.archiver(depot.numero, depot.version, SERVICE, outils.moteur, outils.sceau,
                              annexe=annexe,
                              motif="avec le certificat de signature" if annexe else "")
-    suivi.archive(outils.base, doc.numero, depot.numero, SERVICE)
+    suivi.archive(outils.base, doc.numero, depot.numero, SERVICE, outils.catalogue)
     return depot.numero
 
 

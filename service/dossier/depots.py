@@ -123,7 +123,7 @@ def archivee(base, catalogue, archives, numero: str, version: int, compte
         doc = rattacher(base, catalogue, archives, numero, version, compte, inchange_accepte=True)
     if doc is None or doc.archive_numero != numero:
         return None  # nobody's, or a slot already complete that this upload did not replace
-    suivi.depot_archive(base, numero, cible.signe, compte.identifiant)
+    suivi.depot_archive(base, numero, cible.signe, compte.identifiant, catalogue)
     return doc
 
 

@@ -129,5 +129,24 @@ def redacteurs(formulaire, stagiaire: Stagiaire | None) -> set[str]:
     return qui
 
 
+def lecteurs(formulaire, stagiaire: Stagiaire | None) -> set[str]:
+    """The accounts that read a document of ``formulaire`` about ``stagiaire`` (as
+    service/personnes/acces.py says for a document): the trio, and from version 2 on the
+    accounts the roster binds to the postes its declaration names (``lu_par``, ``redige_par``,
+    each slot's ``signe_par``)."""
+    if stagiaire is None:
+        return set()
+    qui = {x for x in (stagiaire.compte_stagiaire, stagiaire.tuteur_terrain,
+                       stagiaire.tuteur_inspe) if x}
+    if getattr(formulaire, "declare_acteurs", False):
+        postes = set(formulaire.lu_par) | set(formulaire.redige_par) | set(
+            formulaire.signe_par.values())
+        for poste in postes:
+            position = SIGNATAIRES.get(poste, (None, None))[0]
+            if position and getattr(stagiaire, position, ""):
+                qui.add(getattr(stagiaire, position))
+    return qui
+
+
 def libelle_poste(poste: str) -> str:
     return LIBELLES_POSTES.get(poste, poste)

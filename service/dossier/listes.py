@@ -133,6 +133,9 @@ def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocum
         stagiaire = stagiaires[doc.stagiaire_id]
         ligne = _ligne(catalogue, doc, stagiaire, noms, aujourdhui, compte.identifiant)
         formulaire = catalogue.gabarit(doc.gabarit_id, doc.gabarit_version).formulaire
+        if compte.identifiant not in etats.lecteurs(formulaire, stagiaire) \
+                and doc.auteur != compte.id:
+            continue  # a document of one's stagiaire that is not one's business (its lu_par…)
         ecrit = compte.identifiant in etats.redacteurs(formulaire, stagiaire)
         if doc.etat in etats.TERMINES:
             sortie.termines.append(ligne)

@@ -242,13 +242,32 @@ def signature(base, catalogue, numero: str, champ: str, par: str) -> DocumentDuD
         return doc
 
 
-def archive(base, numero: str, archive_numero: str, par: str) -> None:
-    """The complete document is in the archive, sealed: « archivé »."""
+def archive(base, numero: str, archive_numero: str, par: str, catalogue=None) -> None:
+    """The complete document is in the archive, sealed: « archivé »; its archived record is read
+    by those who read the document (``catalogue`` given: ``ouvrir_l_archive``)."""
     with _transaction(base) as session:
         doc = par_numero(session, numero)
         if doc is not None:
             doc.archive_numero = archive_numero
             _passer(session, doc, "archive", par, f"archive n° {archive_numero}")
+            if catalogue is not None:
+                ouvrir_l_archive(session, catalogue, doc)
+
+
+def ouvrir_l_archive(session, catalogue, doc: DocumentDuDossier) -> None:
+    """The archive's record of a dossier's document is read by whoever reads the document (its
+    trio, and the postes its declaration names: the IEN who signed it, the chef
+    d'établissement…), beyond those the archive itself found (its depositors, the trio)."""
+    from service.archive.depot import Archive
+
+    archive = session.scalar(select(Archive).where(Archive.numero == doc.archive_numero))
+    stagiaire = session.get(Stagiaire, doc.stagiaire_id)
+    if archive is None or stagiaire is None:
+        return
+    formulaire = catalogue.gabarit(doc.gabarit_id, doc.gabarit_version).formulaire
+    qui = {x for x in (archive.lecteurs or "").split("|") if x} | etats.lecteurs(
+        formulaire, stagiaire)
+    archive.lecteurs = "|" + "|".join(sorted(qui)) + "|"
 
 
 def depot_recu(base, catalogue, stagiaire: Stagiaire, gabarit_id: str, archive_numero: str,
@@ -283,13 +302,15 @@ def depot_abandonne(base, catalogue, archive_numero: str, par: str) -> None:
                 f"dépôt n° {archive_numero} abandonné")
 
 
-def depot_archive(base, archive_numero: str, signe: bool, par: str) -> None:
+def depot_archive(base, archive_numero: str, signe: bool, par: str, catalogue=None) -> None:
     """The upload was checked and archived: « archivé » (it holds its signatures, or was signed
-    on paper: the secretariat checked it)."""
+    on paper: the secretariat checked it); its record read by the document's readers."""
     with _transaction(base) as session:
         doc = par_numero(session, archive_numero)
         if doc is not None and doc.etat != "retire":
             _passer(session, doc, "archive", par, "signé" if signe else "")
+            if catalogue is not None:
+                ouvrir_l_archive(session, catalogue, doc)
 
 
 def renvoyer(base, doc_id: int, motif: str, par: str) -> DocumentDuDossier:

@@ -22,7 +22,7 @@ from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
-from service.dossier import depots
+from service.dossier import depots, etats
 from service.personnes import acces, effectifs
 from service.personnes.acces import Formulaire
 
@@ -211,9 +211,13 @@ def _actions(ligne, brouillons: dict, recaps: dict) -> list[Action]:
     if ecrit and doc.etat in ("a_remplir", "brouillon"):
         sortie.append(Action("Télécharger pré-rempli (.docx)", url_for(
             "effectifs.docx_prerempli", stagiaire_id=stagiaire.id, id_=doc.gabarit_id)))
-    if doc.numero and not ligne.a_signer:
+    # the document and its archived record: for those who read it (a dossier's reader beyond
+    # the postes its declaration names sees its line, not its content)
+    lit = g.compte.role in acces.GESTION or doc.auteur == g.compte.id or \
+        g.compte.identifiant in etats.lecteurs(formulaire, stagiaire)
+    if doc.numero and not ligne.a_signer and lit:
         sortie.append(Action("Voir le document", url_for("documents.document", numero=doc.numero)))
-    if doc.archive_numero:
+    if doc.archive_numero and lit:
         sortie.append(Action("Voir le dépôt" if doc.etat == "a_verifier" else "Fiche d’archive",
                              url_for("archives.fiche", numero=doc.archive_numero)))
     return sortie

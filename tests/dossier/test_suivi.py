@@ -175,3 +175,33 @@ def test_mes_documents_sorts_what_each_person_must_do(base, catalogue):
     assert "fiche_personnalisation" in mes("helene")["a_remplir"]
     assert "fiche_personnalisation" in mes("lea")["en_attente"]
     assert mes("hugo")["a_remplir"] == []  # his compte-rendu is his tuteur's to write
+
+
+def test_each_person_sees_the_documents_they_read_and_their_archive_too(base, catalogue):
+    from types import SimpleNamespace
+
+    from service.archive.depot import Archive
+
+    lea = _stagiaire(base, "MOREAU")
+    parcours = catalogue.gabarit("parcours_individualisation_2d").formulaire
+    fiche = catalogue.gabarit("fiche_personnalisation").formulaire
+    # the six signers read the parcours d'individualisation; the fiche, the trio only
+    assert etats.lecteurs(parcours, lea) == {"lea", "helene", "claude", "marc", "anne", "karim"}
+    assert etats.lecteurs(fiche, lea) == {"lea", "helene", "claude"}
+    marc = SimpleNamespace(identifiant="marc", id=98, role="inspecteur")
+    vus = listes.mes_documents(base, catalogue, marc)
+    assert "fiche_personnalisation" not in [
+        ligne.doc.gabarit_id for cle in ("a_remplir", "a_signer", "en_attente", "termines")
+        for ligne in getattr(vus, cle)]  # his stagiaire's, not his business
+    # archived, the record is read by the same people as the document
+    doc = suivi.document_cree(base, catalogue, lea, catalogue.gabarit(
+        "parcours_individualisation_2d"), "20261204-CCCCCC", 2, "helene")
+    with Session(base) as session, session.begin():
+        session.add(Archive(numero="A-2026-000042", cle="essai", gabarit_id=doc.gabarit_id,
+                            titre="Parcours", annee="2026-2027", statut="archive",
+                            lecteurs="|helene|", cree_le="", modifie_le="",
+                            conserver_jusqu_au="2036-01-01"))
+    suivi.archive(base, "20261204-CCCCCC", "A-2026-000042", "circuit", catalogue)
+    with Session(base) as session:
+        lecteurs = session.scalar(select(Archive.lecteurs).where(Archive.numero == "A-2026-000042"))
+    assert lecteurs == "|anne|claude|helene|karim|lea|marc|"
