@@ -13,6 +13,7 @@ this module only schedules the next try it asks for.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -30,6 +31,8 @@ from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
 
 from . import lots, reprise
+
+ARCHIVAGE_APRES_S = 300  # a document « signé » this long is archived by the worker
 
 
 class FileInjoignable(Exception):
@@ -164,13 +167,38 @@ class Travaux:
             if ("lancer", lot_id) not in en_file:
                 self._lancer(lot_id)
 
+    def archiver_les_signes(self) -> list[tuple[str, str, bool]]:
+        """Archives the dossier's documents left « signé » for five minutes or more: a lot's
+        documents that have no slot to sign, a complete document whose archiving failed
+        (LibreOffice stopped). What ``fsck --reparer`` does, done by every worker by itself so
+        that nothing stays unarchived; a younger one may be being archived by the page that
+        signed it."""
+        from service import creer_archives
+        from service.dossier import circuit
+
+        if not circuit.restes(self.base):
+            return []
+        self._pdfs([])  # the pool and the seal, started once
+        outils = circuit.Outils(self.base, self.catalogue, self.config.sorties,
+                                creer_archives(self.config, self.catalogue, self.base),
+                                self._moteur, self._sceau)
+        avant = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=ARCHIVAGE_APRES_S)
+        return circuit.reprendre(outils, avant)
+
     def _veiller(self) -> None:
+        tours = 0
         while True:
             time.sleep(reprise.VEILLE_S)
             try:
                 self.orphelins()
             except Exception:  # the queue unreachable for a moment: look again later
                 reprise.log.warning("recherche des paquets orphelins impossible", exc_info=True)
+            tours += 1
+            if tours % 6 == 0:  # about once a minute
+                try:
+                    self.archiver_les_signes()
+                except Exception:  # the database or LibreOffice down for a moment: later
+                    reprise.log.warning("archivage des documents signés impossible", exc_info=True)
 
     def travailler(self, fils: int | None = None) -> None:
         """Runs a consumer until stopped (SIGTERM or Ctrl-C).

@@ -184,3 +184,27 @@ def test_a_packet_made_again_after_a_crash_keeps_one_document_and_one_step(app):
     with Session(base) as session:
         assert session.scalar(select(func.count()).select_from(journal.Entree).where(
             journal.Entree.quoi == "dossier", journal.Entree.document == numero)) == 1
+
+
+def test_a_worker_archives_by_itself_what_stays_signe(app, lot_fait, monkeypatch):
+    """A document left « signé » (a lot's document without slots, an archiving that failed) is
+    archived by the worker's own watch, once it is five minutes old, as fsck --reparer would."""
+    from service.dossier.modele import DocumentDuDossier
+    from service.lots import file
+
+    outils = service(app)
+    doc_id = ligne_du_dossier(app, "MOREAU Léa").doc.id
+    with Session(outils["base"]) as session, session.begin():
+        doc = session.get(DocumentDuDossier, doc_id)
+        doc.etat, doc.modifie_le = "signe", "2026-01-01T00:00:00+01:00"
+    travaux = outils["travaux"]
+    assert travaux.archiver_les_signes()[0][2] is True
+    ligne = ligne_du_dossier(app, "MOREAU Léa")
+    assert ligne.etat == "Archivé" and ligne.doc.archive_numero.startswith("A-")
+    assert travaux.archiver_les_signes() == []  # nothing left
+    # a younger one is left to the page that is archiving it
+    with Session(outils["base"]) as session, session.begin():
+        session.get(DocumentDuDossier, ligne_du_dossier(app, "LEROY Camille").doc.id).etat = "signe"
+    assert travaux.archiver_les_signes() == []
+    monkeypatch.setattr(file, "ARCHIVAGE_APRES_S", -60)
+    assert [ok for _, _, ok in travaux.archiver_les_signes()] == [True]
