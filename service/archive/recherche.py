@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.catalogue.contexte import date_fr
-from service.catalogue.tableur import neutraliser
+from service.catalogue.tableur import classeur_liste, neutraliser
 from service.catalogue.validation import cle_de_comparaison
 from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
@@ -137,13 +135,7 @@ ENTETES = ["N° d'archive", "Document", "Stagiaire", "Tuteur ou tutrice", "Anné
 
 def exporter_xlsx(base, filtres: Filtres, lecteur: Lecteur) -> bytes:
     """The list of matching documents as a spreadsheet (every page, not just the first)."""
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Archives"
-    feuille.append(ENTETES)
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-    feuille.freeze_panes = "A2"
+    classeur, feuille = classeur_liste("Archives", ENTETES)
     page = 1
     while True:
         _, archives = rechercher(base, filtres, lecteur, page=page, par_page=500)

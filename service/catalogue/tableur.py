@@ -82,6 +82,19 @@ def colonnes(formulaire: Formulaire) -> list[Colonne]:
     return resultat
 
 
+def classeur_liste(titre: str, entetes: list[str]):
+    """A workbook of one sheet ``titre`` for a list to export: its bold header row ``entetes``,
+    frozen. Returns (workbook, sheet); rows are appended, each value ``neutraliser``-ed."""
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = titre
+    feuille.append(entetes)
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+    feuille.freeze_panes = "A2"
+    return classeur, feuille
+
+
 def neutraliser(valeur):
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
     if isinstance(valeur, str) and _FORMULE.match(valeur):

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from service.catalogue.tableur import neutraliser
+from service.catalogue.tableur import classeur_liste, neutraliser
 from service.personnes.effectifs import libelle_parcours
 
 from .listes import campagne
@@ -23,13 +20,7 @@ PAQUET = 500
 
 def exporter_xlsx(base, catalogue, annee: str, *, gabarit_id: str = "", parcours: str = "",
                   etat: str = "") -> bytes:
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "En retard"
-    feuille.append(ENTETES)
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-    feuille.freeze_panes = "A2"
+    classeur, feuille = classeur_liste("En retard", ENTETES)
     decalage = 0
     while True:
         page = campagne(base, catalogue, annee, gabarit_id=gabarit_id, parcours=parcours,
