@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from service.catalogue.contexte import date_fr
 from service.personnes import effectifs
-from service.personnes.acces import GESTION
 from service.personnes.comptes import Compte
 from service.personnes.effectifs import Stagiaire
 
@@ -238,7 +237,3 @@ def a_commencer(base, catalogue, stagiaire: Stagiaire, annee: str | None = None)
     attendus = (catalogue.etablissement.parametres.get("archives") or {}).get("attendus") or ()
     return [g for g in catalogue.courants() if g.id not in attendus and g.id not in ouverts
             and etats.s_applique(g.formulaire, stagiaire)]
-
-
-def pour_la_gestion(compte) -> bool:
-    return compte.role in GESTION
