@@ -14,6 +14,10 @@ An uploaded workbook is hostile until checked: its zip package passes
 openpyxl reads anything, it is read as a stream (``read_only``) with a bound on
 its rows, and only the sheet the service made (by its name) or else the first
 visible one is read, never a hidden one; the reading says which.
+
+The workbook to fill carries, in its custom document properties, the form and
+the version it was made for (``origine``): a workbook of another form is
+refused with the name of its own, rather than with a list of absent columns.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .declaration import Champ, Formulaire
+from .nommage import nom_sur
 from .televersement import nom_televerse
 from .validation import DonneesInvalides, Erreur, cle_de_comparaison, valider
 from .zip_sur import ArchiveIllisible, Limites, PaquetRefuse, ouvrir
@@ -46,6 +52,9 @@ TAILLE_MAX = 10 * 2**20
 LIGNES_MAX = 5000  # rows of data a spreadsheet may hold (a lot, a roster)
 COLONNES_MAX = 1000  # columns read; further ones are not looked at
 LIMITES = Limites(taille=TAILLE_MAX, entrees=500, decompresse=60 * 2**20)
+PROPRIETE_FORMULAIRE = "INSPE formulaire"  # custom properties of the workbook to fill
+PROPRIETE_VERSION = "INSPE version"
+PROPRIETE_TITRE = "INSPE titre"
 COPIE_COMPLETE_MAX = 15 * 2**20  # beyond, the error copy holds the values only (memory)
 _FORMULE = re.compile(r"^[=+\-@\t\r]")
 _ENTETE = PatternFill("solid", fgColor="1F3864")
@@ -115,9 +124,25 @@ def _cle(texte: str) -> str:
 
 # --- the workbook to fill -------------------------------------------------------------------
 
-def modele_import(formulaire: Formulaire) -> bytes:
-    """The .xlsx a secretariat fills: headers, lists, date formats, an example row, instructions."""
+@dataclass(frozen=True)
+class Origine:
+    """The form (and its version) a workbook of the service was made for."""
+    formulaire: str
+    version: int
+    titre: str
+
+    def __str__(self) -> str:
+        return f"« {self.titre} » (version {self.version})"
+
+
+def modele_import(formulaire: Formulaire, par: str = "document") -> bytes:
+    """The .xlsx a secretariat fills: headers, lists, date formats, an example row, instructions
+    (« Une ligne par ``par`` »), and the form it is for in its properties (``origine``)."""
     classeur = Workbook()
+    for nom, valeur in ((PROPRIETE_FORMULAIRE, formulaire.id),
+                        (PROPRIETE_TITRE, formulaire.titre)):
+        classeur.custom_doc_props.append(StringProperty(name=nom, value=valeur))
+    classeur.custom_doc_props.append(IntProperty(name=PROPRIETE_VERSION, value=formulaire.version))
     feuille = classeur.active
     feuille.title = formulaire.id[:31]
     listes = classeur.create_sheet(FEUILLE_LISTES)
@@ -149,7 +174,7 @@ def modele_import(formulaire: Formulaire) -> bytes:
             validation.add(plage)
     feuille.freeze_panes = "A2"
     feuille.row_dimensions[1].height = 45
-    _instructions(classeur.create_sheet(FEUILLE_INSTRUCTIONS, 0), formulaire, cols)
+    _instructions(classeur.create_sheet(FEUILLE_INSTRUCTIONS, 0), formulaire, cols, par)
     classeur.active = 1
     tampon = io.BytesIO()
     classeur.save(tampon)
@@ -190,10 +215,10 @@ def _ligne_exemple(formulaire: Formulaire, cols: list[Colonne]) -> dict[tuple, o
     return exemple
 
 
-def _instructions(feuille, formulaire: Formulaire, cols: list[Colonne]) -> None:
+def _instructions(feuille, formulaire: Formulaire, cols: list[Colonne], par: str) -> None:
     lignes = [
         (formulaire.titre, True),
-        ("Une ligne par document. La première ligne de la feuille « "
+        (f"Une ligne par {par}. La première ligne de la feuille « "
          f"{formulaire.id[:31]} » donne les colonnes ; la deuxième est un exemple à remplacer.", False),
         ("Les colonnes marquées * sont obligatoires. L’ordre des colonnes est libre ; les lignes "
          "vides sont ignorées.", False),
@@ -339,8 +364,36 @@ def _valeur(brute):
     return brute
 
 
+def origine(donnees: bytes, nom: str) -> Origine | None:
+    """The form a workbook the service handed out was made for; None for a .csv, or a workbook
+    made elsewhere, or whose properties were lost on the way."""
+    if nom.lower().endswith(".csv"):
+        return None
+    classeur = _classeur(donnees, nom_televerse(nom))
+    try:
+        proprietes = {p.name: p.value for p in classeur.custom_doc_props}
+    finally:
+        classeur.close()
+    formulaire = proprietes.get(PROPRIETE_FORMULAIRE)
+    if not isinstance(formulaire, str) or not formulaire:
+        return None
+    version = proprietes.get(PROPRIETE_VERSION)
+    return Origine(formulaire, version if isinstance(version, int) else 1,
+                   str(proprietes.get(PROPRIETE_TITRE) or formulaire))
+
+
+def verifier_origine(donnees: bytes, nom: str, formulaire: Formulaire) -> None:
+    """TableurIllisible naming the workbook's own form when it was made for another one."""
+    trouvee = origine(donnees, nom)
+    if trouvee is not None and trouvee.formulaire != formulaire.id:
+        raise TableurIllisible(f"{nom_televerse(nom)} : ce tableur est celui de {trouvee} : "
+                               "choisissez ce document ou téléchargez le bon modèle")
+
+
 def lire(donnees: bytes, nom: str, formulaire: Formulaire) -> Lecture:
-    """The rows of a filled spreadsheet, as data dictionaries ready for validation."""
+    """The rows of a filled spreadsheet, as data dictionaries ready for validation; a workbook
+    made for another form is refused with that form's name (``verifier_origine``)."""
+    verifier_origine(donnees, nom, formulaire)
     nom = nom_televerse(nom)  # named in every message: as sent, it may be a path or hostile
     feuille, lignes = _cellules(donnees, nom, formulaire.id)
     try:
@@ -430,6 +483,13 @@ def _situer(ligne: LigneLue, erreur: Erreur, entetes: dict[tuple, str]) -> Erreu
 
 
 # --- the error report -----------------------------------------------------------------------
+
+def nom_du_rapport(nom: str) -> str:
+    """The highlighted copy's file name: the name sent, so that a person finds their file."""
+    envoye = nom_televerse(nom)
+    souche = envoye.rsplit(".", 1)[0] if "." in envoye else envoye
+    return nom_sur(f"{souche} - erreurs surlignées") + ".xlsx"
+
 
 def rapport_erreurs(donnees: bytes, nom: str, erreurs: list[ErreurCellule],
                     feuille: str = "") -> bytes:

@@ -10,10 +10,14 @@ import openpyxl
 import pytest
 
 from service.catalogue.tableur import (
+    Origine,
     TableurIllisible,
     colonnes,
     lire,
+    modele_import,
     neutraliser,
+    nom_du_rapport,
+    origine,
     rapport_erreurs,
     valider_lignes,
 )
@@ -178,3 +182,39 @@ def test_modele_import_from_the_command_line(capsys, tmp_path):
                 environ={}) == 0
     assert Path(capsys.readouterr().out.strip()) == tmp_path / "m.xlsx"
     assert openpyxl.load_workbook(tmp_path / "m.xlsx").sheetnames[1] == "compte_rendu_sopa"
+
+
+def test_a_workbook_of_another_form_is_refused_with_the_name_of_its_own(modele, formulaire,
+                                                                        catalogue, capsys, tmp_path):
+    # filled and saved again (openpyxl here, as Excel would), it still says which form it is for
+    classeur, feuille = _feuille(modele)
+    feuille.cell(row=3, column=1, value="Collectif des Tilleuls")
+    chemin = tmp_path / "synthèse.xlsx"
+    classeur.save(chemin)
+    assert origine(chemin.read_bytes(), chemin.name) == Origine(ID, formulaire.version,
+                                                                 formulaire.titre)
+    lettre = catalogue.gabarit("lettre_mission_sopa").formulaire
+    attendu = (f"synthèse.xlsx : ce tableur est celui de « {formulaire.titre} » (version "
+               f"{formulaire.version}) : choisissez ce document ou téléchargez le bon modèle")
+    with pytest.raises(TableurIllisible) as exc:
+        lire(chemin.read_bytes(), chemin.name, lettre)
+    assert str(exc.value) == attendu  # not ten « colonnes absentes » of the other form
+    # the command line says the same, whatever command reads the workbook
+    assert main(["generer", "lettre_mission_sopa", "--donnees", str(chemin),
+                 "--sortie", str(tmp_path / "out")], environ={}) == 2
+    assert attendu in capsys.readouterr().err
+    # a workbook made elsewhere (a .csv) says nothing, and is read by its columns
+    assert origine(b"Collectif;Nom du pilote\n", "x.csv") is None
+
+
+def test_the_instructions_say_what_a_row_is(formulaire):
+    for par, attendu in (("document", "Une ligne par document."),
+                         ("stagiaire", "Une ligne par stagiaire.")):
+        classeur = openpyxl.load_workbook(io.BytesIO(modele_import(formulaire, par=par)))
+        assert classeur["Instructions"]["A2"].value.startswith(attendu)
+
+
+def test_the_highlighted_copy_keeps_the_name_of_the_file_sent():
+    assert nom_du_rapport("Lettres de mission 2026.xlsx") == \
+        "Lettres de mission 2026 - erreurs surlignées.xlsx"
+    assert nom_du_rapport("C:\\Users\\sec\\liste.csv") == "liste - erreurs surlignées.xlsx"
