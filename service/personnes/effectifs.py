@@ -238,6 +238,12 @@ def un(base, stagiaire_id: int) -> Stagiaire | None:
         return session.get(Stagiaire, stagiaire_id)
 
 
+def noms(base) -> dict[str, str]:
+    """Each account's name by its identifiant: the roster shows people, not logins."""
+    with Session(base) as session:
+        return dict(session.execute(select(Compte.identifiant, Compte.nom)).all())
+
+
 def _nom(base, identifiant: str) -> str:
     with Session(base) as session:
         compte = session.scalar(select(Compte).where(Compte.identifiant == identifiant))

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 
 from service.archive.depot import PREREMPLI
 from service.catalogue.generation import rendre
-from service.catalogue.tableur import TableurIllisible, modele_import
+from service.catalogue.tableur import TableurIllisible, modele_import, rapport_erreurs
 from service.catalogue.validation import valider
 from service.dossier import listes, suivi
 from service.personnes import effectifs
@@ -23,7 +23,9 @@ from .outils import (
     base,
     catalogue,
     connecte,
+    envoyer_rapport,
     exiger,
+    garder_rapport,
     noter,
     peut,
     stagiaire_autorise,
@@ -35,20 +37,25 @@ bp = Blueprint("effectifs", __name__)
 @bp.route("/effectifs", methods=["GET", "POST"])
 @exiger("remplir", EFFECTIFS)
 def importer():
-    resultat, erreurs, statut = None, [], 200
+    resultat, erreurs, rapport, statut = None, [], None, 200
     if request.method == "POST":
         fichier = request.files.get("tableur")
         if not fichier or not fichier.filename:
             erreurs, statut = ["choisissez le tableur de la liste des stagiaires"], 400
         else:
+            contenu = fichier.read()
             try:
-                nombre, problemes, feuille = effectifs.importer(base(), fichier.read(),
-                                                                fichier.filename)
+                nombre, problemes, feuille = effectifs.importer(base(), contenu, fichier.filename)
             except TableurIllisible as exc:
                 nombre, problemes, feuille = 0, [exc], ""
             erreurs = [str(p) for p in problemes]
             if erreurs:
                 statut = 400
+                if not isinstance(problemes[0], TableurIllisible):
+                    # as for a lot: the copy with the faulty cells highlighted, to fix and send again
+                    rapport = garder_rapport(rapport_erreurs(
+                        contenu, fichier.filename, problemes, effectifs.DECLARATION.id),
+                        fichier.filename)
             else:
                 ouverts = suivi.ouvrir(base(), catalogue(), effectifs.tous(base()),
                                        suivi.annee_courante())
@@ -57,13 +64,20 @@ def importer():
                             + " ; la liste précédente est remplacée (les dossiers des stagiaires "
                             "qui y restent sont gardés).")
     return render_template("effectifs.html", stagiaires=effectifs.tous(base()),
-                           postes=effectifs.POSTES, resultat=resultat, erreurs=erreurs), statut
+                           noms=effectifs.noms(base()), postes=effectifs.POSTES,
+                           resultat=resultat, erreurs=erreurs, rapport=rapport), statut
+
+
+@bp.get("/effectifs/rapports/<jeton>.xlsx")
+@exiger("remplir", EFFECTIFS)
+def rapport(jeton: str):
+    return envoyer_rapport(jeton)
 
 
 @bp.get("/effectifs/modele.xlsx")
 @exiger("lire", EFFECTIFS)
 def modele():
-    return send_file(BytesIO(modele_import(effectifs.DECLARATION)), as_attachment=True,
+    return send_file(BytesIO(modele_import(effectifs.DECLARATION, par="stagiaire")), as_attachment=True,
                      download_name="liste des stagiaires - à remplir.xlsx")
 
 

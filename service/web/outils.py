@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +21,8 @@ from flask import abort, current_app, g, redirect, send_file, url_for
 from service import creer_archives, creer_messagerie, journal
 from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
+from service.catalogue import tableur
+from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.dossier import depots, etats
@@ -149,6 +152,30 @@ def telecharger_document(numero: str, version: int, extension: str):
     noter("téléchargement", fiche["numero"], chemin.name)
     return send_file(chemin, as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
+
+
+# --- a spreadsheet's highlighted copy (lots, roster) ----------------------------------------
+
+def garder_rapport(rapport: bytes, nom: str) -> str:
+    """Keeps a spreadsheet's highlighted copy (``tableur.rapport_erreurs``) to download, with the
+    name of the file sent; returns its token (``envoyer_rapport``)."""
+    jeton = secrets.token_urlsafe(16)
+    dossier = config().donnees / "rapports"
+    dossier.mkdir(parents=True, exist_ok=True)
+    ecrire_atomique(dossier / f"{jeton}.xlsx", rapport)
+    ecrire_atomique(dossier / f"{jeton}.nom", tableur.nom_du_rapport(nom).encode("utf-8"))
+    return jeton
+
+
+def envoyer_rapport(jeton: str):
+    """The highlighted copy of token ``jeton``, named after the file sent; 404 otherwise."""
+    dossier = config().donnees / "rapports"
+    if not jeton.replace("-", "").replace("_", "").isalnum() or not (dossier / f"{jeton}.xlsx").exists():
+        abort(404)
+    nom = dossier / f"{jeton}.nom"
+    return send_file(dossier / f"{jeton}.xlsx", as_attachment=True,
+                     download_name=nom.read_text(encoding="utf-8") if nom.exists()
+                     else "tableur - erreurs surlignées.xlsx")
 
 
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------

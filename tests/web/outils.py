@@ -201,3 +201,13 @@ def dossier_de(base, stagiaire_id: int, gabarit_id: str):
         return session.scalar(select(DocumentDuDossier).where(
             DocumentDuDossier.stagiaire_id == stagiaire_id,
             DocumentDuDossier.gabarit_id == gabarit_id))
+
+
+def nom_telecharge(reponse) -> str:
+    """The file name a browser saves a download under (its UTF-8 ``filename*`` if any)."""
+    from urllib.parse import unquote
+
+    entete = reponse.headers["Content-Disposition"]
+    if "filename*=UTF-8''" in entete:
+        return unquote(entete.split("filename*=UTF-8''")[1].split(";")[0])
+    return entete.split('filename="')[1].split('"')[0]

@@ -15,7 +15,7 @@ from service.personnes import effectifs
 from service.personnes.comptes import creer_compte
 from service.personnes.demo import effectifs_de_demo
 from service.web import service
-from tests.web.outils import texte
+from tests.web.outils import nom_telecharge, texte
 
 ENTETES = [c.entete for c in colonnes(effectifs.DECLARATION)]
 MOREAU = ["MOREAU", "Léa", "M1 MEEF 1er degré (stage SOPA)", "École Jules-Ferry, Clairval",
@@ -70,14 +70,40 @@ def test_the_import_page_names_the_cell_of_an_unknown_or_unfit_account(connecte)
     assert "2 stagiaire(s) importé(s) (feuille « effectifs » lue)" in page
     ligne = re.search(r"<tr><th scope=\"row\">MOREAU Léa</th>.*?</tr>", page, re.S).group(0)
     assert "M1 MEEF 1er degré (stage SOPA)" in ligne
-    assert ("Stagiaire : stagiaire|Terrain : tuteur|Inspé : referent|IEN / IA-IPR : inspecteur|"
-            "Resp. de parcours : admin") in re.sub(r"<[^>]+>", "", ligne.replace("<br>", "|"))
-    assert '<abbr title="IEN ou IA-IPR">IEN / IA-IPR</abbr> : inspecteur' in ligne
+    # people by their names, their sign-in identifiant only in a tooltip
+    assert ("Stagiaire : Léa Moreau|Terrain : Hélène Garnier|Inspé : Marc Roussel|"
+            "IEN / IA-IPR : Sylvie Dumont|Resp. de parcours : Bruno Vasseur") in re.sub(
+                r"<[^>]+>", "", ligne.replace("<br>", "|"))
+    assert ('<abbr title="IEN ou IA-IPR">IEN / IA-IPR</abbr> : '
+            '<span title="identifiant : inspecteur">Sylvie Dumont</span>') in ligne
     assert "Professeur·e des écoles stagiaire" in page  # BERNARD's parcours, given by its id
     # the spreadsheet to fill has the new columns
     modele = secretariat.get("/effectifs/modele.xlsx")
     classeur = openpyxl.load_workbook(io.BytesIO(modele.data))
     assert "Identifiant du responsable de parcours" in [c.value for c in classeur["effectifs"][1]]
+    assert classeur["Instructions"]["A2"].value.startswith("Une ligne par stagiaire.")
+
+
+def test_a_roster_with_errors_gets_its_highlighted_copy_named_after_it(connecte):
+    secretariat = connecte("secretariat")
+    reponse = secretariat.post("/effectifs", {"tableur": (io.BytesIO(_tableur(
+        MOREAU, BERNARD[:9] + ["dupont", "", ""])), "Effectifs 2026.xlsx")})
+    page = html.unescape(texte(reponse))
+    assert reponse.status_code == 400
+    lien = re.search(r'<a href="([^"]+)">Télécharger le tableur avec les cellules fautives '
+                     r'surlignées et commentées</a>', page)
+    assert lien, page
+    copie = secretariat.get(lien.group(1))
+    assert copie.status_code == 200
+    assert nom_telecharge(copie) == "Effectifs 2026 - erreurs surlignées.xlsx"
+    feuille = openpyxl.load_workbook(io.BytesIO(copie.data))["effectifs"]
+    colonne = ENTETES.index("Identifiant de l'IEN ou de l'IA-IPR") + 1
+    cellule = feuille.cell(row=3, column=colonne)
+    assert cellule.value == "dupont"
+    assert cellule.fill.fgColor.rgb.endswith("F8CBAD")  # highlighted
+    assert "aucun compte « dupont »" in cellule.comment.text
+    # nobody else's copy: a tuteur may not import the roster, nor read its copies
+    assert connecte("tuteur").get(lien.group(1)).status_code == 404
 
 
 def test_mes_stagiaires_lists_every_position_with_the_parcours(connecte):
