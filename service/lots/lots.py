@@ -152,7 +152,7 @@ def creer(sorties: Path, catalogue: Catalogue, gabarit_id: str, valeurs: Sequenc
                                ensure_ascii=False) + "\n")
     lot = Lot(lot_id, gabarit.id, gabarit.version, format_, impression, len(valeurs),
               maintenant.isoformat(timespec="seconds"),
-              nom_sur(f"{gabarit.id} - lot de {len(valeurs)} - {maintenant:%Y-%m-%d %Hh%M}"),
+              nom_sur(f"{gabarit.titre} - {len(valeurs)} documents - {maintenant:%Y-%m-%d %Hh%M}"),
               auteur={"id": auteur.id, "identifiant": auteur.identifiant} if auteur else None)
     _ecrire(dossier, lot)
     return lot

@@ -3,7 +3,6 @@ problem pointed at, then the lot in the background with a live progress bar, and
 
 from __future__ import annotations
 
-import secrets
 from io import BytesIO
 
 from flask import (
@@ -22,13 +21,13 @@ from flask import (
 
 from service.catalogue import tableur
 from service.catalogue.contexte import date_fr
-from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.nommage import nom_sur
 from service.lots import lots
 from service.lots.file import FileInjoignable, Travaux
 from service.personnes.acces import LOT
 
 from . import service
-from .outils import exiger
+from .outils import envoyer_rapport, exiger, garder_rapport
 
 bp = Blueprint("lots", __name__)
 
@@ -72,7 +71,7 @@ def modele(id_: str):
     except KeyError:
         abort(404)
     return send_file(BytesIO(tableur.modele_import(gabarit.formulaire)), as_attachment=True,
-                     download_name=f"{gabarit.id} - tableur à remplir.xlsx")
+                     download_name=nom_sur(f"{gabarit.titre} - tableur à remplir") + ".xlsx")
 
 
 @bp.route("/lots", methods=["GET", "POST"])
@@ -82,27 +81,29 @@ def nouveau():
     erreurs, rapport, statut = [], None, 200
     if request.method == "POST":
         fichier = request.files.get("tableur")
-        try:
-            gabarit = catalogue.gabarit(request.form.get("gabarit", ""))
-        except KeyError:
-            abort(404)
-        if not fichier or not fichier.filename:
+        contenu = fichier.read() if fichier and fichier.filename else b""
+        # none chosen: the document the workbook was made for, when it says
+        gabarit_id = request.form.get("gabarit") or _du_tableur(contenu, fichier)
+        valides, problemes = [], []
+        if not contenu:
             erreurs, statut = ["choisissez le tableur rempli"], 400
+        elif not gabarit_id:
+            erreurs, statut = ["choisissez le document à générer"], 400
         else:
-            contenu = fichier.read()
+            try:
+                gabarit = catalogue.gabarit(gabarit_id)
+            except KeyError:
+                abort(404)
             try:
                 lecture = tableur.lire(contenu, fichier.filename, gabarit.formulaire)
                 valides, problemes = tableur.valider_lignes(lecture, gabarit.formulaire)
             except tableur.TableurIllisible as exc:
-                valides, problemes, erreurs = [], [], [str(exc)]
+                erreurs = [str(exc)]
             if problemes:
                 # the copy with the faulty cells highlighted, to download, fix and import again
-                jeton = secrets.token_urlsafe(16)
-                dossier = config.donnees / "rapports"
-                dossier.mkdir(parents=True, exist_ok=True)
-                ecrire_atomique(dossier / f"{jeton}.xlsx", tableur.rapport_erreurs(
-                    contenu, fichier.filename, problemes, lecture.feuille))
-                erreurs, rapport = [str(p) for p in problemes], jeton
+                rapport = garder_rapport(tableur.rapport_erreurs(
+                    contenu, fichier.filename, problemes, lecture.feuille), fichier.filename)
+                erreurs = [str(p) for p in problemes]
             if erreurs and not (problemes and request.form.get("ignorer_erreurs") and valides):
                 statut = 400
             elif valides:
@@ -125,13 +126,19 @@ def nouveau():
                            retention=config.retention_lots_jours), statut
 
 
+def _du_tableur(contenu: bytes, fichier) -> str:
+    """The document a workbook of the service was made for ("" if it does not say)."""
+    try:
+        origine = tableur.origine(contenu, fichier.filename) if contenu else None
+    except tableur.TableurIllisible:
+        origine = None
+    return origine.formulaire if origine else ""
+
+
 @bp.get("/rapports/<jeton>.xlsx")
 @exiger("lire", LOT)
 def rapport(jeton: str):
-    chemin = _outils()["config"].donnees / "rapports" / f"{jeton}.xlsx"
-    if not jeton.replace("-", "").replace("_", "").isalnum() or not chemin.exists():
-        abort(404)
-    return send_file(chemin, as_attachment=True, download_name="tableur - erreurs surlignées.xlsx")
+    return envoyer_rapport(jeton)
 
 
 def _lot(lot_id: str):
@@ -191,6 +198,15 @@ def archive(lot_id: str):
     if lot.etat != "termine" or not chemin.exists():
         abort(404)
     return send_file(chemin, as_attachment=True, download_name=chemin.name)
+
+
+@bp.get("/lots/<lot_id>/supprimer")
+@exiger("supprimer", LOT)
+def confirmer_suppression(lot_id: str):
+    """Deleting a lot is asked twice, saying how many documents go with it."""
+    lot = _lot(lot_id)
+    faits = lots.avancement(_outils()["config"].sorties, lot.id).faits
+    return render_template("lot_supprimer.html", lot=lot, documents=faits)
 
 
 @bp.post("/lots/<lot_id>/supprimer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import zipfile
 
 import openpyxl
@@ -27,7 +28,7 @@ from service.personnes import acces, effectifs
 from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.web import create_app, service
 from tests.outils import pdf_texte
-from tests.web.outils import Navigateur, texte
+from tests.web.outils import Navigateur, nom_telecharge, texte
 
 ID = "compte_rendu_sopa"
 
@@ -208,3 +209,62 @@ def test_a_worker_archives_by_itself_what_stays_signe(app, lot_fait, monkeypatch
     assert travaux.archiver_les_signes() == []
     monkeypatch.setattr(file, "ARCHIVAGE_APRES_S", -60)
     assert [ok for _, _, ok in travaux.archiver_les_signes()] == [True]
+
+
+def test_the_document_to_generate_is_chosen_and_a_workbook_says_its_own(app, connecte, catalogue):
+    secretariat = connecte("secretariat")
+    page = html.unescape(texte(secretariat.get("/lots")))
+    # nothing chosen beforehand: the first document of the list is no default
+    assert re.search(r'<select id="gabarit" name="gabarit" required>\s*'
+                     r'<option value="">— choisir —</option>', page)
+    contenu = tableur(catalogue, [("MOREAU", "Léa")])
+    reponse = secretariat.post("/lots", {"gabarit": "lettre_mission_sopa", "format": "docx",
+                                         "tableur": (io.BytesIO(contenu), "lot.xlsx")})
+    page = html.unescape(texte(reponse))
+    assert reponse.status_code == 400
+    titre = catalogue.gabarit(ID).titre
+    assert (f"lot.xlsx : ce tableur est celui de « {titre} » (version 2) : choisissez ce "
+            "document ou téléchargez le bon modèle") in page
+    assert "absente" not in page
+    # no document chosen (a browser ignoring « required »): the workbook's own
+    reponse = secretariat.post("/lots", {"gabarit": "", "format": "docx",
+                                         "tableur": (io.BytesIO(contenu), "lot.xlsx")})
+    assert reponse.status_code == 302, texte(reponse)
+    lot_id = reponse.headers["Location"].rsplit("/", 1)[-1]
+    assert lots.charger(service(app)["config"].sorties, lot_id).gabarit_id == ID
+    # a .csv says nothing: a document must be chosen
+    reponse = secretariat.post("/lots", {"gabarit": "", "format": "docx",
+                                         "tableur": (io.BytesIO(b"Nom;Prenom\n"), "lot.csv")})
+    assert reponse.status_code == 400
+    assert "choisissez le document à générer" in html.unescape(texte(reponse))
+
+
+def test_the_highlighted_copy_and_the_zip_have_names_a_person_reads(app, lot_fait, catalogue):
+    secretariat, lot_id = lot_fait
+    contenu = tableur(catalogue, [("MOREAU", "Léa"), ("", "Anonyme")])
+    reponse = secretariat.post("/lots", {"gabarit": ID, "format": "docx",
+                                         "tableur": (io.BytesIO(contenu), "SOPA novembre.xlsx")})
+    assert reponse.status_code == 400
+    lien = re.search(r'<a href="([^"]+)">Télécharger le tableur avec les cellules fautives',
+                     texte(reponse)).group(1)
+    assert nom_telecharge(secretariat.get(lien)) == "SOPA novembre - erreurs surlignées.xlsx"
+    # the ZIP: the document's title and a date that sorts, no internal id
+    nom = nom_telecharge(secretariat.get(f"/lots/{lot_id}/archive.zip"))
+    assert re.fullmatch(re.escape(catalogue.gabarit(ID).titre) + r" - 4 documents - "
+                        r"20\d\d-\d\d-\d\d \d\dh\d\d\.zip", nom), nom
+
+
+def test_deleting_a_lot_is_confirmed_saying_how_many_documents_go(app, lot_fait):
+    secretariat, lot_id = lot_fait
+    page = html.unescape(texte(secretariat.get(f"/lots/{lot_id}")))
+    # one click does not delete: the page only links to the confirmation
+    assert f'action="/lots/{lot_id}/supprimer"' not in page
+    assert f'<a class="bouton secondaire" href="/lots/{lot_id}/supprimer">Supprimer le lot</a>' in page
+    confirmation = html.unescape(texte(secretariat.get(f"/lots/{lot_id}/supprimer")))
+    assert "Le lot et ses 4 documents seront supprimés du service" in confirmation
+    assert ">Supprimer le lot et ses 4 documents</button>" in confirmation
+    assert lots.charger(service(app)["config"].sorties, lot_id)  # still there
+    reponse = secretariat.post(f"/lots/{lot_id}/supprimer", {})
+    assert reponse.status_code == 302
+    with pytest.raises(lots.LotIntrouvable):
+        lots.charger(service(app)["config"].sorties, lot_id)

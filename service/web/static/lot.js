@@ -10,9 +10,11 @@
   var echec = document.getElementById("echec");
   var raison = document.getElementById("raison");
   var continue_ = document.getElementById("continue");
-  function fini() {  // nothing left to cancel, nothing going on
+  var suppression = document.getElementById("suppression");
+  function fini() {  // nothing left to cancel, nothing going on: the lot may be deleted
     if (annulation) { annulation.hidden = true; }
     if (continue_) { continue_.hidden = true; }
+    if (suppression) { suppression.hidden = false; }
   }
   function suivre() {
     fetch(bloc.dataset.etat, { credentials: "same-origin" })

@@ -121,6 +121,8 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     page.get_by_label("Mot de passe", exact=True).fill("demo-secretariat")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Générer en nombre").click()
+    # no document chosen beforehand: the first of the list is no default
+    assert page.get_by_label("Document à générer *").input_value() == ""
     page.get_by_label("Document à générer *").select_option("fiche_personnalisation")
     page.get_by_label("Tableur rempli (.xlsx ou .csv) *").set_input_files(str(tableur))
     page.get_by_label("Word (.docx)").check()
@@ -141,3 +143,44 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     attente.value.save_as(archive)
     with zipfile.ZipFile(archive) as z:
         assert sorted(n.split(" ")[0] for n in z.namelist()) == sorted(noms)
+
+
+def test_the_lot_page_shows_its_end_without_a_reload_and_deletion_is_confirmed(
+        page, adresse, captures, app, catalogue):
+    from service.catalogue.validation import valider
+    from service.lots import lots
+    from service.web import service
+    from service.web.lots import travaux
+
+    page.goto(f"{adresse}/")
+    if page.get_by_role("button", name="Se déconnecter").count():
+        page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_label("Identifiant", exact=True).fill("secretariat")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-secretariat")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{adresse}/")
+    # a lot recorded but not yet queued: its page is open while it waits, then it is made
+    formulaire = catalogue.gabarit("fiche_personnalisation").formulaire
+    sorties = service(app)["config"].sorties
+    lot = lots.creer(sorties, catalogue, "fiche_personnalisation",
+                     [valider(formulaire, formulaire.exemple)] * 3, format_="docx")
+    page.goto(f"{adresse}/lots/{lot.id}")
+    continue_ = page.get_by_text("Vous pouvez fermer cette page : le lot continue")
+    supprimer = page.get_by_role("link", name="Supprimer le lot")
+    assert continue_.is_visible() and supprimer.is_hidden()
+    with app.app_context():
+        travaux().lancer_nouveau(lot.id)
+    page.get_by_role("link", name="Télécharger le ZIP").wait_for(timeout=120_000)
+    # the same page, not reloaded: nothing goes on any more, and the lot may be deleted
+    supprimer.wait_for(timeout=5_000)
+    assert continue_.is_hidden()
+    page.screenshot(path=str(captures / "lot-termine.png"), full_page=True)
+    supprimer.click()
+    page.wait_for_url(f"**/lots/{lot.id}/supprimer")
+    assert "Le lot et ses 3 documents seront supprimés du service" in page.locator("main").inner_text()
+    page.screenshot(path=str(captures / "lot-suppression.png"), full_page=True)
+    page.get_by_role("button", name="Supprimer le lot et ses 3 documents").click()
+    page.wait_for_url("**/lots")
+    assert "Lot supprimé" in page.locator("main").inner_text()
+    with pytest.raises(lots.LotIntrouvable):
+        lots.charger(sorties, lot.id)
