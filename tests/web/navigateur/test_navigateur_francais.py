@@ -19,22 +19,17 @@ ANGLAIS = ("Choose File", "No file chosen", "mm/dd/yyyy", "Please select", "Plea
 
 
 @pytest.fixture(scope="module")
-def page(adresse):
-    """A page of an English-language Chromium, signed in as no one."""
-    if CHROMIUM is None:
-        pytest.skip("chromium absent : make test l'installe")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        navigateur = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            env={**os.environ, "LANGUAGE": "en", "LANG": "en_US.UTF-8"},
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=en-US"])
-        contexte = navigateur.new_context(locale="en-US", viewport={"width": 1100, "height": 900},
-                                          extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
-        yield contexte.new_page()
-        navigateur.close()
+def page(chromium, adresse):
+    """A page of a second Chromium, in English, launched by the package's Playwright."""
+    navigateur = chromium.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        env={**os.environ, "LANGUAGE": "en", "LANG": "en_US.UTF-8"},
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=en-US"])
+    contexte = navigateur.new_context(locale="en-US", viewport={"width": 1100, "height": 900},
+                                      extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+    yield contexte.new_page()
+    navigateur.close()
 
 
 def _connecter(page, adresse, qui):
