@@ -70,6 +70,7 @@ def test_the_form_its_dates_and_its_error_summary_read_as_french(page, adresse, 
     # a text field: no native date widget, which would show « mm/dd/yyyy »
     assert debut.evaluate("e => e.type") == "text"
     _rien_d_anglais(page)
+    debut.scroll_into_view_if_needed()
     page.screenshot(path=str(captures / "formulaire-navigateur-anglais.png"), full_page=False)
 
     debut.fill("05/10/2026")
@@ -100,7 +101,7 @@ def test_the_form_its_dates_and_its_error_summary_read_as_french(page, adresse, 
     _rien_d_anglais(page)
 
 
-def test_the_recap_has_its_buttons_after_the_page_images_too(page, adresse, captures):
+def test_the_recap_has_its_buttons_after_the_page_images_too(page, adresse, captures, tmp_path):
     _connecter(page, adresse, "tuteur")
     page.goto(f"{adresse}/formulaires/compte_rendu_sopa")
     for libelle, valeur in (("Nom du stagiaire *", "MOREAU"), ("Prénom du stagiaire *", "Léa"),
@@ -128,7 +129,7 @@ def test_the_recap_has_its_buttons_after_the_page_images_too(page, adresse, capt
     page.get_by_role("link", name="Signer ce document").click()
     page.wait_for_load_state()
     signature = page.locator("#pad").screenshot()  # any PNG does
-    chemin = captures / "signature-image-test.png"
+    chemin = tmp_path / "signature.png"
     chemin.write_bytes(signature)
     _choix_de_fichier_francais(page, "image", str(chemin))
     page.screenshot(path=str(captures / "signer-navigateur-anglais.png"), full_page=False)
