@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 
 import pytest
-
-from tests.web.navigateur.conftest import CHROMIUM
 
 ANGLAIS = ("Choose File", "No file chosen", "mm/dd/yyyy", "Please select", "Please fill")
 
 
 @pytest.fixture(scope="module")
 def page(chromium, adresse):
-    """A page of a second Chromium, in English, launched by the package's Playwright."""
+    """A page of a second Chromium, in English, launched by the package's Playwright (the
+    ``chromium`` fixture skips where Chromium is absent)."""
     navigateur = chromium.browser_type.launch(
-        executable_path=CHROMIUM, headless=True,
+        executable_path=shutil.which("chromium"), headless=True,
         env={**os.environ, "LANGUAGE": "en", "LANG": "en_US.UTF-8"},
         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
               "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=en-US"])
