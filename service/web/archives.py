@@ -60,7 +60,14 @@ from service.dossier import depots, listes
 from service.personnes.acces import CAMPAGNE, Depot, Export
 
 from . import PdfImpossible
-from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+from .formulaires import (
+    Signalement,
+    classe_formulaire,
+    donnees,
+    poser_erreurs,
+    pour_le_formulaire,
+    resume_erreurs,
+)
 from .outils import (
     actions_du_dossier,
     archive_autorisee,
@@ -163,7 +170,7 @@ class DocumentLibre(FlaskForm):
                                   render_kw={"aria-required": "true"})
 
 
-def _page_verification(archive, version, web, generales=(), nombre=0, statut=200, panne=None,
+def _page_verification(archive, version, web, generales=(), statut=200, panne=None,
                        confirmer=False):
     gabarit = gabarit_de(archive, version)
     signatures = []
@@ -172,7 +179,7 @@ def _page_verification(archive, version, web, generales=(), nombre=0, statut=200
         signatures = [(gabarit.formulaire.champ(nom).libelle, presente)
                       for nom, presente in signatures_presentes(docx, gabarit).items()]
     return render_template("archives_verifier.html", archive=archive, version=version,
-                           gabarit=gabarit, web=web, generales=list(generales), nombre=nombre,
+                           gabarit=gabarit, web=web, erreurs=resume_erreurs(web, generales),
                            signatures=signatures, panne=panne, confirmer=confirmer), statut
 
 
@@ -196,7 +203,7 @@ def verifier(numero: str, version: int):
         lignes = {g_: len(donnees_web.get(g_) or []) or 1 for g_ in groupes}
         web = classe_formulaire(declaration, lignes)(data=donnees_web)
         generales = poser_erreurs(web, erreurs)
-        return _page_verification(archive, cible, web, generales, len(erreurs))
+        return _page_verification(archive, cible, web, generales)
     lignes = {g_: len({k.split("-")[1] for k in request.form if k.startswith(f"{g_}-")})
               for g_ in groupes}
     action = request.form.get("action", "archiver")
@@ -208,13 +215,14 @@ def verifier(numero: str, version: int):
     if cible.inchange and not request.form.get("inchange_accepte"):
         # an untouched pre-filled form never becomes a document without a person saying so
         return _page_verification(
-            archive, cible, web, ["Cochez « l’archiver quand même » pour archiver ce document "
-                                  "revenu tel qu’il a été pré-rempli."], 1, 400, confirmer=True)
+            archive, cible, web, [Signalement("Cochez « l’archiver quand même » pour archiver ce "
+                                              "document revenu tel qu’il a été pré-rempli.",
+                                              "inchange_accepte")], 400, confirmer=True)
     try:
         archiver(archive.numero, version, donnees=donnees(web, declaration))
     except DonneesInvalides as exc:
         generales = poser_erreurs(web, exc.erreurs)
-        return _page_verification(archive, cible, web, generales, len(exc.erreurs), 400)
+        return _page_verification(archive, cible, web, generales, 400)
     except PdfImpossible as exc:  # the upload stays waiting, with what was corrected on the page
         return _page_verification(archive, cible, web, statut=503, panne=str(exc))
     flash(f"Document archivé sous le n° {archive.numero}.")
@@ -232,8 +240,7 @@ def _verifier_libre(archive, cible):
         if not valeur:
             champ.errors = ["champ obligatoire non rempli"]
     if not (titre and stagiaire):
-        return _page_verification(archive, cible, web, nombre=[titre, stagiaire].count(""),
-                                  statut=400)
+        return _page_verification(archive, cible, web, statut=400)
     try:
         archiver(archive.numero, cible.version, titre=titre[:300], stagiaire=stagiaire[:200])
     except PdfImpossible as exc:

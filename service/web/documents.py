@@ -44,7 +44,13 @@ from service.personnes import effectifs
 from service.personnes.acces import HORS_SIGNATURE, Case, Formulaire
 
 from . import Indisponible, PdfImpossible, atelier, ecriture, produire_pdf
-from .formulaires import classe_formulaire, donnees, poser_erreurs, pour_le_formulaire
+from .formulaires import (
+    classe_formulaire,
+    donnees,
+    poser_erreurs,
+    pour_le_formulaire,
+    resume_erreurs,
+)
 from .outils import (
     autoriser,
     base,
@@ -98,8 +104,8 @@ def formulaire(id_: str):
             lignes[action[8:]] += 1
         web = classe_formulaire(declaration, lignes)()
         if not web.validate_on_submit():
-            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
-                                   stagiaire=request.form.get("stagiaire", type=int)), 400
+            return _page_formulaire(gabarit, web,
+                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         if action == "enregistrer":  # a draft, kept as typed, to finish later
             stagiaire_id = request.form.get("stagiaire", type=int)
             _enregistrer_saisie(gabarit, donnees(web, declaration), request.form.get("saisie"),
@@ -111,21 +117,20 @@ def formulaire(id_: str):
             flash("Brouillon enregistré : vous le retrouverez dans « Formulaires ».")
             return redirect(url_for("documents.formulaires"))
         if action != "apercu":
-            return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
-                                   stagiaire=request.form.get("stagiaire", type=int))
+            return _page_formulaire(gabarit, web,
+                                    stagiaire=request.form.get("stagiaire", type=int))
         brut = donnees(web, declaration)
         try:
             valeurs = valider(declaration, brut)
         except DonneesInvalides as exc:
             generales = poser_erreurs(web, exc.erreurs)
-            return render_template("formulaire.html", gabarit=gabarit, web=web,
-                                   generales=generales, nombre=len(exc.erreurs),
-                                   stagiaire=request.form.get("stagiaire", type=int)), 400
+            return _page_formulaire(gabarit, web, generales,
+                                    stagiaire=request.form.get("stagiaire", type=int)), 400
         try:
             jeton = _creer_brouillon(gabarit, valeurs, request.form.get("stagiaire", type=int))
         except Indisponible as exc:  # what was typed stays on the page, with what went wrong
-            return render_template("formulaire.html", gabarit=gabarit, web=web, panne=str(exc),
-                                   stagiaire=request.form.get("stagiaire", type=int)), 503
+            return _page_formulaire(gabarit, web, panne=str(exc),
+                                    stagiaire=request.form.get("stagiaire", type=int)), 503
         return redirect(url_for("documents.brouillon", jeton=jeton))
     jeton_saisie = request.args.get("saisie")
     valeurs = _valeurs_du_brouillon(request.args.get("brouillon"))
@@ -140,8 +145,13 @@ def formulaire(id_: str):
         donnees_web = None
     lignes = {g_: len((donnees_web or {}).get(g_) or []) or 1 for g_ in groupes}
     web = classe_formulaire(declaration, lignes)(data=donnees_web)
-    return render_template("formulaire.html", gabarit=gabarit, web=web, generales=[],
-                           saisie=jeton_saisie, stagiaire=stagiaire_id)
+    return _page_formulaire(gabarit, web, saisie=jeton_saisie, stagiaire=stagiaire_id)
+
+
+def _page_formulaire(gabarit, web, generales=(), **autres):
+    """The form page, with its error summary (empty when nothing is wrong)."""
+    return render_template("formulaire.html", gabarit=gabarit, web=web,
+                           erreurs=resume_erreurs(web, generales), **autres)
 
 
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------

@@ -8,6 +8,7 @@ point, and its French messages are put back next to the fields they concern.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -68,7 +69,12 @@ def _champ(champ: Champ):
     if champ.type == "texte_long":
         return TextAreaField(libelle, description=_aide(champ), render_kw={**attributs, "rows": 4})
     if champ.type == "date":
-        return StringField(libelle, description=_aide(champ), render_kw={**attributs, "type": "date"})
+        # A text input, not type=date: the browser would show its own language's format
+        # (mm/dd/yyyy in an English one) under a hint saying JJ/MM/AAAA. No inputmode=numeric
+        # either: a phone's digit pad has no « / ».
+        return StringField(libelle, description=_aide(champ),
+                           render_kw={**attributs, "class": "date", "autocomplete": "off",
+                                      "pattern": r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", "maxlength": 10})
     if champ.type == "entier":
         return StringField(libelle, description=_aide(champ),
                            render_kw={**attributs, "inputmode": "numeric"})
@@ -113,13 +119,13 @@ def donnees(formulaire_web, formulaire: Formulaire) -> dict:
 
 
 def pour_le_formulaire(formulaire: Formulaire, valeurs: dict) -> dict:
-    """Validated values as the form shows them (dates in the ISO form date inputs use)."""
+    """Validated values as the form shows them (dates as a French reader types them, JJ/MM/AAAA)."""
     def convertir(champ, valeur):
         if champ.type == "groupe":
             return [{c.nom: convertir(c, ligne.get(c.nom)) for c in champ.champs}
                     for ligne in valeur or []]
         if isinstance(valeur, dt.date):
-            return valeur.isoformat()
+            return valeur.strftime("%d/%m/%Y")
         if valeur is None:
             return [] if champ.type == "choix_multiple" else ""
         return str(valeur) if champ.type == "entier" else valeur
@@ -128,7 +134,7 @@ def pour_le_formulaire(formulaire: Formulaire, valeurs: dict) -> dict:
 
 
 def poser_erreurs(formulaire_web, erreurs: list[Erreur]) -> list[str]:
-    """Puts each message next to its field; returns those that concern no single field."""
+    """Puts each message next to its field (or its group); returns those that concern neither."""
     generales = []
     for erreur in erreurs:
         chemin, champ = erreur.chemin, None
@@ -138,8 +144,50 @@ def poser_erreurs(formulaire_web, erreurs: list[Erreur]) -> list[str]:
                 champ = champ.entries[chemin[1] - 1][chemin[2]]
         except (KeyError, IndexError, TypeError):
             champ = None
-        if champ is None or isinstance(champ, FieldList):
+        if isinstance(champ, FieldList) and len(chemin) == 1:  # « au moins 1 ligne à remplir »
+            champ.erreurs_du_groupe = [*getattr(champ, "erreurs_du_groupe", []), erreur.message]
+        elif champ is None or isinstance(champ, FieldList):
             generales.append(str(erreur))
         else:
             champ.errors = [*champ.errors, erreur.message]
     return generales
+
+
+class Signalement(NamedTuple):
+    """One line of a form's error summary: what is wrong, and the id of the field to go to."""
+    texte: str
+    ancre: str | None = None
+
+
+def _libelle(champ) -> str:
+    return champ.label.text.removesuffix(" *")
+
+
+def _ancre(champ) -> str:
+    """The id of the element a summary's link focuses: a choice's first option, else the field."""
+    return f"{champ.id}-0" if champ.type in ("RadioField", "SelectMultipleField") else champ.id
+
+
+def resume_erreurs(formulaire_web, generales=()) -> list[Signalement]:
+    """Every error of the page, in the form's order, each with its field's label and anchor
+    (the DSFR/RGAA error summary: one link per error, to the field it concerns)."""
+    resume = []
+    for champ in formulaire_web:
+        if champ.type == "CSRFTokenField":
+            if champ.errors:
+                resume.append(Signalement("La page a expiré : envoyez le formulaire à nouveau."))
+        elif isinstance(champ, FieldList):
+            premiere = next((s for s in champ.entries[0].form if s.type != "CSRFTokenField"), None) \
+                if champ.entries else None
+            for message in getattr(champ, "erreurs_du_groupe", []):
+                resume.append(Signalement(f"{_libelle(champ)} : {message}",
+                                          _ancre(premiere) if premiere else None))
+            for numero, ligne in enumerate(champ.entries, 1):
+                for sous in ligne.form:
+                    if sous.type != "CSRFTokenField":
+                        resume += [Signalement(f"{_libelle(champ)}, ligne {numero}, {_libelle(sous)} : "
+                                               f"{message}", _ancre(sous)) for message in sous.errors]
+        else:
+            resume += [Signalement(f"{_libelle(champ)} : {message}", _ancre(champ))
+                       for message in champ.errors]
+    return resume + [g if isinstance(g, Signalement) else Signalement(str(g)) for g in generales]

@@ -136,7 +136,7 @@ def test_correcting_from_the_recap_brings_back_every_value(connecte, catalogue):
     assert reponse.status_code == 302, texte(reponse)[:3000]
     jeton = reponse.headers["Location"].rsplit("/", 1)[1]
     page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?brouillon={jeton}"))
-    assert 'value="2026-10-05"' in page and 'value="Mme Hélène Garnier"' in page
+    assert 'value="05/10/2026"' in page and 'value="Mme Hélène Garnier"' in page
     assert re.search(r'value="Observations"[^>]*checked|checked[^>]*value="Observations"', page)
 
 
@@ -245,7 +245,7 @@ def test_the_roster_prefills_forms_and_opens_documents_to_the_trio(connecte):
     (sid,) = re.findall(r"/formulaires/compte_rendu_sopa\?stagiaire=(\d+)", page)[:1]
     formulaire = texte(tuteur.get(f"/formulaires/compte_rendu_sopa?stagiaire={sid}"))
     assert 'value="École élémentaire Jules-Ferry, Clairval"' in formulaire
-    assert 'value="2026-10-05"' in formulaire and 'value="Hélène Garnier"' in formulaire
+    assert 'value="05/10/2026"' in formulaire and 'value="Hélène Garnier"' in formulaire
     docx = tuteur.get(f"/stagiaires/{sid}/compte_rendu_sopa.docx")
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
     from tests.outils import texte_docx

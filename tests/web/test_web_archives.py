@@ -69,7 +69,7 @@ def archive_tuteur(app, connecte, catalogue, compte_rendu):
     page = texte(tuteur.get(verification))
     assert "Vérifiez ce qui a été lu avant d’archiver" in page
     assert 'value="MOREAU"' in page and 'value="École élémentaire Jules-Ferry, Clairval"' in page
-    assert 'value="2026-10-05"' in page and "version 2 (la plus récente)" in page
+    assert 'value="05/10/2026"' in page and "version 2 (la plus récente)" in page
     assert "Signature du tuteur ou de la tutrice : absente" in page
     assert re.search(r'value="Observations"[^>]*checked|checked[^>]*value="Observations"', page)
 

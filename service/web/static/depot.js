@@ -4,18 +4,8 @@
   "use strict";
   var zone = document.getElementById("zone-depot");
   var champ = document.getElementById("fichier");
-  var choisi = document.getElementById("fichier-choisi");
   if (!zone || !champ) { return; }
   zone.classList.add("active");
-
-  function annoncer() {
-    var fichier = champ.files && champ.files[0];
-    if (!fichier) { choisi.textContent = "Aucun fichier choisi."; return; }
-    var taille = fichier.size < 1048576 ? Math.max(1, Math.round(fichier.size / 1024)) + " Ko"
-      : (fichier.size / 1048576).toFixed(1).replace(".", ",") + " Mo";
-    choisi.textContent = "Fichier choisi : " + fichier.name + " (" + taille + ")" +
-      (/\.docx$/i.test(fichier.name) ? "" : " — attention, ce n’est pas un fichier .docx");
-  }
 
   ["dragenter", "dragover"].forEach(function (nom) {
     zone.addEventListener(nom, function (e) {
@@ -33,9 +23,7 @@
   zone.addEventListener("drop", function (e) {
     if (!e.dataTransfer || !e.dataTransfer.files.length) { return; }
     champ.files = e.dataTransfer.files;
-    annoncer();
+    champ.dispatchEvent(new Event("change"));  // fichiers.js says which file was chosen
     champ.focus();
   });
-  champ.addEventListener("change", annoncer);
-  annoncer();
 }());

@@ -116,7 +116,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
                               exact=True).input_value() == (
         "LAMBERT")
     page.get_by_label("Nom – prénom de l’IA-IPR ou de l’IEN *").fill("MARCHAL Olivier")
-    page.get_by_label("Date *", exact=True).fill("2027-01-11")
+    page.get_by_label("Date *", exact=True).fill("11/01/2027")
     page.get_by_label("Discipline *").fill("Physique-chimie")
     page.get_by_label("DU", exact=True).check()
     page.get_by_label("La gestion de classe : description de la situation").fill(
@@ -124,7 +124,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
     page.get_by_role("button", name="Voir le document avant de le valider").click()
     page.wait_for_url("**/brouillons/**")
     assert page.locator("img").count() >= 1  # the finished document's pages, to check
-    page.get_by_role("button", name="Valider le document").click()
+    page.get_by_role("button", name="Valider le document").first.click()
     page.wait_for_url("**/documents/**")
     numero = page.url.rstrip("/").rsplit("/", 1)[1]
     # the first signer only is told (the slots are signed in order)

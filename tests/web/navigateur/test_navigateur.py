@@ -51,15 +51,15 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
 
     page.get_by_label("Nombre de ½ journées d’absence", exact=True).fill("1")
     page.get_by_label("Titulaire de la classe *", exact=True).fill("Mme Hélène Garnier")
-    page.get_by_label("Période de stage : du *", exact=True).fill("2026-10-05")
-    page.get_by_label("Période de stage : au *", exact=True).fill("2026-10-16")
+    page.get_by_label("Période de stage : du *", exact=True).fill("05/10/2026")
+    page.get_by_label("Période de stage : au *", exact=True).fill("16/10/2026")
     page.get_by_label("Nom et prénom du tuteur ou de la tutrice *", exact=True).fill("Hélène Garnier")
     page.get_by_label("Observations", exact=True).check()
     page.get_by_label("En cours d’acquisition").first.check()
     page.get_by_role("button", name="Voir le document avant de le valider").click()
     page.wait_for_url("**/brouillons/**")
     page.screenshot(path=str(captures / "recapitulatif.png"), full_page=True)
-    page.get_by_role("button", name="Valider le document").click()
+    page.get_by_role("button", name="Valider le document").first.click()
     page.wait_for_url("**/documents/**")
     page.screenshot(path=str(captures / "document.png"), full_page=True)
     with page.expect_download() as attente:

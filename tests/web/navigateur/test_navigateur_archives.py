@@ -26,7 +26,7 @@ def test_the_secretariat_uploads_checks_and_archives_a_compte_rendu(page, adress
     page.get_by_role("button", name="Déposer et vérifier").click()
     page.wait_for_url("**/verifier")
     assert page.get_by_label("Nom du stagiaire *", exact=True).input_value() == "MOREAU"
-    assert page.get_by_label("Période de stage : du *", exact=True).input_value() == "2026-10-05"
+    assert page.get_by_label("Période de stage : du *", exact=True).input_value() == "05/10/2026"
     page.screenshot(path=str(captures / "archives-verification.png"), full_page=True)
 
     page.get_by_role("button", name="Archiver", exact=True).click()
