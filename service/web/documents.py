@@ -85,12 +85,23 @@ def _pour_la_liste(saisie: dict) -> dict:
     typee = ""
     if not saisie.get("stagiaire"):
         try:
-            formulaire = catalogue().gabarit(saisie["gabarit_id"]).formulaire
-            typee = personnes.stagiaire(formulaire, saisie.get("donnees") or {})
-        except (KeyError, TypeError, AttributeError):  # a gabarit since removed, odd values
+            typee = _nom_saisi(catalogue().gabarit(saisie["gabarit_id"]).formulaire,
+                               saisie.get("donnees") or {})
+        except KeyError:  # a gabarit since removed from the catalogue
             typee = ""
     return dict(saisie, stagiaire_saisi=typee, enregistre_le=date_fr(saisie.get("enregistre_le"),
                                                                       heure=True))
+
+
+def _nom_saisi(formulaire, donnees: dict) -> str:
+    """The stagiaire's name typed in a draft, « Prénom NOM » as the roster's are said here."""
+    champs = personnes.champs(formulaire)
+
+    def premier(role: str) -> str:
+        return next((str(donnees[n]).strip() for n in champs.get(role, ())
+                     if isinstance(donnees.get(n), str) and donnees[n].strip()), "")
+
+    return " ".join(x for x in (premier("prenom"), premier("nom").upper()) if x)
 
 
 def _gabarit(id_: str):

@@ -268,7 +268,8 @@ def test_signed_out_a_page_leads_after_sign_in_to_that_page(app):
     reponse = navigateur.get(url)
     assert _vers_la_connexion(reponse) == url
     page = reponse.headers["Location"]
-    assert "vous y serez conduit ensuite" in html.unescape(texte(navigateur.get(page)))
+    accueil = html.unescape(texte(navigateur.get(page)))
+    assert "Connectez-vous : la page demandée s’ouvrira ensuite." in accueil
     faux = navigateur.post(page, {"identifiant": "tuteur", "mot_de_passe": "mauvais"})
     assert faux.status_code == 401 and 'action="' + page.replace("&", "&amp;") in texte(faux)
     reponse = navigateur.post(page, {"identifiant": "tuteur", "mot_de_passe": "demo-tuteur"})

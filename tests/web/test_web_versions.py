@@ -117,10 +117,10 @@ def test_drafts_say_whom_they_are_for_and_when_in_paris_time(app, connecte):
         "donnees": {"stagiaire_nom": "Moreau", "stagiaire_prenom": "Léa"},
         "stagiaire_id": None, "stagiaire": "", "enregistre_le": "2026-12-04T13:21:00+00:00"})
     page = lisible(navigateur.get("/formulaires"))
-    assert ("Pour MOREAU Léa (nom saisi dans le formulaire, hors de la liste des stagiaires)"
+    assert ("Pour Léa MOREAU (nom saisi dans le formulaire, hors de la liste des stagiaires)"
             in page)
     assert "Enregistré le 04/12/2026 à 14:21" in page  # 13:21 UTC: 14:21 in Paris
-    assert "Reprendre : Compte-rendu de stage SOPA pour MOREAU Léa" in page
+    assert "Reprendre : Compte-rendu de stage SOPA pour Léa MOREAU" in page
 
     # saved from the form now: kept with its zone, shown in Paris time
     navigateur = connecte("tuteur")
