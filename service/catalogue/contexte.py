@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from .declaration import Champ, Formulaire
 
 COCHEE, VIDE = "☒", "☐"
+FUSEAU = ZoneInfo("Europe/Paris")  # every date and time a person reads, whatever the server's
 
 
 def date_fr(quand: dt.date | str | None, heure: bool = False) -> str:
     """JJ/MM/AAAA (and « à HH:MM » with ``heure``) from a date, a date-time or its ISO text;
-    "" when none; a text that is no date comes back as it is."""
+    "" when none; a text that is no date comes back as it is. A moment that says its offset
+    (the audit log's, in UTC; a lot's, in Paris time) is read in Paris time: 13:21 UTC in
+    December is « 14:21 », as every other page says."""
     if not quand:
         return ""
     if isinstance(quand, str):
@@ -21,6 +25,8 @@ def date_fr(quand: dt.date | str | None, heure: bool = False) -> str:
             quand = dt.datetime.fromisoformat(quand)
         except ValueError:
             return quand
+    if isinstance(quand, dt.datetime) and quand.tzinfo is not None:
+        quand = quand.astimezone(FUSEAU)
     return quand.strftime("%d/%m/%Y à %H:%M" if heure else "%d/%m/%Y")
 
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from .contexte import contexte
+from .contexte import FUSEAU, contexte
 from .gabarits import Catalogue, Gabarit
 from .nommage import nom_de_fichier
 from .signature import SignatureRefusee
 from .signature_document import Signataire, marquages
 from .validation import empreinte, valider
-
-FUSEAU = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)

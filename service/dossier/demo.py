@@ -199,7 +199,7 @@ def _brouillon(outils, stagiaire: Stagiaire, tuteur: Compte, saisies: Path) -> N
     dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": donnees,
                "stagiaire_id": stagiaire.id, "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}",
-               "enregistre_le": suivi.maintenant().strftime("%d/%m/%Y %H:%M")}
+               "enregistre_le": suivi.maintenant().isoformat(timespec="seconds")}
     ecrire_atomique(dossier / f"{secrets.token_urlsafe(24)}.json",
                     json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
     suivi.brouillon(outils.base, outils.catalogue, stagiaire, gabarit.id, tuteur.identifiant)

@@ -222,6 +222,18 @@ def echecs_recents(moteur, cles: list[str], fenetre: dt.timedelta) -> dict[str, 
     return {cle: comptes.get(cle, 0) for cle in cles}
 
 
+def attente(moteur, cle: str, limite: int, fenetre: dt.timedelta) -> dt.timedelta | None:
+    """How long ``cle`` still waits, having had ``limite`` failures within ``fenetre``: until the
+    oldest of its last ``limite`` failures is older than the window (a refused attempt is no
+    failure, so the wait never grows); None when it may try now."""
+    quand = maintenant()
+    requete = (select(Echec.le).where(Echec.cle == cle[:200], Echec.le > quand - fenetre)
+               .order_by(Echec.le.desc()).offset(limite - 1).limit(1))
+    with moteur.connect() as connexion:
+        le = connexion.scalar(requete)
+    return None if le is None else le + fenetre - quand
+
+
 def noter_echec(moteur, cles: list[str], fenetre: dt.timedelta) -> None:
     """One failure more for each key; those older than the window are forgotten."""
     quand = maintenant()

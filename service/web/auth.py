@@ -4,12 +4,18 @@ The cookie carries only the id of a session kept in the database (``comptes.Sess
 logout, the idle and absolute timeouts and a disabled account end it for good, whatever
 cookie is replayed. Failed sign-ins are kept in the database too, so that every process
 throttles alike: per account and per address, so that one person's typos never lock out
-the others behind the same address."""
+the others behind the same address (a school, a rectorat), and a lock lasts minutes, said
+as such, never longer than the window.
+
+A page opened signed out sends to this one with ``suivant`` (its path): signed in, one lands
+where one was going. Only a path of this site is followed there, never an address elsewhere
+(an open redirect would lend this site's name to a phishing link)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 
 from flask import (
     Blueprint,
@@ -29,9 +35,9 @@ from service.personnes import acces
 from service.personnes.comptes import (
     ROLES,
     Durees,
+    attente,
     authentifier,
     compte_de_session,
-    echecs_recents,
     noter_echec,
     oublier_echecs,
     ouvrir_session,
@@ -42,9 +48,12 @@ from . import service
 from .outils import peut
 
 bp = Blueprint("auth", __name__)
-FENETRE = dt.timedelta(minutes=10)
+FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
 ECHECS_PAR_COMPTE = 10  # in FENETRE, against one account, from anywhere: that account waits
-ECHECS_PAR_ADRESSE = 50  # in FENETRE, from one address, against any accounts: that address waits
+# in FENETRE, from one address, against any accounts: that address waits. High, as a whole
+# school or rectorat signs in from one address, typos included; guessing one password is
+# stopped by the account's limit, this one stops trying a few passwords on many accounts.
+ECHECS_PAR_ADRESSE = 100
 
 
 class Connexion(FlaskForm):
@@ -90,6 +99,34 @@ def _bloc(adresse: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
+def suivant_sur(suivant: str | None) -> str | None:
+    """``suivant`` if it is a path of this site (« /documents/… »), None otherwise: no scheme
+    or host (« https://ailleurs », « //ailleurs »), no backslash (« /\\ailleurs », which
+    browsers read as « //ailleurs »), no control character."""
+    if not suivant or not suivant.startswith("/") or suivant.startswith("//"):
+        return None
+    if "\\" in suivant or any(ord(c) < 32 or ord(c) == 127 for c in suivant):
+        return None
+    return suivant
+
+
+def _minutes(duree: dt.timedelta) -> str:
+    minutes = max(1, math.ceil(duree.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def _bloque(base, cles: list[str]) -> str | None:
+    """Why this sign-in waits, and for how long; None if it may be tried now. The account's
+    limit first: it is the one its owner can do something about (ask for a new password)."""
+    for cle, limite, qui in ((cles[0], ECHECS_PAR_COMPTE, "sur ce compte"),
+                             (cles[1], ECHECS_PAR_ADRESSE, "depuis votre réseau")):
+        duree = attente(base, cle, limite, FENETRE)
+        if duree is not None:
+            return (f"Trop de tentatives {qui} : réessayez dans {_minutes(duree)} "
+                    "(par sécurité, même le bon mot de passe est refusé d’ici là).")
+    return None
+
+
 def _durees() -> Durees:
     config = service(current_app)["config"]
     return Durees(inactivite=dt.timedelta(minutes=config.session_inactivite_min),
@@ -99,26 +136,27 @@ def _durees() -> Durees:
 @bp.route("/connexion", methods=["GET", "POST"])
 def connexion():
     formulaire = Connexion()
+    suivant = suivant_sur(request.args.get("suivant"))
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = (formulaire.identifiant.data or "").strip().lower()
         cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
-        recents = echecs_recents(base, cles, FENETRE)
-        if recents[cles[0]] >= ECHECS_PAR_COMPTE or recents[cles[1]] >= ECHECS_PAR_ADRESSE:
-            return render_template("connexion.html", formulaire=formulaire, erreur=(
-                "Trop de tentatives : réessayez dans quelques minutes.")), 429
+        bloque = _bloque(base, cles)
+        if bloque:
+            return render_template("connexion.html", formulaire=formulaire, erreur=bloque,
+                                   suivant=suivant), 429
         qui = authentifier(base, identifiant, formulaire.mot_de_passe.data or "")
         if qui is None:
             noter_echec(base, cles, FENETRE)
-            return render_template("connexion.html", formulaire=formulaire, erreur=(
-                "Identifiant ou mot de passe incorrect.")), 401
+            return render_template("connexion.html", formulaire=formulaire, suivant=suivant,
+                                   erreur="Identifiant ou mot de passe incorrect."), 401
         oublier_echecs(base, cles[0])  # the account's owner is back: its count starts again
         if session.get("sid"):
             terminer_session(base, session["sid"])
         session.clear()  # a new id at each sign-in: a cookie known before is worth nothing
         session["sid"] = ouvrir_session(base, qui.id, _durees())
-        return redirect(url_for("dossier.mes_documents"))
-    return render_template("connexion.html", formulaire=formulaire, erreur=None)
+        return redirect(suivant or url_for("dossier.mes_documents"))
+    return render_template("connexion.html", formulaire=formulaire, erreur=None, suivant=suivant)
 
 
 @bp.post("/deconnexion")

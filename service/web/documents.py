@@ -33,6 +33,8 @@ from flask import (
 from sqlalchemy.orm import Session
 
 from service.archive import documents as dossiers
+from service.catalogue import personnes
+from service.catalogue.contexte import date_fr
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere
 from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url
@@ -78,7 +80,34 @@ def formulaires():
     """The saved drafts, and the forms one may fill about nobody on the roster (a stagiaire's
     documents are filled from « Mes documents » and « Mes stagiaires »)."""
     gabarits = [x for x in catalogue().courants() if peut("remplir", Formulaire.de(x.formulaire))]
-    return render_template("formulaires.html", gabarits=gabarits, saisies=saisies())
+    return render_template("formulaires.html", gabarits=gabarits,
+                           saisies=[_pour_la_liste(s) for s in saisies()])
+
+
+def _pour_la_liste(saisie: dict) -> dict:
+    """A saved draft as « Mes brouillons » says it: whom it is for (the roster's stagiaire, or
+    the name typed in the form when it is about nobody on the roster) and when it was saved,
+    in Paris time (a draft saved before kept it as « JJ/MM/AAAA HH:MM »: shown as it is)."""
+    typee = ""
+    if not saisie.get("stagiaire"):
+        try:
+            typee = _nom_saisi(catalogue().gabarit(saisie["gabarit_id"]).formulaire,
+                               saisie.get("donnees") or {})
+        except KeyError:  # a gabarit since removed from the catalogue
+            typee = ""
+    return dict(saisie, stagiaire_saisi=typee, enregistre_le=date_fr(saisie.get("enregistre_le"),
+                                                                      heure=True))
+
+
+def _nom_saisi(formulaire, donnees: dict) -> str:
+    """The stagiaire's name typed in a draft, « Prénom NOM » as the roster's are said here."""
+    champs = personnes.champs(formulaire)
+
+    def premier(role: str) -> str:
+        return next((str(donnees[n]).strip() for n in champs.get(role, ())
+                     if isinstance(donnees.get(n), str) and donnees[n].strip()), "")
+
+    return " ".join(x for x in (premier("prenom"), premier("nom").upper()) if x)
 
 
 def _gabarit(id_: str):
@@ -173,7 +202,7 @@ def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
                "stagiaire_id": stagiaire.id if stagiaire else None,
                "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "",
-               "enregistre_le": suivi.maintenant().strftime("%d/%m/%Y %H:%M")}
+               "enregistre_le": suivi.maintenant().isoformat(timespec="seconds")}
     ecrire_atomique(dossier / f"{jeton}.json",
                     json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
     if stagiaire is not None:
@@ -336,7 +365,25 @@ def document(numero: str):
     acces_ = document_acces(fiche)
     ouvert = any(c not in acces_.signees for c in acces_.cases)  # nothing to sign once complete
     return render_template("document.html", fiche=fiche, ligne=ligne,
+                           versions=_etats_des_versions(fiche["versions"]),
                            peut_signer=ouvert and peut("signer", acces_))
+
+
+def _etats_des_versions(versions: list[dict]) -> list[tuple[int, str]]:
+    """Each kept version with what it holds: « non signée », or « signée par Hélène Garnier
+    (tuteur ou tutrice de terrain) le 04/12/2026 à 14:21 » and whoever signed it before. A
+    signature's time is that of the version it made (the first holding its picture), in
+    Paris time."""
+    faite_le: dict[tuple[str, str], str] = {}
+    sortie = []
+    for version in versions:
+        signes = []
+        for s in version["signataires"]:
+            quand = faite_le.setdefault((s["champ"], s.get("image", "")), version["genere_le"])
+            signes.append(f"{s['nom']} ({s['role']}) le {date_fr(quand, heure=True)}")
+        sortie.append((version["version"], "signée par " + ", et par ".join(signes) if signes
+                       else "non signée"))
+    return sortie
 
 
 @bp.get("/documents/<numero>/v<int:version>.<any(pdf, docx):extension>")

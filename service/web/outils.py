@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import abort, current_app, g, redirect, send_file, url_for
+from flask import abort, current_app, g, redirect, request, send_file, url_for
 
 from service import creer_archives, creer_messagerie, journal
 from service.archive import documents as dossiers
@@ -87,11 +87,13 @@ def noter(quoi: str, numero: str, detail: str = "") -> None:
 # --- who is signed in -----------------------------------------------------------------------
 
 def connecte(vue):
-    """The view needs a signed-in account; without one, the sign-in page."""
+    """The view needs a signed-in account; without one, the sign-in page, which comes back to
+    the page asked for (``suivant``: a GET's path; a form posted signed out is not replayed)."""
     @functools.wraps(vue)
     def enveloppe(*args, **kwargs):
         if g.compte is None:
-            return redirect(url_for("auth.connexion"))
+            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            return redirect(url_for("auth.connexion", suivant=cible if cible != "/" else None))
         return vue(*args, **kwargs)
     return enveloppe
 

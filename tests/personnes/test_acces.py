@@ -153,7 +153,7 @@ def _statut(monde, identifiant, methode, url, api: bool):
     else:
         reponse = navigateur.post(url, {}, page="/connexion" if identifiant is None else "/")
     if reponse.status_code == 302:
-        return f"302 {reponse.headers['Location']}"
+        return f"302 {reponse.headers['Location'].split('?')[0]}"  # with the page asked for
     return reponse.status_code
 
 

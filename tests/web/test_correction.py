@@ -195,7 +195,9 @@ def test_a_correction_with_some_slots_signed_gives_them_again(monde, catalogue):
     _renvoyer(monde, sid, "accompagnement_renforce_m2ca")
     # sent back, it waits for its correction: nobody signs the old version meanwhile
     referent = monde["clients"]["referent"]
-    assert "renvoyé pour être corrigé" in texte(referent.get(f"/documents/{numero}/signer"))
+    attente = texte(referent.get(f"/documents/{numero}/signer"))
+    assert "renvoyé pour être corrigé" in attente
+    assert "produira" not in attente  # no next version is offered: the form is not there
     assert referent.post(f"/documents/{numero}/signer", {
         "champ": "signature_referent", "trace": trace_de_signature()},
         page=f"/documents/{numero}/signer").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from io import BytesIO
@@ -19,7 +20,9 @@ from tests.web.outils import HTTPS, Navigateur, texte
                                  "/brouillons/" + "x" * 32])
 def test_every_page_needs_an_account(app, url):
     reponse = Navigateur(app).get(url)
-    assert reponse.status_code == 302 and reponse.headers["Location"] == "/connexion"
+    # the sign-in page, which leads back to the page asked for
+    attendu = "/connexion" if url == "/" else f"/connexion?suivant={url}"
+    assert reponse.status_code == 302 and reponse.headers["Location"] == attendu
 
 
 def test_security_headers_and_cookies(app):
@@ -198,7 +201,9 @@ def test_a_draft_is_saved_as_typed_and_resumed(connecte):
     assert reponse.headers["Location"] == "/formulaires"
     accueil = texte(navigateur.get("/formulaires"))
     assert "Brouillon enregistré" in accueil and "Aucun brouillon enregistré" not in accueil
-    assert "Sans stagiaire de la liste" in accueil  # no stagiaire was chosen
+    # no stagiaire of the roster was chosen: the name typed says whom it is for
+    assert ("Pour MOREAU (nom saisi dans le formulaire, hors de la liste des stagiaires)"
+            in html.unescape(accueil))
     jeton = re.search(r"saisie=([A-Za-z0-9_-]+)", accueil).group(1)
     page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?saisie={jeton}"))
     assert 'value="MOREAU"' in page and 'value="deux (à vérifier)"' in page  # kept as typed

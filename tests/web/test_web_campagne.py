@@ -171,4 +171,5 @@ def test_nobody_else_sees_the_campaign(app, connecte, identifiant):
 def test_signed_out_the_campaign_asks_to_sign_in(client):
     for adresse in ("/campagne", "/campagne/export.xlsx"):
         reponse = client.get(adresse, base_url="https://localhost")
-        assert reponse.status_code == 302 and reponse.headers["Location"] == "/connexion"
+        assert reponse.status_code == 302
+        assert reponse.headers["Location"] == f"/connexion?suivant={adresse}"

@@ -142,7 +142,7 @@ def test_a_procedure_started_from_mes_stagiaires_is_resumed_from_mes_documents(c
 
 def test_signed_out_one_is_sent_to_sign_in(client):
     assert client.get("/").headers["Location"] == "/connexion"
-    assert client.get("/formulaires").headers["Location"] == "/connexion"
+    assert client.get("/formulaires").headers["Location"] == "/connexion?suivant=/formulaires"
 
 
 def _bloc(contenu: str, nom: str) -> str:
