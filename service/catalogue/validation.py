@@ -60,6 +60,18 @@ def cle_de_comparaison(texte: str) -> str:
     return " ".join(texte.casefold().split())
 
 
+# letters NFKD does not take apart, as a French reader spells them out when sorting
+LIGATURES = str.maketrans({"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss"})
+
+
+def cle_de_tri(nom: str, prenom: str = "") -> tuple[str, str, str, str]:
+    """A person's place in a French list: ÆBISCHER among the A, ÉMERY among the E, case and
+    hyphens aside; NOM, then Prénom; the exact spelling last, so that the order is stable."""
+    def plie(texte: str) -> str:
+        return cle_de_comparaison((texte or "").translate(LIGATURES).replace("-", " "))
+    return plie(nom), plie(prenom), nom or "", prenom or ""
+
+
 def _cite(valeur) -> str:
     texte = str(valeur)
     if len(texte) > 60:

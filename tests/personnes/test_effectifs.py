@@ -204,3 +204,17 @@ def test_the_demo_roster_binds_the_demo_accounts_once(base_de_donnees):
     effectifs_de_demo(base_de_donnees)
     assert len(effectifs.tous(base_de_donnees)) == 1
     assert creer_jeton(base_de_donnees, "tuteur2")  # the other demo accounts exist
+
+
+def test_lists_sort_people_as_a_french_reader_expects(base):
+    """Accents and ligatures folded (Æ as AE, Œ as OE), then NOM, then Prénom: ÆBISCHER comes
+    first, not after PÉREZ as SQL's ORDER BY puts it."""
+    noms = [("PÉREZ", "Ana"), ("ŒUVRARD", "Paul"), ("ÆBISCHER", "Luc"), ("ÉMERY", "Zoé"),
+            ("EMERY", "Adam"), ("BÉRANGER", "Marie"), ("ZOLA", "Émile")]
+    assert _importer(base, *[{"nom": n, "prenom": p, "tuteur_terrain": "helene"}
+                             for n, p in noms]).erreurs == []
+    attendu = ["ÆBISCHER Luc", "BÉRANGER Marie", "EMERY Adam", "ÉMERY Zoé", "ŒUVRARD Paul",
+               "PÉREZ Ana", "ZOLA Émile"]
+    assert [f"{s.nom} {s.prenom}" for s in effectifs.tous(base)] == attendu
+    # « Mes stagiaires » of their tutor, in the same order
+    assert [f"{s.nom} {s.prenom}" for s in effectifs.de(base, "helene")] == attendu
