@@ -303,7 +303,7 @@ def test_the_api_round_trip(app, client, catalogue):
                           data={"fichier": (io.BytesIO(b"%PDF-1.7 faux"), "faux.docx")})
     assert reponse.status_code == 422
     assert conforme(reponse, "/api/archives", "post")["erreurs"][0]["message"] == (
-        "c'est un PDF, pas un document Word")
+        "c’est un PDF, pas un document Word")
     reponse = client.post("/api/archives", headers=entetes(jetons["tuteur"]), data={})
     assert reponse.status_code == 400 and conforme(reponse, "/api/archives", "post")
 
@@ -321,7 +321,7 @@ def test_the_api_round_trip(app, client, catalogue):
                           headers=entetes(jetons["tuteur"]), json={"valeurs": valeurs})
     assert reponse.status_code == 422
     (erreur,) = conforme(reponse, chemin, "post")["erreurs"]
-    assert erreur["champ"] == "date_fiche" and "n'est pas une date valide" in erreur["message"]
+    assert erreur["champ"] == "date_fiche" and "n’est pas une date valide" in erreur["message"]
     refuse = client.post(f"/api/archives/{numero}/versions/1/archiver",
                          headers=entetes(jetons["autre"]))
     assert refuse.status_code == 404 and conforme(refuse, chemin, "post")
