@@ -52,7 +52,7 @@ def test_an_invalid_form_keeps_what_was_typed_and_says_what_is_wrong(connecte):
     page = texte(reponse)
     assert 'value="MOREAU"' in page and 'value="École &lt;Jules-Ferry&gt; &amp; fils"' in page
     bloc = page[page.index('id="demi_journees_absence-erreur"') - 200:]
-    assert "« deux » n&#39;est pas un nombre entier" in bloc[:600]
+    assert "« deux » n’est pas un nombre entier" in bloc[:600]
     assert "champ obligatoire non rempli" in page
     assert "rien n’a été perdu de votre saisie" in page
 

@@ -81,7 +81,7 @@ def archive_tuteur(app, connecte, catalogue, compte_rendu):
     assert reponse.status_code == 400
     page = texte(reponse)
     bloc = page[page.index('id="demi_journees_absence-erreur"'):][:300]
-    assert "« deux » n&#39;est pas un nombre entier" in bloc
+    assert "« deux » n’est pas un nombre entier" in bloc
     assert 'value="École élémentaire Jules-Ferry, Clairval"' in page
     assert nombre_d_archives(app)[0] == 1 and tuteur.get(f"/archives/{numero}/v1.pdf").status_code == 404
 
@@ -131,7 +131,7 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(app, connecte, compte
     avant = nombre_d_archives(app)
     reponse = deposer(tuteur, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n", "rapport.docx")
     assert reponse.status_code == 422
-    assert "Document refusé : c&#39;est un PDF, pas un document Word" in texte(reponse)
+    assert "Document refusé : c’est un PDF, pas un document Word" in texte(reponse)
     assert "rien n’a été enregistré" in texte(reponse)
 
     docm = io.BytesIO()

@@ -141,7 +141,13 @@ def connecter(page, adresse, identifiant, mot_de_passe=None):
 
 
 def test_the_sign_in_page_and_its_error_pass_axe(page, adresse, captures):
+    absents = []
+    page.on("response", lambda r: r.status == 404 and absents.append(r.url))
     page.goto(f"{adresse}/connexion")
+    page.wait_for_load_state("networkidle")
+    # the tab's icon is the service's own, not a 404 on every page
+    assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
+    assert absents == []
     fautes = examiner(page, "connexion", captures)
     connecter(page, adresse, "tuteur", "pas-le-bon")
     assert page.get_by_role("alert").or_(page.locator(".erreur-resume")).first.is_visible()
