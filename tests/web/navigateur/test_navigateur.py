@@ -128,7 +128,7 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     page.wait_for_url("**/lots/**")
     # what the lot is, as the secretariat calls it (not the ZIP's name)
     assert re.fullmatch(r"Fiche de personnalisation de l’accompagnement d’un stagiaire \(annexe 1\) : "
-                        r"4 document\(s\), lancé le \d\d/\d\d/20\d\d à \d\d:\d\d",
+                        r"4 documents, lancé le \d\d/\d\d/20\d\d à \d\d:\d\d",
                         page.locator("h1").inner_text())
     page.get_by_role("link", name="Télécharger le ZIP").wait_for(timeout=120_000)
     assert page.locator("#avancement").get_attribute("value") == "4"
