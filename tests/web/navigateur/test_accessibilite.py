@@ -223,3 +223,18 @@ def test_the_focus_ring_stands_out_on_white_and_on_the_page(page, adresse):
     assert contraste(anneau, "rgb(255, 255, 255)") >= 3, anneau
     assert contraste(anneau, fond) >= 3, (anneau, fond)
 
+
+
+def test_the_verification_step_passes_axe_and_its_pages_fit_a_phone(page, adresse, captures):
+    """The recap before validating: the document's pages as images, shrunk to a phone's width,
+    each a link to open it alone (to zoom in with the fingers)."""
+    connecter(page, adresse, "tuteur")
+    page.wait_for_url(f"{adresse}/")
+    page.get_by_role("link", name=re.compile("^Reprendre le brouillon")).first.click()
+    page.get_by_role("button", name="Voir le document avant de le valider").click()
+    page.wait_for_url("**/brouillons/**", timeout=60_000)
+    fautes = examiner(page, "verification", captures)
+    image = page.locator("img.page").first
+    assert page.evaluate("e => e.getBoundingClientRect().width", image.element_handle()) <= 375
+    assert image.locator("xpath=..").get_attribute("href") == image.get_attribute("src")
+    assert not fautes, "\n".join(fautes)
