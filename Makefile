@@ -1,6 +1,7 @@
 # make run    the web service on 127.0.0.1:5000, embedded defaults, demo accounts
 # make exemples  every gabarit's example as .docx and sealed PDF in sorties/exemples/
-# make test   lint + the whole test suite (real LibreOffice)
+# make test   lint + the whole test suite (real LibreOffice), with the accessibility gate (axe-core,
+#             vendored in tests/web/navigateur/vendor/: neither Node nor npm is needed)
 # Both install what they need on a fresh Debian machine, and are idempotent.
 
 PYTHON ?= python3

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from service.catalogue.contexte import date_fr
 from service.catalogue.tableur import classeur_liste, neutraliser
-from service.catalogue.validation import cle_de_comparaison
+from service.catalogue.validation import cle_de_comparaison, cle_de_tri
 from service.personnes import acces
 from service.personnes.effectifs import Stagiaire
 
@@ -114,7 +114,7 @@ def manquants(base, catalogue, annee: str) -> list[Manquant]:
                           or_(VersionArchivee.inchange.is_(False),
                               VersionArchivee.archive_le.is_not(None)))
     with Session(base) as session:
-        inscrits = list(session.scalars(select(Stagiaire).order_by(Stagiaire.nom, Stagiaire.prenom)))
+        inscrits = list(session.scalars(select(Stagiaire)))
         recus = set(tuple(r) for r in session.execute(select(Archive.stagiaire_cle, Archive.gabarit_id)
                                     .where(Archive.annee == annee, reel)).all())
     resultat = []
@@ -126,7 +126,8 @@ def manquants(base, catalogue, annee: str) -> list[Manquant]:
                 continue  # not a document of their parcours
             if (cle_de_comparaison(f"{inscrit.nom} {inscrit.prenom}"), gabarit_id) not in recus:
                 resultat.append(Manquant(inscrit, gabarit_id, titre))
-    return sorted(resultat, key=lambda m: (m.stagiaire.nom, m.stagiaire.prenom, m.titre))
+    return sorted(resultat, key=lambda m: (*cle_de_tri(m.stagiaire.nom, m.stagiaire.prenom),
+                                           m.titre))
 
 
 ENTETES = ["N° d'archive", "Document", "Stagiaire", "Tuteur ou tutrice", "Année universitaire",

@@ -41,14 +41,14 @@ class DocxRefuse(Exception):
 
 def _nature(data: bytes) -> str | None:
     if data.startswith(b"%PDF"):
-        return "c'est un PDF, pas un document Word"
+        return "c’est un PDF, pas un document Word"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return ("c'est un ancien document Word (.doc) ou un document protégé par mot de passe ; "
+        return ("c’est un ancien document Word (.doc) ou un document protégé par mot de passe ; "
                 "enregistrez-le au format .docx sans mot de passe")
     if data.startswith(b"{\\rtf"):
-        return "c'est un document RTF ; enregistrez-le au format .docx"
+        return "c’est un document RTF ; enregistrez-le au format .docx"
     if not data.startswith(b"PK\x03\x04"):
-        return "ce n'est pas un document Word .docx"
+        return "ce n’est pas un document Word .docx"
     return None
 
 
@@ -62,7 +62,7 @@ def _xml(data: bytes, nom: str):
     try:
         return etree.fromstring(data, _PARSEUR)
     except etree.XMLSyntaxError:
-        raise DocxRefuse(f"{nom} n'est pas du XML valide : le document est abîmé") from None
+        raise DocxRefuse(f"{nom} n’est pas du XML valide : le document est abîmé") from None
 
 
 def verifier_docx(data: bytes) -> zipfile.ZipFile:
@@ -78,14 +78,14 @@ def verifier_docx(data: bytes) -> zipfile.ZipFile:
         raise DocxRefuse(str(exc)) from None
     noms = set(paquet.namelist())
     if "[Content_Types].xml" not in noms or "word/document.xml" not in noms:
-        raise DocxRefuse("ce n'est pas un document Word .docx (structure manquante)")
+        raise DocxRefuse("ce n’est pas un document Word .docx (structure manquante)")
     types = _xml(paquet.read("[Content_Types].xml"), "[Content_Types].xml")
     principaux = [o.get("ContentType") for o in types
                   if o.get("PartName") == "/word/document.xml"]
     if principaux != [TYPE_PRINCIPAL]:
         if principaux and "macroEnabled" in principaux[0]:
             raise DocxRefuse("le document contient des macros (.docm) : enregistrez-le en .docx")
-        raise DocxRefuse("ce n'est pas un document Word .docx (type de contenu inattendu)")
+        raise DocxRefuse("ce n’est pas un document Word .docx (type de contenu inattendu)")
     if any(n.lower().endswith("vbaproject.bin") for n in noms):
         raise DocxRefuse("le document contient des macros : enregistrez-le en .docx sans macros")
     return paquet

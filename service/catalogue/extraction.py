@@ -183,7 +183,7 @@ def extraire(docx: bytes, catalogue: Catalogue) -> Extraction:
         corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR).find(_q(W, "body"))
         proprietes = _proprietes(paquet)
     except etree.XMLSyntaxError:
-        raise DocxRefuse("le document est abîmé : son contenu n'est pas du XML valide") from None
+        raise DocxRefuse("le document est abîmé : son contenu n’est pas du XML valide") from None
     gabarit, reconnu_par = None, "propriétés"
     try:
         gabarit = catalogue.gabarit(proprietes["gabarit_id"], int(proprietes["gabarit_version"]))

@@ -268,14 +268,14 @@ class Lecture:
 def _classeur(donnees: bytes, nom: str, complet: bool = False):
     """The workbook, once its package passed every check; TableurIllisible otherwise."""
     if donnees.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableurIllisible(f"{nom} : c'est un ancien classeur Excel (.xls) ou un classeur "
+        raise TableurIllisible(f"{nom} : c’est un ancien classeur Excel (.xls) ou un classeur "
                                "protégé par mot de passe ; enregistrez-le au format .xlsx")
     if not donnees.startswith(b"PK\x03\x04"):
-        raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible")
+        raise TableurIllisible(f"{nom} : ce n’est pas un classeur .xlsx lisible")
     try:
         paquet = ouvrir(donnees, "ce tableur", LIMITES)
     except ArchiveIllisible:
-        raise TableurIllisible(f"{nom} : ce n'est pas un classeur .xlsx lisible") from None
+        raise TableurIllisible(f"{nom} : ce n’est pas un classeur .xlsx lisible") from None
     except PaquetRefuse as exc:
         raise TableurIllisible(f"{nom} : {exc}") from None
     if any(n.lower().endswith("vbaproject.bin") for n in paquet.namelist()):
@@ -293,8 +293,8 @@ def _probleme(exc: Exception) -> str:
     if "entity" in texte:
         return "ce tableur est abîmé : il fait référence à une entité XML inconnue"
     if exc.__class__.__name__ in ("XMLSyntaxError", "ParseError"):
-        return "ce tableur est abîmé : une de ses parties n'est pas du XML valide"
-    return "ce n'est pas un classeur .xlsx lisible"
+        return "ce tableur est abîmé : une de ses parties n’est pas du XML valide"
+    return "ce n’est pas un classeur .xlsx lisible"
 
 
 def choisir_feuille(classeur, attendue: str = "") -> str:
@@ -343,7 +343,7 @@ def _csv(donnees: bytes, nom: str = "") -> Iterator[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise TableurIllisible(f"{nom} : ce fichier .csv n'est ni en UTF-8 ni en Windows-1252")
+        raise TableurIllisible(f"{nom} : ce fichier .csv n’est ni en UTF-8 ni en Windows-1252")
     premiere = texte.split("\n", 1)[0]
     separateur = max((";", ",", "\t"), key=premiere.count)
     try:

@@ -60,6 +60,18 @@ def cle_de_comparaison(texte: str) -> str:
     return " ".join(texte.casefold().split())
 
 
+# letters NFKD does not take apart, as a French reader spells them out when sorting
+LIGATURES = str.maketrans({"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss"})
+
+
+def cle_de_tri(nom: str, prenom: str = "") -> tuple[str, str, str, str]:
+    """A person's place in a French list: ÆBISCHER among the A, ÉMERY among the E, case and
+    hyphens aside; NOM, then Prénom; the exact spelling last, so that the order is stable."""
+    def plie(texte: str) -> str:
+        return cle_de_comparaison((texte or "").translate(LIGATURES).replace("-", " "))
+    return plie(nom), plie(prenom), nom or "", prenom or ""
+
+
 def _cite(valeur) -> str:
     texte = str(valeur)
     if len(texte) > 60:
@@ -100,15 +112,15 @@ def _date(champ: Champ, valeur) -> dt.date:
     try:
         date = lire_date(valeur)
     except ValueError:
-        raise _Invalide(f"{_cite(valeur)} n'est pas une date valide (JJ/MM/AAAA)") from None
+        raise _Invalide(f"{_cite(valeur)} n’est pas une date valide (JJ/MM/AAAA)") from None
     if not 1900 <= date.year <= 2100:
-        raise _Invalide(f"{_cite(valeur)} n'est pas une date plausible (année entre 1900 et 2100)")
+        raise _Invalide(f"{_cite(valeur)} n’est pas une date plausible (année entre 1900 et 2100)")
     return date
 
 
 def _entier(champ: Champ, valeur) -> int:
     if isinstance(valeur, bool):
-        raise _Invalide(f"{_cite(valeur)} n'est pas un nombre entier")
+        raise _Invalide(f"{_cite(valeur)} n’est pas un nombre entier")
     if isinstance(valeur, float) and valeur.is_integer():
         valeur = int(valeur)
     if isinstance(valeur, int):
@@ -116,7 +128,7 @@ def _entier(champ: Champ, valeur) -> int:
     elif isinstance(valeur, str) and re.fullmatch(r"\s*-?\d{1,9}\s*", valeur):
         nombre = int(valeur)
     else:
-        raise _Invalide(f"{_cite(valeur)} n'est pas un nombre entier")
+        raise _Invalide(f"{_cite(valeur)} n’est pas un nombre entier")
     if champ.min is not None and nombre < champ.min:
         raise _Invalide(f"{nombre} est trop petit (au moins {champ.min})")
     if champ.max is not None and nombre > champ.max:
@@ -131,13 +143,13 @@ def _option(champ: Champ, valeur) -> str:
         raise _Invalide("une seule valeur attendue, plusieurs sont cochées : "
                         + ", ".join(map(str, valeur)))
     if not isinstance(valeur, str):
-        raise _Invalide("doit être l'une des valeurs permises")
+        raise _Invalide("doit être l’une des valeurs permises")
     cle = cle_de_comparaison(valeur)
     for option in champ.choix:
         if cle_de_comparaison(option) == cle:
             return option
     permises = ", ".join(champ.choix)
-    raise _Invalide(f"{_cite(valeur)} n'est pas une valeur permise ({permises})")
+    raise _Invalide(f"{_cite(valeur)} n’est pas une valeur permise ({permises})")
 
 
 def _choix_multiple(champ: Champ, valeur) -> list[str]:
@@ -176,7 +188,7 @@ def _valider_champs(champs, donnees: dict, prefixe: str, chemin: tuple,
         brut = donnees.get(champ.nom)
         if champ.type == "signature":
             if not _vide(brut):
-                erreurs.append(Erreur(nom, "une signature s'ajoute à l'étape de signature, "
+                erreurs.append(Erreur(nom, "une signature s’ajoute à l’étape de signature, "
                                            "pas avec les données", ici))
             valeurs[champ.nom] = None
             continue
@@ -234,7 +246,7 @@ def valider(formulaire: Formulaire, donnees, partiel: bool = False) -> dict:
     every value given is checked, but required fields may still be empty.
     """
     if not isinstance(donnees, dict):
-        raise DonneesInvalides([Erreur("", "les données d'un document doivent être un objet JSON "
+        raise DonneesInvalides([Erreur("", "les données d’un document doivent être un objet JSON "
                                            "(champ : valeur)")])
     erreurs: list[Erreur] = []
     valeurs = _valider_champs(formulaire.champs, donnees, "", (), erreurs, partiel)

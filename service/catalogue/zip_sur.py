@@ -192,8 +192,8 @@ def _encodage(debut: bytes, nom: str, refus) -> None:
     """XML in another encoding than UTF-8 could hide its declarations from the scan above."""
     if debut.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or (
             debut[:2] in (b"<\x00", b"\x00<")):
-        raise refus(f"contient du XML qui n'est pas en UTF-8 (« {nom[:100]} »)")
+        raise refus(f"contient du XML qui n’est pas en UTF-8 (« {nom[:100]} »)")
     trouve = _ENCODAGE.match(debut.removeprefix(b"\xef\xbb\xbf"))
     if trouve and trouve.group(1).lower().replace(b"-", b"").replace(b"_", b"") not in (
             b"utf8", b"ascii", b"usascii"):
-        raise refus(f"contient du XML qui n'est pas en UTF-8 (« {nom[:100]} »)")
+        raise refus(f"contient du XML qui n’est pas en UTF-8 (« {nom[:100]} »)")

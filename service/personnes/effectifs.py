@@ -26,7 +26,7 @@ from service.catalogue import personnes
 from service.catalogue.declaration import Formulaire, charger
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.tableur import ErreurCellule, colonnes, lire, valider_lignes
-from service.catalogue.validation import cle_de_comparaison
+from service.catalogue.validation import cle_de_comparaison, cle_de_tri
 
 from .comptes import ROLES, Compte
 
@@ -65,8 +65,8 @@ POSTES: dict[str, Poste] = {
                             "Terrain"),
     "tuteur_inspe": Poste("tuteur_inspe", "Tuteur ou tutrice Inspé", frozenset({"tuteur"}), "Inspé"),
     "inspecteur": Poste("inspecteur", "IEN ou IA-IPR", frozenset({"inspecteur"}), "IEN / IA-IPR"),
-    "chef_etablissement": Poste("chef_etablissement", "Chef d'établissement ou directeur d'école",
-                                frozenset({"tuteur", "inspecteur"}), "Chef d'établissement"),
+    "chef_etablissement": Poste("chef_etablissement", "Chef d’établissement ou directeur d’école",
+                                frozenset({"tuteur", "inspecteur"}), "Chef d’établissement"),
     "responsable_parcours": Poste("responsable_parcours", "Responsable de parcours",
                                   frozenset({"tuteur", "secretariat", "administrateur"}),
                                   "Resp. de parcours"),
@@ -223,14 +223,19 @@ def de(base, identifiant: str) -> list[Stagiaire]:
     if not identifiant:
         return []
     with Session(base) as session:
-        return list(session.scalars(select(Stagiaire).where(or_(
-            *[getattr(Stagiaire, p.colonne) == identifiant for p in POSTES.values()]))
-            .order_by(Stagiaire.nom, Stagiaire.prenom)))
+        return par_nom(session.scalars(select(Stagiaire).where(or_(
+            *[getattr(Stagiaire, p.colonne) == identifiant for p in POSTES.values()]))))
 
 
 def tous(base) -> list[Stagiaire]:
     with Session(base) as session:
-        return list(session.scalars(select(Stagiaire).order_by(Stagiaire.nom, Stagiaire.prenom)))
+        return par_nom(session.scalars(select(Stagiaire)))
+
+
+def par_nom(stagiaires) -> list[Stagiaire]:
+    """In the order a French reader looks for a name (cle_de_tri): SQL's ORDER BY puts
+    ÆBISCHER and ÉMERY after ZOLA."""
+    return sorted(stagiaires, key=lambda s: cle_de_tri(s.nom, s.prenom))
 
 
 def un(base, stagiaire_id: int) -> Stagiaire | None:

@@ -69,6 +69,10 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     def etablissement():
         return {"etablissement": service(app)["catalogue"].etablissement.parametres}
 
+    from .outils import pluriel
+
+    app.add_template_filter(pluriel)
+
     from . import api, archives, auth, campagne, documents, dossier, effectifs, erreurs, lots, sante, securite
 
     securite.init_app(app)

@@ -355,6 +355,16 @@ def _suite(numero: str) -> None:
 
 # --- kept documents -------------------------------------------------------------------------
 
+def _titre(fiche: dict) -> str:
+    """What a person reads in a tab or a history: the form's title and the document's numéro,
+    not its file name (which carries an ISO date)."""
+    try:
+        titre = catalogue().gabarit(fiche["gabarit_id"], fiche["gabarit_version"]).titre
+    except KeyError:
+        titre = fiche["nom"]
+    return f"{titre} — n° {fiche['numero']}"
+
+
 @bp.get("/documents/<numero>")
 @connecte
 def document(numero: str):
@@ -364,7 +374,7 @@ def document(numero: str):
         ligne = suivi.par_numero(session, fiche["numero"])
     acces_ = document_acces(fiche)
     ouvert = any(c not in acces_.signees for c in acces_.cases)  # nothing to sign once complete
-    return render_template("document.html", fiche=fiche, ligne=ligne,
+    return render_template("document.html", fiche=fiche, ligne=ligne, titre=_titre(fiche),
                            versions=_etats_des_versions(fiche["versions"]),
                            peut_signer=ouvert and peut("signer", acces_))
 
@@ -447,6 +457,7 @@ def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):
                      version=derniere["version"], page=n)
              for n in range(1, _nombre_de_pages(fiche["numero"], derniere["version"]) + 1)]
     return render_template("signer.html", fiche=fiche, version=derniere["version"], pages=pages,
+                           titre=_titre(fiche),
                            cases=cases, libres=libres, erreur=erreur, reste=reste,
                            attendue=attendue,
                            hors_signature=document.etat in HORS_SIGNATURE,

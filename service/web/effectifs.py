@@ -28,6 +28,7 @@ from .outils import (
     garder_rapport,
     noter,
     peut,
+    pluriel,
     stagiaire_autorise,
 )
 
@@ -60,7 +61,8 @@ def importer():
                 ouverts = suivi.ouvrir(base(), catalogue(), effectifs.tous(base()),
                                        suivi.annee_courante())
                 noter("import des effectifs", "", f"{nombre} stagiaires, {ouverts} documents attendus")
-                resultat = (f"{nombre} stagiaire(s) importé(s)" + (f" ({feuille})" if feuille else "")
+                resultat = (pluriel(nombre, "stagiaire importé", "stagiaires importés")
+                            + (f" ({feuille})" if feuille else "")
                             + " ; la liste précédente est remplacée (les dossiers des stagiaires "
                             "qui y restent sont gardés).")
     return render_template("effectifs.html", stagiaires=effectifs.tous(base()),

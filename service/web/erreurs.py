@@ -27,7 +27,7 @@ MESSAGES = {
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille permise (10 Mo pour un "
                                      "document Word). Réduisez-le, par exemple en compressant ses "
                                      "images, puis envoyez-le de nouveau."),
-    500: ("Erreur du service", "Une erreur inattendue s’est produite ; rien n'a été perdu de ce qui "
+    500: ("Erreur du service", "Une erreur inattendue s’est produite ; rien n’a été perdu de ce qui "
                                "était enregistré. Réessayez dans un instant."),
 }
 MESSAGE_BASE_EN_PANNE = ("La base de données ne répond pas : réessayez dans quelques minutes ; "

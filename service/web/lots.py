@@ -27,7 +27,7 @@ from service.lots.file import FileInjoignable, Travaux
 from service.personnes.acces import LOT
 
 from . import service
-from .outils import envoyer_rapport, exiger, garder_rapport
+from .outils import envoyer_rapport, exiger, garder_rapport, pluriel
 
 bp = Blueprint("lots", __name__)
 
@@ -47,7 +47,8 @@ def intitule(lot: lots.Lot) -> str:
         titre = _outils()["catalogue"].gabarit(lot.gabarit_id, lot.gabarit_version).titre
     except KeyError:  # a version since removed from the catalogue
         titre = lot.gabarit_id
-    return f"{titre} : {lot.total} document(s), lancé le {date_fr(lot.cree_le, heure=True)}"
+    return (f"{titre} : {pluriel(lot.total, 'document', 'documents')}, "
+            f"lancé le {date_fr(lot.cree_le, heure=True)}")
 
 
 def phrase(exc: Exception) -> str:
@@ -118,7 +119,7 @@ def nouveau():
                 except FileInjoignable as exc:
                     return render_template("erreur.html", titre="Lot non lancé",
                                            explication=phrase(exc), code=503), 503
-                flash(f"Lot de {lot.total} document(s) lancé"
+                flash(f"Lot de {pluriel(lot.total, 'document', 'documents')} lancé"
                       + (f" ({lecture.feuille_lue})." if lecture.feuille else "."))
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,

@@ -361,3 +361,9 @@ def telecharger_archive(numero: str, version: int, extension: str):
     noter("téléchargement", archive.numero, nom)
     return send_file(BytesIO(outil_archives().coffre.lire(empreinte)), as_attachment=True,
                      download_name=nom, mimetype=DOCX if extension == "docx" else "application/pdf")
+
+
+def pluriel(nombre: int, singulier: str, pluriel_: str) -> str:
+    """« 1 stagiaire », « 12 stagiaires »: the word agreed with a known number, never « (s) »
+    (French takes the singular for 0 and 1)."""
+    return f"{nombre} {singulier if abs(nombre) < 2 else pluriel_}"

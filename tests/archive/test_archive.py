@@ -157,7 +157,7 @@ def _hostiles(docx: bytes) -> dict[str, tuple[bytes, str]]:
         for i in range(3):
             z.writestr(f"word/media/zero{i}.bin", b"\0" * (100 * 2**20))
     return {
-        "PDF renommé": (b"%PDF-1.7\n" + b"0" * 1000, "c'est un PDF"),
+        "PDF renommé": (b"%PDF-1.7\n" + b"0" * 1000, "c’est un PDF"),
         "ancien .doc ou chiffré": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000, "mot de passe"),
         "pas un zip": (b"Bonjour", "pas un document Word"),
         ".docm": (_paquet(docx, **{"[Content_Types].xml": types.replace(
@@ -383,7 +383,7 @@ def test_archiver_from_the_command_line(url_base, tmp_path, exemples, capsys):
     assert not (tmp_path / "s" / "archive").exists()  # nothing stored
     (tmp_path / "pdf.docx").write_bytes(b"%PDF-1.7")
     assert main(["archiver", str(tmp_path / "pdf.docx")], environ=environ) == 2
-    assert "document refusé : c'est un PDF" in capsys.readouterr().err
+    assert "document refusé : c’est un PDF" in capsys.readouterr().err
 
 
 def test_a_new_instance_s_folder_is_created_for_its_database(tmp_path, capsys):

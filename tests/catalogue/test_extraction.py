@@ -100,7 +100,7 @@ def test_a_document_whose_controls_lost_their_tags_says_so(catalogue, exemples):
 
 
 def test_hostile_files_are_refused_before_reading(catalogue):
-    with pytest.raises(DocxRefuse, match="c'est un PDF"):
+    with pytest.raises(DocxRefuse, match="c’est un PDF"):
         extraire(b"%PDF-1.7 ...", catalogue)
 
 
@@ -119,5 +119,5 @@ def test_extraire_from_the_command_line(capsys, tmp_path, exemples):
     assert sortie["valeurs"]["periode_debut"] == "2026-10-05"
     assert main(["extraire", str(tmp_path / "faux.docx")], environ={}) == 2
     sortie = capsys.readouterr()
-    assert "periode_debut : « 31/02/2026 » n'est pas une date valide (JJ/MM/AAAA)" in sortie.err
+    assert "periode_debut : « 31/02/2026 » n’est pas une date valide (JJ/MM/AAAA)" in sortie.err
     assert re.search(r'"erreurs": \[\s*"periode_debut', sortie.out)

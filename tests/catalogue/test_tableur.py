@@ -107,7 +107,7 @@ def test_errors_name_the_row_and_column_and_the_copy_highlights_them(modele, for
     valides, erreurs = valider_lignes(lire(donnees, "rempli.xlsx", formulaire), formulaire)
     assert [n for n, _ in valides] == [2, 4]
     assert [str(e) for e in erreurs] == [
-        "ligne 3, colonne « Date du présentiel » : « 31/02/2026 » n'est pas une date valide "
+        "ligne 3, colonne « Date du présentiel » : « 31/02/2026 » n’est pas une date valide "
         "(JJ/MM/AAAA)",
         "ligne 5, colonne « Collectif » : champ obligatoire non rempli",
         "ligne 5, colonne « Nom du pilote » : champ obligatoire non rempli",
@@ -115,7 +115,7 @@ def test_errors_name_the_row_and_column_and_the_copy_highlights_them(modele, for
     _, copie = _feuille(rapport_erreurs(donnees, "rempli.xlsx", erreurs))
     cellule = copie.cell(row=3, column=date)
     assert cellule.fill.fgColor.rgb.endswith("F8CBAD")
-    assert "n'est pas une date valide" in cellule.comment.text
+    assert "n’est pas une date valide" in cellule.comment.text
     assert copie.cell(row=4, column=date).comment is None
     formule = copie.cell(row=5, column=entetes.index("Collectif") + 1)
     assert formule.value == "'=1+1" and formule.data_type == "s"  # neutralised, never run

@@ -146,7 +146,7 @@ _A3 = r'<c r="A3"[^>]*>.*?</c>'
      lambda x: re.sub(_A3, '<c r="A3" t="inlineStr"><is><t>Collectif &#0; nul</t></is></c>',
                       x, count=1),
      "référence de caractère invalide"),
-    ("XML abîmé", _feuille_de, lambda x: x.replace("</sheetData>", "<row", 1), "n'est pas du XML"),
+    ("XML abîmé", _feuille_de, lambda x: x.replace("</sheetData>", "<row", 1), "n’est pas du XML"),
     ("entité inconnue, sans déclaration", _feuille_de, lambda x: x.replace("<t>", "<t>&x;", 1),
      "entité XML inconnue"),
 ])

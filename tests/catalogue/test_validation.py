@@ -67,20 +67,20 @@ def test_dates_jj_mm_aaaa_and_iso(formulaire, saisie, attendu):
                                     "demain", "11/23/2026"])
 def test_impossible_dates_are_named(formulaire, saisie):
     assert erreurs(formulaire, {"nom": "A", "debut": saisie}) == [
-        f"debut : « {saisie} » n'est pas une date valide (JJ/MM/AAAA)"]
+        f"debut : « {saisie} » n’est pas une date valide (JJ/MM/AAAA)"]
 
 
 def test_integers_and_their_bounds(formulaire):
     assert valider(formulaire, {"nom": "A", "heures": "12"})["heures"] == 12
     assert valider(formulaire, {"nom": "A", "heures": 7.0})["heures"] == 7
     assert erreurs(formulaire, {"nom": "A", "heures": "12,5"}) == [
-        "heures : « 12,5 » n'est pas un nombre entier"]
+        "heures : « 12,5 » n’est pas un nombre entier"]
     assert erreurs(formulaire, {"nom": "A", "heures": 41}) == [
         "heures : 41 est trop grand (au plus 40)"]
     assert erreurs(formulaire, {"nom": "A", "heures": -1}) == [
         "heures : -1 est trop petit (au moins 0)"]
     assert erreurs(formulaire, {"nom": "A", "heures": True}) == [
-        "heures : « True » n'est pas un nombre entier"]
+        "heures : « True » n’est pas un nombre entier"]
 
 
 def test_choices_match_whatever_the_case_accents_or_apostrophe(formulaire):
@@ -89,7 +89,7 @@ def test_choices_match_whatever_the_case_accents_or_apostrophe(formulaire):
     assert valeurs["niveau"] == "En cours d’acquisition"
     assert valeurs["modalites"] == ["Échanges de pratiques", "Autres"]
     assert erreurs(formulaire, {"nom": "A", "niveau": "Moyen"}) == [
-        "niveau : « Moyen » n'est pas une valeur permise "
+        "niveau : « Moyen » n’est pas une valeur permise "
         "(Non acquis, En cours d’acquisition, Acquis)"]
 
 
@@ -106,7 +106,7 @@ def test_required_unknown_and_signature_fields(formulaire):
     assert erreurs(formulaire, {"nom": " ", "nom_de_famille": "X", "signature": "moi.png"}) == [
         "nom_de_famille : champ inconnu de ce formulaire",
         "nom : champ obligatoire non rempli",
-        "signature : une signature s'ajoute à l'étape de signature, pas avec les données",
+        "signature : une signature s’ajoute à l’étape de signature, pas avec les données",
     ]
 
 
@@ -115,7 +115,7 @@ def test_group_lines_are_validated_line_by_line(formulaire):
               {"date": "", "avancees": ""}, {"date": "30/02/2026"}]
     assert erreurs(formulaire, {"nom": "A", "bilans": lignes}) == [
         "bilans, ligne 2, date : champ obligatoire non rempli",
-        "bilans, ligne 4, date : « 30/02/2026 » n'est pas une date valide (JJ/MM/AAAA)",
+        "bilans, ligne 4, date : « 30/02/2026 » n’est pas une date valide (JJ/MM/AAAA)",
     ]
     valeurs = valider(formulaire, {"nom": "A", "bilans": lignes[:1] + lignes[2:3]})
     assert valeurs["bilans"] == [{"date": dt.date(2026, 12, 1), "avancees": "Bien"}]

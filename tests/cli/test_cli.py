@@ -81,9 +81,9 @@ def test_invalid_data_exit_2_one_french_line_per_problem_nothing_written(capsys,
     assert err.splitlines() == [
         "document 2 : telephone : champ inconnu de ce formulaire",
         "document 2 : stagiaire_nom : champ obligatoire non rempli",
-        "document 2 : demi_journees_absence : « deux » n'est pas un nombre entier",
-        "document 2 : periode_debut : « 31/02/2026 » n'est pas une date valide (JJ/MM/AAAA)",
-        "document 2 : c1 : « Peut-être » n'est pas une valeur permise "
+        "document 2 : demi_journees_absence : « deux » n’est pas un nombre entier",
+        "document 2 : periode_debut : « 31/02/2026 » n’est pas une date valide (JJ/MM/AAAA)",
+        "document 2 : c1 : « Peut-être » n’est pas une valeur permise "
         "(Non acquis, En cours d’acquisition, Acquis)",
     ]
     assert not sortie.exists() or not any(sortie.iterdir())
@@ -114,7 +114,7 @@ def test_iso_dates_are_accepted_and_printed_jj_mm_aaaa(capsys, tmp_path):
 @pytest.mark.parametrize("contenu, message", [
     ("{ pas du json", "JSON invalide ligne 1"),
     ("[]", "la liste ne contient aucun document"),
-    ("42", "les données d'un document doivent être un objet JSON"),
+    ("42", "les données d’un document doivent être un objet JSON"),
 ])
 def test_unreadable_input_is_explained(capsys, tmp_path, contenu, message):
     donnees = tmp_path / "x.json"

@@ -111,14 +111,14 @@ def test_the_skipped_rows_are_on_the_lot_s_page_and_in_its_zip(app, lot_fait):
     page = html.unescape(texte(secretariat.get(f"/lots/{lot_id}")))
     section = page[page.index("Lignes non générées"):]
     assert ("<td>4</td><td>Période de stage : du</td>"
-            "<td>« 31/02/2026 » n'est pas une date valide (JJ/MM/AAAA)</td>") in section
+            "<td>« 31/02/2026 » n’est pas une date valide (JJ/MM/AAAA)</td>") in section
     reponse = secretariat.get(f"/lots/{lot_id}/archive.zip")
     with zipfile.ZipFile(io.BytesIO(reponse.data)) as z:
         noms = z.namelist()
         rapport = z.read(lots.NON_GENERES).decode("utf-8")
     assert len([n for n in noms if n.endswith(".pdf")]) == 4
     assert "1 ligne(s) du tableur non générée(s)" in rapport
-    assert ("ligne 4, colonne « Période de stage : du » : « 31/02/2026 » n'est pas une date "
+    assert ("ligne 4, colonne « Période de stage : du » : « 31/02/2026 » n’est pas une date "
             "valide (JJ/MM/AAAA)") in rapport
 
 

@@ -94,8 +94,8 @@ def test_an_instance_is_recycled_after_its_quota_of_conversions(docx, tmp_path):
 
 
 @pytest.mark.parametrize("contenu, message", [
-    (b"Bonjour, ceci est du texte.", "ce n'est pas un document Word .docx"),
-    (b"%PDF-1.7\n1 0 obj\n", "c'est un PDF, pas un document Word"),
+    (b"Bonjour, ceci est du texte.", "ce n’est pas un document Word .docx"),
+    (b"%PDF-1.7\n1 0 obj\n", "c’est un PDF, pas un document Word"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "ancien document Word (.doc)"),
 ])
 def test_junk_never_reaches_libreoffice(moteur, tmp_path, contenu, message):

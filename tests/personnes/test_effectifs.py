@@ -89,7 +89,7 @@ def test_a_good_import_binds_every_position(base):
                              "tutrice », qui ne peut pas être : IEN ou IA-IPR"),
     ("responsable_parcours", "lea", "le compte « lea » (Léa Moreau) est un compte « Stagiaire », "
                                     "qui ne peut pas être : responsable de parcours"),
-    ("parcours", "M3 MEEF", "« M3 MEEF » n'est pas une valeur permise (M1 MEEF 1er degré (stage "
+    ("parcours", "M3 MEEF", "« M3 MEEF » n’est pas une valeur permise (M1 MEEF 1er degré (stage "
                             "SOPA), M2 MEEF contractuel alternant, "),
 ])
 def test_each_wrong_cell_is_named_and_nothing_is_imported(base, colonne, valeur, message):
@@ -110,11 +110,11 @@ def test_the_errors_of_the_whole_sheet_come_in_row_and_column_order(base):
     assert [str(e) for e in resultat.erreurs] == [
         "ligne 2, colonne « Nom » : champ obligatoire non rempli",
         "ligne 2, colonne « Identifiant du tuteur Inspé » : aucun compte « inconnu »",
-        f"ligne 3, colonne « Parcours » : « M9 » n'est pas une valeur permise "
+        f"ligne 3, colonne « Parcours » : « M9 » n’est pas une valeur permise "
         f"({', '.join(effectifs.PARCOURS.values())})",
-        "ligne 3, colonne « Identifiant du chef d'établissement » : le compte « lea » (Léa "
-        "Moreau) est un compte « Stagiaire », qui ne peut pas être : chef d'établissement ou "
-        "directeur d'école",
+        "ligne 3, colonne « Identifiant du chef d’établissement » : le compte « lea » (Léa "
+        "Moreau) est un compte « Stagiaire », qui ne peut pas être : chef d’établissement ou "
+        "directeur d’école",
     ]
 
 
@@ -135,17 +135,17 @@ def test_the_spreadsheet_to_fill_has_every_position_and_the_parcours_list():
     entetes = [c.value for c in feuille[1]]
     assert entetes[:3] == ["Nom *", "Prénom *", "Parcours"]
     assert entetes[6:] == ["Identifiant du stagiaire", "Identifiant du tuteur de terrain *",
-                           "Identifiant du tuteur Inspé", "Identifiant de l'IEN ou de l'IA-IPR",
-                           "Identifiant du chef d'établissement",
+                           "Identifiant du tuteur Inspé", "Identifiant de l’IEN ou de l’IA-IPR",
+                           "Identifiant du chef d’établissement",
                            "Identifiant du responsable de parcours"]
     exemple = {e.rstrip(" *"): c.value for e, c in zip(entetes, feuille[2], strict=True)}
     assert exemple["Parcours"] == "M1 MEEF 1er degré (stage SOPA)"  # the label, not the id
-    assert exemple["Identifiant de l'IEN ou de l'IA-IPR"] == "inspecteur"
+    assert exemple["Identifiant de l’IEN ou de l’IA-IPR"] == "inspecteur"
     (validation,) = [v for v in feuille.data_validations.dataValidation if "C2" in str(v.sqref)]
     listes = classeur["Listes"]
     assert [listes.cell(row=i, column=3).value for i in range(1, 7)] == list(effectifs.PARCOURS.values())
     aide = "\n".join(str(c.value) for c in classeur["Instructions"]["A"] if c.value)
-    assert "Identifiant de l'IEN ou de l'IA-IPR | texte court | non |" in aide
+    assert "Identifiant de l’IEN ou de l’IA-IPR | texte court | non |" in aide
     assert "IEN de circonscription (1er degré) ou IA-IPR (2d degré) (rôle Inspecteur)" in aide
     assert "peut aussi donner l'identifiant : m1_meef_1d_sopa, m2_meef_ca, pe_stagiaire" in aide
 
@@ -204,3 +204,17 @@ def test_the_demo_roster_binds_the_demo_accounts_once(base_de_donnees):
     effectifs_de_demo(base_de_donnees)
     assert len(effectifs.tous(base_de_donnees)) == 1
     assert creer_jeton(base_de_donnees, "tuteur2")  # the other demo accounts exist
+
+
+def test_lists_sort_people_as_a_french_reader_expects(base):
+    """Accents and ligatures folded (Æ as AE, Œ as OE), then NOM, then Prénom: ÆBISCHER comes
+    first, not after PÉREZ as SQL's ORDER BY puts it."""
+    noms = [("PÉREZ", "Ana"), ("ŒUVRARD", "Paul"), ("ÆBISCHER", "Luc"), ("ÉMERY", "Zoé"),
+            ("EMERY", "Adam"), ("BÉRANGER", "Marie"), ("ZOLA", "Émile")]
+    assert _importer(base, *[{"nom": n, "prenom": p, "tuteur_terrain": "helene"}
+                             for n, p in noms]).erreurs == []
+    attendu = ["ÆBISCHER Luc", "BÉRANGER Marie", "EMERY Adam", "ÉMERY Zoé", "ŒUVRARD Paul",
+               "PÉREZ Ana", "ZOLA Émile"]
+    assert [f"{s.nom} {s.prenom}" for s in effectifs.tous(base)] == attendu
+    # « Mes stagiaires » of their tutor, in the same order
+    assert [f"{s.nom} {s.prenom}" for s in effectifs.de(base, "helene")] == attendu

@@ -49,7 +49,7 @@ def test_invalid_data_get_the_same_french_messages(client, jetons, catalogue):
                           json={"gabarit": "compte_rendu_sopa", "donnees": donnees})
     assert reponse.status_code == 422
     (erreur,) = conforme(reponse, "/api/documents", "post")["erreurs"]
-    assert erreur["texte"] == ("periode_debut : « 31/02/2026 » n'est pas une date valide "
+    assert erreur["texte"] == ("periode_debut : « 31/02/2026 » n’est pas une date valide "
                                "(JJ/MM/AAAA)")
     reponse = client.post("/api/documents", headers=entetes(jetons["tuteur"]), data="pas du json")
     assert reponse.status_code == 400 and conforme(reponse, "/api/documents", "post")

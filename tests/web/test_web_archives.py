@@ -81,7 +81,7 @@ def archive_tuteur(app, connecte, catalogue, compte_rendu):
     assert reponse.status_code == 400
     page = texte(reponse)
     bloc = page[page.index('id="demi_journees_absence-erreur"'):][:300]
-    assert "« deux » n&#39;est pas un nombre entier" in bloc
+    assert "« deux » n’est pas un nombre entier" in bloc
     assert 'value="École élémentaire Jules-Ferry, Clairval"' in page
     assert nombre_d_archives(app)[0] == 1 and tuteur.get(f"/archives/{numero}/v1.pdf").status_code == 404
 
@@ -131,7 +131,7 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(app, connecte, compte
     avant = nombre_d_archives(app)
     reponse = deposer(tuteur, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n", "rapport.docx")
     assert reponse.status_code == 422
-    assert "Document refusé : c&#39;est un PDF, pas un document Word" in texte(reponse)
+    assert "Document refusé : c’est un PDF, pas un document Word" in texte(reponse)
     assert "rien n’a été enregistré" in texte(reponse)
 
     docm = io.BytesIO()
@@ -303,7 +303,7 @@ def test_the_api_round_trip(app, client, catalogue):
                           data={"fichier": (io.BytesIO(b"%PDF-1.7 faux"), "faux.docx")})
     assert reponse.status_code == 422
     assert conforme(reponse, "/api/archives", "post")["erreurs"][0]["message"] == (
-        "c'est un PDF, pas un document Word")
+        "c’est un PDF, pas un document Word")
     reponse = client.post("/api/archives", headers=entetes(jetons["tuteur"]), data={})
     assert reponse.status_code == 400 and conforme(reponse, "/api/archives", "post")
 
@@ -321,7 +321,7 @@ def test_the_api_round_trip(app, client, catalogue):
                           headers=entetes(jetons["tuteur"]), json={"valeurs": valeurs})
     assert reponse.status_code == 422
     (erreur,) = conforme(reponse, chemin, "post")["erreurs"]
-    assert erreur["champ"] == "date_fiche" and "n'est pas une date valide" in erreur["message"]
+    assert erreur["champ"] == "date_fiche" and "n’est pas une date valide" in erreur["message"]
     refuse = client.post(f"/api/archives/{numero}/versions/1/archiver",
                          headers=entetes(jetons["autre"]))
     assert refuse.status_code == 404 and conforme(refuse, chemin, "post")

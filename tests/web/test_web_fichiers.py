@@ -120,7 +120,7 @@ def test_the_hidden_sheet_is_never_read_and_the_page_says_which_was(connecte, re
     assert reponse.status_code == 302
     page = texte(navigateur.get(reponse.headers["Location"]))
     # the service's sheet: three rows (the hidden « Ancien » has one, its decoy)
-    assert "Lot de 3 document(s) lancé (feuille « fiche_synthese_collectif » lue)." in page
+    assert "Lot de 3 documents lancé (feuille « fiche_synthese_collectif » lue)." in page
 
 
 def test_a_docx_whose_zip_lies_is_422_on_the_page_and_the_api(app, client, connecte, exemples):

@@ -100,7 +100,7 @@ def test_the_demo_inspecteur_signs_the_accompagnement_renforce(connecte):
     contenu = page(connecte("inspecteur").get("/"))
     parties = sections(contenu)
     assert "Procédure d’accompagnement renforcé" in parties["a_signer"]
-    assert "Manon CHEVALIER" in parties["a_signer"] and "2 signature(s) apposée(s)" in parties["a_signer"]
+    assert "Manon CHEVALIER" in parties["a_signer"] and "2 signatures apposées" in parties["a_signer"]
     assert "Inès FONTAINE" in parties["en_attente"]  # the tuteur's turn to sign
     for nom in ("Théo ROUX", "Chloé LAMBERT", "Nathan FAURE", "Jade MERCIER", "Enzo BLANC"):
         assert nom not in contenu  # the IA-IPR's and the principal's stagiaires
@@ -112,7 +112,7 @@ def test_the_secretariat_sees_the_campaign_in_short(connecte):
     contenu = re.sub(r"<[^>]+>", "", contenu)
     for compte in ("1 à vérifier", "2 en signature", "1 archivé", "1 renvoyé", "1 retiré"):
         assert compte in contenu
-    assert "document(s) en retard" in contenu and "Nathan FAURE" in contenu
+    assert "documents en retard" in contenu and "Nathan FAURE" in contenu
     assert "Aucun stagiaire ne vous est rattaché" in contenu
     depots = contenu[contenu.index("Dépôts à vérifier"):]
     assert depots.startswith("Dépôts à vérifier (1)") and "Camille LEROY" in depots

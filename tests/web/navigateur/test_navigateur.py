@@ -44,7 +44,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
     page.get_by_role("button", name="Voir le document avant de le valider").click()
     # the French error, next to its field, and nothing typed is lost
     assert page.locator("#demi_journees_absence-erreur").inner_text() == (
-        "« deux » n'est pas un nombre entier")
+        "« deux » n’est pas un nombre entier")
     assert page.get_by_label("Lieu du stage *", exact=True).input_value() == (
         "École élémentaire Jules-Ferry, Clairval")
     page.screenshot(path=str(captures / "formulaire-erreurs.png"), full_page=True)
@@ -84,7 +84,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
     page.screenshot(path=str(captures / "signature.png"), full_page=False)
     page.get_by_role("button", name="Signer la version 1").click()
     page.wait_for_url("**/documents/**")
-    assert "2 version(s)" in page.locator("main").inner_text()
+    assert "2 versions" in page.locator("main").inner_text()
     with page.expect_download() as attente:
         page.get_by_role("link", name="Télécharger le PDF").nth(1).click()
     signe = tmp_path / "signe.pdf"
@@ -130,7 +130,7 @@ def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse,
     page.wait_for_url("**/lots/**")
     # what the lot is, as the secretariat calls it (not the ZIP's name)
     assert re.fullmatch(r"Fiche de personnalisation de l’accompagnement d’un stagiaire \(annexe 1\) : "
-                        r"4 document\(s\), lancé le \d\d/\d\d/20\d\d à \d\d:\d\d",
+                        r"4 documents, lancé le \d\d/\d\d/20\d\d à \d\d:\d\d",
                         page.locator("h1").inner_text())
     page.get_by_role("link", name="Télécharger le ZIP").wait_for(timeout=120_000)
     assert page.locator("#avancement").get_attribute("value") == "4"
