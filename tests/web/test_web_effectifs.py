@@ -97,7 +97,7 @@ def test_a_roster_with_errors_gets_its_highlighted_copy_named_after_it(connecte)
     assert copie.status_code == 200
     assert nom_telecharge(copie) == "Effectifs 2026 - erreurs surlignées.xlsx"
     feuille = openpyxl.load_workbook(io.BytesIO(copie.data))["effectifs"]
-    colonne = ENTETES.index("Identifiant de l'IEN ou de l'IA-IPR") + 1
+    colonne = ENTETES.index("Identifiant de l’IEN ou de l’IA-IPR") + 1
     cellule = feuille.cell(row=3, column=colonne)
     assert cellule.value == "dupont"
     assert cellule.fill.fgColor.rgb.endswith("F8CBAD")  # highlighted

@@ -47,7 +47,7 @@ def test_one_error_is_said_in_the_singular_and_links_to_its_field(connecte, comp
     resume = _resume(page)
     assert "Le formulaire contient 1 erreur : rien n’a été perdu de votre saisie." in resume
     assert ('<a href="#demi_journees_absence">Nombre de ½ journées d’absence : « deux » '
-            "n&#39;est pas un nombre entier</a>") in resume
+            "n’est pas un nombre entier</a>") in resume
     assert 'tabindex="-1" autofocus' in resume and "resume.js" in page
     champ = _champ(page, "demi_journees_absence")
     assert 'aria-invalid="true"' in champ

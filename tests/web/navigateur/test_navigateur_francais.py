@@ -83,7 +83,7 @@ def test_the_form_its_dates_and_its_error_summary_read_as_french(page, adresse, 
     # a real plural, the count of the links, one per error
     assert titre == f"Le formulaire contient {liens.count()} erreurs : rien n’a été perdu de votre saisie."
     assert liens.count() > 2 and "(s)" not in resume.inner_text()
-    assert "Nombre de ½ journées d’absence : « deux » n'est pas un nombre entier" in resume.inner_text()
+    assert "Nombre de ½ journées d’absence : « deux » n’est pas un nombre entier" in resume.inner_text()
     # the focus is on the summary, not at the top of a long page
     assert page.evaluate("document.activeElement.id") == "resume-erreurs"
     page.screenshot(path=str(captures / "formulaire-resume-erreurs.png"), full_page=False)
