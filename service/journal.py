@@ -123,16 +123,29 @@ def entrees(moteur, document: str | None = None) -> list[Entree]:
         return list(session.scalars(requete))
 
 
-def verifier_journal(moteur) -> list[str]:
-    """Every break of the chain, in French; an empty list means the log is whole."""
-    problemes, precedent = [], ORIGINE
+def _ruptures(moteur):
+    """(entry id, what is wrong with it) for every break of the chain, in order."""
+    precedent = ORIGINE
     for entree in entrees(moteur):
         if entree.precedent != precedent:
-            problemes.append(f"entrée {entree.id} : l'entrée qui la précédait a été supprimée "
-                             "ou modifiée")
+            yield entree.id, "l’entrée qui la précédait a été supprimée ou modifiée"
         attendue = _empreinte(entree.quand, entree.qui, entree.quoi, entree.document,
                               entree.detail, entree.precedent)
         if entree.empreinte != attendue:
-            problemes.append(f"entrée {entree.id} : son contenu a été modifié")
+            yield entree.id, "son contenu a été modifié"
         precedent = entree.empreinte
-    return problemes
+
+
+def verifier_journal(moteur) -> list[str]:
+    """Every break of the chain, in French; an empty list means the log is whole."""
+    return [f"entrée {n} : {raison}".replace("’", "'") for n, raison in _ruptures(moteur)]
+
+
+def etat_de_la_chaine(moteur) -> tuple[int, int | None, str]:
+    """(last entry id — 0 for an empty log —, first broken entry or None, why it is broken):
+    what the administration page says. It reads the whole log: fine for an institute's years."""
+    with Session(moteur) as session:
+        dernier = session.scalar(select(Entree.id).order_by(Entree.id.desc()).limit(1)) or 0
+    for numero, raison in _ruptures(moteur):
+        return dernier, numero, raison
+    return dernier, None, ""

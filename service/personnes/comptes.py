@@ -137,6 +137,8 @@ class SessionWeb(Base):
     creee_le: Mapped[dt.datetime] = mapped_column(DateTime)
     vue_le: Mapped[dt.datetime] = mapped_column(DateTime)
     terminee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # the last time its owner typed the password again (the administration pages ask for it)
+    confirmee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,22 @@ def compte_de_session(moteur, identifiant: str, durees: Durees = Durees()) -> Co
             connexion.execute(update(SessionWeb).where(SessionWeb.id == cle).values(vue_le=quand))
             connexion.commit()
     return Compte(**{c: valeurs[c] for c in _COLONNES})
+
+
+def authentifiee_le(moteur, identifiant: str) -> dt.datetime | None:
+    """When the session's owner last typed the password: at sign-in, or since to confirm it."""
+    with moteur.connect() as connexion:
+        ligne = connexion.execute(select(_SESSIONS.c.creee_le, _SESSIONS.c.confirmee_le)
+                                  .where(_SESSIONS.c.id == _sha256(identifiant))).one_or_none()
+    return max(x for x in ligne if x is not None) if ligne else None
+
+
+def confirmer_session(moteur, identifiant: str) -> None:
+    """The owner typed the password again: what needs a recent sign-in is open for a while."""
+    with Session(moteur) as session:
+        session.execute(update(SessionWeb).where(SessionWeb.id == _sha256(identifiant))
+                        .values(confirmee_le=maintenant()))
+        session.commit()
 
 
 def terminer_session(moteur, identifiant: str) -> None:

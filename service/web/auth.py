@@ -38,6 +38,7 @@ from service.personnes.comptes import (
     attente,
     authentifier,
     compte_de_session,
+    confirmer_session,
     noter_echec,
     oublier_echecs,
     ouvrir_session,
@@ -45,7 +46,7 @@ from service.personnes.comptes import (
 )
 
 from . import service
-from .outils import peut
+from .outils import connecte, peut
 
 bp = Blueprint("auth", __name__)
 FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
@@ -54,6 +55,11 @@ ECHECS_PAR_COMPTE = 10  # in FENETRE, against one account, from anywhere: that a
 # school or rectorat signs in from one address, typos included; guessing one password is
 # stopped by the account's limit, this one stops trying a few passwords on many accounts.
 ECHECS_PAR_ADRESSE = 100
+
+
+class Confirmation(FlaskForm):
+    mot_de_passe = PasswordField("Mot de passe", render_kw={"autocomplete": "current-password",
+                                                            "aria-required": "true"})
 
 
 class Connexion(FlaskForm):
@@ -159,6 +165,32 @@ def connexion():
     return render_template("connexion.html", formulaire=formulaire, erreur=None, suivant=suivant)
 
 
+@bp.route("/admin/confirmer", methods=["GET", "POST"])
+@connecte
+def confirmer():
+    """The password again, for the pages that need a recent sign-in (outils.exiger_connexion_
+    recente); throttled as the sign-in is, then back to ``suivant`` (a path of this site)."""
+    formulaire = Confirmation()
+    suivant = suivant_sur(request.args.get("suivant"))
+    erreur, statut = None, 200
+    if formulaire.validate_on_submit():
+        base = service(current_app)["base"]
+        identifiant = g.compte.identifiant
+        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
+        erreur = _bloque(base, cles)
+        if erreur:
+            statut = 429
+        elif authentifier(base, identifiant, formulaire.mot_de_passe.data or "") is None:
+            noter_echec(base, cles, FENETRE)
+            erreur, statut = "Mot de passe incorrect.", 401
+        else:
+            oublier_echecs(base, cles[0])
+            confirmer_session(base, session["sid"])
+            return redirect(suivant or url_for("admin.index"))
+    return render_template("confirmer.html", formulaire=formulaire, erreur=erreur,
+                           suivant=suivant), statut
+
+
 @bp.post("/deconnexion")
 def deconnexion():
     if session.get("sid"):
@@ -182,5 +214,5 @@ def charger_compte():
 def droits():
     """``peut(action, objet)`` in the templates, to show only the actions one may do."""
     return {"peut": peut, "LOT": acces.LOT, "EFFECTIFS": acces.EFFECTIFS,
-            "CAMPAGNE": acces.CAMPAGNE,
+            "CAMPAGNE": acces.CAMPAGNE, "ADMINISTRATION": acces.ADMINISTRATION,
             "Formulaire": acces.Formulaire, "Export": acces.Export}

@@ -9,6 +9,7 @@ here decides. The pages and the JSON API call these same functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import secrets
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import abort, current_app, g, redirect, request, send_file, url_for
+from flask import abort, current_app, g, redirect, request, send_file, session, url_for
 
 from service import creer_archives, creer_messagerie, journal
 from service.archive import documents as dossiers
@@ -26,7 +27,7 @@ from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.dossier import depots, etats
-from service.personnes import acces, effectifs
+from service.personnes import acces, comptes, effectifs
 from service.personnes.acces import Formulaire
 
 from . import atelier, fabrication, moteur, service
@@ -119,6 +120,24 @@ def exiger(action: str, objet):
             return vue(*args, **kwargs)
         return connecte(enveloppe)
     return decorateur
+
+
+RECENTE = dt.timedelta(minutes=15)  # an administration page needs a sign-in this recent
+
+
+def exiger_connexion_recente(vue):
+    """The view (an administration page) needs the password typed within ``RECENTE``: at
+    sign-in or at /admin/confirmer, which comes back here (``suivant``). A cookie left on an
+    unattended computer opens no administration page. Put it below ``exiger``: the rights
+    first, so that a page one may not see stays a 404."""
+    @functools.wraps(vue)
+    def enveloppe(*args, **kwargs):
+        quand = comptes.authentifiee_le(base(), session.get("sid", ""))
+        if quand is None or comptes.maintenant() - quand > RECENTE:
+            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            return redirect(url_for("auth.confirmer", suivant=cible or None))
+        return vue(*args, **kwargs)
+    return enveloppe
 
 
 # --- kept documents -------------------------------------------------------------------------
