@@ -112,6 +112,8 @@ REGLES: dict[str, dict[str, set[str]]] = {
     # the campaign (every dossier of a year, what is late): read it, send reminders, send a
     # document back to its author or withdraw it
     "campagne": {"secretariat": {"lire", "remplir"}, "administrateur": {"lire", "remplir"}},
+    # the accounts (list, create, change a role, disable): the administrateur's only
+    "comptes": {"administrateur": {"lire", "remplir", "supprimer"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
@@ -332,7 +334,7 @@ class Depot:
     version: object
 
 
-LOT, EFFECTIFS, CAMPAGNE = "lot", "effectifs", "campagne"
+LOT, EFFECTIFS, CAMPAGNE, COMPTES = "lot", "effectifs", "campagne", "comptes"
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
         return _depot(compte, action, objet, base)
-    if objet in (LOT, EFFECTIFS, CAMPAGNE):
+    if objet in (LOT, EFFECTIFS, CAMPAGNE, COMPTES):
         return _table(objet, {compte.role}, action)
     if isinstance(objet, Stagiaire):
         return _table("dossier", _relations(compte, Trio.de(objet), False), action)

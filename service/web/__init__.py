@@ -73,11 +73,25 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
 
     app.add_template_filter(pluriel)
 
-    from . import api, archives, auth, campagne, documents, dossier, effectifs, erreurs, lots, sante, securite
+    from . import (
+        admin_comptes,
+        api,
+        archives,
+        auth,
+        campagne,
+        documents,
+        dossier,
+        effectifs,
+        erreurs,
+        lots,
+        sante,
+        securite,
+    )
 
     securite.init_app(app)
     erreurs.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin_comptes.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)
