@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import PasswordField, SelectField, StringField
@@ -22,7 +22,7 @@ from service.archive.courriel import CourrielImpossible
 from service.personnes import acces, comptes
 from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
 
-from .outils import autoriser, base, exiger, messagerie, noter
+from .outils import autoriser, base, config, exiger, messagerie, noter
 
 bp = Blueprint("admin_comptes", __name__)
 _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
@@ -62,13 +62,21 @@ class NouveauMotDePasse(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
+def _adresse(chemin: str) -> str:
+    """The full address of ``chemin`` for an e-mail: on the configured public address
+    (INSPE_ADRESSE) when there is one, so that a forged Host header cannot send the link's
+    token elsewhere (password-reset poisoning)."""
+    publique = config().adresse.rstrip("/")
+    return publique + chemin if publique else request.url_root.rstrip("/") + chemin
+
+
 def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
     """Sends ``qui`` a link to choose a password; False when it could not be sent."""
     courrier = messagerie()
     if courrier is None or not qui.courriel:
         return False
     jeton = comptes.lien_mot_de_passe(base(), qui.id)
-    lien = url_for("admin_comptes.choisir", jeton=jeton, _external=True)
+    lien = _adresse(url_for("admin_comptes.choisir", jeton=jeton))
     minutes = int(comptes.LIEN_DUREE.total_seconds() // 60)
     if nouveau:
         sujet = "Votre compte — choisir votre mot de passe"
@@ -120,9 +128,13 @@ def index():
 
 
 def _compte(identifiant: str) -> comptes.Compte:
+    """The account to change; never one's own (an administrateur who disabled or demoted
+    themselves would leave the service with no one to undo it)."""
     trouves = [c for c in comptes.chercher_comptes(base(), identifiant) if c.identifiant == identifiant]
     if not trouves:
         abort(404)
+    if trouves[0].id == g.compte.id:
+        abort(403)
     return trouves[0]
 
 

@@ -18,12 +18,14 @@ from tests.web.outils import Navigateur, texte
 @pytest.fixture(scope="module")
 def reglages(serveur_smtp_du_module) -> dict:
     port, _ = serveur_smtp_du_module
-    return {"smtp": f"smtp://127.0.0.1:{port}", "courriel": "secretariat@clairval.example"}
+    return {"smtp": f"smtp://127.0.0.1:{port}", "courriel": "secretariat@clairval.example",
+            "adresse": "https://documents.clairval.example"}
 
 
 def _lien(messages, destinataire: str) -> str:
     corps = [m.get_content() for a, m in messages if destinataire in a][-1]
-    return re.search(r"https?://[^/\s]+(/mot-de-passe/\S+)", corps).group(1)
+    # on the configured public address (INSPE_ADRESSE), whatever Host the request said
+    return re.search(r"https://documents\.clairval\.example(/mot-de-passe/\S+)", corps).group(1)
 
 
 def _entrees(app) -> list:
@@ -78,6 +80,9 @@ def test_changer_le_role_et_desactiver_terminent_la_session(app, connecte):
     assert reponse.status_code == 302 and "/connexion" in reponse.headers["Location"]
     assert paul.connexion("p.durand").status_code == 401
     assert "non (désactivé)" in texte(admin.get("/admin/comptes?q=durand"))
+    # never one's own account: the service would be left with no administrateur
+    assert admin.post("/admin/comptes/admin/desactiver", {}, page="/admin/comptes").status_code == 403
+    assert admin.get("/admin/comptes").status_code == 200
     entrees = _entrees(app)
     assert ("compte_role", "p.durand") in entrees and ("compte_desactive", "p.durand") in entrees
 
@@ -90,7 +95,12 @@ def test_mot_de_passe_oublie_sans_enumeration_et_expiration(app, client, serveur
     assert "Mot de passe oublié ?" in texte(anonyme.get("/connexion"))
     avant = len(messages)
     inconnu = anonyme.post("/mot-de-passe/oublie", {"courriel": "personne@ailleurs.example"})
-    connu = anonyme.post("/mot-de-passe/oublie", {"courriel": "L.Roux@clairval.example"})
+    piege = "https://piege.example"  # a forged Host: the link still says the public address
+    page = anonyme.client.get("/mot-de-passe/oublie", base_url=piege).get_data(as_text=True)
+    connu = anonyme.client.post(
+        "/mot-de-passe/oublie", base_url=piege, headers={"Referer": piege + "/mot-de-passe/oublie"},
+        data={"courriel": "L.Roux@clairval.example",
+              "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)})
     assert inconnu.status_code == connu.status_code == 200
     assert texte(inconnu) == texte(connu)  # the same answer: no one learns who has an account
     assert len(messages) == avant + 1
