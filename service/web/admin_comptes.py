@@ -29,8 +29,12 @@ _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
 
 
 class NouveauCompte(FlaskForm):
-    identifiant = StringField("Identifiant", validators=[DataRequired("Indiquez l’identifiant."),
-                                                         Length(max=120)])
+    identifiant = StringField("Identifiant", validators=[
+        DataRequired("Indiquez l’identifiant."), Length(max=120),
+        # it appears in addresses (/admin/comptes/<identifiant>/role) and in the roster's columns
+        Regexp(r"^[A-Za-z0-9._-]+$", message="Lettres sans accent, chiffres, point, tiret ou "
+                                             "tiret bas seulement (exemple : c.martin).")],
+        description="Lettres sans accent, chiffres, point, tiret ou tiret bas (exemple : c.martin).")
     nom = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."),
                                                    Length(max=200)])
     role = SelectField("Rôle", choices=_ROLES)

@@ -45,6 +45,10 @@ def test_creer_un_compte_puis_choisir_son_mot_de_passe(app, connecte, serveur_sm
     admin = connecte("admin")
     page = texte(admin.get("/admin/comptes"))
     assert "Bruno Vasseur" in page and "admin" in page
+    refuse = admin.post("/admin/comptes", {"identifiant": "c martin/x", "nom": "Claire Martin",
+                                           "role": "tuteur", "courriel": "pas-une-adresse"})
+    assert refuse.status_code == 400
+    assert "chiffres, point, tiret" in texte(refuse) and "Adresse électronique invalide" in texte(refuse)
     reponse = admin.post("/admin/comptes", {"identifiant": "c.martin", "nom": "Claire Martin",
                                             "role": "tuteur", "courriel": "c.martin@clairval.example"})
     assert reponse.status_code == 302
