@@ -23,6 +23,8 @@ through the environment passed to ``Config.depuis``:
     INSPE_COURRIEL     the sender's address of those e-mails
     INSPE_SESSION_INACTIVITE  minutes without a request after which a web session ends (default: 120)
     INSPE_SESSION_MAX  minutes after sign-in after which a web session ends anyway (default: 720)
+    INSPE_ADRESSE      the service's public address (https://hôte), for the links sent by e-mail
+                       to choose a password (default: the address the request came to)
     INSPE_PROXYS       the reverse proxies whose X-Forwarded-For is believed: addresses or
                        networks, separated by commas (default: none, the peer's address is used)
 """
@@ -57,6 +59,7 @@ class Config:
     session_inactivite_min: int = 120
     session_max_min: int = 720
     proxys: tuple[str, ...] = ()
+    adresse: str = ""
 
     def __post_init__(self):
         if not self.base_de_donnees:  # SQLite in the instance's folder by default
@@ -89,6 +92,7 @@ class Config:
             antivirus=environ.get("INSPE_CLAMAV", ""),
             smtp=environ.get("INSPE_SMTP", ""),
             courriel=environ.get("INSPE_COURRIEL", ""),
+            adresse=environ.get("INSPE_ADRESSE", ""),
             session_inactivite_min=int(environ.get("INSPE_SESSION_INACTIVITE") or 120),
             session_max_min=int(environ.get("INSPE_SESSION_MAX") or 720),
             proxys=tuple(p.strip() for p in environ.get("INSPE_PROXYS", "").split(",") if p.strip()),

@@ -114,6 +114,8 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "campagne": {"secretariat": {"lire", "remplir"}, "administrateur": {"lire", "remplir"}},
     # the administration pages (audit log, accounts): the administrateur only, not the secretariat
     "administration": {"administrateur": {"lire", "remplir"}},
+    # the accounts (list, create, change a role, disable): the administrateur's only
+    "comptes": {"administrateur": {"lire", "remplir", "supprimer"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
@@ -334,7 +336,8 @@ class Depot:
     version: object
 
 
-LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION = "lot", "effectifs", "campagne", "administration"
+LOT, EFFECTIFS, CAMPAGNE = "lot", "effectifs", "campagne"
+ADMINISTRATION, COMPTES = "administration", "comptes"
 
 
 @dataclass(frozen=True)
@@ -411,7 +414,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
         return _depot(compte, action, objet, base)
-    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION):
+    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION, COMPTES):
         return _table(objet, {compte.role}, action)
     if isinstance(objet, Stagiaire):
         return _table("dossier", _relations(compte, Trio.de(objet), False), action)

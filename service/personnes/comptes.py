@@ -37,6 +37,8 @@ ROLES = {
     "administrateur": "Administrateur",
 }
 JETON_JOURS = 90  # an API token's life by default
+LONGUEUR_MINIMALE = 12  # ANSSI's recommendation for a password (« mot de passe » guide)
+LIEN_DUREE = dt.timedelta(minutes=30)  # a link to choose a password is valid this long
 
 
 def maintenant() -> dt.datetime:
@@ -108,6 +110,30 @@ def desactiver_compte(moteur, identifiant: str) -> None:
         compte.actif = False
         _terminer_sessions(session, compte.id)
         session.commit()
+
+
+def changer_role(moteur, identifiant: str, role: str) -> None:
+    """A new role; the account's sessions end, so that no page opened under the old role
+    keeps its rights."""
+    if role not in ROLES:
+        raise ValueError(f"rôle inconnu : {role}")
+    with Session(moteur) as session:
+        compte = _par_identifiant(session, identifiant)
+        compte.role = role
+        _terminer_sessions(session, compte.id)
+        session.commit()
+
+
+def chercher_comptes(moteur, recherche: str = "") -> list[Compte]:
+    """Every account, by name; ``recherche``: a part of the name, identifiant or e-mail."""
+    requete = select(Compte).order_by(Compte.actif.desc(), Compte.nom, Compte.identifiant)
+    if recherche.strip():
+        motif = f"%{recherche.strip().lower()}%"
+        requete = requete.where(func.lower(Compte.nom).like(motif)
+                                | func.lower(Compte.identifiant).like(motif)
+                                | func.lower(Compte.courriel).like(motif))
+    with Session(moteur, expire_on_commit=False) as session:
+        return list(session.scalars(requete))
 
 
 def _par_identifiant(session: Session, identifiant: str) -> Compte:
@@ -331,3 +357,70 @@ def compte_du_jeton(moteur, jeton: str) -> Compte | None:
         ligne = connexion.execute(_PAR_JETON, {"empreinte": _sha256(jeton),
                                                "maintenant": maintenant()}).one_or_none()
     return Compte(**ligne._mapping) if ligne else None
+
+
+# Links to choose a password ---------------------------------------------------------------
+
+class LienMotDePasse(Base):
+    """A link sent by e-mail to choose a password (a new account, a forgotten password):
+    single use, valid ``LIEN_DUREE``; only the sha256 of its token is kept."""
+    __tablename__ = "liens_mot_de_passe"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("comptes.id"), index=True)
+    empreinte: Mapped[str] = mapped_column(String(64), unique=True)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    expire_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    utilise_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+def lien_mot_de_passe(moteur, compte_id: int, duree: dt.timedelta = LIEN_DUREE) -> str:
+    """A new link's token (sent by e-mail, shown nowhere else); the account's earlier links
+    no longer work: only the last one sent does."""
+    jeton, quand = secrets.token_urlsafe(32), maintenant()
+    with Session(moteur) as session:
+        session.execute(update(LienMotDePasse).where(LienMotDePasse.compte_id == compte_id,
+                                                     LienMotDePasse.utilise_le.is_(None))
+                        .values(utilise_le=quand))
+        session.add(LienMotDePasse(compte_id=compte_id, empreinte=_sha256(jeton), cree_le=quand,
+                                   expire_le=quand + duree))
+        session.commit()
+    return jeton
+
+
+def _lien(session: Session, jeton: str) -> LienMotDePasse | None:
+    return session.scalar(select(LienMotDePasse).where(
+        LienMotDePasse.empreinte == _sha256(jeton), LienMotDePasse.utilise_le.is_(None),
+        LienMotDePasse.expire_le > maintenant()))
+
+
+def compte_du_lien(moteur, jeton: str) -> Compte | None:
+    """The active account of a link still valid (not used, not expired), else None."""
+    with Session(moteur, expire_on_commit=False) as session:
+        lien = _lien(session, jeton)
+        qui = session.get(Compte, lien.compte_id) if lien else None
+        return qui if qui is not None and qui.actif else None
+
+
+def utiliser_lien(moteur, jeton: str, mot_de_passe: str) -> Compte | None:
+    """Sets the password through a valid link, which is then used up; the account's sessions
+    end. None (nothing changed) if the link is unknown, used, expired, or its account disabled."""
+    if len(mot_de_passe) < LONGUEUR_MINIMALE:
+        raise ValueError(f"au moins {LONGUEUR_MINIMALE} caractères")
+    with Session(moteur, expire_on_commit=False) as session:
+        lien = _lien(session, jeton)
+        qui = session.get(Compte, lien.compte_id) if lien else None
+        if qui is None or not qui.actif:
+            return None
+        lien.utilise_le = maintenant()
+        qui.empreinte = generate_password_hash(mot_de_passe)
+        _terminer_sessions(session, qui.id)
+        session.commit()
+        return qui
+
+
+def compte_par_courriel(moteur, courriel: str) -> Compte | None:
+    """The active account with this e-mail address (case ignored), if exactly one has it."""
+    with Session(moteur, expire_on_commit=False) as session:
+        trouves = list(session.scalars(select(Compte).where(
+            func.lower(Compte.courriel) == courriel.strip().lower(), Compte.actif.is_(True))))
+    return trouves[0] if len(trouves) == 1 and courriel.strip() else None

@@ -75,6 +75,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
 
     from . import (
         admin,
+        admin_comptes,
         api,
         archives,
         auth,
@@ -92,6 +93,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     erreurs.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_comptes.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)

@@ -214,5 +214,5 @@ def charger_compte():
 def droits():
     """``peut(action, objet)`` in the templates, to show only the actions one may do."""
     return {"peut": peut, "LOT": acces.LOT, "EFFECTIFS": acces.EFFECTIFS,
-            "CAMPAGNE": acces.CAMPAGNE, "ADMINISTRATION": acces.ADMINISTRATION,
+            "CAMPAGNE": acces.CAMPAGNE, "ADMINISTRATION": acces.ADMINISTRATION, "COMPTES": acces.COMPTES,
             "Formulaire": acces.Formulaire, "Export": acces.Export}

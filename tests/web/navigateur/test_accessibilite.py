@@ -152,6 +152,9 @@ def test_the_sign_in_page_and_its_error_pass_axe(page, adresse, captures):
     connecter(page, adresse, "tuteur", "pas-le-bon")
     assert page.get_by_role("alert").or_(page.locator(".erreur-resume")).first.is_visible()
     fautes += examiner(page, "connexion-erreur", captures)
+    # signed out, the page the sign-in page links to (« Mot de passe oublié ? »)
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    fautes += examiner(page, "mot-de-passe-oublie", captures)
     page.goto(f"{adresse}/une-page-qui-n-existe-pas")
     fautes += examiner(page, "introuvable")
     assert not fautes, "\n".join(fautes)
@@ -171,7 +174,8 @@ def test_every_page_a_role_reaches_passes_axe(page, adresse, captures, identifia
         assert reponse.status < 500, f"{chemin} : {reponse.status}"
         nom = f"{identifiant}{motif(urlsplit(chemin).path)}".replace("/", "_").replace("#", "n")
         # screenshots of the pages two roles see: enough to look at, quick to make
-        fautes += examiner(page, nom, captures if identifiant in ("tuteur", "secretariat") else None)
+        fautes += examiner(page, nom, captures if identifiant in ("tuteur", "secretariat")
+                           or chemin.startswith("/admin") else None)
         a_voir += [lien for lien in liens(page, adresse) if motif(urlsplit(lien).path) not in vus]
     assert len(vus) >= 4, vus  # the walk did go somewhere
     assert not fautes, "\n".join(fautes)

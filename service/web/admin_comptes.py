@@ -1,0 +1,204 @@
+"""The accounts (/admin/comptes, the administrateur's only), and choosing one's password
+through a link sent by e-mail: to a new account, or asked from the sign-in page
+(« Mot de passe oublié ? »).
+
+A link is single use and valid 30 minutes (``comptes.LIEN_DUREE``); only its token's sha256 is
+kept. Asking for one answers the same whether the address is known or not: the page must not
+tell who has an account. Every action goes to the audit log."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from service import journal
+from service.archive.courriel import CourrielImpossible
+from service.personnes import acces, comptes
+from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
+
+from .outils import autoriser, base, config, exiger, exiger_connexion_recente, messagerie, noter
+
+bp = Blueprint("admin_comptes", __name__)
+_ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
+
+
+class NouveauCompte(FlaskForm):
+    identifiant = StringField("Identifiant", validators=[
+        DataRequired("Indiquez l’identifiant."), Length(max=120),
+        # it appears in addresses (/admin/comptes/<identifiant>/role) and in the roster's columns
+        Regexp(r"^[A-Za-z0-9._-]+$", message="Lettres sans accent, chiffres, point, tiret ou "
+                                             "tiret bas seulement (exemple : c.martin).")],
+        description="Lettres sans accent, chiffres, point, tiret ou tiret bas (exemple : c.martin).")
+    nom = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."),
+                                                   Length(max=200)])
+    role = SelectField("Rôle", choices=_ROLES)
+    courriel = StringField("Adresse électronique", validators=[
+        DataRequired("Indiquez l’adresse électronique : le lien pour choisir le mot de passe y est envoyé."),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+               message="Adresse électronique invalide (exemple : prenom.nom@ac-exemple.fr).")],
+        render_kw={"autocomplete": "off"})
+
+
+class Role(FlaskForm):
+    role = SelectField("Rôle", choices=_ROLES)
+
+
+class Oubli(FlaskForm):
+    courriel = StringField("Adresse électronique du compte",
+                           validators=[DataRequired("Indiquez votre adresse électronique.")],
+                           render_kw={"autocomplete": "email"})
+
+
+class NouveauMotDePasse(FlaskForm):
+    mot_de_passe = PasswordField("Nouveau mot de passe", validators=[
+        DataRequired("Choisissez un mot de passe."),
+        Length(min=LONGUEUR_MINIMALE,
+               message=f"Le mot de passe doit compter au moins {LONGUEUR_MINIMALE} caractères.")],
+        render_kw={"autocomplete": "new-password"})
+    confirmation = PasswordField("Le même, une seconde fois", validators=[
+        EqualTo("mot_de_passe", "Les deux mots de passe diffèrent.")],
+        render_kw={"autocomplete": "new-password"})
+
+
+def _adresse(chemin: str) -> str:
+    """The full address of ``chemin`` for an e-mail: on the configured public address
+    (INSPE_ADRESSE) when there is one, so that a forged Host header cannot send the link's
+    token elsewhere (password-reset poisoning)."""
+    publique = config().adresse.rstrip("/")
+    return publique + chemin if publique else request.url_root.rstrip("/") + chemin
+
+
+def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
+    """Sends ``qui`` a link to choose a password; False when it could not be sent."""
+    courrier = messagerie()
+    if courrier is None or not qui.courriel:
+        return False
+    jeton = comptes.lien_mot_de_passe(base(), qui.id)
+    lien = _adresse(url_for("admin_comptes.choisir", jeton=jeton))
+    minutes = int(comptes.LIEN_DUREE.total_seconds() // 60)
+    if nouveau:
+        sujet = "Votre compte — choisir votre mot de passe"
+        debut = f"Bonjour {qui.nom},\n\nUn compte a été créé pour vous (identifiant : {qui.identifiant})."
+    else:
+        sujet = "Mot de passe oublié — choisir un nouveau mot de passe"
+        debut = (f"Bonjour {qui.nom},\n\nUn nouveau mot de passe a été demandé pour votre compte "
+                 f"(identifiant : {qui.identifiant}). Si ce n’est pas vous, ignorez ce message.")
+    corps = (f"{debut}\n\nChoisissez votre mot de passe ici (lien valable {minutes} minutes, "
+             f"une seule fois) :\n{lien}\n")
+    try:
+        courrier.envoyer([qui.courriel], sujet, corps)
+    except CourrielImpossible:
+        return False
+    return True
+
+
+# --- the administrateur's page ------------------------------------------------------------
+
+@bp.route("/admin/comptes", methods=["GET", "POST"])
+@exiger("lire", acces.COMPTES)
+@exiger_connexion_recente
+def index():
+    recherche = request.args.get("q", "").strip()
+    formulaire = NouveauCompte()
+    if request.method == "POST":
+        autoriser("remplir", acces.COMPTES)
+        if formulaire.validate_on_submit():
+            identifiant = formulaire.identifiant.data.strip().lower()
+            try:
+                qui = comptes.creer_compte(base(), identifiant, formulaire.nom.data.strip(),
+                                           formulaire.role.data, secrets.token_urlsafe(32),  # nobody's
+                                           formulaire.courriel.data.strip())
+            except IntegrityError:
+                formulaire.identifiant.errors.append("Cet identifiant est déjà pris.")
+            else:
+                noter("compte_cree", identifiant, f"rôle {qui.role}")
+                if _envoyer_lien(qui, nouveau=True):
+                    flash(f"Compte « {identifiant} » créé : un lien pour choisir son mot de passe "
+                          f"a été envoyé à {qui.courriel}.")
+                else:
+                    flash(f"Compte « {identifiant} » créé, mais le courriel n’a pas pu être envoyé : "
+                          "utilisez « Mot de passe oublié ? » plus tard.")
+                return redirect(url_for("admin_comptes.index"))
+    liste = comptes.chercher_comptes(base(), recherche)
+    return render_template("admin_comptes.html", comptes=liste, recherche=recherche,
+                           formulaire=formulaire, role=Role(), roles=ROLES,
+                           longueur=LONGUEUR_MINIMALE), 200 if request.method == "GET" or \
+        formulaire.errors == {} else 400
+
+
+def _compte(identifiant: str) -> comptes.Compte:
+    """The account to change; never one's own (an administrateur who disabled or demoted
+    themselves would leave the service with no one to undo it)."""
+    trouves = [c for c in comptes.chercher_comptes(base(), identifiant) if c.identifiant == identifiant]
+    if not trouves:
+        abort(404)
+    if trouves[0].id == g.compte.id:
+        abort(403)
+    return trouves[0]
+
+
+@bp.post("/admin/comptes/<identifiant>/role")
+@exiger("remplir", acces.COMPTES)
+@exiger_connexion_recente
+def changer_role(identifiant):
+    qui, formulaire = _compte(identifiant), Role()
+    if not formulaire.validate_on_submit():
+        abort(400)
+    if qui.role != formulaire.role.data:
+        comptes.changer_role(base(), identifiant, formulaire.role.data)
+        noter("compte_role", identifiant, f"{qui.role} → {formulaire.role.data}")
+        flash(f"« {identifiant} » a maintenant le rôle {ROLES[formulaire.role.data]}.")
+    return redirect(url_for("admin_comptes.index"))
+
+
+@bp.post("/admin/comptes/<identifiant>/desactiver")
+@exiger("supprimer", acces.COMPTES)
+@exiger_connexion_recente
+def desactiver(identifiant):
+    qui = _compte(identifiant)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if qui.actif:
+        comptes.desactiver_compte(base(), identifiant)
+        noter("compte_desactive", identifiant)
+        flash(f"Compte « {identifiant} » désactivé : ses sessions sont terminées.")
+    return redirect(url_for("admin_comptes.index"))
+
+
+# --- choosing one's password ----------------------------------------------------------------
+
+@bp.route("/mot-de-passe/oublie", methods=["GET", "POST"])
+def oubli():
+    formulaire = Oubli()
+    if formulaire.validate_on_submit():
+        qui = comptes.compte_par_courriel(base(), formulaire.courriel.data)
+        if qui is not None:
+            envoye = _envoyer_lien(qui, nouveau=False)
+            journal.noter(base(), f"{qui.identifiant} ({qui.role})", "lien_mot_de_passe_demande",
+                          qui.identifiant, "envoyé" if envoye else "non envoyé")
+        # the same answer either way: this page does not tell who has an account
+        return render_template("mot_de_passe_oublie.html", formulaire=formulaire, envoye=True)
+    return render_template("mot_de_passe_oublie.html", formulaire=formulaire, envoye=False)
+
+
+@bp.route("/mot-de-passe/<jeton>", methods=["GET", "POST"])
+def choisir(jeton):
+    qui = comptes.compte_du_lien(base(), jeton)
+    if qui is None:
+        return render_template("mot_de_passe_choisir.html", valide=False, formulaire=None,
+                               longueur=LONGUEUR_MINIMALE), 404
+    formulaire = NouveauMotDePasse()
+    if formulaire.validate_on_submit():
+        if comptes.utiliser_lien(base(), jeton, formulaire.mot_de_passe.data) is None:
+            abort(404)
+        journal.noter(base(), f"{qui.identifiant} ({qui.role})", "mot_de_passe_choisi", qui.identifiant)
+        flash("Mot de passe enregistré : connectez-vous.")
+        return redirect(url_for("auth.connexion"))
+    return render_template("mot_de_passe_choisir.html", valide=True, formulaire=formulaire, qui=qui,
+                           longueur=LONGUEUR_MINIMALE), 400 if formulaire.errors else 200

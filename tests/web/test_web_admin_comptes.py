@@ -1,0 +1,130 @@
+"""The accounts page (/admin/comptes) and choosing a password through a link sent by e-mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from service import journal
+from service.personnes.comptes import LienMotDePasse, creer_compte
+from service.web import service
+from tests.web.outils import Navigateur, texte
+
+
+@pytest.fixture(scope="module")
+def reglages(serveur_smtp_du_module) -> dict:
+    port, _ = serveur_smtp_du_module
+    return {"smtp": f"smtp://127.0.0.1:{port}", "courriel": "secretariat@clairval.example",
+            "adresse": "https://documents.clairval.example"}
+
+
+def _lien(messages, destinataire: str) -> str:
+    corps = [m.get_content() for a, m in messages if destinataire in a][-1]
+    # on the configured public address (INSPE_ADRESSE), whatever Host the request said
+    return re.search(r"https://documents\.clairval\.example(/mot-de-passe/\S+)", corps).group(1)
+
+
+def _entrees(app) -> list:
+    return [(e.quoi, e.document) for e in journal.entrees(service(app)["base"])]
+
+
+@pytest.mark.parametrize("role", ["secretariat", "tuteur", "stagiaire"])
+def test_la_page_n_existe_que_pour_l_administrateur(connecte, client, role):
+    assert connecte(role).get("/admin/comptes").status_code == 404
+    reponse = client.get("/admin/comptes", base_url="https://localhost")
+    assert reponse.status_code == 302 and "/connexion" in reponse.headers["Location"]
+    assert connecte("admin").get("/admin/comptes").status_code == 200
+
+
+def test_creer_un_compte_puis_choisir_son_mot_de_passe(app, connecte, serveur_smtp_du_module):
+    _, messages = serveur_smtp_du_module
+    admin = connecte("admin")
+    page = texte(admin.get("/admin/comptes"))
+    assert "Bruno Vasseur" in page and "admin" in page
+    refuse = admin.post("/admin/comptes", {"identifiant": "c martin/x", "nom": "Claire Martin",
+                                           "role": "tuteur", "courriel": "pas-une-adresse"})
+    assert refuse.status_code == 400
+    assert "chiffres, point, tiret" in texte(refuse) and "Adresse électronique invalide" in texte(refuse)
+    reponse = admin.post("/admin/comptes", {"identifiant": "c.martin", "nom": "Claire Martin",
+                                            "role": "tuteur", "courriel": "c.martin@clairval.example"})
+    assert reponse.status_code == 302
+    page = texte(admin.get("/admin/comptes?q=martin"))
+    assert "Claire Martin" in page and "c.martin@clairval.example" in page
+    assert "Bruno Vasseur" not in page.split("<h1>")[1]
+    chemin = _lien(messages, "c.martin@clairval.example")
+    personne = Navigateur(app)
+    assert "au moins 12 caractères" in texte(personne.get(chemin))
+    trop_court = personne.post(chemin, {"mot_de_passe": "court", "confirmation": "court"})
+    assert trop_court.status_code == 400 and "au moins 12 caractères" in texte(trop_court)
+    phrase = "une phrase assez longue"
+    assert personne.post(chemin, {"mot_de_passe": phrase, "confirmation": phrase}).status_code == 302
+    assert personne.connexion("c.martin", phrase).status_code == 302
+    # single use: the same link is refused afterwards
+    assert personne.get(chemin).status_code == 404
+    assert ("compte_cree", "c.martin") in _entrees(app)
+    assert ("mot_de_passe_choisi", "c.martin") in _entrees(app)
+
+
+def test_changer_le_role_et_desactiver_terminent_la_session(app, connecte):
+    creer_compte(service(app)["base"], "p.durand", "Paul Durand", "tuteur", "demo-p.durand",
+                 "p.durand@clairval.example")
+    paul, admin = connecte("p.durand"), connecte("admin")
+    assert paul.get("/").status_code == 200
+    assert admin.post("/admin/comptes/p.durand/role", {"role": "inspecteur"},
+                      page="/admin/comptes").status_code == 302
+    assert "Inspecteur (IA-IPR / IEN)" in texte(admin.get("/admin/comptes?q=durand"))
+    paul = connecte("p.durand")
+    assert admin.post("/admin/comptes/p.durand/desactiver", {}, page="/admin/comptes").status_code == 302
+    # the open session is refused at the very next request
+    reponse = paul.get("/")
+    assert reponse.status_code == 302 and "/connexion" in reponse.headers["Location"]
+    assert paul.connexion("p.durand").status_code == 401
+    assert "non (désactivé)" in texte(admin.get("/admin/comptes?q=durand"))
+    # never one's own account: the service would be left with no administrateur
+    assert admin.post("/admin/comptes/admin/desactiver", {}, page="/admin/comptes").status_code == 403
+    assert admin.get("/admin/comptes").status_code == 200
+    entrees = _entrees(app)
+    assert ("compte_role", "p.durand") in entrees and ("compte_desactive", "p.durand") in entrees
+
+
+def test_mot_de_passe_oublie_sans_enumeration_et_expiration(app, client, serveur_smtp_du_module):
+    _, messages = serveur_smtp_du_module
+    base = service(app)["base"]
+    creer_compte(base, "l.roux", "Léa Roux", "stagiaire", "demo-l.roux", "l.roux@clairval.example")
+    anonyme = Navigateur(app)
+    assert "Mot de passe oublié ?" in texte(anonyme.get("/connexion"))
+    avant = len(messages)
+    inconnu = anonyme.post("/mot-de-passe/oublie", {"courriel": "personne@ailleurs.example"})
+    piege = "https://piege.example"  # a forged Host: the link still says the public address
+    page = anonyme.client.get("/mot-de-passe/oublie", base_url=piege).get_data(as_text=True)
+    connu = anonyme.client.post(
+        "/mot-de-passe/oublie", base_url=piege, headers={"Referer": piege + "/mot-de-passe/oublie"},
+        data={"courriel": "L.Roux@clairval.example",
+              "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)})
+    assert inconnu.status_code == connu.status_code == 200
+    assert texte(inconnu) == texte(connu)  # the same answer: no one learns who has an account
+    assert len(messages) == avant + 1
+    chemin = _lien(messages, "l.roux@clairval.example")
+    jeton = chemin.rsplit("/", 1)[1]
+    gardes = {lien.empreinte for lien in _liens(base)}  # only the token's sha256 is kept
+    assert hashlib.sha256(jeton.encode()).hexdigest() in gardes and jeton not in gardes
+    assert anonyme.get(chemin).status_code == 200
+    with base.begin() as connexion:  # 31 minutes later
+        connexion.execute(update(LienMotDePasse).values(
+            cree_le=LienMotDePasse.cree_le - dt.timedelta(minutes=31),
+            expire_le=LienMotDePasse.expire_le - dt.timedelta(minutes=31)))
+    expire = anonyme.get(chemin)
+    assert expire.status_code == 404 and "n’est plus valable" in texte(expire)
+    phrase = "encore une phrase longue"
+    assert anonyme.post(chemin, {"mot_de_passe": phrase, "confirmation": phrase},
+                        page="/mot-de-passe/oublie").status_code == 404
+    assert anonyme.connexion("l.roux", phrase).status_code == 401
+
+
+def _liens(base):
+    with base.connect() as connexion:
+        return list(connexion.execute(select(LienMotDePasse)))
