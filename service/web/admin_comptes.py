@@ -22,7 +22,7 @@ from service.archive.courriel import CourrielImpossible
 from service.personnes import acces, comptes
 from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
 
-from .outils import autoriser, base, config, exiger, exiger_connexion_recente, messagerie, noter
+from .outils import adresse, autoriser, base, exiger, exiger_connexion_recente, messagerie, noter
 
 bp = Blueprint("admin_comptes", __name__)
 _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
@@ -66,21 +66,13 @@ class NouveauMotDePasse(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-def _adresse(chemin: str) -> str:
-    """The full address of ``chemin`` for an e-mail: on the configured public address
-    (INSPE_ADRESSE) when there is one, so that a forged Host header cannot send the link's
-    token elsewhere (password-reset poisoning)."""
-    publique = config().adresse.rstrip("/")
-    return publique + chemin if publique else request.url_root.rstrip("/") + chemin
-
-
 def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
     """Sends ``qui`` a link to choose a password; False when it could not be sent."""
     courrier = messagerie()
     if courrier is None or not qui.courriel:
         return False
     jeton = comptes.lien_mot_de_passe(base(), qui.id)
-    lien = _adresse(url_for("admin_comptes.choisir", jeton=jeton))
+    lien = adresse("admin_comptes.choisir", jeton=jeton)
     minutes = int(comptes.LIEN_DUREE.total_seconds() // 60)
     if nouveau:
         sujet = "Votre compte — choisir votre mot de passe"

@@ -24,7 +24,7 @@ from service.personnes import effectifs
 from service.personnes.acces import CAMPAGNE
 from service.personnes.effectifs import PARCOURS
 
-from .outils import base, catalogue, exiger, messagerie, noter
+from .outils import adresse, base, catalogue, exiger, messagerie, noter
 
 bp = Blueprint("campagne", __name__)
 PAR_PAGE = 50
@@ -60,9 +60,8 @@ def lien(action: str, doc: DocumentDuDossier) -> str:
     """The address a reminder or a notice gives: the slot to sign, else the form to fill
     (a document already made becomes its next version). Also used by the command line."""
     if action == relances.SIGNER and doc.numero:
-        return url_for("documents.signer_document", numero=doc.numero, _external=True)
-    return url_for("documents.formulaire", id_=doc.gabarit_id, stagiaire=doc.stagiaire_id,
-                   _external=True)
+        return adresse("documents.signer_document", numero=doc.numero)
+    return adresse("documents.formulaire", id_=doc.gabarit_id, stagiaire=doc.stagiaire_id)
 
 
 def _par() -> str:

@@ -68,6 +68,15 @@ def messagerie():
     return outils["messagerie"]
 
 
+def adresse(vue: str, **valeurs) -> str:
+    """The full address of a page, for an e-mail: on the service's public address (INSPE_ADRESSE)
+    when it is set, so that a forged Host header cannot send a link (and its token) elsewhere;
+    else the request's own."""
+    chemin = url_for(vue, **valeurs)
+    publique = config().adresse.rstrip("/")
+    return (publique or request.url_root.rstrip("/")) + chemin
+
+
 def circuit():
     """What the dossier's circuit needs (service/dossier/circuit.py): archive, LibreOffice, seal,
     e-mail, and the address of a document's sign page for the e-mails it sends."""
@@ -75,8 +84,7 @@ def circuit():
 
     moteur_, sceau = moteur(current_app)
     return Outils(base(), catalogue(), config().sorties, outil_archives(), moteur_, sceau,
-                  messagerie(), lambda numero: url_for("documents.signer_document",
-                                                       numero=numero, _external=True))
+                  messagerie(), lambda numero: adresse("documents.signer_document", numero=numero))
 
 
 def noter(quoi: str, numero: str, detail: str = "") -> None:
