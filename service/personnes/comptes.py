@@ -240,6 +240,38 @@ def terminer_session(moteur, identifiant: str) -> None:
         session.commit()
 
 
+def sessions_ouvertes(moteur, compte_id: int, durees: Durees = Durees()) -> list[SessionWeb]:
+    """The account's live sessions, the latest seen first (« Mes sessions »); those over by
+    their idle time or age are left out, as the next request would refuse them anyway."""
+    quand = maintenant()
+    with Session(moteur, expire_on_commit=False) as session:
+        return list(session.scalars(
+            select(SessionWeb).where(SessionWeb.compte_id == compte_id,
+                                     SessionWeb.terminee_le.is_(None),
+                                     SessionWeb.vue_le >= quand - durees.inactivite,
+                                     SessionWeb.creee_le >= quand - durees.maximum)
+            .order_by(SessionWeb.vue_le.desc())))
+
+
+def terminer_sessions_du_compte(moteur, compte_id: int, cles: list[str]) -> int:
+    """Ends the account's sessions kept under these keys (their sha256, as listed): only the
+    account's own, whatever key a form posts. How many ended."""
+    if not cles:
+        return 0
+    with Session(moteur) as session:
+        fait = session.execute(update(SessionWeb).where(SessionWeb.compte_id == compte_id,
+                                                        SessionWeb.id.in_(cles),
+                                                        SessionWeb.terminee_le.is_(None))
+                               .values(terminee_le=maintenant()))
+        session.commit()
+    return fait.rowcount
+
+
+def cle_de_session(identifiant: str) -> str:
+    """The key a session is kept under, from the id its cookie carries."""
+    return _sha256(identifiant)
+
+
 def _terminer_sessions(session: Session, compte_id: int) -> None:
     session.execute(update(SessionWeb).where(SessionWeb.compte_id == compte_id,
                                              SessionWeb.terminee_le.is_(None))

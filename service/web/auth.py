@@ -37,16 +37,21 @@ from service.personnes.comptes import (
     Durees,
     attente,
     authentifier,
+    cle_de_session,
     compte_de_session,
     confirmer_session,
     noter_echec,
     oublier_echecs,
     ouvrir_session,
+    sessions_ouvertes,
     terminer_session,
+    terminer_sessions_du_compte,
 )
 
+from service.catalogue.contexte import date_fr
+
 from . import service
-from .outils import connecte, peut
+from .outils import connecte, noter, peut
 
 bp = Blueprint("auth", __name__)
 FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
@@ -198,6 +203,45 @@ def deconnexion():
     session.clear()
     flash("Vous êtes déconnecté.")
     return redirect(url_for("auth.connexion"))
+
+
+# « Mes sessions »: every signed-in account sees where it is signed in and may end any of it
+# (a forgotten computer at school); the account is g.compte's, never a form's.
+
+def _en_utc(quand: dt.datetime) -> dt.datetime:
+    return quand.replace(tzinfo=dt.UTC)  # kept in UTC without a zone: date_fr says it in Paris
+
+
+@bp.get("/compte/sessions")
+@connecte
+def mes_sessions():
+    base = service(current_app)["base"]
+    ouvertes = sessions_ouvertes(base, g.compte.id, _durees())
+    return render_template("compte_sessions.html", sessions=ouvertes, date_fr=date_fr,
+                           en_utc=_en_utc, actuelle=cle_de_session(session["sid"]))
+
+
+@bp.post("/compte/sessions/terminer")
+@connecte
+def terminer_mes_sessions():
+    """Ends the posted session (``cle``), or every other one (``autres``); never this one
+    through ``autres``, so that the button does not sign its user out. CSRFProtect checks
+    the form's token, as on every POST."""
+    base, actuelle = service(current_app)["base"], cle_de_session(session["sid"])
+    if request.form.get("autres"):
+        cles = [s.id for s in sessions_ouvertes(base, g.compte.id, _durees()) if s.id != actuelle]
+    else:
+        cles = [request.form.get("cle", "")]
+    nombre = terminer_sessions_du_compte(base, g.compte.id, cles)
+    if nombre:
+        noter("sessions_terminees", g.compte.identifiant, f"{nombre} session(s)")
+    if actuelle in cles and nombre:
+        session.clear()
+        flash("Cette session est terminée : reconnectez-vous pour continuer.")
+        return redirect(url_for("auth.connexion"))
+    flash("Aucune session terminée." if not nombre else
+          "1 session terminée." if nombre == 1 else f"{nombre} sessions terminées.")
+    return redirect(url_for("auth.mes_sessions"))
 
 
 @bp.before_app_request
