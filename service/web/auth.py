@@ -31,6 +31,7 @@ from flask import (
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
+from service.catalogue.contexte import date_fr
 from service.personnes import acces
 from service.personnes.comptes import (
     ROLES,
@@ -47,8 +48,6 @@ from service.personnes.comptes import (
     terminer_session,
     terminer_sessions_du_compte,
 )
-
-from service.catalogue.contexte import date_fr
 
 from . import service
 from .outils import connecte, noter, peut
