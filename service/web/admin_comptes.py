@@ -9,8 +9,9 @@ tell who has an account. Every action goes to the audit log."""
 from __future__ import annotations
 
 import secrets
+from io import BytesIO
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import PasswordField, SelectField, StringField
@@ -19,10 +20,22 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from service import journal
 from service.archive.courriel import CourrielImpossible
-from service.personnes import acces, comptes
+from service.catalogue.tableur import TableurIllisible, modele_import, rapport_erreurs
+from service.personnes import acces, comptes, import_comptes
 from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
 
-from .outils import adresse, autoriser, base, exiger, exiger_connexion_recente, messagerie, noter
+from .outils import (
+    adresse,
+    autoriser,
+    base,
+    envoyer_rapport,
+    exiger,
+    exiger_connexion_recente,
+    garder_rapport,
+    messagerie,
+    noter,
+    pluriel,
+)
 
 bp = Blueprint("admin_comptes", __name__)
 _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
@@ -117,11 +130,63 @@ def index():
                     flash(f"Compte « {identifiant} » créé, mais le courriel n’a pas pu être envoyé : "
                           "utilisez « Mot de passe oublié ? » plus tard.")
                 return redirect(url_for("admin_comptes.index"))
+    return _page(formulaire, recherche), 200 if request.method == "GET" or \
+        formulaire.errors == {} else 400
+
+
+def _page(formulaire, recherche="", **import_):
     liste = comptes.chercher_comptes(base(), recherche)
     return render_template("admin_comptes.html", comptes=liste, recherche=recherche,
                            formulaire=formulaire, role=Role(), roles=ROLES,
-                           longueur=LONGUEUR_MINIMALE), 200 if request.method == "GET" or \
-        formulaire.errors == {} else 400
+                           longueur=LONGUEUR_MINIMALE, **import_)
+
+
+@bp.post("/admin/comptes/importer")
+@exiger("remplir", acces.COMPTES)
+@exiger_connexion_recente
+def importer():
+    """Many accounts from a spreadsheet, all or nothing; each new account is sent its link."""
+    fichier = request.files.get("tableur")
+    if not fichier or not fichier.filename:
+        return _page(NouveauCompte(formdata=None),
+                     import_erreurs=["choisissez le tableur des comptes"]), 400
+    contenu = fichier.read()
+    try:
+        crees, problemes, feuille = import_comptes.importer(base(), contenu, fichier.filename)
+    except TableurIllisible as exc:
+        crees, problemes, feuille = [], [exc], ""
+    if problemes:
+        rapport = None
+        if not isinstance(problemes[0], TableurIllisible):
+            rapport = garder_rapport(rapport_erreurs(contenu, fichier.filename, problemes,
+                                                     import_comptes.DECLARATION.id),
+                                     fichier.filename)
+        return _page(NouveauCompte(formdata=None), import_erreurs=[str(p) for p in problemes],
+                     import_rapport=rapport), 400
+    sans_lien = []
+    for qui in crees:
+        noter("compte_cree", qui.identifiant, f"rôle {qui.role} (import)")
+        if not _envoyer_lien(qui, nouveau=True):
+            sans_lien.append(qui.identifiant)
+    message = pluriel(len(crees), "compte créé", "comptes créés") + (f" ({feuille})" if feuille else "")
+    message += (" ; chacun a reçu un lien pour choisir son mot de passe." if not sans_lien else
+                " ; le courriel n’a pas pu être envoyé à : " + ", ".join(sans_lien)
+                + " (utilisez « Mot de passe oublié ? » plus tard).")
+    flash(message)
+    return redirect(url_for("admin_comptes.index"))
+
+
+@bp.get("/admin/comptes/rapports/<jeton>.xlsx")
+@exiger("remplir", acces.COMPTES)
+def rapport(jeton: str):
+    return envoyer_rapport(jeton)
+
+
+@bp.get("/admin/comptes/modele.xlsx")
+@exiger("remplir", acces.COMPTES)
+def modele():
+    return send_file(BytesIO(modele_import(import_comptes.DECLARATION, par="compte")),
+                     as_attachment=True, download_name="Comptes à créer.xlsx")
 
 
 def _compte(identifiant: str) -> comptes.Compte:

@@ -128,3 +128,40 @@ def test_mot_de_passe_oublie_sans_enumeration_et_expiration(app, client, serveur
 def _liens(base):
     with base.connect() as connexion:
         return list(connexion.execute(select(LienMotDePasse)))
+
+
+def test_creer_des_comptes_depuis_un_tableur(app, connecte, serveur_smtp_du_module):
+    import io
+
+    _, messages = serveur_smtp_du_module
+    admin = connecte("admin")
+    modele = admin.get("/admin/comptes/modele.xlsx")
+    assert modele.status_code == 200 and modele.data[:2] == b"PK"
+    faux = ("Identifiant;Nom et prénom;Rôle;Adresse électronique\n"
+            "l.bernard;Luc Bernard;tuteur;l.bernard@clairval.example\n"
+            "admin;Autre Admin;Administrateur;x@clairval.example\n"
+            "m dupont;Marie Dupont;Magicien;pas-une-adresse\n")
+    refuse = admin.post("/admin/comptes/importer",
+                        {"tableur": (io.BytesIO(faux.encode()), "comptes.csv")}, page="/admin/comptes")
+    page = texte(refuse)
+    assert refuse.status_code == 400 and "Aucun compte n’a été créé" in page
+    assert "ligne 3, colonne « Identifiant » : l’identifiant « admin » est déjà pris" in page
+    assert "ligne 4, colonne « Rôle »" in page and "ligne 4, colonne « Identifiant »" in page
+    assert "cellules fautives surlignées" in page
+    assert "Luc Bernard" not in texte(admin.get("/admin/comptes?q=bernard")).split("<h1>")[1]
+    bon = ("Identifiant;Nom et prénom;Rôle;Adresse électronique\n"
+           "L.Bernard;Luc Bernard;tuteur;l.bernard@clairval.example\n"
+           "m.dupont;Marie Dupont;Inspecteur;m.dupont@clairval.example\n")
+    reponse = admin.post("/admin/comptes/importer",
+                         {"tableur": (io.BytesIO(bon.encode()), "comptes.csv")}, page="/admin/comptes")
+    assert reponse.status_code == 302
+    page = texte(admin.get("/admin/comptes"))
+    assert "2 comptes créés" in page and "Marie Dupont" in page and "l.bernard" in page
+    # each one chooses a password through the link sent, then signs in with the role given
+    for identifiant in ("l.bernard", "m.dupont"):
+        chemin = _lien(messages, f"{identifiant}@clairval.example")
+        personne = Navigateur(app)
+        personne.post(chemin, {"mot_de_passe": "un-mot-de-passe-long", "confirmation":
+                               "un-mot-de-passe-long"})
+        assert Navigateur(app).connexion(identifiant, "un-mot-de-passe-long").status_code == 302
+    assert "Inspecteur" in texte(connecte("m.dupont", "un-mot-de-passe-long").get("/"))
