@@ -165,6 +165,8 @@ class SessionWeb(Base):
     terminee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # the last time its owner typed the password again (the administration pages ask for it)
     confirmee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # the address the sign-in came from (« Mes sessions » shows it); None before 0010
+    adresse: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -184,14 +186,14 @@ _SESSION = (select(_COMPTES, _SESSIONS.c.creee_le, _SESSIONS.c.vue_le)
 _COLONNES = [c.key for c in _COMPTES.columns]
 
 
-def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees()) -> str:
+def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees(), adresse: str | None = None) -> str:
     """A new session of the account: the id the cookie carries (shown nowhere else).
     The sessions that are over by their age anyway are forgotten."""
     identifiant, quand = secrets.token_urlsafe(32), maintenant()
     with Session(moteur) as session:
         session.execute(delete(SessionWeb).where(SessionWeb.creee_le < quand - durees.maximum))
         session.add(SessionWeb(id=_sha256(identifiant), compte_id=compte_id, creee_le=quand,
-                               vue_le=quand))
+                               vue_le=quand, adresse=(adresse or None) and adresse[:64]))
         session.commit()
     return identifiant
 

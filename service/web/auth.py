@@ -164,7 +164,7 @@ def connexion():
         if session.get("sid"):
             terminer_session(base, session["sid"])
         session.clear()  # a new id at each sign-in: a cookie known before is worth nothing
-        session["sid"] = ouvrir_session(base, qui.id, _durees())
+        session["sid"] = ouvrir_session(base, qui.id, _durees(), adresse_du_client())
         return redirect(suivant or url_for("dossier.mes_documents"))
     return render_template("connexion.html", formulaire=formulaire, erreur=None, suivant=suivant)
 

@@ -14,7 +14,7 @@ def _cles(page: str) -> list[str]:
 def test_terminer_une_autre_session_la_ferme_vraiment(app, connecte):
     bureau, ecole = connecte("tuteur"), connecte("tuteur")
     page = texte(bureau.get("/compte/sessions"))
-    assert "Mes sessions" in page and "(cette session)" in page
+    assert "Mes sessions" in page and "(cette session)" in page and "127.0.0.1" in page
     assert re.search(r"\d\d/\d\d/\d{4} à \d\d:\d\d", page)
     # the other account's sessions are not listed, nor can they be ended from here
     autre = connecte("stagiaire")
