@@ -20,6 +20,7 @@ from service.catalogue.generation import generer
 from service.config import Config
 from tests import postgresql_local
 from tests.outils import RACINE
+from tests.web.outils import Navigateur
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +139,16 @@ def serveur_smtp_du_module():
     """The same, for a whole module: for an app (module-scoped) configured with it."""
     with _serveur_smtp() as serveur:
         yield serveur
+
+
+@pytest.fixture(scope="module")
+def connecte(app):
+    """``connecte("tuteur")``: a Navigateur signed in as that demo account (password demo-…), on
+    the module's ``app`` (tests/web/conftest.py's, or the module's own)."""
+
+    def connecter(identifiant: str, mot_de_passe: str | None = None) -> Navigateur:
+        navigateur = Navigateur(app)
+        assert navigateur.connexion(identifiant, mot_de_passe).status_code == 302
+        return navigateur
+
+    return connecter

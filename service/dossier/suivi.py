@@ -10,6 +10,7 @@ secretariat (``renvoyer``, ``retirer``). A row is made when first needed
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -119,32 +120,12 @@ def _passer(session, doc: DocumentDuDossier, etat: str, par: str, detail: str = 
                                                                           else ""))
 
 
+@contextmanager
 def _transaction(base):
-    return _Transaction(base)
-
-
-class _Transaction:
-    """A write transaction, in the audit log's order (its entries are chained)."""
-
-    def __init__(self, base):
-        self.base = base
-
-    def __enter__(self) -> Session:
-        journal.VERROU.acquire()
-        self.session = Session(self.base, expire_on_commit=False)
-        self.session.begin()
-        durable(self.session)
-        return self.session
-
-    def __exit__(self, type_, exc, tb):
-        try:
-            if type_ is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-            journal.VERROU.release()
+    """A write transaction, in the audit log's order (its entries are chained), made durable."""
+    with journal.VERROU, Session(base, expire_on_commit=False) as session, session.begin():
+        durable(session)
+        yield session
 
 
 def brouillon(base, catalogue, stagiaire: Stagiaire, gabarit_id: str, par: str) -> None:

@@ -21,7 +21,7 @@ from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.personnes.effectifs import Stagiaire
 from service.web import create_app, service
 from tests.outils import Word
-from tests.web.outils import Navigateur, champs_du_formulaire, deposer, entetes, texte
+from tests.web.outils import champs_du_formulaire, deposer, entetes, texte
 
 ID = "compte_rendu_sopa"
 
@@ -38,15 +38,6 @@ def app(tmp_path_factory):
     if "moteur" in service(app):
         service(app)["moteur"].fermer()
         service(app)["atelier"].fermer()
-
-
-@pytest.fixture(scope="module")
-def connecte(app):
-    def connecter(identifiant: str) -> Navigateur:
-        navigateur = Navigateur(app)
-        assert navigateur.connexion(identifiant).status_code == 302
-        return navigateur
-    return connecter
 
 
 def ajouter(app, nom: str, prenom: str, tuteur: str) -> None:

@@ -28,7 +28,7 @@ from service.personnes import acces, effectifs
 from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.web import create_app, service
 from tests.outils import pdf_texte
-from tests.web.outils import Navigateur, nom_telecharge, texte
+from tests.web.outils import nom_telecharge, texte
 
 ID = "compte_rendu_sopa"
 
@@ -45,15 +45,6 @@ def app(tmp_path_factory):
     travaux = service(app).get("travaux")
     if travaux is not None and travaux._moteur is not None:
         travaux._moteur.fermer()
-
-
-@pytest.fixture(scope="module")
-def connecte(app):
-    def connecter(identifiant: str) -> Navigateur:
-        navigateur = Navigateur(app)
-        assert navigateur.connexion(identifiant).status_code == 302
-        return navigateur
-    return connecter
 
 
 def tableur(catalogue, stagiaires: list[tuple[str, str]]) -> bytes:

@@ -1,4 +1,5 @@
-"""The web's fixtures: one app per test module, a client, signing in as a demo account.
+"""The web's fixtures: one app per test module and a client (``connecte``, signing in as a demo
+account, is in tests/conftest.py: modules elsewhere with an ``app`` of their own use it too).
 
 ``app`` is module-scoped (its database, its LibreOffice pool and its workshop are started once
 for a module's tests) with the demo accounts. A module that needs it otherwise overrides
@@ -17,7 +18,6 @@ import pytest
 from service.config import Config
 from service.personnes.demo import comptes_de_demo
 from service.web import create_app, service
-from tests.web.outils import Navigateur
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +42,3 @@ def app(request, tmp_path_factory, reglages):
 def client(app):
     """Flask's test client, signed in as no one (the API's tests send a token)."""
     return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def connecte(app):
-    """``connecte("tuteur")``: a Navigateur signed in as that demo account (password demo-…)."""
-
-    def connecter(identifiant: str, mot_de_passe: str | None = None) -> Navigateur:
-        navigateur = Navigateur(app)
-        assert navigateur.connexion(identifiant, mot_de_passe).status_code == 302
-        return navigateur
-
-    return connecter

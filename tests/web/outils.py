@@ -211,3 +211,13 @@ def nom_telecharge(reponse) -> str:
     if "filename*=UTF-8''" in entete:
         return unquote(entete.split("filename*=UTF-8''")[1].split(";")[0])
     return entete.split('filename="')[1].split('"')[0]
+
+
+def tracer_une_signature(page) -> None:
+    """Draws a signature with the mouse on the sign page's pad (Playwright ``page``)."""
+    boite = page.locator("#pad").bounding_box()
+    page.mouse.move(boite["x"] + 30, boite["y"] + 110)
+    page.mouse.down()
+    for x, y in ((90, 30), (150, 120), (230, 40), (320, 100)):
+        page.mouse.move(boite["x"] + x, boite["y"] + y, steps=6)
+    page.mouse.up()

@@ -23,6 +23,7 @@ from service.personnes.comptes import creer_compte
 from service.personnes.demo import AUTRES_DEMO
 from service.web import service
 from tests.outils import RACINE, normaliser, pdf_texte
+from tests.web.outils import tracer_une_signature
 
 # slot by slot, in the declaration's order: (account, its name, its qualité printed)
 SIGNATAIRES = [
@@ -88,15 +89,6 @@ def _lien(messages, identifiant) -> str:
     return re.search(r"http://\S+/documents/\S+/signer", corps).group(0)
 
 
-def _tracer(page):
-    boite = page.locator("#pad").bounding_box()
-    page.mouse.move(boite["x"] + 30, boite["y"] + 110)
-    page.mouse.down()
-    for x, y in ((90, 30), (150, 120), (230, 40), (320, 100)):
-        page.mouse.move(boite["x"] + x, boite["y"] + y, steps=6)
-    page.mouse.up()
-
-
 def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itself(
         page, adresse, app, captures, tmp_path, serveur_smtp_du_module):
     _, messages = serveur_smtp_du_module
@@ -155,7 +147,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
         assert "Reste à signer : " + ", ".join(
             f"{x} ({q})" for _, x, q in SIGNATAIRES[n - 1:]) + "." in texte
         assert "En attente" not in texte
-        _tracer(page)
+        tracer_une_signature(page)
         if n == 1:
             page.screenshot(path=str(captures / "circuit-signature.png"), full_page=False)
         page.get_by_role("button", name=f"Signer la version {n}").click()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.personnes.comptes import Compte, creer_compte
 from service.web import service
-from tests.web.outils import Navigateur, avec_dossiers_de_demo
+from tests.web.outils import Navigateur, avec_dossiers_de_demo, tracer_une_signature
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +23,6 @@ def app(app):
     with ThreadPoolExecutor(1) as fil:
         fil.submit(avec_dossiers_de_demo, app).result()
     return app
-
-
-def _tracer(page):
-    boite = page.locator("#pad").bounding_box()
-    page.mouse.move(boite["x"] + 30, boite["y"] + 110)
-    page.mouse.down()
-    for x, y in ((90, 30), (150, 120), (230, 40), (320, 100)):
-        page.mouse.move(boite["x"] + x, boite["y"] + y, steps=6)
-    page.mouse.up()
 
 
 def _se_connecter(page, identifiant: str, mot_de_passe: str | None = None) -> None:
@@ -60,7 +51,7 @@ def test_a_link_opened_signed_out_leads_there_then_the_signature_is_announced(
     page.wait_for_url(f"{adresse}{signer}")  # the page asked for, not the home page
     assert page.get_by_role("heading", level=1).inner_text() == "Signer le document"
 
-    _tracer(page)
+    tracer_une_signature(page)
     page.get_by_role("button", name=re.compile("Signer la version")).click()
     page.wait_for_url(re.compile(r"/documents/[^/]+$"))
     annonce = page.get_by_role("status").filter(has_text="Signature apposée")
