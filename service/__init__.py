@@ -46,3 +46,20 @@ def creer_messagerie(config: Config, catalogue: Catalogue):
     if not config.smtp:
         return None
     return Messagerie.depuis(config.smtp, config.courriel, catalogue.etablissement.parametres["nom"])
+
+
+def creer_sso(config: Config):
+    """The single sign-on (the identity provider, which claims say who and which role), or None
+    when INSPE_OIDC_EMETTEUR, INSPE_OIDC_CLIENT and INSPE_OIDC_SECRET are not all set. A rule of
+    INSPE_OIDC_ROLES that cannot be read stops the start (ValueError, in French)."""
+    from service.personnes.oidc import Fournisseur
+    from service.personnes.sso import Correspondance, regles
+
+    if not config.oidc:
+        return None
+    emetteur = config.oidc_emetteur.rstrip("/")
+    if not (emetteur.startswith("https://") or emetteur.startswith("http://127.0.0.1")
+            or emetteur.startswith("http://localhost")):
+        raise ValueError(f"INSPE_OIDC_EMETTEUR : « {emetteur} » doit être une adresse https://")
+    return (Fournisseur(emetteur, config.oidc_client, config.oidc_secret),
+            Correspondance(config.oidc_identifiant, config.oidc_courriel, regles(config.oidc_roles)))

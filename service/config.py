@@ -27,6 +27,20 @@ through the environment passed to ``Config.depuis``:
                        to choose a password (default: the address the request came to)
     INSPE_PROXYS       the reverse proxies whose X-Forwarded-For is believed: addresses or
                        networks, separated by commas (default: none, the peer's address is used)
+
+Single sign-on with OpenID Connect (service/personnes/oidc.py, sso.py), on when the first three are set:
+
+    INSPE_OIDC_EMETTEUR   the identity provider's issuer URL (https://…); its settings are read
+                          from <issuer>/.well-known/openid-configuration
+    INSPE_OIDC_CLIENT     this service's client id at the provider
+    INSPE_OIDC_SECRET     its client secret
+    INSPE_OIDC_IDENTIFIANT  the claim that is the account's identifiant (default: preferred_username)
+    INSPE_OIDC_COURRIEL   the claim that is its e-mail address (default: email)
+    INSPE_OIDC_ROLES      how claims give a role to an account created at first sign-in: rules
+                          « claim:valeur=rôle » separated by commas, the first that matches wins
+                          (e.g. groups:scolarite=secretariat,groups:enseignants=tuteur); roles
+                          are those of service/personnes/comptes.py; none matches: refused
+    INSPE_OIDC_LIBELLE    the sign-in button's label (default: « Se connecter avec l’université »)
 """
 
 from __future__ import annotations
@@ -60,6 +74,13 @@ class Config:
     session_max_min: int = 720
     proxys: tuple[str, ...] = ()
     adresse: str = ""
+    oidc_emetteur: str = ""
+    oidc_client: str = ""
+    oidc_secret: str = ""
+    oidc_identifiant: str = "preferred_username"
+    oidc_courriel: str = "email"
+    oidc_roles: str = ""
+    oidc_libelle: str = "Se connecter avec l’université"
 
     def __post_init__(self):
         if not self.base_de_donnees:  # SQLite in the instance's folder by default
@@ -96,4 +117,16 @@ class Config:
             session_inactivite_min=int(environ.get("INSPE_SESSION_INACTIVITE") or 120),
             session_max_min=int(environ.get("INSPE_SESSION_MAX") or 720),
             proxys=tuple(p.strip() for p in environ.get("INSPE_PROXYS", "").split(",") if p.strip()),
+            oidc_emetteur=environ.get("INSPE_OIDC_EMETTEUR", "").strip(),
+            oidc_client=environ.get("INSPE_OIDC_CLIENT", ""),
+            oidc_secret=environ.get("INSPE_OIDC_SECRET", ""),
+            oidc_identifiant=environ.get("INSPE_OIDC_IDENTIFIANT") or defaut.oidc_identifiant,
+            oidc_courriel=environ.get("INSPE_OIDC_COURRIEL") or defaut.oidc_courriel,
+            oidc_roles=environ.get("INSPE_OIDC_ROLES", ""),
+            oidc_libelle=environ.get("INSPE_OIDC_LIBELLE") or defaut.oidc_libelle,
         )
+
+    @property
+    def oidc(self) -> bool:
+        """Is single sign-on configured?"""
+        return bool(self.oidc_emetteur and self.oidc_client and self.oidc_secret)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     bindparam,
     delete,
+    false,
     func,
     select,
     true,
@@ -59,6 +60,8 @@ class Compte(Base):
     empreinte: Mapped[str] = mapped_column(String(300))
     courriel: Mapped[str] = mapped_column(String(200), default="", server_default="")
     actif: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # the account at the single sign-on's identity provider: « issuer sub » (personnes/sso.py)
+    sso_sujet: Mapped[str | None] = mapped_column(String(400), unique=True, nullable=True)
 
 
 def creer_compte(moteur, identifiant: str, nom: str, role: str, mot_de_passe: str,
@@ -167,6 +170,9 @@ class SessionWeb(Base):
     confirmee_le: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # the address the sign-in came from (« Mes sessions » shows it); None before 0010
     adresse: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # signed in through the identity provider: only confirmee_le (when the provider last saw
+    # its user authenticate, its auth_time) counts as a recent sign-in, not creee_le
+    sso: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 @dataclass(frozen=True)
@@ -186,16 +192,26 @@ _SESSION = (select(_COMPTES, _SESSIONS.c.creee_le, _SESSIONS.c.vue_le)
 _COLONNES = [c.key for c in _COMPTES.columns]
 
 
-def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees(), adresse: str | None = None) -> str:
+def ouvrir_session(moteur, compte_id: int, durees: Durees = Durees(), adresse: str | None = None,
+                   sso: bool = False, authentifiee_le: dt.datetime | None = None) -> str:
     """A new session of the account: the id the cookie carries (shown nowhere else).
-    The sessions that are over by their age anyway are forgotten."""
+    The sessions that are over by their age anyway are forgotten. Signed in through the
+    identity provider (``sso``): ``authentifiee_le`` is when the provider last saw its user
+    authenticate (None: unknown, the administration pages will ask)."""
     identifiant, quand = secrets.token_urlsafe(32), maintenant()
     with Session(moteur) as session:
         session.execute(delete(SessionWeb).where(SessionWeb.creee_le < quand - durees.maximum))
         session.add(SessionWeb(id=_sha256(identifiant), compte_id=compte_id, creee_le=quand,
-                               vue_le=quand, adresse=(adresse or None) and adresse[:64]))
+                               vue_le=quand, adresse=(adresse or None) and adresse[:64], sso=sso,
+                               confirmee_le=authentifiee_le if sso else None))
         session.commit()
     return identifiant
+
+
+def session_sso(moteur, identifiant: str) -> bool:
+    """Was this session opened through the identity provider?"""
+    with moteur.connect() as connexion:
+        return bool(connexion.scalar(select(_SESSIONS.c.sso).where(_SESSIONS.c.id == _sha256(identifiant))))
 
 
 def compte_de_session(moteur, identifiant: str, durees: Durees = Durees()) -> Compte | None:
@@ -219,18 +235,24 @@ def compte_de_session(moteur, identifiant: str, durees: Durees = Durees()) -> Co
 
 
 def authentifiee_le(moteur, identifiant: str) -> dt.datetime | None:
-    """When the session's owner last typed the password: at sign-in, or since to confirm it."""
+    """When the session's owner last typed the password: at sign-in, or since to confirm it.
+    Signed in through the identity provider: when the provider last authenticated its user."""
     with moteur.connect() as connexion:
-        ligne = connexion.execute(select(_SESSIONS.c.creee_le, _SESSIONS.c.confirmee_le)
+        ligne = connexion.execute(select(_SESSIONS.c.creee_le, _SESSIONS.c.confirmee_le,
+                                         _SESSIONS.c.sso)
                                   .where(_SESSIONS.c.id == _sha256(identifiant))).one_or_none()
-    return max(x for x in ligne if x is not None) if ligne else None
+    if ligne is None:
+        return None
+    creee, confirmee, sso = ligne
+    return confirmee if sso else max(x for x in (creee, confirmee) if x is not None)
 
 
-def confirmer_session(moteur, identifiant: str) -> None:
-    """The owner typed the password again: what needs a recent sign-in is open for a while."""
+def confirmer_session(moteur, identifiant: str, quand: dt.datetime | None = None) -> None:
+    """The owner typed the password again (or authenticated again at the identity provider,
+    ``quand``): what needs a recent sign-in is open for a while."""
     with Session(moteur) as session:
         session.execute(update(SessionWeb).where(SessionWeb.id == _sha256(identifiant))
-                        .values(confirmee_le=maintenant()))
+                        .values(confirmee_le=quand or maintenant()))
         session.commit()
 
 

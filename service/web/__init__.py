@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from service import creer_catalogue, creer_moteur, creer_sceau
+from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso
 from service.bd import ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
@@ -62,6 +62,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         "config": config,
         "catalogue": creer_catalogue(config),
         "base": ouvrir(config.base_de_donnees),
+        "sso": creer_sso(config),  # None without single sign-on
     }
     csrf.init_app(app)
 
@@ -87,9 +88,10 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         lots,
         sante,
         securite,
+        sso,
     )
 
-    securite.init_app(app)
+    securite.init_app(app, config)
     erreurs.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
@@ -99,6 +101,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(archives.bp)
     app.register_blueprint(campagne.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(dossier.bp)
     app.register_blueprint(sante.bp)

@@ -35,7 +35,6 @@ from service.catalogue.contexte import date_fr
 from service.personnes import acces
 from service.personnes.comptes import (
     ROLES,
-    Durees,
     attente,
     authentifier,
     cle_de_session,
@@ -43,14 +42,14 @@ from service.personnes.comptes import (
     confirmer_session,
     noter_echec,
     oublier_echecs,
-    ouvrir_session,
+    session_sso,
     sessions_ouvertes,
     terminer_session,
     terminer_sessions_du_compte,
 )
 
 from . import service
-from .outils import connecte, noter, peut
+from .outils import adresse, adresse_du_client, connecte, durees, noter, ouvrir_la_session, peut, suivant_sur
 
 bp = Blueprint("auth", __name__)
 FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
@@ -73,32 +72,6 @@ class Connexion(FlaskForm):
                                                             "aria-required": "true"})
 
 
-def _reseaux(proxys: tuple[str, ...]) -> list:
-    return [ipaddress.ip_network(p, strict=False) for p in proxys]
-
-
-def _de_confiance(adresse: str, reseaux: list) -> bool:
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return False
-    return any(ip in reseau for reseau in reseaux)
-
-
-def adresse_du_client() -> str:
-    """The address signing in: the peer's, unless the peer is a configured proxy
-    (``INSPE_PROXYS``); then the last address of X-Forwarded-For that no configured proxy
-    added. Anyone else's X-Forwarded-For is ignored: it is written by the client."""
-    adresse = request.remote_addr or "?"
-    reseaux = _reseaux(service(current_app)["config"].proxys)
-    if not reseaux or not _de_confiance(adresse, reseaux):
-        return adresse
-    chaine = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    while chaine and _de_confiance(chaine[-1], reseaux):
-        adresse = chaine.pop()
-    return chaine[-1] if chaine else adresse
-
-
 def _bloc(adresse: str) -> str:
     """What one client holds: its IPv4 address, or its IPv6 /64 (one home or school has a
     whole /64, and would otherwise get round the limit by changing address)."""
@@ -107,17 +80,6 @@ def _bloc(adresse: str) -> str:
     except ValueError:
         return adresse
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-
-
-def suivant_sur(suivant: str | None) -> str | None:
-    """``suivant`` if it is a path of this site (« /documents/… »), None otherwise: no scheme
-    or host (« https://ailleurs », « //ailleurs »), no backslash (« /\\ailleurs », which
-    browsers read as « //ailleurs »), no control character."""
-    if not suivant or not suivant.startswith("/") or suivant.startswith("//"):
-        return None
-    if "\\" in suivant or any(ord(c) < 32 or ord(c) == 127 for c in suivant):
-        return None
-    return suivant
 
 
 def _minutes(duree: dt.timedelta) -> str:
@@ -135,12 +97,6 @@ def _bloque(base, cles: list[str]) -> str | None:
             return (f"Trop de tentatives {qui} : réessayez dans {_minutes(duree)} "
                     "(par sécurité, même le bon mot de passe est refusé d’ici là).")
     return None
-
-
-def _durees() -> Durees:
-    config = service(current_app)["config"]
-    return Durees(inactivite=dt.timedelta(minutes=config.session_inactivite_min),
-                  maximum=dt.timedelta(minutes=config.session_max_min))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -161,12 +117,16 @@ def connexion():
             return render_template("connexion.html", formulaire=formulaire, suivant=suivant,
                                    erreur="Identifiant ou mot de passe incorrect."), 401
         oublier_echecs(base, cles[0])  # the account's owner is back: its count starts again
-        if session.get("sid"):
-            terminer_session(base, session["sid"])
-        session.clear()  # a new id at each sign-in: a cookie known before is worth nothing
-        session["sid"] = ouvrir_session(base, qui.id, _durees(), adresse_du_client())
+        ouvrir_la_session(qui.id)
         return redirect(suivant or url_for("dossier.mes_documents"))
     return render_template("connexion.html", formulaire=formulaire, erreur=None, suivant=suivant)
+
+
+@bp.context_processor
+def connexion_unique():
+    """``sso``: the single sign-on button's label, or None when it is not configured."""
+    config = service(current_app)["config"]
+    return {"sso": config.oidc_libelle if service(current_app)["sso"] else None}
 
 
 @bp.route("/admin/confirmer", methods=["GET", "POST"])
@@ -177,6 +137,11 @@ def confirmer():
     formulaire = Confirmation()
     suivant = suivant_sur(request.args.get("suivant"))
     erreur, statut = None, 200
+    # signed in through the identity provider: confirmed there again, not with a password
+    par_sso = service(current_app)["sso"] is not None and session_sso(
+        service(current_app)["base"], session["sid"])
+    if par_sso:
+        return render_template("confirmer.html", formulaire=None, erreur=None, suivant=suivant)
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = g.compte.identifiant
@@ -197,11 +162,15 @@ def confirmer():
 
 @bp.post("/deconnexion")
 def deconnexion():
+    """Ends the session here; signed in through the identity provider, then goes on to end
+    the provider's session too, when it says where (end_session_endpoint)."""
     if session.get("sid"):
         terminer_session(service(current_app)["base"], session["sid"])
+    jeton, sso = session.get("sso_jeton"), service(current_app)["sso"]
     session.clear()
     flash("Vous êtes déconnecté.")
-    return redirect(url_for("auth.connexion"))
+    ailleurs = sso[0].fin_de_session(jeton, adresse("auth.connexion")) if jeton and sso else None
+    return redirect(ailleurs or url_for("auth.connexion"))
 
 
 # « Mes sessions »: every signed-in account sees where it is signed in and may end any of it
@@ -215,7 +184,7 @@ def _en_utc(quand: dt.datetime) -> dt.datetime:
 @connecte
 def mes_sessions():
     base = service(current_app)["base"]
-    ouvertes = sessions_ouvertes(base, g.compte.id, _durees())
+    ouvertes = sessions_ouvertes(base, g.compte.id, durees())
     return render_template("compte_sessions.html", sessions=ouvertes, date_fr=date_fr,
                            en_utc=_en_utc, actuelle=cle_de_session(session["sid"]))
 
@@ -228,7 +197,7 @@ def terminer_mes_sessions():
     the form's token, as on every POST."""
     base, actuelle = service(current_app)["base"], cle_de_session(session["sid"])
     if request.form.get("autres"):
-        cles = [s.id for s in sessions_ouvertes(base, g.compte.id, _durees()) if s.id != actuelle]
+        cles = [s.id for s in sessions_ouvertes(base, g.compte.id, durees()) if s.id != actuelle]
     else:
         cles = [request.form.get("cle", "")]
     nombre = terminer_sessions_du_compte(base, g.compte.id, cles)
@@ -246,7 +215,7 @@ def terminer_mes_sessions():
 @bp.before_app_request
 def charger_compte():
     identifiant = session.get("sid")
-    g.compte = compte_de_session(service(current_app)["base"], identifiant, _durees()) \
+    g.compte = compte_de_session(service(current_app)["base"], identifiant, durees()) \
         if identifiant else None
     if identifiant and g.compte is None:
         session.pop("sid")  # ended, idle or too old: the cookie is emptied

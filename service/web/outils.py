@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import json
 import secrets
 from dataclasses import dataclass
@@ -105,6 +106,61 @@ def connecte(vue):
             return redirect(url_for("auth.connexion", suivant=cible if cible != "/" else None))
         return vue(*args, **kwargs)
     return enveloppe
+
+
+def _reseaux(proxys: tuple[str, ...]) -> list:
+    return [ipaddress.ip_network(p, strict=False) for p in proxys]
+
+
+def _de_confiance(adresse: str, reseaux: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return False
+    return any(ip in reseau for reseau in reseaux)
+
+
+def adresse_du_client() -> str:
+    """The address signing in: the peer's, unless the peer is a configured proxy
+    (``INSPE_PROXYS``); then the last address of X-Forwarded-For that no configured proxy
+    added. Anyone else's X-Forwarded-For is ignored: it is written by the client."""
+    adresse = request.remote_addr or "?"
+    reseaux = _reseaux(service(current_app)["config"].proxys)
+    if not reseaux or not _de_confiance(adresse, reseaux):
+        return adresse
+    chaine = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    while chaine and _de_confiance(chaine[-1], reseaux):
+        adresse = chaine.pop()
+    return chaine[-1] if chaine else adresse
+
+
+def suivant_sur(suivant: str | None) -> str | None:
+    """``suivant`` if it is a path of this site (« /documents/… »), None otherwise: no scheme
+    or host (« https://ailleurs », « //ailleurs »), no backslash (« /\\ailleurs », which
+    browsers read as « //ailleurs »), no control character."""
+    if not suivant or not suivant.startswith("/") or suivant.startswith("//"):
+        return None
+    if "\\" in suivant or any(ord(c) < 32 or ord(c) == 127 for c in suivant):
+        return None
+    return suivant
+
+
+def durees() -> comptes.Durees:
+    """How long a web session lasts (INSPE_SESSION_INACTIVITE, INSPE_SESSION_MAX)."""
+    return comptes.Durees(inactivite=dt.timedelta(minutes=config().session_inactivite_min),
+                          maximum=dt.timedelta(minutes=config().session_max_min))
+
+
+def ouvrir_la_session(compte_id: int, sso: bool = False,
+                      authentifiee_le: dt.datetime | None = None) -> None:
+    """Signs the browser in as this account (a password checked, or the identity provider's
+    answer): the session it had ends, and the cookie gets a new id, so that a cookie known
+    before is worth nothing."""
+    if session.get("sid"):
+        comptes.terminer_session(base(), session["sid"])
+    session.clear()
+    session["sid"] = comptes.ouvrir_session(base(), compte_id, durees(), adresse_du_client(),
+                                            sso=sso, authentifiee_le=authentifiee_le)
 
 
 def peut(action: str, objet) -> bool:
