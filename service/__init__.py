@@ -61,5 +61,5 @@ def creer_sso(config: Config):
     if not (emetteur.startswith("https://") or emetteur.startswith("http://127.0.0.1")
             or emetteur.startswith("http://localhost")):
         raise ValueError(f"INSPE_OIDC_EMETTEUR : « {emetteur} » doit être une adresse https://")
-    return (Fournisseur(emetteur, config.oidc_client, config.oidc_secret),
+    return (Fournisseur(emetteur, config.oidc_client, config.oidc_secret, config.oidc_portees),
             Correspondance(config.oidc_identifiant, config.oidc_courriel, regles(config.oidc_roles)))

@@ -40,6 +40,8 @@ Single sign-on with OpenID Connect (service/personnes/oidc.py, sso.py), on when 
                           « claim:valeur=rôle » separated by commas, the first that matches wins
                           (e.g. groups:scolarite=secretariat,groups:enseignants=tuteur); roles
                           are those of service/personnes/comptes.py; none matches: refused
+    INSPE_OIDC_PORTEES    the scopes asked for, separated by spaces (default: openid profile email;
+                          add the one that brings the claims INSPE_OIDC_ROLES reads, e.g. groups)
     INSPE_OIDC_LIBELLE    the sign-in button's label (default: « Se connecter avec l’université »)
 """
 
@@ -80,6 +82,7 @@ class Config:
     oidc_identifiant: str = "preferred_username"
     oidc_courriel: str = "email"
     oidc_roles: str = ""
+    oidc_portees: str = "openid profile email"
     oidc_libelle: str = "Se connecter avec l’université"
 
     def __post_init__(self):
@@ -123,6 +126,7 @@ class Config:
             oidc_identifiant=environ.get("INSPE_OIDC_IDENTIFIANT") or defaut.oidc_identifiant,
             oidc_courriel=environ.get("INSPE_OIDC_COURRIEL") or defaut.oidc_courriel,
             oidc_roles=environ.get("INSPE_OIDC_ROLES", ""),
+            oidc_portees=environ.get("INSPE_OIDC_PORTEES") or defaut.oidc_portees,
             oidc_libelle=environ.get("INSPE_OIDC_LIBELLE") or defaut.oidc_libelle,
         )
 

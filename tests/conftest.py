@@ -10,6 +10,9 @@ import contextlib
 import itertools
 import shutil
 import socket
+import subprocess
+import time
+import urllib.request
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -152,3 +155,44 @@ def connecte(app):
         return navigateur
 
     return connecter
+
+
+# A real OpenID Connect provider: panva's oidc-provider under node (tests/oidc/, installed by make).
+OIDC = RACINE / "tests" / "oidc"
+
+
+@pytest.fixture(scope="module")
+def retours_oidc() -> list[str]:
+    """The service's addresses the provider sends back to: the test client's by default."""
+    return ["https://localhost/connexion/sso/retour"]
+
+
+@pytest.fixture(scope="module")
+def fournisseur_oidc(retours_oidc, tmp_path_factory):
+    """tests/oidc/fournisseur.mjs on a free port of 127.0.0.1, for a module: its issuer URL,
+    once its discovery document answers; stopped at the end."""
+    node = shutil.which("node")
+    if node is None or not (OIDC / "node_modules" / "oidc-provider").is_dir():
+        pytest.skip("node ou oidc-provider absent : make test les installe")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    apres = [r.removesuffix("/sso/retour") for r in retours_oidc]  # back to the sign-in page
+    journal = tmp_path_factory.mktemp("oidc") / "fournisseur.log"
+    with open(journal, "w") as sortie:
+        processus = subprocess.Popen([node, "fournisseur.mjs", str(port), ",".join(retours_oidc),
+                                      ",".join(apres)], cwd=OIDC, stdout=sortie, stderr=subprocess.STDOUT)
+    emetteur = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{emetteur}/.well-known/openid-configuration", timeout=1).close()
+                break
+            except OSError:
+                if processus.poll() is not None:
+                    raise AssertionError(journal.read_text()) from None
+                time.sleep(0.05)
+        yield emetteur
+    finally:
+        processus.terminate()
+        processus.wait(10)

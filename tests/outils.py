@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urljoin
 
 import docx
 from docx.oxml.ns import qn
@@ -195,3 +196,32 @@ def fixer_echeance(base, nom: str, gabarit_id: str, jour: dt.date) -> int:
             Stagiaire.nom == nom, DocumentDuDossier.gabarit_id == gabarit_id)).one()
         doc.echeance = jour.isoformat()
         return doc.id
+
+
+# the client of the service at the test provider (tests/oidc/fournisseur.mjs), as Config fields
+CLIENT_OIDC = {"oidc_client": "inspe-docs", "oidc_secret": "secret-de-test-inspe-docs",
+               "oidc_portees": "openid profile email groups",
+               "oidc_roles": "groups:scolarite=secretariat,groups:enseignants=tuteur"}
+
+
+def par_le_fournisseur(url: str, login: str, navigateur=None) -> str:
+    """Goes through the test provider (tests/oidc) from its authorization ``url``, signing in as
+    ``login`` on its form, as a browser would (``navigateur``: a requests.Session, to keep its
+    cookies across journeys); the address it sends back to, with the code and the state."""
+    import requests
+
+    navigateur = navigateur or requests.Session()
+    reponse = navigateur.get(url, allow_redirects=False)
+    for _ in range(10):
+        if reponse.is_redirect:
+            suivante = urljoin(reponse.url, reponse.headers["Location"])
+            if not suivante.startswith(url.split("/auth")[0]):
+                return suivante
+            reponse = navigateur.get(suivante, allow_redirects=False)
+        else:
+            action = re.search(r'<form[^>]*action="([^"]+)"', reponse.text)
+            assert action, reponse.text[-500:]
+            caches = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', reponse.text))
+            reponse = navigateur.post(urljoin(reponse.url, action.group(1)), allow_redirects=False,
+                                      data={**caches, "login": login, "password": "x"})
+    raise AssertionError("le fournisseur ne renvoie pas vers le service")

@@ -53,8 +53,12 @@ class Demande:
 class Fournisseur:
     """The identity provider at ``emetteur``, this service being its client ``client``."""
 
-    def __init__(self, emetteur: str, client: str, secret: str, delai: float = DELAI):
-        self.emetteur, self.client, self.secret, self.delai = emetteur.rstrip("/"), client, secret, delai
+    def __init__(self, emetteur: str, client: str, secret: str, portees: str = PORTEES,
+                 delai: float = DELAI):
+        self.emetteur, self.client, self.secret = emetteur.rstrip("/"), client, secret
+        # « openid » always: without it, no id_token
+        self.portees = " ".join(dict.fromkeys(["openid", *portees.split()]))
+        self.delai = delai
         self._reglages: dict | None = None
         self._cles: KeySet | None = None
         self._verrou = threading.Lock()
@@ -90,7 +94,7 @@ class Fournisseur:
         return cles
 
     def _session(self, retour: str) -> OAuth2Session:
-        return OAuth2Session(self.client, self.secret, scope=PORTEES, redirect_uri=retour,
+        return OAuth2Session(self.client, self.secret, scope=self.portees, redirect_uri=retour,
                              code_challenge_method="S256", default_timeout=self.delai)
 
     def demande(self, retour: str, reauthentifier: bool = False) -> Demande:

@@ -147,7 +147,7 @@ def _nouveau(revendications: dict, correspondance: Correspondance, identifiant: 
                   # no password anyone knows: this account signs in through the provider
                   empreinte=generate_password_hash(secrets.token_urlsafe(32)),
                   courriel=courriel.strip()[:200] if isinstance(courriel, str) else "",
-                  sso_sujet=lien)
+                  sso_sujet=lien, actif=True)
 
 
 def compte_lie(compte: Compte, revendications: dict) -> bool:

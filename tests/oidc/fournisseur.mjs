@@ -61,4 +61,5 @@ const provider = new Provider(emetteur, {
     ctx.body = `<!DOCTYPE html><title>Erreur</title><pre>${JSON.stringify(out)}</pre>`;
   },
 });
+provider.on("server_error", (ctx, err) => console.error("erreur du fournisseur :", err));
 provider.listen(Number(port), "127.0.0.1", () => console.log("prêt"));
