@@ -1,13 +1,15 @@
 # make run    the web service on 127.0.0.1:5000, embedded defaults, demo accounts
 # make exemples  every gabarit's example as .docx and sealed PDF in sorties/exemples/
 # make test   lint + the whole test suite (real LibreOffice), with the accessibility gate (axe-core,
-#             vendored in tests/web/navigateur/vendor/: neither Node nor npm is needed)
+#             vendored in tests/web/navigateur/vendor/) and the single sign-on's tests against a real
+#             OpenID Connect provider (oidc-provider, under Node: installed from tests/oidc/'s lock file)
 # Both install what they need on a fresh Debian machine, and are idempotent.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
+OIDC   := tests/oidc/node_modules/.installe
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: LibreOffice (the .docx → PDF renderer) and its UNO bridge for Debian's
 # python3 (the conversion pool drives LibreOffice through it), poppler (pdftotext, pdftoppm),
@@ -15,10 +17,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # redis-server (the tests run the distributed job queue against a real one), chromium and its
 # French resources (the end-to-end tests drive it headless with Playwright, dates as JJ/MM/AAAA), clamav-daemon (the tests scan uploads with
 # a clamd of their own and a signature made for them; the system clamd and freshclam are stopped),
-# postgresql (the database tests also run on a throwaway cluster of their own, see tests/conftest.py).
+# postgresql (the database tests also run on a throwaway cluster of their own, see tests/conftest.py),
+# nodejs and npm (the single sign-on's tests run a real OpenID Connect provider, panva's certified
+# oidc-provider, which is a Node package: tests only, the service itself needs no Node).
 PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
            fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server chromium \
-           chromium-l10n clamav-daemon postgresql
+           chromium-l10n clamav-daemon postgresql nodejs npm
 
 .PHONY: install systeme run exemples test lint bench clean
 
@@ -32,6 +36,7 @@ systeme:
 	    || ! (PATH="$$PATH:/usr/sbin"; command -v clamd >/dev/null) \
 	    || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
 	    || ! ls /usr/lib/chromium/locales/fr.pak >/dev/null 2>&1 \
+	    || ! command -v node >/dev/null || ! command -v npm >/dev/null \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -45,13 +50,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# the test provider's packages, exactly as locked (npm ci), again only when the lock file changes
+$(OIDC): tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC)
+
 run: install
 	$(PY) -m service serve --demo
 
 exemples: install
 	$(PY) -m service.exemples
 
-test: install lint
+test: install $(OIDC) lint
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -61,4 +71,4 @@ bench: install
 	$(PY) bench/render.py
 
 clean:
-	rm -rf $(VENV) sorties/*/ .pytest_cache
+	rm -rf $(VENV) sorties/*/ .pytest_cache tests/oidc/node_modules
