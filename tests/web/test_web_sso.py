@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import socket
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -206,3 +207,14 @@ def test_without_single_sign_on_the_sign_in_page_is_unchanged(tmp_path):
     assert "form-action 'self';" in page.headers["Content-Security-Policy"]
     assert navigateur.get("/connexion/sso").status_code == 404
     assert navigateur.get("/connexion/sso/retour?code=x&state=y").status_code == 404
+
+
+def test_a_provider_that_does_not_answer_is_said_so(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        ferme = s.getsockname()[1]
+    muet = create_app(Config(donnees=tmp_path / "d", sorties=tmp_path / "s",
+                             oidc_emetteur=f"http://127.0.0.1:{ferme}", **CLIENT_OIDC))
+    reponse = Navigateur(muet).get("/connexion/sso")
+    assert reponse.status_code == 503
+    assert "Le service d’authentification de l’université ne répond pas" in texte(reponse)
