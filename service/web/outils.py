@@ -191,7 +191,8 @@ RECENTE = dt.timedelta(minutes=15)  # an administration page needs a sign-in thi
 
 def exiger_connexion_recente(vue):
     """The view (an administration page) needs the password typed within ``RECENTE``: at
-    sign-in or at /admin/confirmer, which comes back here (``suivant``). A cookie left on an
+    sign-in or at /admin/confirmer, which comes back here (``suivant``); signed in through the
+    identity provider, an authentication there within ``RECENTE`` (web/sso.py). A cookie left on an
     unattended computer opens no administration page. Put it below ``exiger``: the rights
     first, so that a page one may not see stays a 404."""
     @functools.wraps(vue)
