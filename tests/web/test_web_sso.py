@@ -138,22 +138,36 @@ def test_an_answer_to_no_request_of_ours_is_refused(app):
     assert navigateur.get(autre).status_code == 400  # a state that is not the one sent
     assert navigateur.get(retour).status_code == 400  # the request is used up, even so
     assert Navigateur(app).get(retour).status_code == 400  # another browser's request
+    # the person cancelled at the provider; an answer from another issuer (RFC 9207)
+    for reponse, statut in (("error=access_denied", 401), ("code=abc&iss=http://ailleurs.example", 400)):
+        etat = parse_qs(urlsplit(navigateur.get("/connexion/sso").headers["Location"]).query)["state"][0]
+        refus = navigateur.get(f"/connexion/sso/retour?state={etat}&{reponse}")
+        assert refus.status_code == statut and "Connexion refusée" in texte(refus)
     assert _compte(app, "p.langevin") is None
+
+
+def _rejoue(app, cookie):
+    """Another browser, with this cookie: does it open a page?"""
+    autre = Navigateur(app)
+    autre.client.set_cookie("session", cookie, domain="localhost")
+    return autre.get("/").status_code == 200
 
 
 def test_logout_ends_the_session_and_goes_on_to_the_provider(app, fournisseur_oidc):
     navigateur = Navigateur(app)
-    _sso(navigateur, "p.langevin")
+    navigateur.connexion("stagiaire")
+    avant = navigateur.client.get_cookie("session").value
+    _sso(navigateur, "p.langevin")  # signed in anew: a new session id, the one before ended
+    assert not _rejoue(app, avant)
     cookie = navigateur.client.get_cookie("session").value
+    assert _rejoue(app, cookie)
     reponse = navigateur.post("/deconnexion", {}, page="/")
     fin = urlsplit(reponse.headers["Location"])
     assert f"{fin.scheme}://{fin.netloc}{fin.path}" == f"{fournisseur_oidc}/session/end"
     parametres = parse_qs(fin.query)
     assert parametres["post_logout_redirect_uri"] == [f"{HTTPS}/connexion"]
     assert parametres["id_token_hint"][0].count(".") == 2
-    rejoue = Navigateur(app)
-    rejoue.client.set_cookie("session", cookie, domain="localhost")
-    assert rejoue.get("/").status_code == 302  # the old cookie opens nothing
+    assert not _rejoue(app, cookie)  # the old cookie opens nothing
 
 
 # The id_token's checks, on tokens the real provider issued --------------------------------
