@@ -34,7 +34,9 @@ Single sign-on with OpenID Connect (service/personnes/oidc.py, sso.py), on when 
                           from <issuer>/.well-known/openid-configuration
     INSPE_OIDC_CLIENT     this service's client id at the provider
     INSPE_OIDC_SECRET     its client secret
-    INSPE_OIDC_IDENTIFIANT  the claim that is the account's identifiant (default: preferred_username)
+    INSPE_OIDC_IDENTIFIANT  the claim that is the account's identifiant (default: preferred_username);
+                          one the university assigns and its people cannot change, as an existing
+                          account of that identifiant is linked at the first sign-in
     INSPE_OIDC_COURRIEL   the claim that is its e-mail address (default: email)
     INSPE_OIDC_ROLES      how claims give a role to an account created at first sign-in: rules
                           « claim:valeur=rôle » separated by commas, the first that matches wins
