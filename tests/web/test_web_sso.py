@@ -111,6 +111,9 @@ def test_an_existing_account_is_linked_and_confirms_through_the_provider(app, fo
     reponse = _sso(navigateur, "admin", "/connexion/sso?confirmer=1&suivant=/admin", fournisseur)
     assert reponse.headers["Location"] == "/admin"
     assert navigateur.get("/admin").status_code == 200
+    # the accounts' page says which are linked to the university
+    comptes = texte(navigateur.get("/admin/comptes"))
+    assert 'admin<span class="discret"> (lié à l’université)</span>' in comptes
 
 
 def test_a_disabled_account_is_refused(app):
