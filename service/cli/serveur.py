@@ -11,7 +11,7 @@ from service.archive.conservation import purger
 from service.lots.file import TravailleurDuService
 from service.pdf.libreoffice import ConversionImpossible
 
-from .commun import SUCCES
+from .commun import SUCCES, ErreurUtilisateur
 
 
 def ajouter_commandes(sub) -> None:
@@ -29,7 +29,10 @@ def servir(args, ctx) -> int:
 
     config, environ, demo = ctx.config, ctx.environ, args.demo
 
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ValueError as exc:  # a setting that cannot be read (INSPE_OIDC_ROLES…), said in French
+        raise ErreurUtilisateur([str(exc)]) from exc
     port = int(environ.get("PORT", "5000"))
     if demo:
         print(f"Comptes de démonstration (http://127.0.0.1:{port}/) :")

@@ -284,3 +284,11 @@ def test_serve_without_libreoffice_still_serves_its_pages_and_says_why(tmp_path)
     finally:
         erreurs = _arreter(processus)
     assert "LibreOffice" in erreurs and "introuvable" in erreurs
+
+
+def test_serve_with_a_role_rule_it_cannot_read_says_which_and_stops(tmp_path, capsys):
+    code = main(["serve"], environ={"INSPE_DONNEES": str(tmp_path), "INSPE_OIDC_CLIENT": "inspe",
+                                    "INSPE_OIDC_EMETTEUR": "https://idp.example", "INSPE_OIDC_SECRET": "s",
+                                    "INSPE_OIDC_ROLES": "groups:enseignants=tuteur_inspe"})
+    assert code == 2
+    assert "INSPE_OIDC_ROLES : rôle inconnu « tuteur_inspe »" in capsys.readouterr().err
