@@ -61,6 +61,7 @@ class Fournisseur:
         self.delai = delai
         self._reglages: dict | None = None
         self._cles: KeySet | None = None
+        self._cles_le = 0.0
         self._verrou = threading.Lock()
 
     def _json(self, url: str) -> dict:
@@ -81,16 +82,26 @@ class Fournisseur:
                 if reglages.get("issuer", "").rstrip("/") != self.emetteur:
                     raise RefusOidc("Le service d’authentification annonce un autre émetteur que "
                                     "celui configuré (INSPE_OIDC_EMETTEUR).")
+                if not all(reglages.get(c) for c in ("authorization_endpoint", "token_endpoint",
+                                                     "jwks_uri")):
+                    raise RefusOidc("Le service d’authentification ne publie pas ses adresses "
+                                    "(authorization_endpoint, token_endpoint, jwks_uri).")
                 self._reglages = reglages
             return self._reglages
 
     def _cles_du_fournisseur(self, renouveler: bool = False) -> KeySet:
+        """The provider's public keys; fetched again when ``renouveler``, at most once a
+        minute (a forged token must not make this service hammer the provider)."""
         with self._verrou:
-            cles = self._cles
-        if cles is None or renouveler:
-            cles = KeySet.import_key_set(self._json(self.reglages()["jwks_uri"]))
+            cles, lues_le = self._cles, self._cles_le
+        if cles is None or (renouveler and time.monotonic() - lues_le > 60):
+            try:
+                cles = KeySet.import_key_set(self._json(self.reglages()["jwks_uri"]))
+            except (JoseError, ValueError, TypeError) as exc:
+                raise RefusOidc("Les clés du service d’authentification sont illisibles : "
+                                "connexion refusée.") from exc
             with self._verrou:
-                self._cles = cles
+                self._cles, self._cles_le = cles, time.monotonic()
         return cles
 
     def _session(self, retour: str) -> OAuth2Session:
