@@ -109,6 +109,12 @@ def _bloc(adresse: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
+def bloc_du_client() -> str:
+    """What the request's client holds (``_bloc`` of ``adresse_du_client``): what a limit
+    per address counts against."""
+    return _bloc(adresse_du_client())
+
+
 def suivant_sur(suivant: str | None) -> str | None:
     """``suivant`` if it is a path of this site (« /documents/… »), None otherwise: no scheme
     or host (« https://ailleurs », « //ailleurs »), no backslash (« /\\ailleurs », which
