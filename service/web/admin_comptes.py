@@ -5,7 +5,7 @@ through a link sent by e-mail: to a new account, or asked from the sign-in page
 A link is single use and valid 30 minutes (``comptes.LIEN_DUREE``); only its token's sha256 is
 kept. Asking for one answers the same whether the address is known or not: the page must not
 tell who has an account, nor take longer when it is: the account is looked up, the link made
-and the e-mail sent after the answer, by a thread of this process (``_ENVOIS``: one message,
+and the e-mail sent after the answer, by a few threads of this process (``_ENVOIS``: one message,
 nothing to follow or retry, so not the lots' queue; lost if the process stops in between, and
 the person asks again). It is limited per client address and per address asked for
 (``OUBLI_*``), whether an account has it or not.
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 OUBLI_FENETRE = dt.timedelta(minutes=30)
 OUBLI_PAR_COURRIEL = 3  # links asked for one address in OUBLI_FENETRE
 OUBLI_PAR_ADRESSE = 20  # requests from one client address (a school's network) in OUBLI_FENETRE
-_ENVOIS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mot-de-passe-oublie")
+_ENVOIS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mot-de-passe-oublie")
 _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
 
 
