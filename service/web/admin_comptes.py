@@ -36,11 +36,11 @@ from service.dossier import reattribution, suppression_compte
 from service.personnes import acces, comptes, import_comptes
 from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
 
-from .auth import bloc_du_client
 from .outils import (
     adresse,
     autoriser,
     base,
+    bloc_du_client,
     catalogue,
     envoyer_rapport,
     exiger,

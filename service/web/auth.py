@@ -14,7 +14,6 @@ where one was going. Only a path of this site is followed there, never an addres
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 
 from flask import (
@@ -50,7 +49,7 @@ from service.personnes.comptes import (
 )
 
 from . import service
-from .outils import connecte, noter, peut
+from .outils import adresse_du_client, bloc_du_client, connecte, noter, peut
 
 bp = Blueprint("auth", __name__)
 FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
@@ -71,48 +70,6 @@ class Connexion(FlaskForm):
                                                          "aria-required": "true"})
     mot_de_passe = PasswordField("Mot de passe", render_kw={"autocomplete": "current-password",
                                                             "aria-required": "true"})
-
-
-def _reseaux(proxys: tuple[str, ...]) -> list:
-    return [ipaddress.ip_network(p, strict=False) for p in proxys]
-
-
-def _de_confiance(adresse: str, reseaux: list) -> bool:
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return False
-    return any(ip in reseau for reseau in reseaux)
-
-
-def adresse_du_client() -> str:
-    """The address signing in: the peer's, unless the peer is a configured proxy
-    (``INSPE_PROXYS``); then the last address of X-Forwarded-For that no configured proxy
-    added. Anyone else's X-Forwarded-For is ignored: it is written by the client."""
-    adresse = request.remote_addr or "?"
-    reseaux = _reseaux(service(current_app)["config"].proxys)
-    if not reseaux or not _de_confiance(adresse, reseaux):
-        return adresse
-    chaine = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    while chaine and _de_confiance(chaine[-1], reseaux):
-        adresse = chaine.pop()
-    return chaine[-1] if chaine else adresse
-
-
-def _bloc(adresse: str) -> str:
-    """What one client holds: its IPv4 address, or its IPv6 /64 (one home or school has a
-    whole /64, and would otherwise get round the limit by changing address)."""
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return adresse
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-
-
-def bloc_du_client() -> str:
-    """What the request's client holds (``_bloc`` of ``adresse_du_client``): what a limit
-    per address counts against."""
-    return _bloc(adresse_du_client())
 
 
 def suivant_sur(suivant: str | None) -> str | None:
@@ -156,7 +113,7 @@ def connexion():
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = (formulaire.identifiant.data or "").strip().lower()
-        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
+        cles = [f"compte:{identifiant}", f"adresse:{bloc_du_client()}"]
         bloque = _bloque(base, cles)
         if bloque:
             return render_template("connexion.html", formulaire=formulaire, erreur=bloque,
@@ -186,7 +143,7 @@ def confirmer():
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = g.compte.identifiant
-        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
+        cles = [f"compte:{identifiant}", f"adresse:{bloc_du_client()}"]
         erreur = _bloque(base, cles)
         if erreur:
             statut = 429
