@@ -276,7 +276,7 @@ def desactiver(identifiant):
                              "signatures ou rédactions en attente")
             message = escape(message) + Markup(
                 f" Il laisse {escape(nombre)} : "
-                f'<a href="{escape(lien)}">les réattribuer depuis la campagne</a>.')
+                f'<a href="{escape(lien)}">réattribuer depuis la campagne</a>.')
         flash(message)
     return redirect(url_for("admin_comptes.index"))
 
