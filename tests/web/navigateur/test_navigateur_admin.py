@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.personnes.comptes import SessionWeb
 from service.web import service
+from tests.web.navigateur.test_accessibilite import examiner
 from tests.web.outils import campagne_en_retard
 
 
@@ -39,6 +40,17 @@ def app(app, catalogue):
         "nom": "DUVAL Hugo - parcours", "versions": [{"version": 1, "signataires": []}]}),
         encoding="utf-8")
     return app
+
+
+@pytest.fixture(scope="module")
+def page(chromium, adresse):
+    """A French page whose context lets axe's script in despite the service's CSP (the new
+    states of these pages are checked by the accessibility gate's ``examiner`` here)."""
+    contexte = chromium.new_context(locale="fr-FR", bypass_csp=True,
+                                    extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+                                    viewport={"width": 1100, "height": 900})
+    yield contexte.new_page()
+    contexte.close()
 
 
 def _se_connecter(page, adresse: str, identifiant: str, mot_de_passe: str | None = None) -> None:
@@ -83,13 +95,15 @@ def test_the_administrateur_s_pages(page, adresse, app, captures):
     page.get_by_role("button", name="Désactiver inspecteur").click()
     annonce = _statut(page, "Compte « inspecteur » désactivé")
     assert "Il laisse 1 signature ou rédaction en attente" in annonce.inner_text()
-    page.screenshot(path=str(captures / "admin-comptes-desactive.png"), full_page=True)
+    fautes = examiner(page, "admin-comptes-desactive", captures)  # its « Supprimer » too
     annonce.get_by_role("link", name="réattribuer depuis la campagne").click()
     page.wait_for_url(f"{adresse}/campagne#desactives")
     section = page.get_by_role("region", name="Signatures en attente d’un compte désactivé")
     ligne = section.get_by_role("row").filter(has_text="DUVAL Hugo")
     assert "Sylvie Dumont" in ligne.inner_text()
-    page.screenshot(path=str(captures / "campagne-compte-desactive.png"), full_page=True)
+    fautes += examiner(page, "campagne-compte-desactive", captures)
+    assert not fautes, "\n".join(fautes)
+    page.set_viewport_size({"width": 1100, "height": 900})
     ligne.get_by_label(re.compile("Nouveau compte")).select_option(label="Paul Nouvel (p.nouvel)")
     ligne.get_by_role("button", name=re.compile("Réattribuer")).click()
     assert _statut(page, "« inspecteur » remplacé par « p.nouvel »").is_visible()
