@@ -70,7 +70,7 @@ def obstacles(base, catalogue, identifiant: str, aujourd_hui: dt.date | None = N
                     f"il est {POSTES[poste].dans_une_phrase} de {s.nom} {s.prenom} dans la liste "
                     "des stagiaires (réattribuez ce poste depuis la campagne)", None))
         archives = {a.numero: a for a in session.scalars(select(Archive).where(
-            Archive.lecteurs.contains(f"|{identifiant}|")
+            Archive.lecteurs.contains(f"|{identifiant}|", autoescape=True)
             | Archive.id.in_(select(VersionArchivee.archive_id).where(
                 VersionArchivee.depose_par == identifiant))))}
         signes = set(session.scalars(select(journal.Entree.document).where(

@@ -94,3 +94,10 @@ def test_nobody_else_reassigns(app, connecte, client, identifiant):
         assert connecte(identifiant).post("/campagne/reattribuer", donnees,
                                           page="/").status_code == 404
     assert _duval(app).inspecteur != "tuteur"
+
+
+def test_a_document_to_write_by_a_disabled_account_is_listed_too(app, connecte):
+    connecte("admin").post("/admin/comptes/referent/desactiver", {}, page="/admin/comptes")
+    page = texte(connecte("secretariat").get("/campagne"))
+    section = page.split('id="desactives"')[1].split('id="etats"')[0]
+    assert "rédaction : tuteur ou tutrice Inspé" in section and "Marc Roussel" in section
