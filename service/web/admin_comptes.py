@@ -16,6 +16,7 @@ the person asks again). It is limited per client address and per address asked f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -308,7 +309,9 @@ def oubli():
     formulaire = Oubli()
     if formulaire.validate_on_submit():
         courriel = formulaire.courriel.data.strip().lower()
-        cles = [f"oubli-adresse:{bloc_du_client()}", f"oubli-courriel:{courriel}"]
+        # the address asked for is counted by its sha256: no one's address is kept this way
+        cles = [f"oubli-adresse:{bloc_du_client()}",
+                f"oubli-courriel:{hashlib.sha256(courriel.encode()).hexdigest()}"]
         for cle, limite, texte in ((cles[0], OUBLI_PAR_ADRESSE, "depuis votre réseau"),
                                    (cles[1], OUBLI_PAR_COURRIEL, "pour cette adresse")):
             duree = comptes.attente(base(), cle, limite, OUBLI_FENETRE)
