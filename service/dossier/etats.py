@@ -93,6 +93,14 @@ def cases(formulaire, stagiaire: Stagiaire | None) -> list[Case]:
     return sortie
 
 
+def position(case: Case) -> str:
+    """The roster's column that binds ``case`` (« tuteur_terrain », « compte_stagiaire »), ""
+    when none does (the pilote, the secretariat, a v1 inspecteur's slot: by role)."""
+    if case.poste:
+        return SIGNATAIRES.get(case.poste, (None, None))[0] or ""
+    return CASES.get(case.champ, (None, None))[0] or ""
+
+
 def qualite_de(libelle: str) -> str:
     """A slot's label as a qualité, inside a sentence (a version-1 declaration does not name
     the poste): « Signature du tuteur ou de la tutrice » → « tuteur ou de la tutrice »,

@@ -115,6 +115,23 @@ def desactiver_compte(moteur, identifiant: str) -> None:
         session.commit()
 
 
+def supprimer_compte(session: Session, identifiant: str) -> Compte:
+    """Deletes the disabled account and what is kept for it (sessions, password links, API
+    tokens, failed sign-ins), within the caller's transaction (which writes the audit log's
+    entry with it); returns it as it was. ValueError when it is unknown or still active. Whether
+    a kept document still names it is the caller's to ask (service/dossier/suppression_compte.py)."""
+    compte = _par_identifiant(session, identifiant)
+    if compte.actif:
+        raise ValueError(f"le compte « {compte.identifiant} » est actif : désactivez-le d’abord")
+    session.execute(delete(SessionWeb).where(SessionWeb.compte_id == compte.id))
+    session.execute(delete(LienMotDePasse).where(LienMotDePasse.compte_id == compte.id))
+    session.execute(delete(Jeton).where(Jeton.compte_id == compte.id))
+    session.execute(delete(Echec).where(Echec.cle == f"compte:{compte.identifiant}"[:200]))
+    session.delete(compte)
+    session.flush()
+    return compte
+
+
 def changer_role(moteur, identifiant: str, role: str) -> None:
     """A new role; the account's sessions end, so that no page opened under the old role
     keeps its rights."""
@@ -304,6 +321,9 @@ def _terminer_sessions(session: Session, compte_id: int) -> None:
 
 # Failed sign-ins -------------------------------------------------------------------------
 
+GARDE = dt.timedelta(hours=1)  # failures are kept at least this long (« mot de passe oublié »: 30 min)
+
+
 class Echec(Base):
     """A failed sign-in, under each key it counts against (``compte:…``, ``adresse:…``)."""
     __tablename__ = "echecs_de_connexion"
@@ -335,10 +355,11 @@ def attente(moteur, cle: str, limite: int, fenetre: dt.timedelta) -> dt.timedelt
 
 
 def noter_echec(moteur, cles: list[str], fenetre: dt.timedelta) -> None:
-    """One failure more for each key; those older than the window are forgotten."""
+    """One failure more for each key; those older than the window (and than ``GARDE``, the
+    longest window any caller counts in) are forgotten."""
     quand = maintenant()
     with Session(moteur) as session:
-        session.execute(delete(Echec).where(Echec.le <= quand - fenetre))
+        session.execute(delete(Echec).where(Echec.le <= quand - max(fenetre, GARDE)))
         session.add_all(Echec(cle=cle[:200], le=quand) for cle in cles)
         session.commit()
 

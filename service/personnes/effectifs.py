@@ -218,6 +218,38 @@ def _meme_personne(ancien: Stagiaire, valeurs: dict) -> bool:
         f"{valeurs.get('nom', '')} {valeurs.get('prenom', '')}")
 
 
+def candidats(base, poste: str) -> list[Compte]:
+    """The active accounts that may hold ``poste`` (a key of ``POSTES``), by name."""
+    with Session(base, expire_on_commit=False) as session:
+        return list(session.scalars(select(Compte).where(
+            Compte.actif.is_(True), Compte.role.in_(POSTES[poste].roles))
+            .order_by(Compte.nom, Compte.identifiant)))
+
+
+def attribuer(base, stagiaire_id: int, poste: str, identifiant: str) -> str:
+    """Binds ``poste`` of one stagiaire to another account (one disabled leaves its slots to
+    someone): an active account whose role fits the position, as the import asks. Returns the
+    identifiant it replaces. ValueError, in French, when it may not; the next import of the
+    roster replaces it with what the spreadsheet says."""
+    if poste not in POSTES:
+        raise ValueError(f"poste inconnu : {poste}")
+    identifiant = identifiant.strip().lower()
+    with Session(base) as session, session.begin():
+        stagiaire = session.get(Stagiaire, stagiaire_id)
+        qui = session.scalar(select(Compte).where(Compte.identifiant == identifiant))
+        if stagiaire is None:
+            raise ValueError("ce stagiaire n’est plus dans la liste des stagiaires")
+        if qui is None or not qui.actif:
+            raise ValueError(f"aucun compte actif « {identifiant} »")
+        if qui.role not in POSTES[poste].roles:
+            raise ValueError(f"le compte « {identifiant} » ({qui.nom}) est un compte « "
+                             f"{ROLES.get(qui.role, qui.role)} », qui ne peut pas être : "
+                             f"{POSTES[poste].dans_une_phrase}")
+        ancien = getattr(stagiaire, POSTES[poste].colonne) or ""
+        setattr(stagiaire, POSTES[poste].colonne, identifiant)
+    return ancien
+
+
 def de(base, identifiant: str) -> list[Stagiaire]:
     """The stagiaires for whom ``identifiant`` holds any position (``POSTES``)."""
     if not identifiant:

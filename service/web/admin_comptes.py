@@ -4,15 +4,27 @@ through a link sent by e-mail: to a new account, or asked from the sign-in page
 
 A link is single use and valid 30 minutes (``comptes.LIEN_DUREE``); only its token's sha256 is
 kept. Asking for one answers the same whether the address is known or not: the page must not
-tell who has an account. Every action goes to the audit log."""
+tell who has an account, nor take longer when it is: the account is looked up, the link made
+and the e-mail sent after the answer, by a few threads of this process (``_ENVOIS``: one message,
+nothing to follow or retry, so not the lots' queue; lost if the process stops in between, and
+the person asks again). It is limited per client address and per address asked for
+(``OUBLI_*``), whether an account has it or not.
+
+« Supprimer » a disabled account is refused while a document kept names it
+(service/dossier/suppression_compte.py). Every action goes to the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -21,6 +33,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from service import journal
 from service.archive.courriel import CourrielImpossible
 from service.catalogue.tableur import TableurIllisible, modele_import, rapport_erreurs
+from service.dossier import reattribution, suppression_compte
 from service.personnes import acces, comptes, import_comptes
 from service.personnes.comptes import LONGUEUR_MINIMALE, ROLES
 
@@ -28,6 +41,8 @@ from .outils import (
     adresse,
     autoriser,
     base,
+    bloc_du_client,
+    catalogue,
     envoyer_rapport,
     exiger,
     exiger_connexion_recente,
@@ -38,6 +53,11 @@ from .outils import (
 )
 
 bp = Blueprint("admin_comptes", __name__)
+log = logging.getLogger(__name__)
+OUBLI_FENETRE = dt.timedelta(minutes=30)
+OUBLI_PAR_COURRIEL = 3  # links asked for one address in OUBLI_FENETRE
+OUBLI_PAR_ADRESSE = 20  # requests from one client address (a school's network) in OUBLI_FENETRE
+_ENVOIS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mot-de-passe-oublie")
 _ROLES = [SelectChoice(code, libelle) for code, libelle in ROLES.items()]
 
 
@@ -79,13 +99,7 @@ class NouveauMotDePasse(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
-    """Sends ``qui`` a link to choose a password; False when it could not be sent."""
-    courrier = messagerie()
-    if courrier is None or not qui.courriel:
-        return False
-    jeton = comptes.lien_mot_de_passe(base(), qui.id)
-    lien = adresse("admin_comptes.choisir", jeton=jeton)
+def _message(qui: comptes.Compte, nouveau: bool, lien: str) -> tuple[str, str]:
     minutes = int(comptes.LIEN_DUREE.total_seconds() // 60)
     if nouveau:
         sujet = "Votre compte — choisir votre mot de passe"
@@ -96,11 +110,42 @@ def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
                  f"(identifiant : {qui.identifiant}). Si ce n’est pas vous, ignorez ce message.")
     corps = (f"{debut}\n\nChoisissez votre mot de passe ici (lien valable {minutes} minutes, "
              f"une seule fois) :\n{lien}\n")
+    return sujet, corps
+
+
+def _envoyer_lien(qui: comptes.Compte, nouveau: bool) -> bool:
+    """Sends ``qui`` a link to choose a password; False when it could not be sent."""
+    courrier = messagerie()
+    if courrier is None or not qui.courriel:
+        return False
+    jeton = comptes.lien_mot_de_passe(base(), qui.id)
     try:
-        courrier.envoyer([qui.courriel], sujet, corps)
+        courrier.envoyer([qui.courriel], *_message(qui, nouveau,
+                                                   adresse("admin_comptes.choisir", jeton=jeton)))
     except CourrielImpossible:
         return False
     return True
+
+
+def _oubli(moteur, courrier, courriel: str, prefixe: str) -> None:
+    """After the answer (``_ENVOIS``): the link to the account with this address, if one has
+    it; ``prefixe``: the link's address without its token."""
+    try:
+        qui = comptes.compte_par_courriel(moteur, courriel)
+        if qui is None:
+            return
+        envoye = False
+        if courrier is not None and qui.courriel:
+            jeton = comptes.lien_mot_de_passe(moteur, qui.id)
+            try:
+                courrier.envoyer([qui.courriel], *_message(qui, False, prefixe + jeton))
+                envoye = True
+            except CourrielImpossible:
+                log.exception("mot de passe oublié : courriel à %s", qui.identifiant)
+        journal.noter(moteur, f"{qui.identifiant} ({qui.role})", "lien_mot_de_passe_demande",
+                      qui.identifiant, "envoyé" if envoye else "non envoyé")
+    except Exception:  # a thread: nobody else would see it
+        log.exception("mot de passe oublié")
 
 
 # --- the administrateur's page ------------------------------------------------------------
@@ -224,7 +269,36 @@ def desactiver(identifiant):
     if qui.actif:
         comptes.desactiver_compte(base(), identifiant)
         noter("compte_desactive", identifiant)
-        flash(f"Compte « {identifiant} » désactivé : ses sessions sont terminées.")
+        message = f"Compte « {identifiant} » désactivé : ses sessions sont terminées."
+        restes = reattribution.en_attente(base(), catalogue(), identifiant)
+        if restes:
+            lien = url_for("campagne.index", _anchor="desactives")
+            nombre = pluriel(len(restes), "signature ou rédaction en attente",
+                             "signatures ou rédactions en attente")
+            message = escape(message) + Markup(
+                f" Il laisse {escape(nombre)} : "
+                f'<a href="{escape(lien)}">réattribuer depuis la campagne</a>.')
+        flash(message)
+    return redirect(url_for("admin_comptes.index"))
+
+
+@bp.post("/admin/comptes/<identifiant>/supprimer")
+@exiger("supprimer", acces.COMPTES)
+@exiger_connexion_recente
+def supprimer(identifiant):
+    qui = _compte(identifiant)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if qui.actif:
+        flash(f"Le compte « {identifiant} » est actif : désactivez-le d’abord.")
+        return redirect(url_for("admin_comptes.index"))
+    try:
+        suppression_compte.supprimer(base(), catalogue(), identifiant,
+                                     f"{g.compte.identifiant} ({g.compte.role})")
+    except suppression_compte.SuppressionImpossible as exc:
+        flash(f"Le compte « {identifiant} » n’est pas supprimé : {exc}.")
+    else:
+        flash(f"Compte « {identifiant} » supprimé ; le journal garde ses entrées.")
     return redirect(url_for("admin_comptes.index"))
 
 
@@ -234,12 +308,24 @@ def desactiver(identifiant):
 def oubli():
     formulaire = Oubli()
     if formulaire.validate_on_submit():
-        qui = comptes.compte_par_courriel(base(), formulaire.courriel.data)
-        if qui is not None:
-            envoye = _envoyer_lien(qui, nouveau=False)
-            journal.noter(base(), f"{qui.identifiant} ({qui.role})", "lien_mot_de_passe_demande",
-                          qui.identifiant, "envoyé" if envoye else "non envoyé")
-        # the same answer either way: this page does not tell who has an account
+        courriel = formulaire.courriel.data.strip().lower()
+        # the address asked for is counted by its sha256: no one's address is kept this way
+        cles = [f"oubli-adresse:{bloc_du_client()}",
+                f"oubli-courriel:{hashlib.sha256(courriel.encode()).hexdigest()}"]
+        for cle, limite, texte in ((cles[0], OUBLI_PAR_ADRESSE, "depuis votre réseau"),
+                                   (cles[1], OUBLI_PAR_COURRIEL, "pour cette adresse")):
+            duree = comptes.attente(base(), cle, limite, OUBLI_FENETRE)
+            if duree is not None:
+                minutes = max(1, -(-int(duree.total_seconds()) // 60))
+                erreur = (f"Trop de demandes {texte} : réessayez dans {minutes} minute"
+                          f"{'s' if minutes > 1 else ''}. Un lien déjà reçu reste valable "
+                          "30 minutes.")
+                return render_template("mot_de_passe_oublie.html", formulaire=formulaire,
+                                       envoye=False, erreur=erreur), 429
+        comptes.noter_echec(base(), cles, OUBLI_FENETRE)
+        prefixe = adresse("admin_comptes.choisir", jeton="-")[:-1]
+        _ENVOIS.submit(_oubli, base(), messagerie(), courriel, prefixe)
+        # the same answer either way, at once: this page does not tell who has an account
         return render_template("mot_de_passe_oublie.html", formulaire=formulaire, envoye=True)
     return render_template("mot_de_passe_oublie.html", formulaire=formulaire, envoye=False)
 

@@ -14,7 +14,6 @@ where one was going. Only a path of this site is followed there, never an addres
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 
 from flask import (
@@ -49,7 +48,16 @@ from service.personnes.comptes import (
 )
 
 from . import service
-from .outils import adresse, adresse_du_client, connecte, durees, noter, ouvrir_la_session, peut, suivant_sur
+from .outils import (
+    adresse,
+    bloc_du_client,
+    connecte,
+    durees,
+    noter,
+    ouvrir_la_session,
+    peut,
+    suivant_sur,
+)
 
 bp = Blueprint("auth", __name__)
 FENETRE = dt.timedelta(minutes=10)  # a lock lasts at most this long after a failure
@@ -70,16 +78,6 @@ class Connexion(FlaskForm):
                                                          "aria-required": "true"})
     mot_de_passe = PasswordField("Mot de passe", render_kw={"autocomplete": "current-password",
                                                             "aria-required": "true"})
-
-
-def _bloc(adresse: str) -> str:
-    """What one client holds: its IPv4 address, or its IPv6 /64 (one home or school has a
-    whole /64, and would otherwise get round the limit by changing address)."""
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return adresse
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _minutes(duree: dt.timedelta) -> str:
@@ -106,7 +104,7 @@ def connexion():
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = (formulaire.identifiant.data or "").strip().lower()
-        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
+        cles = [f"compte:{identifiant}", f"adresse:{bloc_du_client()}"]
         bloque = _bloque(base, cles)
         if bloque:
             return render_template("connexion.html", formulaire=formulaire, erreur=bloque,
@@ -145,7 +143,7 @@ def confirmer():
     if formulaire.validate_on_submit():
         base = service(current_app)["base"]
         identifiant = g.compte.identifiant
-        cles = [f"compte:{identifiant}", f"adresse:{_bloc(adresse_du_client())}"]
+        cles = [f"compte:{identifiant}", f"adresse:{bloc_du_client()}"]
         erreur = _bloque(base, cles)
         if erreur:
             statut = 429

@@ -5,7 +5,10 @@ the late documents (due date passed, not done) with whom each waits for, 50 a pa
 by gabarit, parcours and state, exported as .xlsx. « Relancer » sends the grouped reminders
 (service/dossier/relances.py) to the people the list — or one row — waits for; « Renvoyer à
 son auteur » (with the reason, e-mailed to the author) and « Retirer » ask for a confirmation
-first. Everything is asked of service/personnes/acces.py (``CAMPAGNE``): 404 for anyone else.
+first. « Signatures en attente d’un compte désactivé » lists what a disabled account leaves
+undone, and « Réattribuer » gives that poste of the stagiaire to another account
+(service/dossier/reattribution.py). Everything is asked of service/personnes/acces.py
+(``CAMPAGNE``): 404 for anyone else.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from io import BytesIO
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 
-from service.dossier import etats, listes, relances, suivi
+from service.dossier import etats, listes, reattribution, relances, suivi
 from service.dossier.export import exporter_xlsx
 from service.dossier.modele import DocumentDuDossier
 from service.personnes import effectifs
 from service.personnes.acces import CAMPAGNE
 from service.personnes.effectifs import PARCOURS
 
-from .outils import adresse, base, catalogue, exiger, messagerie, noter
+from .outils import adresse, base, catalogue, circuit, exiger, messagerie, noter
 
 bp = Blueprint("campagne", __name__)
 PAR_PAGE = 50
@@ -87,8 +90,11 @@ def index():
     vue = listes.campagne(base(), catalogue(), filtres.annee, gabarit_id=filtres.gabarit,
                           parcours=filtres.parcours, etat=filtres.etat, limite=PAR_PAGE,
                           decalage=(page - 1) * PAR_PAGE)
+    attentes = reattribution.en_attente(base(), catalogue())
+    candidats = {p: effectifs.candidats(base(), p) for p in {a.poste for a in attentes}}
     return render_template(
         "campagne.html", filtres=filtres, vue=vue, page=page, annees=listes.annees(base()),
+        attentes=attentes, candidats=candidats,
         pages=max(math.ceil(vue.nombre_en_retard / PAR_PAGE), 1), courriel=messagerie() is not None,
         gabarits=[g_ for g_ in catalogue().courants() if etats.nomme_un_stagiaire(g_.formulaire)])
 
@@ -211,3 +217,30 @@ def agir(doc_id: int, action: str):
         _dire(relances.prevenir_renvoi(base(), catalogue(), messagerie(), doc, lien, _par()),
               "Courriel envoyé", "Courriels envoyés")
     return _retour(filtres)
+
+
+# --- what a disabled account leaves undone ----------------------------------------------------
+
+@bp.post("/campagne/reattribuer")
+@exiger("remplir", CAMPAGNE)
+def reattribuer():
+    """Gives a stagiaire's poste, held by a disabled account, to another account."""
+    filtres = Filtres.depuis(request.form)
+    stagiaire_id = request.form.get("stagiaire", type=int)
+    poste, compte = request.form.get("poste", ""), request.form.get("compte", "")
+    stagiaire = effectifs.un(base(), stagiaire_id) if stagiaire_id is not None else None
+    if stagiaire is None or poste not in effectifs.POSTES:
+        abort(404)
+    try:
+        fait = reattribution.reattribuer(circuit(), stagiaire.id, poste, compte, _par())
+    except ValueError as exc:
+        flash(f"Rien n’a été changé : {exc}.")
+        return redirect(url_for("campagne.index", **filtres.criteres, _anchor="desactives"))
+    flash(f"{stagiaire.nom} {stagiaire.prenom} : {effectifs.POSTES[poste].dans_une_phrase}, "
+          f"« {fait.ancien} » remplacé par « {fait.nouveau} ».")
+    if fait.prevenus:
+        flash("Courriel « document à signer » envoyé à : " + ", ".join(fait.prevenus) + ".")
+    elif messagerie() is None:
+        flash("L’envoi de courriels n’est pas configuré (INSPE_SMTP) : prévenez vous-même la "
+              "personne de ce qu’elle doit signer.")
+    return redirect(url_for("campagne.index", **filtres.criteres, _anchor="desactives"))

@@ -69,6 +69,50 @@ def messagerie():
     return outils["messagerie"]
 
 
+# --- who is asking -------------------------------------------------------------------------
+
+def _reseaux(proxys: tuple[str, ...]) -> list:
+    return [ipaddress.ip_network(p, strict=False) for p in proxys]
+
+
+def _de_confiance(adresse: str, reseaux: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return False
+    return any(ip in reseau for reseau in reseaux)
+
+
+def adresse_du_client() -> str:
+    """The address signing in: the peer's, unless the peer is a configured proxy
+    (``INSPE_PROXYS``); then the last address of X-Forwarded-For that no configured proxy
+    added. Anyone else's X-Forwarded-For is ignored: it is written by the client."""
+    adresse = request.remote_addr or "?"
+    reseaux = _reseaux(config().proxys)
+    if not reseaux or not _de_confiance(adresse, reseaux):
+        return adresse
+    chaine = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    while chaine and _de_confiance(chaine[-1], reseaux):
+        adresse = chaine.pop()
+    return chaine[-1] if chaine else adresse
+
+
+def _bloc(adresse: str) -> str:
+    """What one client holds: its IPv4 address, or its IPv6 /64 (one home or school has a
+    whole /64, and would otherwise get round the limit by changing address)."""
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return adresse
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
+def bloc_du_client() -> str:
+    """What the request's client holds (``_bloc`` of ``adresse_du_client``): what a limit
+    per address counts against."""
+    return _bloc(adresse_du_client())
+
+
 def adresse(vue: str, **valeurs) -> str:
     """The full address of a page, for an e-mail: on the service's public address (INSPE_ADRESSE)
     when it is set, so that a forged Host header cannot send a link (and its token) elsewhere;
@@ -106,32 +150,6 @@ def connecte(vue):
             return redirect(url_for("auth.connexion", suivant=cible if cible != "/" else None))
         return vue(*args, **kwargs)
     return enveloppe
-
-
-def _reseaux(proxys: tuple[str, ...]) -> list:
-    return [ipaddress.ip_network(p, strict=False) for p in proxys]
-
-
-def _de_confiance(adresse: str, reseaux: list) -> bool:
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return False
-    return any(ip in reseau for reseau in reseaux)
-
-
-def adresse_du_client() -> str:
-    """The address signing in: the peer's, unless the peer is a configured proxy
-    (``INSPE_PROXYS``); then the last address of X-Forwarded-For that no configured proxy
-    added. Anyone else's X-Forwarded-For is ignored: it is written by the client."""
-    adresse = request.remote_addr or "?"
-    reseaux = _reseaux(service(current_app)["config"].proxys)
-    if not reseaux or not _de_confiance(adresse, reseaux):
-        return adresse
-    chaine = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    while chaine and _de_confiance(chaine[-1], reseaux):
-        adresse = chaine.pop()
-    return chaine[-1] if chaine else adresse
 
 
 def suivant_sur(suivant: str | None) -> str | None:
