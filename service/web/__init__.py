@@ -58,10 +58,11 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
+    base = ouvrir(config.base_de_donnees)
     app.extensions["inspe"] = {
         "config": config,
-        "catalogue": creer_catalogue(config),
-        "base": ouvrir(config.base_de_donnees),
+        "catalogue": creer_catalogue(config, base),  # the settings' versions in ``base``
+        "base": base,
     }
     csrf.init_app(app)
 
