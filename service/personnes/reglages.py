@@ -88,13 +88,15 @@ class ReglagesInvalides(Exception):
 class Ligne:
     """A version in the history."""
     numero: int
-    cree_le: dt.datetime
+    cree_le: dt.datetime | None  # None: version 1, implicit (the file)
     auteur: str
     resume: str
 
     @property
     def quand(self) -> str:
         """JJ/MM/AAAA HH:MM, Paris time."""
+        if self.cree_le is None:
+            return "—"
         return self.cree_le.replace(tzinfo=dt.UTC).astimezone(FUSEAU).strftime("%d/%m/%Y %H:%M")
 
 
@@ -275,7 +277,7 @@ class Reglages:
         with Session(self.base) as session:
             lignes = [Ligne(v.numero, v.cree_le, v.auteur, v.resume) for v in session.scalars(
                 select(VersionReglages).order_by(VersionReglages.numero.desc()))]
-        return lignes or [Ligne(1, _maintenant(), AUTEUR_YAML, "version initiale")]
+        return lignes or [Ligne(1, None, AUTEUR_YAML, "version initiale")]
 
     def enregistrer(self, parametres: dict, qui: str, *, logo: bytes | None = None,
                     depuis: int | None = None, gabarits=(),

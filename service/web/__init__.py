@@ -77,6 +77,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     from . import (
         admin,
         admin_comptes,
+        admin_etablissement,
         api,
         archives,
         auth,
@@ -95,6 +96,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_comptes.bp)
+    app.register_blueprint(admin_etablissement.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)
