@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service import journal
@@ -341,6 +341,15 @@ def _fichier() -> Etablissement:
 
 def en_vigueur() -> Etablissement:
     """The current settings of this process's service (the last ``Reglages`` made: one
-    institution a process), else the default file's; the roster's list of parcours reads it."""
-    return _EN_VIGUEUR.courant() if _EN_VIGUEUR is not None else _fichier()
+    institution a process), else the default file's; the roster's list of parcours reads it.
+    A database that does not answer gives the last version this process read (a label to show
+    is no reason to fail: what writes asks ``courant`` and fails)."""
+    reglages = _EN_VIGUEUR
+    if reglages is None:
+        return _fichier()
+    try:
+        return reglages.courant()
+    except SQLAlchemyError:
+        vu = reglages._vu
+        return reglages._versions.get(vu[1] if vu else 1, reglages.defaut)
 
