@@ -23,7 +23,7 @@ from service.archive.courriel import CourrielImpossible
 from service.personnes import acces, effectifs
 from service.personnes.reglages import TEXTES, Erreur, ReglagesInvalides
 
-from .outils import base, catalogue, exiger, exiger_connexion_recente, messagerie, noter
+from .outils import autoriser, base, catalogue, exiger, exiger_connexion_recente, messagerie, noter
 
 bp = Blueprint("admin_etablissement", __name__)
 LIGNES_EN_PLUS = 2  # empty rows offered to add a parcours, a recipient
@@ -185,6 +185,7 @@ def index():
     if request.method == "GET":
         return _page(_formulaire(etablissement.parametres, gabarits, etablissement.numero),
                      etablissement)
+    autoriser("remplir", acces.ETABLISSEMENT)
     formulaire = _formulaire(etablissement.parametres, gabarits, etablissement.numero,
                              request.form)
     if not formulaire.validate_on_submit():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 from html.parser import HTMLParser
 
@@ -150,6 +151,10 @@ def test_un_vrai_logo_est_une_nouvelle_version(app, connecte):
     gabarit = catalogue.gabarit("compte_rendu_sopa")
     assert catalogue.compile(gabarit, courant.logo) is not catalogue.compile(
         gabarit, catalogue.etablissement_version(1).logo)
+    docx = generer(catalogue, gabarit.id, gabarit.formulaire.exemple).docx
+    with zipfile.ZipFile(io.BytesIO(docx)) as paquet:
+        assert paquet.read("word/media/logo.png") == courant.logo.png
+    assert courant.logo.png != catalogue.etablissement_version(1).logo.png
 
 
 def test_les_erreurs_nomment_le_champ(connecte):
@@ -194,3 +199,10 @@ def test_le_message_d_essai_arrive(app, connecte, serveur_smtp_du_module):
     assert "Message d’essai envoyé à admin@clairval.example" in texte(admin.get(PAGE))
     destinataires, message = messages[-1]
     assert destinataires == ["admin@clairval.example"] and "Message d’essai" in message["Subject"]
+
+
+def test_sans_serveur_de_courriel_la_page_le_dit(app, connecte, monkeypatch):
+    monkeypatch.setitem(service(app), "messagerie", None)
+    admin = connecte("admin")
+    admin.post(f"{PAGE}/essai", {}, page=PAGE)
+    assert "Aucun serveur de courriel n’est configuré : renseignez INSPE_SMTP" in texte(admin.get(PAGE))
