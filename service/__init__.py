@@ -5,11 +5,19 @@ from __future__ import annotations
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.gabarits import Catalogue
 from service.config import Config
+from service.personnes.reglages import Reglages
 
 
-def creer_catalogue(config: Config) -> Catalogue:
-    """The catalogue of gabarits for ``config``, every version checked."""
-    return Catalogue(config.gabarits, config.formulaires, charger_etablissement(config.etablissement))
+def creer_catalogue(config: Config, base=None) -> Catalogue:
+    """The catalogue of gabarits for ``config``, every version checked, with the institution's
+    settings as the database ``base`` keeps them (opened at their first use when not given:
+    the command line, the lot workers)."""
+    from service.bd import ouvrir
+
+    fichier = charger_etablissement(config.etablissement)
+    reglages = Reglages(base if base is not None else lambda: ouvrir(config.base_de_donnees),
+                        fichier)
+    return Catalogue(config.gabarits, config.formulaires, fichier, reglages)
 
 
 def creer_moteur(config: Config, *, guichet: bool = True):
@@ -45,7 +53,8 @@ def creer_messagerie(config: Config, catalogue: Catalogue):
 
     if not config.smtp:
         return None
-    return Messagerie.depuis(config.smtp, config.courriel, catalogue.etablissement.parametres["nom"])
+    return Messagerie.depuis(config.smtp, config.courriel,
+                             lambda: catalogue.etablissement.parametres["nom"])
 
 
 def creer_sso(config: Config):

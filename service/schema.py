@@ -28,9 +28,9 @@ def metadonnees():
     from service.archive import depot
     from service.bd.modele import Base
     from service.dossier import modele
-    from service.personnes import comptes, effectifs
+    from service.personnes import comptes, effectifs, reglages
 
-    del journal, depot, comptes, effectifs, modele  # imported for their tables
+    del journal, depot, comptes, effectifs, modele, reglages  # imported for their tables
     return Base.metadata
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -32,14 +32,17 @@ class Messagerie:
     hote: str
     port: int
     expediteur: str
-    nom_expediteur: str = ""
+    # the sender's name, or what gives it (the institution's current settings: its name changed
+    # on /admin/etablissement signs the next message)
+    nom_expediteur: str | Callable[[], str] = ""
     securite: str = ""  # "", "starttls" or "ssl"
     utilisateur: str = ""
     mot_de_passe: str = ""
     delai: float = 30
 
     @classmethod
-    def depuis(cls, adresse: str, expediteur: str, nom_expediteur: str = "") -> Messagerie:
+    def depuis(cls, adresse: str, expediteur: str,
+               nom_expediteur: str | Callable[[], str] = "") -> Messagerie:
         morceaux = urlsplit(adresse)
         securite = {"smtp": "", "smtp+starttls": "starttls", "smtps": "ssl"}.get(morceaux.scheme)
         if securite is None or not morceaux.hostname:
@@ -54,7 +57,8 @@ class Messagerie:
                 pieces: Iterable[PieceJointe] = ()) -> str:
         """Sends one message; returns its Message-ID. CourrielImpossible says why not, in French."""
         message = EmailMessage()
-        message["From"] = formataddr((self.nom_expediteur, self.expediteur))
+        nom = self.nom_expediteur() if callable(self.nom_expediteur) else self.nom_expediteur
+        message["From"] = formataddr((nom, self.expediteur))
         message["To"] = ", ".join(destinataires)
         message["Subject"] = sujet
         message["Message-ID"] = make_msgid(domain=self.expediteur.partition("@")[2] or None)

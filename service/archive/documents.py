@@ -1,7 +1,8 @@
 """Every PDF document kept with all its versions, until the archive takes them over.
 
     sorties/documents/<numéro>/
-        document.json        gabarit, identity, values, versions and their signers
+        document.json        gabarit, identity, values, the institution's settings version
+                             (« reglages », kept by every later version), versions and signers
         v1.docx  v1.pdf      as generated (unsigned)
         v2.docx  v2.pdf      signed by the first signer …
         signatures/<champ>-<sha256>.png   each signature's picture, named by its content
@@ -67,7 +68,7 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
         "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
         "donnees_sha256": document.empreinte, "valeurs": en_json(document.valeurs),
         "auteur": auteur, "trio": sorted(trio or []), "postes": postes or None,
-        "stagiaire_id": stagiaire_id, "versions": []}
+        "stagiaire_id": stagiaire_id, "reglages": document.reglages, "versions": []}
     if donnees["donnees_sha256"] != document.empreinte:  # a corrected version: its new values
         donnees.update(donnees_sha256=document.empreinte, valeurs=en_json(document.valeurs),
                        nom=document.nom, gabarit_version=document.gabarit.version)
@@ -75,6 +76,7 @@ def enregistrer(sorties: Path, document: DocumentGenere, pdf: bytes,
         "version": document.version, "genere_le": document.genere_le.isoformat(),
         "donnees_sha256": document.empreinte,
         "docx": f"v{document.version}.docx", "pdf": f"v{document.version}.pdf",
+        "reglages": document.reglages,
         "signataires": [{"champ": s.champ, "nom": s.nom, "role": s.role,
                          "date": s.date.isoformat(), "image": images[s.champ]}
                         for s in document.signataires]})
@@ -101,7 +103,12 @@ def charger(sorties: Path, numero: str, catalogue: Catalogue) -> DocumentGenere:
         genere_le=dt.datetime.fromisoformat(derniere["genere_le"]), valeurs=valeurs,
         empreinte=donnees["donnees_sha256"], nom=donnees["nom"],
         docx=(dossier / derniere["docx"]).read_bytes(), version=derniere["version"],
-        signataires=signataires)
+        signataires=signataires, reglages=reglages(donnees))
+
+
+def reglages(fiche: dict) -> int:
+    """The settings version a kept document was made with (1: before the versions)."""
+    return int(fiche.get("reglages") or 1)
 
 
 def _image(chemin: Path) -> ImageSignature:

@@ -1,8 +1,9 @@
 """The institution's settings (name, logo, signatories, contacts, reference lists).
 
 Templates read them as ``instance`` (the published gabarits say ``{{ instance.nom }}``, so
-that name stays in them); each institution configures them once in its own YAML file
-(``INSPE_INSTANCE``), which overrides the neutral defaults shipped here.
+that name stays in them). The YAML file (``INSPE_INSTANCE``, over the neutral defaults shipped
+here) is the first-run default, version 1; the administrateur's changes are later versions,
+kept in the database (``reglages.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ParametresInvalides(Exception):
 class Etablissement:
     parametres: dict
     logo: Logo
+    numero: int = 1  # the settings' version (1: the YAML file; reglages.py keeps the next ones)
 
     @property
     def parcours(self) -> dict[str, str]:
@@ -39,24 +41,29 @@ class Etablissement:
         return {p["id"]: p["libelle"] for p in self.parametres.get("parcours") or ()}
 
 
-def _verifier_parcours(parametres: dict, fichier) -> None:
-    liste = parametres.get("parcours")
-    ou = f"{fichier or DEFAUTS} : « parcours »"
+def erreurs_parcours(liste) -> list[tuple[int, str]]:
+    """What is wrong with a list of parcours: (its n°, from 1; 0 for the whole list, French)."""
     if not isinstance(liste, list) or not liste:
-        raise ParametresInvalides(f"{ou} : une liste de parcours (id et libelle) est attendue")
-    vus = set()
+        return [(0, "une liste de parcours (id et libelle) est attendue")]
+    vus, erreurs = set(), []
     for i, p in enumerate(liste, 1):
         if not isinstance(p, dict) or set(p) != {"id", "libelle"}:
-            raise ParametresInvalides(f"{ou}, n° {i} : chaque parcours a un « id » et un "
-                                      "« libelle », rien d'autre")
-        if not isinstance(p["id"], str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,47}", p["id"]):
-            raise ParametresInvalides(f"{ou}, n° {i} : identifiant « {p['id']} » invalide "
-                                      "(minuscules, chiffres et _)")
-        if not isinstance(p["libelle"], str) or not p["libelle"].strip():
-            raise ParametresInvalides(f"{ou}, « {p['id']} » : libellé manquant")
-        if p["id"] in vus:
-            raise ParametresInvalides(f"{ou} : « {p['id']} » figure deux fois")
-        vus.add(p["id"])
+            erreurs.append((i, "chaque parcours a un « id » et un « libelle », rien d'autre"))
+        elif not isinstance(p["id"], str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,47}", p["id"]):
+            erreurs.append((i, f"identifiant « {p['id']} » invalide (minuscules, chiffres et _)"))
+        elif not isinstance(p["libelle"], str) or not p["libelle"].strip():
+            erreurs.append((i, f"« {p['id']} » : libellé manquant"))
+        elif p["id"] in vus:
+            erreurs.append((i, f"« {p['id']} » figure deux fois"))
+        else:
+            vus.add(p["id"])
+    return erreurs
+
+
+def _verifier_parcours(parametres: dict, fichier) -> None:
+    ou = f"{fichier or DEFAUTS} : « parcours »"
+    for i, message in erreurs_parcours(parametres.get("parcours"))[:1]:
+        raise ParametresInvalides(f"{ou}, n° {i} : {message}" if i else f"{ou} : {message}")
 
 
 def _fusion(base: dict, ajouts: dict) -> dict:

@@ -21,12 +21,21 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .declaration import NOMS_RESERVES, DeclarationInvalide, Formulaire, charger
 from .etablissement import Etablissement
-from .rendu import GabaritCompile, GabaritInvalide, environnement
+from .rendu import GabaritCompile, GabaritInvalide, Logo, environnement
 
 MANIFESTE = "manifeste.json"
+
+
+class Versions(Protocol):
+    """The settings' versions (service/personnes/reglages.py, ``Reglages``)."""
+
+    def courant(self) -> Etablissement: ...
+
+    def version(self, numero: int | None) -> Etablissement: ...
 
 
 def sha256_fichier(chemin: Path) -> str:
@@ -39,7 +48,8 @@ class Gabarit:
     version: int
     formulaire: Formulaire
     chemin: Path
-    _compile: GabaritCompile | None = field(default=None, repr=False)
+    # compiled once per logo (its sha256): each settings version's logo in its own documents
+    _compiles: dict[str, GabaritCompile] = field(default_factory=dict, repr=False)
 
     @property
     def titre(self) -> str:
@@ -47,10 +57,14 @@ class Gabarit:
 
 
 class Catalogue:
-    def __init__(self, gabarits: Path, formulaires: Path, etablissement: Etablissement):
+    def __init__(self, gabarits: Path, formulaires: Path, etablissement: Etablissement,
+                 reglages: Versions | None = None):
+        """``etablissement``: the settings file's (version 1); ``reglages``: the database's
+        versions of them, when the catalogue serves a database (else the file's, always)."""
         self.racine_gabarits = Path(gabarits)
         self.racine_formulaires = Path(formulaires)
-        self.etablissement = etablissement
+        self._etablissement = etablissement
+        self.reglages = reglages
         self._env = environnement()
         self._verrou = threading.Lock()
         self._versions: dict[str, dict[int, Gabarit]] = {}
@@ -70,6 +84,29 @@ class Catalogue:
             if not m or int(m.group(1)) not in self._versions.get(docx.parent.name, {}):
                 raise GabaritInvalide(f"{docx} : pas de déclaration correspondante dans "
                                       f"{self.racine_formulaires / docx.parent.name}")
+
+    # --- the institution's settings ------------------------------------------------
+
+    @property
+    def etablissement(self) -> Etablissement:
+        """The current version of the settings (service/personnes/reglages.py): what a new
+        document is made with."""
+        return self.reglages.courant() if self.reglages else self._etablissement
+
+    def etablissement_version(self, numero: int | None) -> Etablissement:
+        """The settings version ``numero``, a document's: its next versions are made with it."""
+        if self.reglages is None:
+            return self._etablissement
+        return self.reglages.version(numero)
+
+    def parcours_utilises(self) -> dict[str, str]:
+        """The parcours a declaration names (any version) → which (the list may not lose them)."""
+        utilises: dict[str, str] = {}
+        for id_, versions in sorted(self._versions.items()):
+            for version, gabarit in sorted(versions.items()):
+                for parcours in gabarit.formulaire.parcours:
+                    utilises.setdefault(parcours, f"la déclaration « {id_} » (version {version})")
+        return utilises
 
     # --- lookup ---------------------------------------------------------------
 
@@ -93,16 +130,20 @@ class Catalogue:
     def courants(self) -> list[Gabarit]:
         return [self.gabarit(i) for i in self.ids()]
 
-    def compile(self, gabarit: Gabarit) -> GabaritCompile:
-        """The compiled template, checked against its declaration (once per process: twenty
-        people asking at once do not each compile it, 30 to 70 ms of Python a template)."""
-        if gabarit._compile is None:
+    def compile(self, gabarit: Gabarit, logo: Logo | None = None) -> GabaritCompile:
+        """The compiled template with ``logo`` (the current settings' by default), checked
+        against its declaration (once per process and logo: twenty people asking at once do
+        not each compile it, 30 to 70 ms of Python a template). Keyed by the logo's sha256: a
+        settings version's logo never appears in a document of another."""
+        logo = logo or self.etablissement.logo
+        cle = hashlib.sha256(logo.png).hexdigest()
+        if cle not in gabarit._compiles:
             with self._verrou:
-                if gabarit._compile is None:
-                    compile_ = GabaritCompile(gabarit.chemin, self._env, self.etablissement.logo)
+                if cle not in gabarit._compiles:
+                    compile_ = GabaritCompile(gabarit.chemin, self._env, logo)
                     verifier_concordance(gabarit, compile_)
-                    gabarit._compile = compile_
-        return gabarit._compile
+                    gabarit._compiles[cle] = compile_
+        return gabarit._compiles[cle]
 
     # --- manifest -------------------------------------------------------------
 

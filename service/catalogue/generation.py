@@ -30,6 +30,7 @@ class DocumentGenere:
     docx: bytes
     version: int = 1
     signataires: tuple[Signataire, ...] = ()
+    reglages: int = 1  # the institution's settings version it was made with (reglages.py)
 
     @property
     def proprietes(self) -> dict[str, str]:
@@ -65,12 +66,16 @@ def preparer(catalogue: Catalogue, gabarit_id: str, donnees, version: int | None
 
 def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
            maintenant: dt.datetime | None = None, *, identite: tuple[str, str] | None = None,
-           version: int = 1, signataires: tuple[Signataire, ...] = ()) -> DocumentGenere:
+           version: int = 1, signataires: tuple[Signataire, ...] = (),
+           reglages: int | None = None) -> DocumentGenere:
     """Renders already validated ``valeurs`` into a document.
 
-    A new document gets a new identity; a new version of a document (after a
-    signature) keeps its ``identite`` (document id, numéro).
+    A new document gets a new identity and the current settings; a new version of a
+    document (after a signature, a correction) keeps its ``identite`` (document id, numéro)
+    and is given its settings version, ``reglages``: a letter keeps its signatory and logo.
     """
+    etablissement = (catalogue.etablissement if identite is None or reglages is None
+                     else catalogue.etablissement_version(reglages))
     maintenant = maintenant or dt.datetime.now(FUSEAU)
     if identite:
         document_id, numero = identite
@@ -81,20 +86,20 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
     document = {"id": document_id, "numero": numero, "version": version,
                 "genere_le": maintenant.strftime("%d/%m/%Y %H:%M")}
     textes, images = marquages(signataires)
-    ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.etablissement.parametres,
+    ctx = contexte(gabarit.formulaire, valeurs, instance=etablissement.parametres,
                    document=document, signatures=textes)
     nom = nom_de_fichier(gabarit.formulaire.nom_fichier, valeurs, date=maintenant.date(),
                          numero=numero)
     principales = {
-        "titre": nom, "auteur": catalogue.etablissement.parametres["nom"],
+        "titre": nom, "auteur": etablissement.parametres["nom"],
         "sujet": sujet(gabarit),
         "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    docx = catalogue.compile(gabarit).rendre(
+    docx = catalogue.compile(gabarit, etablissement.logo).rendre(
         ctx, proprietes(gabarit, document_id, numero, maintenant, sha, version), principales,
         images)
     return DocumentGenere(gabarit, document_id, numero, maintenant, valeurs, sha, nom, docx,
-                          version, tuple(signataires))
+                          version, tuple(signataires), etablissement.numero)
 
 
 def signer(catalogue: Catalogue, document: DocumentGenere, signataire: Signataire,
@@ -117,7 +122,7 @@ def signer(catalogue: Catalogue, document: DocumentGenere, signataire: Signatair
         raise SignatureRefusee("le nom et la qualité du signataire sont obligatoires")
     return rendre(catalogue, document.gabarit, document.valeurs, maintenant,
                   identite=(document.document_id, document.numero), version=document.version + 1,
-                  signataires=(*document.signataires, signataire))
+                  signataires=(*document.signataires, signataire), reglages=document.reglages)
 
 
 def generer(catalogue: Catalogue, gabarit_id: str, donnees, version: int | None = None,

@@ -91,6 +91,15 @@ def preparer_signature(donnees: bytes) -> ImageSignature:
     return ImageSignature(sortie.getvalue(), signature.width, signature.height)
 
 
+def ouvrir_image(donnees: bytes) -> Image.Image:
+    """An uploaded picture (a signature, the institution's logo), checked as a signature is:
+    the file's size, real PNG or JPEG, the size read from the header before any pixel is
+    decoded (no decompression bomb), no animation; SignatureRefusee says why, in French."""
+    if len(donnees) > TAILLE_MAX:
+        raise SignatureRefusee(TROP_LOURDE)
+    return _ouvrir(donnees)
+
+
 def ajuster(image: ImageSignature, largeur_max_emu: int, hauteur_max_emu: int) -> tuple[int, int]:
     """Size in EMU (1 cm = 360000 EMU) of the largest box of the image's proportions inside the slot."""
     if largeur_max_emu <= 0 or hauteur_max_emu <= 0:

@@ -41,14 +41,15 @@ def etat(base, numero: str) -> str:
 def rendre_pour_le_dossier(base, catalogue, sorties: Path, gabarit, valeurs: dict,
                            stagiaire: Stagiaire | None) -> DocumentGenere:
     """``valeurs`` rendered: the next version of the document the dossier's slot already holds
-    (sent back, corrected: the same numéro, readers and state), else a new document."""
+    (sent back, corrected: the same numéro, readers and state, and the institution's settings
+    version it was first made with), else a new document (the current settings)."""
     numero = suivi.numero_existant(base, catalogue, stagiaire, gabarit.id)
     if not numero:
         return rendre(catalogue, gabarit, valeurs)
     fiche = json.loads((dossiers.racine(sorties) / numero / "document.json")
                        .read_text(encoding="utf-8"))
     return rendre(catalogue, gabarit, valeurs, identite=(fiche["document_id"], numero),
-                  version=fiche["versions"][-1]["version"] + 1)
+                  version=fiche["versions"][-1]["version"] + 1, reglages=dossiers.reglages(fiche))
 
 
 def garder(base, catalogue, sorties: Path, document: DocumentGenere, pdf: bytes, compte,

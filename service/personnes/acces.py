@@ -116,6 +116,8 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "administration": {"administrateur": {"lire", "remplir"}},
     # the accounts (list, create, change a role, disable): the administrateur's only
     "comptes": {"administrateur": {"lire", "remplir", "supprimer"}},
+    # the institution's settings (/admin/etablissement: a new version, a test e-mail)
+    "etablissement": {"administrateur": {"lire", "remplir"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
@@ -337,7 +339,7 @@ class Depot:
 
 
 LOT, EFFECTIFS, CAMPAGNE = "lot", "effectifs", "campagne"
-ADMINISTRATION, COMPTES = "administration", "comptes"
+ADMINISTRATION, COMPTES, ETABLISSEMENT = "administration", "comptes", "etablissement"
 
 
 @dataclass(frozen=True)
@@ -414,7 +416,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
         return _depot(compte, action, objet, base)
-    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION, COMPTES):
+    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION, COMPTES, ETABLISSEMENT):
         return _table(objet, {compte.role}, action)
     if isinstance(objet, Stagiaire):
         return _table("dossier", _relations(compte, Trio.de(objet), False), action)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,17 +26,36 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from service.bd.modele import Base
 from service.catalogue import personnes
 from service.catalogue.declaration import Formulaire, charger
-from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.tableur import ErreurCellule, colonnes, lire, valider_lignes
 from service.catalogue.validation import cle_de_comparaison, cle_de_tri
 
+from . import reglages
 from .comptes import ROLES, Compte
 
 _DONNEES = Path(__file__).parents[1] / "donnees"
 
-# The settings' list of parcours (id → label). The default settings' list: an institution's own
-# file (INSPE_INSTANCE) is read by the catalogue, which the roster does not hold.
-PARCOURS = charger_etablissement().parcours
+class _Parcours(Mapping):
+    """The settings' list of parcours (id → label), as the current version of the settings
+    says it (service/catalogue/reglages.py, ``en_vigueur``): a parcours the administrateur adds
+    is offered without a restart."""
+
+    def _liste(self) -> dict[str, str]:
+        return reglages.en_vigueur().parcours
+
+    def __getitem__(self, cle):
+        return self._liste()[cle]
+
+    def __iter__(self):
+        return iter(self._liste())
+
+    def __len__(self):
+        return len(self._liste())
+
+    def __contains__(self, cle):
+        return cle in self._liste()
+
+
+PARCOURS = _Parcours()
 
 
 def libelle_parcours(parcours: str) -> str:
@@ -77,12 +98,14 @@ COLONNES_POSTES = tuple(p.colonne for p in POSTES.values())
 HORS_EFFECTIFS = ("pilote", "secretariat")
 
 
-def _declaration() -> Formulaire:
+@functools.lru_cache(maxsize=8)
+def _declaration(liste: tuple[tuple[str, str], ...]) -> Formulaire:
     """The roster's declaration, its ``parcours`` a choice among the settings' labels."""
     formulaire = charger(_DONNEES / "effectifs" / "v1.yaml")
-    libelles = tuple(PARCOURS.values())
+    parcours = dict(liste)
+    libelles = tuple(parcours.values())
     aide = ("Le libellé, choisi dans la liste ; un tableur fait ailleurs peut aussi donner "
-            "l'identifiant : " + ", ".join(PARCOURS) + ".")
+            "l'identifiant : " + ", ".join(parcours) + ".")
 
     def champ(c):
         return dataclasses.replace(c, type="choix", choix=libelles, aide=aide) if c.nom == "parcours" else c
@@ -90,11 +113,16 @@ def _declaration() -> Formulaire:
     sections = tuple(dataclasses.replace(s, champs=tuple(map(champ, s.champs)))
                      for s in formulaire.sections)
     exemple = dict(formulaire.exemple)
-    exemple["parcours"] = PARCOURS.get(exemple.get("parcours"), libelles[0])  # an id in the file
+    exemple["parcours"] = parcours.get(exemple.get("parcours"), libelles[0])  # an id in the file
     return dataclasses.replace(formulaire, sections=sections, exemple=exemple)
 
 
-DECLARATION = _declaration()
+def declaration() -> Formulaire:
+    """The roster's declaration with the current settings' parcours."""
+    return _declaration(tuple(PARCOURS.items()))
+
+
+DECLARATION = declaration()  # the settings file's parcours (what the tests' spreadsheets use)
 
 
 class Stagiaire(Base):
@@ -151,7 +179,7 @@ def _parcours_en_libelle(valeur):
 
 def _comptes_des_postes(base, lecture) -> list[ErreurCellule]:
     """Each position's identifiant must name an account whose role fits the position."""
-    entetes = {c.chemin[0]: c.entete for c in colonnes(DECLARATION)}
+    entetes = {c.chemin[0]: c.entete for c in colonnes(declaration())}
     with Session(base) as session:
         comptes = {c.identifiant: (c.role, c.nom) for c in session.execute(
             select(Compte.identifiant, Compte.role, Compte.nom))}
@@ -179,13 +207,14 @@ def _comptes_des_postes(base, lecture) -> list[ErreurCellule]:
 def importer(base, donnees: bytes, nom: str) -> Importation:
     """Replaces the roster with the spreadsheet's rows, all or nothing: every row valid, every
     position's identifiant an account whose role fits it."""
-    lecture = lire(donnees, nom, DECLARATION)
+    formulaire = declaration()
+    lecture = lire(donnees, nom, formulaire)
     feuille = lecture.feuille_lue if lecture.feuille else ""
     for ligne in lecture.lignes:
         if "parcours" in ligne.donnees:
             ligne.donnees["parcours"] = _parcours_en_libelle(ligne.donnees["parcours"])
     erreurs_comptes = _comptes_des_postes(base, lecture)
-    valides, erreurs = valider_lignes(lecture, DECLARATION)
+    valides, erreurs = valider_lignes(lecture, formulaire)
     erreurs = sorted(erreurs + erreurs_comptes, key=lambda e: (e.ligne, e.numero_colonne or 0))
     if erreurs:
         return Importation(0, erreurs, feuille)
@@ -296,3 +325,15 @@ def preremplissage(base, stagiaire: Stagiaire, formulaire: Formulaire) -> dict:
     connu["tuteur_inspe"] = _nom(base, stagiaire.tuteur_inspe)
     return {champ: connu[role] for role, noms in personnes.champs(formulaire).items()
             for champ in noms if connu.get(role)}
+
+
+def parcours_utilises(base) -> dict[str, str]:
+    """The parcours a stagiaire of the roster is in → the first such stagiaire (« le stagiaire
+    MARTIN Léa »): the settings' list may not lose them."""
+    with Session(base) as session:
+        lignes = session.execute(select(Stagiaire.parcours, Stagiaire.nom, Stagiaire.prenom)
+                                 .order_by(Stagiaire.nom, Stagiaire.prenom))
+        utilises: dict[str, str] = {}
+        for parcours, nom, prenom in lignes:
+            utilises.setdefault(parcours, f"la liste des stagiaires ({nom} {prenom})")
+    return utilises

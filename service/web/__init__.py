@@ -58,10 +58,11 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
+    base = ouvrir(config.base_de_donnees)
     app.extensions["inspe"] = {
         "config": config,
-        "catalogue": creer_catalogue(config),
-        "base": ouvrir(config.base_de_donnees),
+        "catalogue": creer_catalogue(config, base),  # the settings' versions in ``base``
+        "base": base,
         "sso": creer_sso(config),  # None without single sign-on
     }
     csrf.init_app(app)
@@ -77,6 +78,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     from . import (
         admin,
         admin_comptes,
+        admin_etablissement,
         api,
         archives,
         auth,
@@ -96,6 +98,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_comptes.bp)
+    app.register_blueprint(admin_etablissement.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)

@@ -247,7 +247,7 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
             "valeurs": en_json(valeurs), "version": document.version,
-            "stagiaire_id": stagiaire.id if stagiaire else None,
+            "reglages": document.reglages, "stagiaire_id": stagiaire.id if stagiaire else None,
             "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else ""}
     try:
         with ecriture():  # a full disk is said as such, and leaves no half-written draft
@@ -325,7 +325,7 @@ def valider_brouillon(jeton: str):
         genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
         nom=meta["nom"], docx=(dossier / "document.docx").read_bytes(),
-        version=meta.get("version", 1))
+        version=meta.get("version", 1), reglages=meta.get("reglages") or 1)
     stagiaire = _stagiaire(meta.get("stagiaire_id"))
     try:  # its place in the dossier first: refused if already complete
         redaction.garder(base(), catalogue(), config().sorties, document,

@@ -55,7 +55,7 @@ def importer():
                 if not isinstance(problemes[0], TableurIllisible):
                     # as for a lot: the copy with the faulty cells highlighted, to fix and send again
                     rapport = garder_rapport(rapport_erreurs(
-                        contenu, fichier.filename, problemes, effectifs.DECLARATION.id),
+                        contenu, fichier.filename, problemes, effectifs.declaration().id),
                         fichier.filename)
             else:
                 ouverts = suivi.ouvrir(base(), catalogue(), effectifs.tous(base()),
@@ -79,7 +79,7 @@ def rapport(jeton: str):
 @bp.get("/effectifs/modele.xlsx")
 @exiger("lire", EFFECTIFS)
 def modele():
-    return send_file(BytesIO(modele_import(effectifs.DECLARATION, par="stagiaire")), as_attachment=True,
+    return send_file(BytesIO(modele_import(effectifs.declaration(), par="stagiaire")), as_attachment=True,
                      download_name="liste des stagiaires - à remplir.xlsx")
 
 

@@ -219,6 +219,13 @@ def test_the_administration_pages_and_the_password_confirmation_pass_axe(page, a
     page.get_by_label("Mot de passe", exact=True).fill("demo-admin")
     page.get_by_role("button", name="Confirmer").click()
     page.wait_for_url(f"{adresse}/admin/journal")
+    # the settings sent with errors: the summary, each error beside its field
+    page.goto(f"{adresse}/admin/etablissement")
+    page.get_by_label("Nom de l’établissement").fill("")
+    page.get_by_label("Direction des stagiaires").fill("pas-une-adresse")
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    assert page.locator(".erreur-resume").is_visible()
+    fautes += examiner(page, "admin-etablissement-erreurs", captures)
     assert not fautes, "\n".join(fautes)
 
 
