@@ -97,6 +97,8 @@ def examiner(page, nom: str, captures=None) -> list[str]:
     titre = page.title()
     if re.search(r"\d{4}-\d{2}-\d{2}|\.(docx|pdf)\b", titre):
         fautes.append(f"{nom} : titre de fichier, pas de page : « {titre} »")
+    if "<" in titre or len(titre) > 140:  # a block of the page written into <title> by mistake
+        fautes.append(f"{nom} : titre illisible : « {titre[:80]}… »")
     for largeur in LARGEURS:
         page.set_viewport_size({"width": largeur, "height": 900})
         if not page.evaluate("typeof window.axe !== 'undefined'"):
