@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
+from pathlib import Path
 
 import jsonschema
 
@@ -121,13 +123,14 @@ def sections(page: str) -> dict[str, str]:
     return {b.replace("-", "_"): page[debuts[i]:debuts[i + 1]] for i, b in enumerate(bornes)}
 
 
-def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
+def campagne_en_retard(base, catalogue, jour: dt.date, sorties: Path | None = None) -> dict[str, int]:
     """A campaign with late documents, for the demo accounts: MOREAU Léa (SOPA: her compte-rendu,
     late by a day, Hélène Garnier's), DUVAL Hugo (PE: his fiche de personnalisation, 30 days,
     Hélène Garnier's and Marc Roussel's; his parcours d'individualisation made by Hélène Garnier,
     in signature, 5 days, waiting for the IEN Sylvie Dumont) and ROUX Théo (M2 CA: his lettre
     de mission, 10 days, the secretariat's). Their dossiers are opened as the roster's import
-    does on the web. Returns the late rows' ids: moreau, fiche, parcours, roux."""
+    does on the web; with ``sorties``, the parcours is also kept there as the service keeps a
+    document (D-ESSAI-000002). Returns the late rows' ids: moreau, fiche, parcours, roux."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -151,6 +154,14 @@ def campagne_en_retard(base, catalogue, jour: dt.date) -> dict[str, int]:
     suivi.document_cree(base, catalogue, inscrits["DUVAL"],
                         catalogue.gabarit("parcours_individualisation_1d"), "D-ESSAI-000002",
                         tuteur.id, "tuteur", annee)
+    if sorties is not None:
+        gabarit = catalogue.gabarit("parcours_individualisation_1d")
+        dossier = sorties / "documents" / "D-ESSAI-000002"
+        dossier.mkdir(parents=True)
+        (dossier / "document.json").write_text(json.dumps({
+            "gabarit_id": gabarit.id, "gabarit_version": gabarit.version, "numero": "D-ESSAI-000002",
+            "nom": "DUVAL Hugo - parcours", "stagiaire_id": inscrits["DUVAL"].id,
+            "versions": [{"version": 1, "signataires": []}]}), encoding="utf-8")
 
     def jours(n: int) -> dt.date:
         return jour + dt.timedelta(days=n)

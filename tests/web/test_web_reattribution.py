@@ -4,7 +4,6 @@ given to another account: the roster changed, the audit log told, the new signer
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -19,15 +18,8 @@ from tests.web.outils import campagne_en_retard, texte
 
 @pytest.fixture(scope="module")
 def app(app, catalogue):
-    campagne_en_retard(service(app)["base"], catalogue, dt.date.today())
-    # D-ESSAI-000002 (DUVAL Hugo's parcours, waiting for the IEN) as the service keeps it
-    gabarit = catalogue.gabarit("parcours_individualisation_1d")
-    dossier = service(app)["config"].sorties / "documents" / "D-ESSAI-000002"
-    dossier.mkdir(parents=True)
-    (dossier / "document.json").write_text(json.dumps({
-        "gabarit_id": gabarit.id, "gabarit_version": gabarit.version, "numero": "D-ESSAI-000002",
-        "nom": "DUVAL Hugo - parcours", "stagiaire_id": _duval(app).id,
-        "versions": [{"version": 1, "signataires": []}]}), encoding="utf-8")
+    campagne_en_retard(service(app)["base"], catalogue, dt.date.today(),
+                       service(app)["config"].sorties)
     return app
 
 

@@ -7,10 +7,8 @@ sign-in page to the link received, the password chosen and the sign-in."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.personnes.comptes import SessionWeb
 from service.web import service
+from tests.web.navigateur.axe import violations
 from tests.web.outils import campagne_en_retard
 
 
@@ -31,29 +30,16 @@ def reglages(serveur_smtp_du_module) -> dict:
 def app(app, catalogue):
     """The late documents of tests/web/outils.py; DUVAL Hugo's parcours waits for the IEN's
     signature (Sylvie Dumont, « inspecteur »), kept as the service keeps a document."""
-    campagne_en_retard(service(app)["base"], catalogue, dt.date.today())
-    gabarit = catalogue.gabarit("parcours_individualisation_1d")
-    dossier = service(app)["config"].sorties / "documents" / "D-ESSAI-000002"
-    dossier.mkdir(parents=True)
-    (dossier / "document.json").write_text(json.dumps({
-        "gabarit_id": gabarit.id, "gabarit_version": gabarit.version, "numero": "D-ESSAI-000002",
-        "nom": "DUVAL Hugo - parcours", "versions": [{"version": 1, "signataires": []}]}),
-        encoding="utf-8")
+    campagne_en_retard(service(app)["base"], catalogue, dt.date.today(),
+                       service(app)["config"].sorties)
     return app
-
-
-AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 
 
 def _axe(page, nom: str, captures) -> list[str]:
     """axe-core's violations on a state of a page the accessibility gate's walk does not meet
     (a disabled account; test_accessibilite.py walks the demo's pages)."""
-    page.add_script_tag(path=str(AXE))
     page.screenshot(path=str(captures / f"{nom}.png"), full_page=True)
-    return [f"{nom} : {v}" for v in page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => v.id + ' : ' + v.help + ' — ' + v.nodes.slice(0, 3)"
-        ".map(n => n.target.join(' ')).join(' | '))")]
+    return [f"{nom} : {v}" for v in violations(page)]
 
 
 @pytest.fixture(scope="module")

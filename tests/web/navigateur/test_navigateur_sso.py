@@ -8,14 +8,12 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.outils import CLIENT_OIDC
-
-AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+from tests.web.navigateur.axe import violations
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +80,7 @@ def test_the_single_sign_on_pages_pass_axe(chromium, adresse, fournisseur_oidc):
         for nom, aller in pages.items():
             if aller:
                 aller()
-            page.add_script_tag(path=str(AXE))
-            fautes += [f"{nom} : {v}" for v in page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".map(v => v.id + ' : ' + v.help)")]
+            fautes += [f"{nom} : {v}" for v in violations(page)]
         assert page.get_by_role("heading", level=1).inner_text() == "Connexion refusée"
     finally:
         contexte.close()
