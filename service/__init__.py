@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.gabarits import Catalogue
+from service.catalogue.publications import Publiees
 from service.config import Config
 from service.personnes.reglages import Reglages
 
 
 def creer_catalogue(config: Config, base=None) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked, with the institution's
-    settings as the database ``base`` keeps them (opened at their first use when not given:
-    the command line, the lot workers)."""
+    settings and the versions administrators published as the database ``base`` keeps them
+    (opened at their first use when not given: the command line, the lot workers)."""
+    import functools
+
     from service.bd import ouvrir
 
     fichier = charger_etablissement(config.etablissement)
-    reglages = Reglages(base if base is not None else lambda: ouvrir(config.base_de_donnees),
-                        fichier)
-    return Catalogue(config.gabarits, config.formulaires, fichier, reglages)
+    if base is None:
+        base = functools.cache(lambda: ouvrir(config.base_de_donnees))  # one engine for both
+    return Catalogue(config.gabarits, config.formulaires, fichier, Reglages(base, fichier),
+                     Publiees(base, config.donnees / "catalogue"))
 
 
 def creer_moteur(config: Config, *, guichet: bool = True):

@@ -27,10 +27,11 @@ def metadonnees():
     from service import journal
     from service.archive import depot
     from service.bd.modele import Base
+    from service.catalogue import publications
     from service.dossier import modele
     from service.personnes import comptes, effectifs, reglages
 
-    del journal, depot, comptes, effectifs, modele, reglages  # imported for their tables
+    del journal, publications, depot, comptes, effectifs, modele, reglages  # for their tables
     return Base.metadata
 
 

@@ -225,3 +225,40 @@ def par_le_fournisseur(url: str, login: str, navigateur=None) -> str:
             reponse = navigateur.post(urljoin(reponse.url, action.group(1)), allow_redirects=False,
                                       data={**caches, "login": login, "password": "x"})
     raise AssertionError("le fournisseur ne renvoie pas vers le service")
+
+
+# --- a new version of a shipped gabarit, as an administrator would publish it ---------------
+
+def version_suivante_synthese() -> tuple[bytes, str]:
+    """fiche_synthese_collectif v2 changed as a new version would be: « autres_ressources »
+    renamed « commentaire_final », the place's label changed, a fixed paragraph rewritten.
+    Returns the template (with the service's marks) and its declaration (YAML text)."""
+    import yaml
+
+    source = RACINE / "gabarits" / "fiche_synthese_collectif" / "v2.docx"
+    remplacements = {
+        "{{ autres_ressources or": "{{ commentaire_final or",
+        "Module expérimental Accompagnement des tuteurs en réseau":
+            "Module Accompagnement des tuteurs en réseau, édition 2027",
+    }
+    sortie = BytesIO()
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "word/document.xml":
+                texte = data.decode("utf-8")
+                for avant, apres in remplacements.items():
+                    assert avant in texte
+                    texte = texte.replace(avant, apres)
+                data = texte.encode("utf-8")
+            w.writestr(info, data)
+    declaration = yaml.safe_load((RACINE / "formulaires" / "fiche_synthese_collectif" / "v2.yaml")
+                                 .read_text(encoding="utf-8"))
+    for section in declaration["sections"]:
+        for champ in section["champs"]:
+            if champ["nom"] == "autres_ressources":
+                champ.update(nom="commentaire_final", libelle="Commentaire final")
+            elif champ["nom"] == "lieu_regroupement":
+                champ["libelle"] = "Lieu du regroupement"
+    declaration["exemple"]["commentaire_final"] = declaration["exemple"].pop("autres_ressources")
+    return sortie.getvalue(), yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False)

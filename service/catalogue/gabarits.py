@@ -6,6 +6,10 @@ Layout on disk::
     formulaires/<id>/v<N>.yaml     the declaration of its fields
     gabarits/manifeste.json        sha256 of both files of every published version
 
+plus the versions an administrator published from a Word file, under the instance and in the
+database (service/catalogue/publications.py): every process sees a new one within
+``publications.FRAICHEUR`` seconds, without a restart, each checked against its sha256.
+
 A published version is immutable: documents made with it must stay
 reproducible. Loading checks each version against the manifest and checks
 that template and declaration agree (no variable used but undeclared, no field
@@ -25,6 +29,7 @@ from typing import Protocol
 
 from .declaration import NOMS_RESERVES, DeclarationInvalide, Formulaire, charger
 from .etablissement import Etablissement
+from .publications import Ligne, Publiees
 from .rendu import GabaritCompile, GabaritInvalide, Logo, environnement
 
 MANIFESTE = "manifeste.json"
@@ -48,6 +53,7 @@ class Gabarit:
     version: int
     formulaire: Formulaire
     chemin: Path
+    publication: Ligne | None = None  # published by an administrator: who, when, what changed
     # compiled once per logo (its sha256): each settings version's logo in its own documents
     _compiles: dict[str, GabaritCompile] = field(default_factory=dict, repr=False)
 
@@ -58,9 +64,10 @@ class Gabarit:
 
 class Catalogue:
     def __init__(self, gabarits: Path, formulaires: Path, etablissement: Etablissement,
-                 reglages: Versions | None = None):
+                 reglages: Versions | None = None, publiees: Publiees | None = None):
         """``etablissement``: the settings file's (version 1); ``reglages``: the database's
-        versions of them, when the catalogue serves a database (else the file's, always)."""
+        versions of them, when the catalogue serves a database (else the file's, always);
+        ``publiees``: the versions administrators published (read at the first lookup)."""
         self.racine_gabarits = Path(gabarits)
         self.racine_formulaires = Path(formulaires)
         self._etablissement = etablissement
@@ -68,6 +75,9 @@ class Catalogue:
         self._env = environnement()
         self._verrou = threading.Lock()
         self._versions: dict[str, dict[int, Gabarit]] = {}
+        self.publiees = publiees
+        self._publication = 0  # the latest publication loaded
+        self._verrou_publications = threading.Lock()
         manifeste = self.lire_manifeste()
         for dossier in sorted(p for p in self.racine_formulaires.iterdir() if p.is_dir()):
             for fichier in sorted(dossier.glob("v*.yaml")):
@@ -85,6 +95,49 @@ class Catalogue:
                 raise GabaritInvalide(f"{docx} : pas de déclaration correspondante dans "
                                       f"{self.racine_formulaires / docx.parent.name}")
 
+    # --- the versions administrators published ------------------------------------------
+
+    def actualiser(self, *, maintenant: bool = False) -> None:
+        """Loads the versions published since the last look (one small query at most every
+        FRAICHEUR seconds; ``maintenant``: asked now), each checked against its sha256:
+        GabaritInvalide, naming the file, when one was changed."""
+        if self.publiees is None:
+            return
+        derniere = self.publiees.derniere(maintenant=maintenant)
+        if derniere == self._publication:
+            return
+        with self._verrou_publications:
+            nouvelles = self.publiees.lignes(self._publication)
+            if not nouvelles:
+                return
+            versions = {id_: dict(v) for id_, v in self._versions.items()}
+            for ligne in nouvelles:
+                deja = versions.get(ligne.gabarit_id, {}).get(ligne.version)
+                if deja is not None:
+                    raise GabaritInvalide(
+                        f"{deja.chemin} : la version {ligne.version} de « {ligne.gabarit_id} » "
+                        "existe aussi parmi les versions publiées depuis Word (publication "
+                        f"n° {ligne.id}) : retirez-la du catalogue livré")
+                versions.setdefault(ligne.gabarit_id, {})[ligne.version] = self._publiee(ligne)
+            self._versions = versions  # readers see the whole new catalogue or the old one
+            self._publication = nouvelles[-1].id
+
+    def _publiee(self, ligne: Ligne) -> Gabarit:
+        docx, yaml_ = self.publiees.chemins(ligne.gabarit_id, ligne.version)
+        for chemin, attendu in ((docx, ligne.sha256_gabarit), (yaml_, ligne.sha256_formulaire)):
+            if not chemin.exists():
+                raise GabaritInvalide(
+                    f"{chemin} manque : la version {ligne.version} de « {ligne.gabarit_id} » a "
+                    f"été publiée le {ligne.quand} par {ligne.auteur}. Remettez le fichier "
+                    "publié (sauvegarde de l’instance).")
+            if sha256_fichier(chemin) != attendu:
+                raise GabaritInvalide(
+                    f"{chemin} a changé depuis sa publication le {ligne.quand} par "
+                    f"{ligne.auteur} (version {ligne.version} de « {ligne.gabarit_id} ») : une "
+                    "version publiée est immuable. Remettez le fichier publié (sauvegarde de "
+                    "l’instance) et publiez vos changements comme une nouvelle version.")
+        return Gabarit(ligne.gabarit_id, ligne.version, charger(yaml_), docx, publication=ligne)
+
     # --- the institution's settings ------------------------------------------------
 
     @property
@@ -101,6 +154,7 @@ class Catalogue:
 
     def parcours_utilises(self) -> dict[str, str]:
         """The parcours a declaration names (any version) → which (the list may not lose them)."""
+        self.actualiser()
         utilises: dict[str, str] = {}
         for id_, versions in sorted(self._versions.items()):
             for version, gabarit in sorted(versions.items()):
@@ -111,12 +165,15 @@ class Catalogue:
     # --- lookup ---------------------------------------------------------------
 
     def ids(self) -> list[str]:
+        self.actualiser()
         return sorted(self._versions)
 
     def versions(self, id_: str) -> list[int]:
+        self.actualiser()
         return sorted(self._versions.get(id_, {}))
 
     def gabarit(self, id_: str, version: int | None = None) -> Gabarit:
+        self.actualiser()
         versions = self._versions.get(id_)
         if not versions:
             raise KeyError(f"gabarit « {id_} » inconnu (connus : {', '.join(self.ids())})")

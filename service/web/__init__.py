@@ -65,6 +65,9 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         "base": base,
         "sso": creer_sso(config),  # None without single sign-on
     }
+    # the versions published from Word, each checked against its sha256: a changed file stops
+    # the start (GabaritInvalide, naming it), as the shipped manifest does
+    app.extensions["inspe"]["catalogue"].actualiser(maintenant=True)
     csrf.init_app(app)
 
     @app.context_processor

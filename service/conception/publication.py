@@ -1,0 +1,203 @@
+"""Publishing a version of a gabarit from a Word file: checked, compared, written, recorded.
+
+The web pages (/admin/gabarits) and the command line (``publier --depuis F.docx``) are thin
+callers of the same three steps:
+
+1. ``preparer``: a template (the service's own marks, from ``reconnaissance.reconnaitre``)
+   and its declaration (YAML text) checked as the catalogue checks a shipped version —
+   the declaration by its loader, the parcours against the institution's settings, the
+   template compiled and matched with the declaration, the example rendered — and compared
+   with the previous version (service/catalogue/difference.py). Nothing is written outside
+   ``dossier`` (the work in progress); errors are French and name the field.
+2. ``metadonnees``: a new version carries the previous one's dossier settings (parcours,
+   who writes, reads and signs, when it is due, the file-name pattern) when the recognised
+   declaration does not say them.
+3. ``publier``: the next version number, its two files written atomically under the
+   instance and its row in ``publications`` with an audit-log entry, in one transaction
+   (the row first: a second publisher of the same number waits, then is refused). Every
+   process's catalogue sees it within ``publications.FRAICHEUR`` seconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service import journal
+from service.catalogue.declaration import NOM_VALIDE, DeclarationInvalide, Formulaire, charger
+from service.catalogue.difference import Difference, comparer
+from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.gabarits import Catalogue, Gabarit, _verifier_parcours
+from service.catalogue.generation import rendre
+from service.catalogue.publications import Ligne, Publication
+from service.catalogue.rendu import GabaritInvalide
+from service.catalogue.validation import DonneesInvalides, valider
+
+# what a new version keeps of the previous one's declaration when it does not say it
+METADONNEES = ("description", "source", "remplie_par", "parcours", "redige_par", "lu_par",
+               "signatures", "echeance", "nom_fichier")
+
+
+class PublicationRefusee(Exception):
+    """The version cannot be published: each line says why, in French."""
+
+    def __init__(self, erreurs: list[str]):
+        self.erreurs = erreurs
+        super().__init__("\n".join(erreurs))
+
+
+@dataclass
+class Projet:
+    """A version checked and ready to publish."""
+    id: str
+    version: int
+    formulaire: Formulaire
+    gabarit: Gabarit
+    docx: bytes
+    yaml: str
+    difference: Difference
+    exemple: object  # the example rendered (DocumentGenere), for the preview
+
+
+def texte_yaml(declaration: dict) -> str:
+    """A declaration as the stored, diffable YAML."""
+    return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False, width=100)
+
+
+def verifier_id(id_: str) -> str:
+    id_ = (id_ or "").strip()
+    if not NOM_VALIDE.match(id_):
+        raise PublicationRefusee([f"identifiant « {id_} » invalide : des minuscules sans accent, "
+                                  "des chiffres et _, 48 caractères au plus (ex. fiche_bilan)"])
+    return id_
+
+
+def prochaine_version(catalogue: Catalogue, id_: str) -> int:
+    catalogue.actualiser(maintenant=True)
+    return max(catalogue.versions(id_), default=0) + 1
+
+
+def metadonnees(declaration: dict, precedent: Formulaire | None) -> dict:
+    """``declaration`` with what the previous version said of the dossier, where it says
+    nothing (a signature slot of the same name keeps who signs it)."""
+    if precedent is None:
+        return declaration
+    ancien = yaml.safe_load(precedent.chemin.read_text(encoding="utf-8")) or {}
+    nouveau = copy.deepcopy(declaration)
+    for cle in METADONNEES:
+        if cle in ancien and not nouveau.get(cle):
+            nouveau[cle] = copy.deepcopy(ancien[cle])
+    noms = {c.get("nom") for s in nouveau.get("sections") or () for c in s.get("champs") or ()}
+    if "nom_fichier" in ancien and any(n not in noms and n not in ("date", "numero")
+                                       for n in re.findall(r"{(\w+)}", nouveau["nom_fichier"])):
+        nouveau["nom_fichier"] = declaration.get("nom_fichier") or ancien["nom_fichier"]
+    for section in nouveau.get("sections") or ():
+        for champ in section.get("champs") or ():
+            vieux = precedent.champ(champ.get("nom", ""))
+            if champ.get("type") == "signature" and not champ.get("signe_par") and vieux \
+                    and vieux.signe_par:
+                champ["signe_par"] = vieux.signe_par
+    return nouveau
+
+
+def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: Path,
+             version: int | None = None) -> Projet:
+    """Checks ``docx`` (a template with the service's marks) and its declaration ``texte`` as
+    version ``version`` (the next one by default) of ``id_``; PublicationRefusee otherwise."""
+    id_ = verifier_id(id_)
+    version = version or prochaine_version(catalogue, id_)
+    if dossier.exists():
+        shutil.rmtree(dossier)
+    chemin_yaml = dossier / "formulaires" / id_ / f"v{version}.yaml"
+    chemin_docx = dossier / "gabarits" / id_ / f"v{version}.docx"
+    chemin_yaml.parent.mkdir(parents=True)
+    chemin_docx.parent.mkdir(parents=True)
+    chemin_yaml.write_text(texte, encoding="utf-8")
+    chemin_docx.write_bytes(docx)
+    try:
+        formulaire = charger(chemin_yaml)
+        _verifier_parcours(formulaire, catalogue.etablissement)
+    except DeclarationInvalide as exc:
+        raise PublicationRefusee([_sans_chemin(str(exc), chemin_yaml)]) from None
+    gabarit = Gabarit(id_, version, formulaire, chemin_docx)
+    try:
+        catalogue.compile(gabarit)  # compiled and matched with its declaration
+        valeurs = valider(formulaire, formulaire.exemple)
+        exemple = rendre(catalogue, gabarit, valeurs)
+    except GabaritInvalide as exc:
+        lignes = str(exc).splitlines()
+        raise PublicationRefusee([_sans_chemin(x, chemin_yaml, chemin_docx) for x in lignes]
+                                 ) from None
+    except DonneesInvalides as exc:
+        raise PublicationRefusee([f"exemple : {e}" for e in exc.erreurs]) from None
+    precedent = _precedent(catalogue, id_, version)
+    difference = comparer(precedent.formulaire if precedent else None, formulaire,
+                          precedent.chemin.read_bytes() if precedent else None, docx)
+    return Projet(id_, version, formulaire, gabarit, docx, texte, difference, exemple)
+
+
+def _sans_chemin(message: str, *chemins: Path) -> str:
+    """A loader's message without the work folder's paths (the page names the field)."""
+    for chemin in chemins:
+        message = message.replace(f"{chemin}, ", "").replace(f"{chemin} : ", "")
+        message = message.replace(str(chemin), "le document" if chemin.suffix == ".docx"
+                                  else "la déclaration")
+    return message
+
+
+def _precedent(catalogue: Catalogue, id_: str, version: int) -> Gabarit | None:
+    anciennes = [v for v in catalogue.versions(id_) if v < version]
+    return catalogue.gabarit(id_, max(anciennes)) if anciennes else None
+
+
+def _sha(donnees: bytes) -> str:
+    return hashlib.sha256(donnees).hexdigest()
+
+
+def publier(catalogue: Catalogue, projet: Projet, qui: str, source: str) -> Ligne:
+    """Writes and records ``projet`` (checked by ``preparer``) as its version: the files under
+    the instance, the row and its audit-log entry in one transaction. PublicationRefusee when
+    that version was published in the meantime (prepare the next one)."""
+    publiees = catalogue.publiees
+    if publiees is None:
+        raise PublicationRefusee(["ce catalogue n’a pas de base de données où publier"])
+    yaml_ = projet.yaml.encode("utf-8")
+    docx_chemin, yaml_chemin = publiees.chemins(projet.id, projet.version)
+    resume = projet.difference.texte()
+    ligne = Publication(gabarit_id=projet.id, version=projet.version,
+                        sha256_gabarit=_sha(projet.docx), sha256_formulaire=_sha(yaml_),
+                        auteur=qui[:200], cree_le=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                        resume=resume, source=(source or "")[:255])
+    if projet.version in catalogue.versions(projet.id):
+        raise _deja(projet)
+    try:
+        with journal.VERROU, Session(publiees.base) as session, session.begin():
+            session.add(ligne)
+            session.flush()  # the (gabarit, version) taken: another publisher waits or fails
+            for chemin, contenu in ((docx_chemin, projet.docx), (yaml_chemin, yaml_)):
+                chemin.parent.mkdir(parents=True, exist_ok=True)
+                ecrire_atomique(chemin, contenu, durable=True)
+            journal.ajouter(session, qui, "publication_gabarit",
+                            f"{projet.id} v{projet.version}",
+                            f"{source} ; {resume}"[:500])
+            enregistree = Ligne.de(ligne)
+    except IntegrityError:
+        raise _deja(projet) from None
+    publiees.oublier()
+    catalogue.actualiser(maintenant=True)
+    return enregistree
+
+
+def _deja(projet: Projet) -> PublicationRefusee:
+    return PublicationRefusee([f"la version {projet.version} de « {projet.id} » vient d’être "
+                               "publiée par quelqu’un d’autre : reprenez depuis la liste des "
+                               "gabarits pour préparer la suivante"])

@@ -1,0 +1,111 @@
+"""Publishing a version from Word: the diff shown, the files under the instance, the row in the
+database, every process seeing it without a restart, a changed file stopping the start, and a
+draft on the previous version opened on the new one with what has no place any more."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from service import creer_catalogue
+from service.bd import ouvrir
+from service.catalogue.difference import reporter
+from service.catalogue.rendu import GabaritInvalide
+from service.cli import main
+from service.conception.publication import PublicationRefusee, preparer, publier
+from tests.outils import RACINE, texte_docx, version_suivante_synthese
+
+ID = "fiche_synthese_collectif"
+
+
+@pytest.fixture
+def instance(copie_catalogue):
+    base = ouvrir(copie_catalogue.base_de_donnees)
+    return copie_catalogue, base, creer_catalogue(copie_catalogue, base)
+
+
+def _environ(config) -> dict:
+    return {**os.environ, "INSPE_GABARITS": str(config.gabarits),
+            "INSPE_FORMULAIRES": str(config.formulaires), "INSPE_DONNEES": str(config.donnees),
+            "INSPE_SORTIES": str(config.sorties)}
+
+
+def test_a_new_version_is_compared_published_and_seen_by_another_process(instance, tmp_path):
+    config, _, catalogue = instance
+    autre = subprocess.Popen(  # another process, started before the publication
+        [sys.executable, "-c", "import sys, time\n"
+         "from service import creer_catalogue\nfrom service.config import Config\n"
+         "import os\nc = creer_catalogue(Config.depuis(os.environ))\n"
+         f"print(c.gabarit('{ID}').version, flush=True)\nsys.stdin.readline()\ntime.sleep(2.1)\n"
+         f"g = c.gabarit('{ID}')\nprint(g.version, g.formulaire.champ('commentaire_final').libelle)"],
+        cwd=RACINE, env=_environ(config), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert autre.stdout.readline().strip() == "2"
+
+    docx, declaration = version_suivante_synthese()
+    projet = preparer(catalogue, ID, docx, declaration, tmp_path / "travail")
+    lignes = projet.difference.lignes()
+    assert projet.version == 3
+    assert "Champ ajouté : « Commentaire final » (commentaire_final)" in lignes
+    assert "Champ retiré : « Autres ressources » (autres_ressources)" in lignes
+    assert ("Champ modifié : « lieu_regroupement » : libellé « Lieu du présentiel » → "
+            "« Lieu du regroupement »") in lignes
+    assert "Texte fixe : − Module expérimental Accompagnement des tuteurs en réseau" in lignes
+    assert ("Texte fixe : + Module Accompagnement des tuteurs en réseau, édition 2027"
+            in lignes)
+    assert "Grille d’observation partagée" in texte_docx(projet.exemple.docx)
+
+    ligne = publier(catalogue, projet, "admin (administrateur)", "synthese 2027.docx")
+    assert (ligne.version, ligne.source) == (3, "synthese 2027.docx")
+    assert (config.donnees / "catalogue" / "gabarits" / ID / "v3.docx").read_bytes() == docx
+    assert catalogue.gabarit(ID).version == 3 and catalogue.gabarit(ID).publication.id == ligne.id
+    assert catalogue.gabarit(ID, 2).formulaire.champ("autres_ressources")  # kept as it was
+    sortie, _ = autre.communicate("\n", timeout=60)
+    assert sortie.strip() == "3 Commentaire final"
+
+    with pytest.raises(PublicationRefusee, match="vient d’être publiée"):
+        publier(catalogue, projet, "admin (administrateur)", "synthese 2027.docx")
+
+
+def test_a_declaration_error_names_the_field(instance, tmp_path):
+    _, _, catalogue = instance
+    docx, declaration = version_suivante_synthese()
+    declaration = declaration.replace("type: entier", "type: nombre", 1)
+    with pytest.raises(PublicationRefusee) as exc:
+        preparer(catalogue, ID, docx, declaration, tmp_path / "travail")
+    assert exc.value.erreurs == ["champ « numero_regroupement » : type « nombre » inconnu (types "
+                                 ": texte, texte_long, date, entier, choix, choix_multiple, "
+                                 "groupe, signature)"]
+
+
+def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, capsys):
+    config, base, catalogue = instance
+    docx, declaration = version_suivante_synthese()
+    publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"), "admin", "x")
+    chemin = config.donnees / "catalogue" / "formulaires" / ID / "v3.yaml"
+    chemin.write_text(chemin.read_text(encoding="utf-8").replace("Commentaire final", "Autre"),
+                      encoding="utf-8")
+    with pytest.raises(GabaritInvalide, match=f"{chemin} a changé depuis sa publication"):
+        creer_catalogue(config, base).actualiser(maintenant=True)
+    environ = {k: v for k, v in _environ(config).items() if k.startswith("INSPE_")}
+    assert main(["gabarits"], environ=environ) == 1
+    assert "une version publiée est immuable" in capsys.readouterr().err
+
+
+def test_a_draft_on_the_previous_version_opens_on_the_new_one_with_what_has_no_place(
+        instance, tmp_path):
+    _, _, catalogue = instance
+    v2 = catalogue.gabarit(ID, 2).formulaire
+    docx, declaration = version_suivante_synthese()
+    v3 = publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"),
+                 "admin", "x") and catalogue.gabarit(ID, 3).formulaire
+    brouillon = {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
+                 "autres_ressources": "Le livret du tuteur", "ressources": ["Le module FORMER"]}
+    report = reporter(v3, brouillon, v2, 2)
+    assert report.donnees == {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
+                              "ressources": ["Le module FORMER"]}
+    assert report.sans_place == [("« Autres ressources »", "Le livret du tuteur")]
+    assert report.changes == ["« Lieu du présentiel » : libellé « Lieu du présentiel » → "
+                              "« Lieu du regroupement »"]
