@@ -1,50 +1,44 @@
 """Publishing a version of a gabarit from a Word file: checked, compared, written, recorded.
 
 The web pages (/admin/gabarits) and the command line (``publier --depuis F.docx``) are thin
-callers of the same three steps:
+callers of the same steps:
 
-1. ``preparer``: a template (the service's own marks, from ``reconnaissance.reconnaitre``)
-   and its declaration (YAML text) checked as the catalogue checks a shipped version —
-   the declaration by its loader, the parcours against the institution's settings, the
-   template compiled and matched with the declaration, the example rendered — and compared
-   with the previous version (service/catalogue/difference.py). Nothing is written outside
-   ``dossier`` (the work in progress); errors are French and name the field.
-2. ``metadonnees``: a new version carries the previous one's dossier settings (parcours,
-   who writes, reads and signs, when it is due, the file-name pattern) when the recognised
-   declaration does not say them.
-3. ``publier``: the next version number, its two files written atomically under the
-   instance and its row in ``publications`` with an audit-log entry, in one transaction
-   (the row first: a second publisher of the same number waits, then is refused). Every
-   process's catalogue sees it within ``publications.FRAICHEUR`` seconds.
+1. ``controler`` then ``reconnaitre``: the uploaded file checked before anything reads it,
+   then its fields recognised (``reconnaissance.reconnaitre``) as the next version, which
+   carries the previous one's dossier settings (parcours, who writes, reads and signs, when
+   it is due, the file-name pattern).
+2. ``preparer``: the template and its declaration (YAML text, maybe edited) checked as the
+   catalogue checks a shipped version — the declaration by its loader, the parcours against
+   the institution's settings, the template compiled and matched with the declaration, the
+   example rendered — and compared with the previous version (catalogue/difference.py).
+   Nothing is written outside the work folder; errors are French and name the field.
+3. ``publier``: the version's two files written atomically under the instance and its row
+   in ``publications`` with an audit-log entry, in one transaction (the row first: a second
+   publisher of the same number waits, then is refused). Every process's catalogue sees it
+   within ``publications.FRAICHEUR`` seconds.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service import journal
 from service.catalogue.declaration import NOM_VALIDE, DeclarationInvalide, Formulaire, charger
 from service.catalogue.difference import Difference, comparer
+from service.catalogue.docx_sur import nettoyer_docx
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.gabarits import Catalogue, Gabarit, _verifier_parcours
 from service.catalogue.generation import rendre
 from service.catalogue.publications import Ligne, Publication
 from service.catalogue.rendu import GabaritInvalide
 from service.catalogue.validation import DonneesInvalides, valider
-
-# what a new version keeps of the previous one's declaration when it does not say it
-METADONNEES = ("description", "source", "remplie_par", "parcours", "redige_par", "lu_par",
-               "signatures", "echeance", "nom_fichier")
 
 
 class PublicationRefusee(Exception):
@@ -68,11 +62,6 @@ class Projet:
     exemple: object  # the example rendered (DocumentGenere), for the preview
 
 
-def texte_yaml(declaration: dict) -> str:
-    """A declaration as the stored, diffable YAML."""
-    return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False, width=100)
-
-
 def verifier_id(id_: str) -> str:
     id_ = (id_ or "").strip()
     if not NOM_VALIDE.match(id_):
@@ -86,27 +75,22 @@ def prochaine_version(catalogue: Catalogue, id_: str) -> int:
     return max(catalogue.versions(id_), default=0) + 1
 
 
-def metadonnees(declaration: dict, precedent: Formulaire | None) -> dict:
-    """``declaration`` with what the previous version said of the dossier, where it says
-    nothing (a signature slot of the same name keeps who signs it)."""
-    if precedent is None:
-        return declaration
-    ancien = yaml.safe_load(precedent.chemin.read_text(encoding="utf-8")) or {}
-    nouveau = copy.deepcopy(declaration)
-    for cle in METADONNEES:
-        if cle in ancien and not nouveau.get(cle):
-            nouveau[cle] = copy.deepcopy(ancien[cle])
-    noms = {c.get("nom") for s in nouveau.get("sections") or () for c in s.get("champs") or ()}
-    if "nom_fichier" in ancien and any(n not in noms and n not in ("date", "numero")
-                                       for n in re.findall(r"{(\w+)}", nouveau["nom_fichier"])):
-        nouveau["nom_fichier"] = declaration.get("nom_fichier") or ancien["nom_fichier"]
-    for section in nouveau.get("sections") or ():
-        for champ in section.get("champs") or ():
-            vieux = precedent.champ(champ.get("nom", ""))
-            if champ.get("type") == "signature" and not champ.get("signe_par") and vieux \
-                    and vieux.signe_par:
-                champ["signe_par"] = vieux.signe_par
-    return nouveau
+def controler(docx: bytes) -> bytes:
+    """An uploaded Word file, checked before anything else reads it (size, a real .docx, no
+    macros, no XML entities, no zip bomb) and without what reaches outside (external
+    relationships, linked templates, fetching fields); DocxRefuse otherwise."""
+    # TODO(bac): service/catalogue/bac_a_sable.py ``verifier_modele`` once it has landed
+    return nettoyer_docx(docx)
+
+
+def reconnaitre(catalogue: Catalogue, docx: bytes, id_: str, titre: str | None = None):
+    """The fields of the checked Word file ``docx`` recognised as the next version of ``id_``
+    (``reconnaissance.reconnaitre``), the previous version's dossier settings carried over."""
+    from .reconnaissance import reconnaitre as reconnaitre_
+
+    version = prochaine_version(catalogue, id_)
+    precedente = catalogue.gabarit(id_).formulaire if version > 1 else None
+    return reconnaitre_(docx, id_, version, titre, precedente=precedente)
 
 
 def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: Path,

@@ -118,6 +118,8 @@ REGLES: dict[str, dict[str, set[str]]] = {
     "comptes": {"administrateur": {"lire", "remplir", "supprimer"}},
     # the institution's settings (/admin/etablissement: a new version, a test e-mail)
     "etablissement": {"administrateur": {"lire", "remplir"}},
+    # the forms and gabarits (/admin/gabarits: upload a Word form, edit, preview, publish)
+    "gabarits": {"administrateur": {"lire", "remplir"}},
 }
 
 # Who signs or writes for a declaration's poste (service/catalogue/declaration.py, POSTES):
@@ -340,6 +342,7 @@ class Depot:
 
 LOT, EFFECTIFS, CAMPAGNE = "lot", "effectifs", "campagne"
 ADMINISTRATION, COMPTES, ETABLISSEMENT = "administration", "comptes", "etablissement"
+GABARITS = "gabarits"
 
 
 @dataclass(frozen=True)
@@ -416,7 +419,7 @@ def peut(compte, action: str, objet, base=None) -> bool:
         return _table("brouillon", _relations(compte, None, objet.auteur == compte.id), action)
     if isinstance(objet, Depot):
         return _depot(compte, action, objet, base)
-    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION, COMPTES, ETABLISSEMENT):
+    if objet in (LOT, EFFECTIFS, CAMPAGNE, ADMINISTRATION, COMPTES, ETABLISSEMENT, GABARITS):
         return _table(objet, {compte.role}, action)
     if isinstance(objet, Stagiaire):
         return _table("dossier", _relations(compte, Trio.de(objet), False), action)

@@ -82,6 +82,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
         admin,
         admin_comptes,
         admin_etablissement,
+        admin_gabarits,
         api,
         archives,
         auth,
@@ -102,6 +103,7 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_comptes.bp)
     app.register_blueprint(admin_etablissement.bp)
+    app.register_blueprint(admin_gabarits.bp)
     app.register_blueprint(effectifs.bp)
     app.register_blueprint(lots.bp)
     app.register_blueprint(archives.bp)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from service.archive import documents as dossiers
 from service.catalogue import personnes
 from service.catalogue.contexte import date_fr
+from service.catalogue.difference import Report, reporter
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere
 from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url
@@ -163,8 +164,10 @@ def formulaire(id_: str):
         return redirect(url_for("documents.brouillon", jeton=jeton))
     jeton_saisie = request.args.get("saisie")
     valeurs = _valeurs_du_brouillon(request.args.get("brouillon"))
+    report = None
     if jeton_saisie:
-        donnees_web = _saisie(jeton_saisie)["donnees"]
+        report = _sur_la_version(gabarit, _saisie(jeton_saisie))
+        donnees_web = report.donnees
     elif valeurs is not None:  # « Corriger » from the recap: what was typed, for the same stagiaire
         donnees_web = pour_le_formulaire(declaration, valeurs)
     elif stagiaire_id:
@@ -174,7 +177,8 @@ def formulaire(id_: str):
         donnees_web = None
     lignes = {g_: len((donnees_web or {}).get(g_) or []) or 1 for g_ in groupes}
     web = classe_formulaire(declaration, lignes)(data=donnees_web)
-    return _page_formulaire(gabarit, web, saisie=jeton_saisie, stagiaire=stagiaire_id)
+    return _page_formulaire(gabarit, web, saisie=jeton_saisie, stagiaire=stagiaire_id,
+                            report=report if report is not None and not report.vide else None)
 
 
 def _page_formulaire(gabarit, web, generales=(), **autres):
@@ -192,14 +196,35 @@ def _saisie(jeton: str) -> dict:
     return json.loads(chemin.read_text(encoding="utf-8"))
 
 
+def _sur_la_version(gabarit, saisie: dict) -> Report:
+    """A saved draft on the current version ``gabarit``: what was typed on an older one
+    carried over, with what moved and what has no place any more (kept with the draft, shown
+    each time it opens, until it is deleted: nothing is silently dropped)."""
+    depuis = saisie.get("version")
+    try:
+        ancien = catalogue().gabarit(gabarit.id, depuis).formulaire if depuis else None
+    except KeyError:
+        ancien = None
+    if depuis == gabarit.version:
+        report = Report(saisie["donnees"], depuis, gabarit.version)
+    else:
+        report = reporter(gabarit.formulaire, saisie["donnees"], ancien, depuis)
+    report.sans_place = [tuple(x) for x in saisie.get("sans_place") or ()] + report.sans_place
+    return report
+
+
 def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
                         stagiaire_id: int | None = None) -> str:
     stagiaire = _stagiaire(stagiaire_id)
+    sans_place = []
+    if jeton and _JETON.match(jeton) and (dossier_saisies() / f"{jeton}.json").exists():
+        sans_place = _sur_la_version(gabarit, _saisie(jeton)).sans_place
     if not (jeton and _JETON.match(jeton)):
         jeton = secrets.token_urlsafe(24)
     dossier = dossier_saisies()
     dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
+               "version": gabarit.version, "sans_place": sans_place,
                "stagiaire_id": stagiaire.id if stagiaire else None,
                "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "",
                "enregistre_le": suivi.maintenant().isoformat(timespec="seconds")}

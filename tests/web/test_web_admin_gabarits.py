@@ -1,0 +1,95 @@
+"""/admin/gabarits: the administrateur's only; a version prepared from Word, its declaration
+edited (errors naming the field, nothing typed lost, a field renamed), previewed, published;
+a draft saved on the previous version opening on the new one with what has no place."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from service.conception import travaux
+from service.web import service
+from tests.outils import version_suivante_synthese
+from tests.web.outils import texte
+
+PAGE = "/admin/gabarits"
+ID = "fiche_synthese_collectif"
+
+
+def _travail(app) -> travaux.Travail:
+    """What an upload of a Word form leaves once recognised (the upload itself: the browser
+    test and the command line's)."""
+    docx, declaration = version_suivante_synthese()
+    return travaux.creer(service(app)["config"].donnees, b"PK televerse", docx,
+                         yaml.safe_load(declaration), id=ID, nouveau=False,
+                         source="synthese 2027.docx", auteur="admin (administrateur)", alertes=[])
+
+
+@pytest.mark.parametrize("role", ["secretariat", "tuteur"])
+def test_only_the_administrateur_sees_the_pages(app, connecte, client, role):
+    jeton = _travail(app).jeton
+    autre = connecte(role)
+    for adresse in (PAGE, f"{PAGE}/travaux/{jeton}", f"{PAGE}/travaux/{jeton}/apercu",
+                    f"{PAGE}/{ID}/pour-word.docx", f"{PAGE}/travaux/{jeton}/modele-import.xlsx"):
+        assert autre.get(adresse).status_code == 404, adresse
+    assert autre.post(f"{PAGE}/televerser", {"id": ID}, page="/").status_code == 404
+    assert autre.post(f"{PAGE}/travaux/{jeton}/publier", {"confirmer": "1"},
+                      page="/").status_code == 404
+    reponse = client.get(PAGE, base_url="https://localhost")
+    assert reponse.status_code == 302 and "/connexion" in reponse.headers["Location"]
+    admin = connecte("admin")
+    assert PAGE in texte(admin.get("/admin")) and admin.get(PAGE).status_code == 200
+
+
+def test_edit_preview_publish_and_a_draft_opens_on_the_new_version(app, connecte):
+    pilote = connecte("tuteur")  # writes the fiche synthèse (a pilote de collectif)
+    reponse = pilote.post(f"/formulaires/{ID}", {
+        "action": "enregistrer", "collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
+        "autres_ressources": "Le livret du tuteur"})
+    assert reponse.status_code == 302
+
+    admin = connecte("admin")
+    jeton = _travail(app).jeton
+    editeur = f"{PAGE}/travaux/{jeton}"
+    assert "commentaire_final" in texte(admin.get(editeur))
+    reponse = admin.post(editeur, {"action": "champs", "c-collectif-libelle": "",
+                                   "c-collectif-nom": "collectif", "c-collectif-type": "texte",
+                                   "c-lieu_regroupement-libelle": "Lieu retenu",
+                                   "c-lieu_regroupement-nom": "lieu", "c-lieu_regroupement-type": "texte",
+                                   "c-lieu_regroupement-requis": "1"})
+    page = texte(reponse)
+    assert reponse.status_code == 400
+    assert "champ « collectif » : libellé manquant" in page
+    assert 'value="Lieu retenu"' in page and 'value="lieu"' in page  # nothing typed is lost
+
+    reponse = admin.post(editeur, {"action": "champs", "c-collectif-libelle": "Collectif",
+                                   "c-collectif-nom": "collectif", "c-collectif-type": "texte",
+                                   "c-collectif-requis": "1"})
+    assert reponse.status_code == 302 and reponse.headers["Location"].endswith("/apercu")
+    apercu = texte(admin.get(f"{editeur}/apercu"))
+    assert "Champ ajouté : « Commentaire final » (commentaire_final)" in apercu
+    assert "Champ retiré : « Autres ressources » (autres_ressources)" in apercu
+    assert "Lieu retenu" in apercu and 'value="Collège Jean-Moulin' in apercu  # the web form
+    pages = re.findall(rf'src="({editeur}/page-\d+\.jpg)"', apercu)
+    assert pages and admin.get(pages[0]).mimetype == "image/jpeg"
+    assert admin.get(f"{editeur}/modele-import.xlsx").status_code == 200
+
+    assert admin.post(f"{editeur}/publier", {}, page=f"{editeur}/apercu").status_code == 302
+    assert service(app)["catalogue"].gabarit(ID).version == 2  # not confirmed: not published
+    reponse = admin.post(f"{editeur}/publier", {"confirmer": "1"}, page=f"{editeur}/apercu")
+    assert reponse.status_code == 302
+    liste = texte(admin.get(PAGE))
+    assert "version 3, le " in liste and "synthese 2027.docx" in liste
+    v3 = service(app)["catalogue"].gabarit(ID)
+    assert v3.version == 3 and v3.formulaire.champ("lieu").libelle == "Lieu retenu"
+    assert admin.get(editeur).status_code == 404  # the work is done
+
+    formulaires = texte(pilote.get("/formulaires"))
+    saisie = re.search(r"saisie=([A-Za-z0-9_-]{20,})", formulaires).group(1)
+    page = texte(pilote.get(f"/formulaires/{ID}?saisie={saisie}"))
+    assert "commencé sur la version 2 ; le formulaire est maintenant en version 3" in page
+    assert "« Autres ressources » : <q>Le livret du tuteur</q>" in page
+    assert "« Lieu du présentiel » : <q>Collège Camus</q>" in page  # renamed: no place either
+    assert 'value="Bassin nord"' in page
