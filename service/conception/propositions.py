@@ -108,6 +108,8 @@ def type_pour(libelle: str, defaut: str = "texte") -> str:
         return "signature"
     if re.search(r"\bdate\b|^le$|\ble$", bas):
         return "date"
+    if re.match(r"(nombre|nb|numero|n°)\b", bas):
+        return defaut
     if any(m in bas for m in _MOTS_LONGS):
         return "texte_long"
     return defaut
@@ -170,20 +172,25 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
             i += 1
             continue
         t = textes[i]
-        precedent = textes[i - 1] if i and textes[i - 1] is not None else ""
+        precedent = next((x for x in reversed(textes[:i]) if x is None or not _vide(x)), None) or ""
         suivant = textes[i + 1] if i + 1 < len(textes) else None
+        plus_loin = next((x for x in textes[i + 1:] if x is None or not _vide(x)), None)
         # a line of dots only, under a label or under another dotted line: texte_long
         spans = _pointilles(t)
-        if spans and _vide(POINTILLES.sub("", t)):
+        if _ligne_a_remplir(t):
             if long_en_cours is not None:
                 long_en_cours.type = "texte_long"
                 long_en_cours.emplacements.append(Emplacement(ch, 0, len(t), bloc=True))
+                long_en_cours.aide = ""
             else:
-                libelle = nettoyer_libelle(precedent) if len(precedent) <= _COURT else ""
+                libelle = nettoyer_libelle(precedent) if len(precedent) <= 2 * _COURT else ""
                 long_en_cours = col.ajouter(type_pour(libelle), libelle or "Texte",
                                             [Emplacement(ch, 0, len(t), bloc=True)],
                                             aide=t.strip())
             i += 1
+            continue
+        if _vide(t) and long_en_cours is not None and _ligne_a_remplir(plus_loin or ""):
+            i += 1  # a blank line between two lines to write: the same field
             continue
         long_en_cours = None
         boites = list(BOITES.finditer(t))
@@ -202,12 +209,23 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
             signatures_suivent = True  # « Signatures : » then one line per signatory
         elif "signature" in bas and len(t) <= _COURT:
             _emplacement_apres(col, "signature", net, elements, textes, i)
-        elif _libelle_seul(t) and (dans_cellule or suivant is None or _vide(suivant)
-                                   or signatures_suivent or "\t" in t.strip()):
+        elif _libelle_seul(t) and not _annonce(plus_loin) and (
+                dans_cellule or suivant is None or _vide(suivant) or signatures_suivent
+                or "\t" in t.strip() or type_pour(net) in ("date", "signature")):
             _libelles_en_fin(col, ch, t, "signature" if signatures_suivent else None)
         elif not _vide(t):
             signatures_suivent = False
         i += 1
+
+
+def _ligne_a_remplir(t: str) -> bool:
+    """A line of dots only, or a lone dash of a list to write (« - »)."""
+    return bool(_pointilles(t)) and _vide(POINTILLES.sub("", t)) or t.strip() in ("-", "–", "—", "•")
+
+
+def _annonce(suivant: str | None) -> bool:
+    """The label announces what follows: boxes or lines to write under it."""
+    return suivant is not None and (bool(BOITES.search(suivant)) or _ligne_a_remplir(suivant))
 
 
 def _libelle_seul(t: str) -> bool:
@@ -248,13 +266,18 @@ def _ligne_pointillee(col, ch, t, spans) -> Proposition | None:
             libelle, type_ = "Lieu", "texte"
         elif fait_a and mot == "le":
             libelle, type_ = "Date", "date"
-        elif mot in ("du", "le", "au") and len(bas.split()) <= 6:
+        elif mot == "le" or mot == "au" or mot == "du" and (
+                re.search(r"\bau\s*$", sans_accents(t[fin:]).lower().split("…")[0].split(".")[0])
+                or re.search(r"date|reunion|seance|visite|entretien", bas)):
             avant = nettoyer_libelle(re.sub(r"\b(du|le|au)\s*$", "", libelle, flags=re.I))
             base = avant or (derniere.libelle.split(" (")[0] if derniere else "Date")
-            libelle = {"du": f"{base} (début)", "au": f"{base} (fin)"}.get(mot, base)
+            au_suit = mot == "du" and re.search(r"\bau\b", sans_accents(t[fin:]).lower())
+            libelle = f"{base} (fin)" if mot == "au" else f"{base} (début)" if au_suit else base
             type_ = "date"
         elif not libelle:
             libelle = f"{derniere.libelle} (suite)" if derniere else "Texte"
+        elif mot in ("du", "de", "des") and len(bas.split()) > 1:  # « Département du …… »
+            libelle = libelle.rsplit(" ", 1)[0]
         prop = col.ajouter(type_, libelle, [Emplacement(ch, debut, fin)], aide=t[debut:fin].strip())
         derniere, fin_prec = prop, fin
     return prop if len(spans) == 1 else None

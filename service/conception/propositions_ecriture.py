@@ -155,22 +155,23 @@ def _sdt_bloc(paragraphes, nom, libelle, ident) -> None:
     """Wrap contiguous paragraphs in a block-level rich-text control (texte_long)."""
     premier = paragraphes[0]
     parent = premier.getparent()
+    # with the blank lines between them
+    paragraphes = parent[parent.index(premier):parent.index(paragraphes[-1]) + 1]
     sdt = _el(f"{W}sdt")
     rpr = next((r.find(f"{W}rPr") for r in premier.iter(f"{W}r")), None)
     sdt.append(_sdt_pr(nom, libelle, ident, rpr, None))
     contenu = etree.SubElement(sdt, f"{W}sdtContent")
     parent.insert(parent.index(premier), sdt)
+    if not any(texte(p).strip() for p in paragraphes):  # a tall empty cell: dots on its first line
+        premier.append(_run(rpr, PLACEHOLDER))
     for p in paragraphes:
-        if not texte(p).strip():
-            if not any(x.tag == f"{W}r" for x in p):
-                p.append(_run(rpr, PLACEHOLDER))
         contenu.append(p)
 
 
 def _nature(prop: Proposition) -> str:
     if prop.options:
         return "boites"
-    if any(e.bloc for e in prop.emplacements):
+    if len(prop.emplacements) > 1:
         return "bloc"
     return "ligne"
 
@@ -224,10 +225,7 @@ def appliquer(docx: bytes, decisions: list[Decision]) -> bytes:
                                       libelle=option or libelle, type_=type_,
                                       case=True)))
         elif _nature(prop) == "bloc":
-            debut = prop.emplacements[0]
-            paragraphes = [_resoudre(body, e.chemin) for e in prop.emplacements]
-            if not debut.bloc:  # the first dots follow the label: only the lines under it
-                paragraphes = paragraphes[1:]
+            paragraphes = [_resoudre(body, e.chemin) for e in prop.emplacements if e.bloc]
             blocs.append((paragraphes, dict(nom=nom, libelle=libelle)))
         else:
             for empl in prop.emplacements:

@@ -13,6 +13,7 @@ import pytest
 from docx.shared import Cm
 
 from service.conception.propositions import Decision, apercu_html, appliquer, proposer
+from tests.outils import SEEDS
 
 HOSTILE = "Fiche <script>alert(1)</script> {{ cycler.__init__.__globals__ }} {% for x in y %}"
 
@@ -121,3 +122,26 @@ def test_appliquer_ecrit_des_controles_word(forme, tmp_path):
     pdf = subprocess.run(["pdftotext", str(tmp_path / "f.pdf"), "-"], capture_output=True,
                          text=True, check=True).stdout
     assert "Niveau d’alerte" in pdf and "Signature du tuteur" in pdf and "______________" in pdf
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="les originaux (../shared/seeds) sont absents")
+def test_une_fiche_officielle_sans_controles():
+    """Seed 004 (the M2 CA alert form), its table's text as typed in Word: one cell per block."""
+    lignes = (SEEDS / "004_0dfb33206a16a12b.txt").read_text().splitlines()[14:110]
+    d = docx.Document()
+    tableau, cellule = d.add_table(rows=0, cols=1), None
+    for ligne in lignes:
+        if cellule is None or (ligne.startswith("\t") and not ligne.strip()):
+            cellule = tableau.add_row().cells[0]
+        cellule.add_paragraph(ligne.strip())
+    sortie = BytesIO()
+    d.save(sortie)
+    props = proposer(sortie.getvalue())
+    types = {p.libelle: p.type for p in props}
+    assert {k: types[k] for k in ("Nom", "Prénom", "Établissement", "Parcours", "Date")} == {
+        "Nom": "texte", "Prénom": "texte", "Établissement": "texte", "Parcours": "texte", "Date": "date"}
+    alerte = next(p for p in props if p.libelle == "Niveau d’alerte")
+    assert (alerte.type, alerte.options) == ("choix_multiple", ["1", "2", "3"])
+    assert types["Nom et signature de l’IA-IPR"] == "signature"
+    assert sum(t == "signature" for t in types.values()) == 4
+    assert sum(t == "texte_long" for t in types.values()) == 2  # the two lists of « - » to write
