@@ -211,7 +211,9 @@ def appliquer(docx: bytes, decisions: list[Decision]) -> bytes:
     body = corps(racine)
     props = {p.id: p for p in propositions_du_corps(body)}
     _verifier(decisions, props)
-    ids = itertools.count(2000)
+    existants = [int(x) for x in body.xpath(".//w:sdtPr/w:id/@w:val", namespaces={"w": W[1:-1]})
+                 if x.lstrip("-").isdigit()]
+    ids = itertools.count(max([2000, *existants]) + 1)
     en_ligne, blocs, apres = [], [], []
     for d in decisions:
         if not d.acceptee:
@@ -227,6 +229,9 @@ def appliquer(docx: bytes, decisions: list[Decision]) -> bytes:
         elif _nature(prop) == "bloc":
             paragraphes = [_resoudre(body, e.chemin) for e in prop.emplacements if e.bloc]
             blocs.append((paragraphes, dict(nom=nom, libelle=libelle)))
+            for e in prop.emplacements:  # « Observations : ……… » above the lines: its dots go
+                if not e.bloc:
+                    en_ligne.append((_resoudre(body, e.chemin), e.debut, e.fin, None))
         else:
             for empl in prop.emplacements:
                 cible = (apres if empl.apres else en_ligne)
@@ -234,7 +239,11 @@ def appliquer(docx: bytes, decisions: list[Decision]) -> bytes:
                               dict(nom=nom, libelle=libelle, type_=type_)))
     # inside each paragraph, from the end, so that earlier offsets still hold
     for p, debut, fin, quoi in sorted(en_ligne, key=lambda x: -x[1]):
-        _sdt_en_ligne(p, debut, fin, ident=next(ids), **quoi)
+        if quoi is None:
+            for r in isoler(p, debut, fin):
+                r.getparent().remove(r)
+        else:
+            _sdt_en_ligne(p, debut, fin, ident=next(ids), **quoi)
     for p, _, _, quoi in apres:
         nouveau = _el(f"{W}p")
         ppr = p.find(f"{W}pPr")

@@ -38,6 +38,8 @@ def formulaire() -> bytes:
     t2.cell(0, 0).text = "Bilan de la période"
     t2.rows[1].height = Cm(3)
     d.add_paragraph("Fait à …………………… le ……………………")
+    d.add_paragraph("Remarques : …………………………")
+    d.add_paragraph("………………………………………………")
     t3 = d.add_table(rows=1, cols=1)
     t3.cell(0, 0).text = "Signature du tuteur"
     sortie = BytesIO()
@@ -58,7 +60,7 @@ def test_chaque_endroit_a_remplir_est_propose(forme):
         "Niveau d’alerte": "choix_multiple", "Avis favorable": "choix",
         "Activités observées": "choix_multiple", "Tuteur ou tutrice": "texte",
         "Date de la visite": "date", "Bilan de la période": "texte_long", "Lieu": "texte",
-        "Date": "date", "Signature du tuteur": "signature",
+        "Date": "date", "Remarques": "texte_long", "Signature du tuteur": "signature",
     }
     assert {libelle: p.type for libelle, p in props.items()} == attendu
     assert props["Niveau d’alerte"].options == ["1", "2", "3"]
@@ -99,6 +101,7 @@ def test_appliquer_ecrit_des_controles_word(forme, tmp_path):
     assert "etablissement" not in controles
     xml = zipfile.ZipFile(BytesIO(sortie)).read("word/document.xml").decode()
     assert "Établissement : .............................." in xml  # the dropped place is left as is
+    assert re.search(r"<w:t[^>]*>Remarques : </w:t></w:r></w:p><w:sdt>", xml)  # dots under the label
     assert re.search(r'w:val="date_de_la_visite"/>.*?<w:date><w:dateFormat w:val="dd/MM/yyyy"/>', xml)
     assert re.search(r'w:val="prenom"/>.*?<w:showingPlcHdr/><w:text/></w:sdtPr><w:sdtContent>'
                      r"<w:r><w:t[^>]*>______________</w:t>", xml)
