@@ -172,6 +172,9 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
             i += 1
             continue
         t = textes[i]
+        if el.find(f".//{W}sdt") is not None:  # already has a content control: left as it is
+            long_en_cours, i = None, i + 1
+            continue
         precedent = next((x for x in reversed(textes[:i]) if x is None or not _vide(x)), None) or ""
         suivant = textes[i + 1] if i + 1 < len(textes) else None
         plus_loin = next((x for x in textes[i + 1:] if x is None or not _vide(x)), None)
@@ -205,8 +208,9 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
             continue
         net = nettoyer_libelle(t)
         bas = sans_accents(net).lower()
-        if re.fullmatch(r"signatures?", bas) and suivant and t.rstrip().endswith(":"):
-            signatures_suivent = True  # « Signatures : » then one line per signatory
+        if re.fullmatch(r"signatures", bas) or re.fullmatch(r"signature", bas) and suivant \
+                and t.rstrip().endswith(":") and not _vide(suivant):
+            signatures_suivent = True  # « Signatures : » then one line (or cell) per signatory
         elif "signature" in bas and len(t) <= _COURT:
             _emplacement_apres(col, "signature", net, elements, textes, i)
         elif _libelle_seul(t) and not _annonce(plus_loin) and (
@@ -345,7 +349,7 @@ def _apres_options(col, ch, t, boites):
 # --- tables ------------------------------------------------------------------------------
 
 def _cellules(tbl, chemin):
-    """Rows of (path, w:tc, text, continues a vertical merge)."""
+    """Rows of (path, w:tc, text, to leave alone)."""
     lignes = []
     for i, tr in enumerate(tbl):
         if tr.tag != f"{W}tr":
@@ -355,7 +359,8 @@ def _cellules(tbl, chemin):
             if tc.tag != f"{W}tc":
                 continue
             fusion = tc.find(f"{W}tcPr/{W}vMerge")
-            suite = fusion is not None and fusion.get(f"{W}val", "continue") != "restart"
+            suite = fusion is not None and fusion.get(f"{W}val", "continue") != "restart" \
+                or tc.find(f".//{W}sdt") is not None  # merged into the cell above, or has a control
             t = "\n".join(texte(p) for p in tc.findall(f"{W}p"))
             ligne.append((chemin + (i, j), tc, t, suite))
         lignes.append(ligne)
@@ -383,8 +388,9 @@ def _tableau(col: _Collecte, tbl, chemin) -> None:
                 continue
             if suite or tc.find(f".//{W}drawing") is not None:
                 continue
-            gauche = ligne[c - 1] if c else None
-            dessus = lignes[r - 1][c] if r and c < len(lignes[r - 1]) else None
+            gauche = ligne[c - 1] if c and not ligne[c - 1][3] else None
+            dessus = lignes[r - 1][c] if r and c < len(lignes[r - 1]) and not lignes[r - 1][c][3] \
+                else None
             haut = lignes[0][c][2] if entete and r and c < len(lignes[0]) else ""
             rang = ligne[0][2] if c and _est_libelle(ligne[0][2]) else ""
             if haut and rang:
@@ -410,8 +416,8 @@ def _tableau(col: _Collecte, tbl, chemin) -> None:
             col.ajouter(type_, libelle, places)
     # « Signature » cells with nowhere else to sign: the slot is in the cell itself
     for ligne in lignes:
-        for ch, tc, t, _ in ligne:
-            if id(tc) in libelles_utilises or _vide(t):
+        for ch, tc, t, laisser in ligne:
+            if id(tc) in libelles_utilises or _vide(t) or laisser:
                 continue
             if "signature" in sans_accents(t).lower() and len(t.strip()) <= _COURT \
                     and not BOITES.search(t) and not POINTILLES.search(t):
