@@ -15,23 +15,24 @@ character offsets in that paragraph's text: ``proposer`` is deterministic, so th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from service.catalogue.declaration import NOM_VALIDE, NOMS_RESERVES
-
 from ._paragraphes import PARTIE, W, corps, lire_partie, texte
+from .propositions_libelles import (
+    POINTILLES,
+    nettoyer_libelle,
+    nom_suggere,
+    pointilles,
+    sans_accents,
+    type_pour,
+    vide,
+)
 
 TYPES_PROPOSES = ("texte", "texte_long", "date", "choix", "choix_multiple", "signature")
 
-POINTILLES = re.compile(r"(?:\.{3,}|_{3,}|…+)(?:[ \t.…_]*[.…_])?")
 BOITES = re.compile(r"[☐□❏❑]|\|_\|")
-_MOTS_LONGS = ("observation", "commentaire", "remarque", "description", "appreciation", "bilan",
-               "objectif", "axes", "synthese", "avis", "motif", "difficultes", "besoins",
-               "dispositif", "decrire", "precisez", "justification")
-_AVANT_ELLIPSE = {"du", "de", "des", "à", "a", "le", "la", "au", "aux", "n°", "no"}
 _COURT = 80
 
 
@@ -72,67 +73,6 @@ class Decision:
     libelle: str = ""
     type: str = ""
 
-
-# --- names and labels ---------------------------------------------------------------
-
-def sans_accents(texte_: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", texte_) if not unicodedata.combining(c))
-
-
-def nom_suggere(libelle: str, pris: set[str]) -> str:
-    """A field name safe for the declaration (``NOM_VALIDE``), unique among ``pris``."""
-    base = re.sub(r"[^a-z0-9]+", "_", sans_accents(libelle).lower()).strip("_")
-    mots, nom = base.split("_"), ""
-    for mot in mots:  # cut at a word boundary
-        if len(nom) + len(mot) + 1 > 40:
-            break
-        nom = f"{nom}_{mot}" if nom else mot
-    nom = nom or base[:40] or "champ"
-    if not nom[0].isalpha():
-        nom = f"champ_{nom}"
-    candidat, n = nom, 2
-    while candidat in pris or candidat in NOMS_RESERVES or not NOM_VALIDE.match(candidat):
-        candidat, n = f"{nom}_{n}", n + 1
-    pris.add(candidat)
-    return candidat
-
-
-def nettoyer_libelle(texte_: str) -> str:
-    texte_ = re.sub(r"\s+", " ", texte_.replace("\xa0", " ")).strip()
-    return re.sub(r"\s*[:：]\s*$", "", texte_).strip(" -–—·•*")
-
-
-def type_pour(libelle: str, defaut: str = "texte") -> str:
-    bas = sans_accents(libelle).lower()
-    if "signature" in bas or bas.startswith("sign"):
-        return "signature"
-    if re.search(r"\bdate\b|^le$|\ble$", bas):
-        return "date"
-    if re.match(r"(nombre|nb|numero|n°)\b", bas):
-        return defaut
-    if any(m in bas for m in _MOTS_LONGS):
-        return "texte_long"
-    return defaut
-
-
-def _vide(texte_: str) -> bool:
-    return not texte_.replace("\xa0", " ").strip()
-
-
-def _pointilles(texte_: str) -> list[tuple[int, int]]:
-    """Runs of dots, underscores or ellipses where a person would write."""
-    trouves = []
-    for m in POINTILLES.finditer(texte_):
-        brut = m.group().strip()
-        if set(brut) <= {"…", " "} and brut.count("…") == 1:
-            avant = texte_[: m.start()].rstrip()
-            mot = avant.split()[-1].lower() if avant.split() else ""
-            if not (avant.endswith(":") or mot in _AVANT_ELLIPSE):
-                continue  # an ellipsis in prose (« … , directeur d’école, … »)
-        if m.start() and texte_[m.start() - 1].isalpha() and "…" in brut and "." not in brut:
-            continue  # attached to a word: « programmations… »
-        trouves.append((m.start(), m.start() + len(m.group().rstrip())))
-    return trouves
 
 
 # --- walking the document ---------------------------------------------------------------
@@ -175,11 +115,11 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
         if el.find(f".//{W}sdt") is not None:  # already has a content control: left as it is
             long_en_cours, i = None, i + 1
             continue
-        precedent = next((x for x in reversed(textes[:i]) if x is None or not _vide(x)), None) or ""
+        precedent = next((x for x in reversed(textes[:i]) if x is None or not vide(x)), None) or ""
         suivant = textes[i + 1] if i + 1 < len(textes) else None
-        plus_loin = next((x for x in textes[i + 1:] if x is None or not _vide(x)), None)
+        plus_loin = next((x for x in textes[i + 1:] if x is None or not vide(x)), None)
         # a line of dots only, under a label or under another dotted line: texte_long
-        spans = _pointilles(t)
+        spans = pointilles(t)
         if _ligne_a_remplir(t):
             if long_en_cours is not None:
                 long_en_cours.type = "texte_long"
@@ -192,7 +132,7 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
                                             aide=t.strip())
             i += 1
             continue
-        if _vide(t) and long_en_cours is not None and _ligne_a_remplir(plus_loin or ""):
+        if vide(t) and long_en_cours is not None and _ligne_a_remplir(plus_loin or ""):
             i += 1  # a blank line between two lines to write: the same field
             continue
         long_en_cours = None
@@ -209,22 +149,22 @@ def _conteneur(col: _Collecte, conteneur, chemin, dans_cellule=False) -> None:
         net = nettoyer_libelle(t)
         bas = sans_accents(net).lower()
         if re.fullmatch(r"signatures", bas) or re.fullmatch(r"signature", bas) and suivant \
-                and t.rstrip().endswith(":") and not _vide(suivant):
+                and t.rstrip().endswith(":") and not vide(suivant):
             signatures_suivent = True  # « Signatures : » then one line (or cell) per signatory
         elif "signature" in bas and len(t) <= _COURT:
             _emplacement_apres(col, "signature", net, elements, textes, i)
         elif _libelle_seul(t) and not _annonce(plus_loin) and (
-                dans_cellule or suivant is None or _vide(suivant) or signatures_suivent
+                dans_cellule or suivant is None or vide(suivant) or signatures_suivent
                 or "\t" in t.strip() or type_pour(net) in ("date", "signature")):
             _libelles_en_fin(col, ch, t, "signature" if signatures_suivent else None)
-        elif not _vide(t):
+        elif not vide(t):
             signatures_suivent = False
         i += 1
 
 
 def _ligne_a_remplir(t: str) -> bool:
     """A line of dots only, or a lone dash of a list to write (« - »)."""
-    return bool(_pointilles(t)) and _vide(POINTILLES.sub("", t)) or t.strip() in ("-", "–", "—", "•")
+    return bool(pointilles(t)) and vide(POINTILLES.sub("", t)) or t.strip() in ("-", "–", "—", "•")
 
 
 def _annonce(suivant: str | None) -> bool:
@@ -234,7 +174,7 @@ def _annonce(suivant: str | None) -> bool:
 
 def _libelle_seul(t: str) -> bool:
     """« Nom : » (and « Nom : \tDate : »): short labels ending with a colon, nothing after."""
-    parties = [x for x in t.split("\t") if not _vide(x)]
+    parties = [x for x in t.split("\t") if not vide(x)]
     return bool(parties) and all(x.rstrip().endswith(":") and len(x.strip()) <= 60 for x in parties)
 
 
@@ -242,7 +182,7 @@ def _libelles_en_fin(col, ch, t, type_force):
     pos = 0
     for partie in t.split("\t"):
         fin = pos + len(partie.rstrip())
-        if not _vide(partie):
+        if not vide(partie):
             libelle = nettoyer_libelle(partie)
             col.ajouter(type_force or type_pour(libelle), libelle, [Emplacement(ch, fin, fin)])
         pos += len(partie) + 1
@@ -250,7 +190,7 @@ def _libelles_en_fin(col, ch, t, type_force):
 
 def _emplacement_apres(col, type_, libelle, elements, textes, i):
     ch, _ = elements[i]
-    if i + 1 < len(elements) and textes[i + 1] is not None and _vide(textes[i + 1]):
+    if i + 1 < len(elements) and textes[i + 1] is not None and vide(textes[i + 1]):
         col.ajouter(type_, libelle, [Emplacement(elements[i + 1][0], 0, len(textes[i + 1]))])
     else:
         col.ajouter(type_, libelle, [Emplacement(ch, len(textes[i]), len(textes[i]), apres=True)])
@@ -322,7 +262,7 @@ def _boites(col, elements, textes, i, boites, precedent) -> int:
     j = i + 1
     while j < len(elements) and textes[j] is not None:
         suite = list(BOITES.finditer(textes[j]))
-        if len(suite) != 1 or not _vide(textes[j][: suite[0].start()]):
+        if len(suite) != 1 or not vide(textes[j][: suite[0].start()]):
             break
         groupe.append((elements[j][0], _options(textes[j], suite)[0]))
         j += 1
@@ -340,7 +280,7 @@ def _apres_options(col, ch, t, boites):
     """« ☐ Autre : ……… »: the dots after an option are a text field of their own."""
     for k, m in enumerate(boites):
         fin_option = boites[k + 1].start() if k + 1 < len(boites) else len(t)
-        for a, b in _pointilles(t[m.end():fin_option]):
+        for a, b in pointilles(t[m.end():fin_option]):
             libelle = nettoyer_libelle(t[m.end():m.end() + a]) + " (précisez)"
             col.ajouter("texte", libelle.strip(), [Emplacement(ch, m.end() + a, m.end() + b)],
                         aide=t[m.end() + a:m.end() + b].strip())
@@ -368,7 +308,7 @@ def _cellules(tbl, chemin):
 
 
 def _est_libelle(t: str) -> bool:
-    return not _vide(t) and len(t.strip()) <= 120 and not POINTILLES.search(t) \
+    return not vide(t) and len(t.strip()) <= 120 and not POINTILLES.search(t) \
         and not BOITES.search(t)
 
 
@@ -384,7 +324,7 @@ def _tableau(col: _Collecte, tbl, chemin) -> None:
     libelles_utilises: set[int] = set()
     for r, ligne in enumerate(lignes):
         for c, (ch, tc, t, suite) in enumerate(ligne):
-            if not _vide(t):
+            if not vide(t):
                 continue
             if suite or tc.find(f".//{W}drawing") is not None:
                 continue
@@ -417,13 +357,13 @@ def _tableau(col: _Collecte, tbl, chemin) -> None:
     # « Signature » cells with nowhere else to sign: the slot is in the cell itself
     for ligne in lignes:
         for ch, tc, t, laisser in ligne:
-            if id(tc) in libelles_utilises or _vide(t) or laisser:
+            if id(tc) in libelles_utilises or vide(t) or laisser:
                 continue
             if "signature" in sans_accents(t).lower() and len(t.strip()) <= _COURT \
                     and not BOITES.search(t) and not POINTILLES.search(t):
                 elements = list(_paragraphes_de(tc, ch))
                 textes = [texte(e) if e.tag == f"{W}p" else None for _, e in elements]
-                dernier = max(k for k, x in enumerate(textes) if x is not None and not _vide(x))
+                dernier = max(k for k, x in enumerate(textes) if x is not None and not vide(x))
                 _emplacement_apres(col, "signature", nettoyer_libelle(textes[dernier]),
                                    elements, textes, dernier)
             else:
