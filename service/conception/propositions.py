@@ -206,7 +206,7 @@ def _ligne_pointillee(col, ch, t, spans) -> Proposition | None:
         bas = sans_accents(libelle).lower()
         mot = bas.split()[-1] if bas.split() else ""
         type_ = type_pour(libelle)
-        if fait_a and bas in ("fait a", "a"):
+        if bas in ("fait a", "a"):
             libelle, type_ = "Lieu", "texte"
         elif fait_a and mot == "le":
             libelle, type_ = "Date", "date"
