@@ -9,7 +9,7 @@ the Developer tab. Each control becomes a declared field:
 - drop-down list or combo box → ``choix`` shown as a list, with its items;
 - check boxes whose tags share a prefix (``activites_1``, ``activites_2``,
   ``activites.obs``…, or all the same tag) → one field whose options are the
-  text after each box (else the box's title). The field is a ``choix`` (one
+  box's title (Word's « Titre »), else the text after the box. The field is a ``choix`` (one
   answer) when its tags use ``#`` (``niveau#1``, ``niveau#2``: the shipped
   gabarits' own tags) or when its boxes sit in a Word « Groupe » control;
   otherwise a ``choix_multiple``. A lone box is left as fixed text;
@@ -160,7 +160,7 @@ class Lecteur:
             if suivant.tag == q("sdt"):
                 break
             morceaux.append(_texte(suivant))
-        return " ".join(m for m in morceaux if m).strip()
+        return " ".join(m for m in morceaux if m).strip().rstrip(" :\u00a0\u202f").strip()
 
     def aide(self, sdt, pr) -> str:
         texte = ""
@@ -304,7 +304,7 @@ class Lecteur:
             if b.tag != cle and b.tag in par_tag:  # the same box shown twice
                 index = par_tag[b.tag]
             else:
-                option = b.option or b.alias or b.tag[len(cle):].lstrip(_SEPARATEURS) or cle
+                option = b.alias or b.option or b.tag[len(cle):].lstrip(_SEPARATEURS) or cle
                 if option in options and b.tag != cle:
                     self.alertes.append(f"« {nom} » : deux cases disent « {option} » ; la "
                                         "seconde est numérotée")
@@ -324,15 +324,15 @@ class Lecteur:
 
 def poste_signataire(texte: str) -> str:
     """The poste that signs a slot, guessed from its tag and title."""
-    t = nom_sur(texte)
-    regles = (("stagiaire", "stagiaire"), ("etudiant", "stagiaire"),
-              ("tuteur_inspe", "tuteur_inspe"), ("universitaire", "tuteur_inspe"),
-              ("inspe", "tuteur_inspe"), ("ien", "inspecteur"), ("ipr", "inspecteur"),
-              ("inspecteur", "inspecteur"), ("chef", "chef_etablissement"),
-              ("direct", "chef_etablissement"), ("principal", "chef_etablissement"),
-              ("responsable", "responsable_parcours"), ("pilote", "pilote"),
-              ("secretariat", "secretariat"), ("tuteur", "tuteur_terrain"))
-    for mot, poste in regles:
-        if re.search(rf"(^|_){mot}", t):
+    mots = set(nom_sur(texte).split("_"))
+    regles = (({"stagiaire", "etudiant", "etudiante"}, "stagiaire"),
+              ({"inspe", "universitaire"}, "tuteur_inspe"),
+              ({"ien", "ipr", "inspecteur", "inspectrice"}, "inspecteur"),
+              ({"chef", "cheffe", "directeur", "directrice", "principal", "proviseur"},
+               "chef_etablissement"),
+              ({"responsable"}, "responsable_parcours"), ({"pilote"}, "pilote"),
+              ({"secretariat"}, "secretariat"))
+    for connus, poste in regles:
+        if mots & connus:
             return poste
     return "tuteur_terrain"
