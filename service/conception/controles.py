@@ -109,9 +109,9 @@ class Lecteur:
             nom = f"{base[:44]}_{i}"
             i += 1
         if nom != brut:
-            self.alertes.append(f"« {brut} » renommé « {nom} » (les noms de champ sont en "
-                                "minuscules sans accents, uniques, et ne peuvent pas être "
-                                f"{', '.join(sorted(NOMS_RESERVES))})")
+            self.alertes.append(f"« {brut} » renommé « {nom} » (un nom de champ s’écrit en "
+                                "minuscules sans accents ni espaces, est unique, et n’est pas "
+                                f"{' ni '.join(sorted(NOMS_RESERVES))})")
         portee.noms.add(nom)
         portee.par_tag.setdefault(brut, (nom, genre))
         return nom, True
@@ -146,6 +146,10 @@ class Lecteur:
             return None
         if contenu.find(f".//{q('sdt')}") is not None and pr.find(q("text")) is None:
             return self.parcourir(contenu, portee, exclusif)  # a container of controls
+        if contenu.find(q("tr")) is not None or contenu.find(q("tc")) is not None:
+            self.alertes.append(f"« {alias or tag} » : un contrôle autour de lignes ou de cellules "
+                                "de tableau n’est pas un champ ; ignoré")
+            return self.parcourir(contenu, portee, exclusif)
         if portee.lie or _LIE.match(tag):
             return self.lie(sdt, tag, portee)
         if pr.find(q("picture")) is not None:
@@ -185,6 +189,11 @@ class Lecteur:
     def saisie(self, sdt, pr, tag: str, alias: str, portee: _Portee) -> None:
         if pr.find(q("date")) is not None:
             genre = "date"
+            format_ = pr.find(f"{q('date')}/{q('dateFormat')}")
+            if format_ is not None and format_.get(q("val")) not in (None, "dd/MM/yyyy"):
+                self.alertes.append(f"« {alias or tag} » : le document imprime la date au format "
+                                    f"JJ/MM/AAAA ; le format « {format_.get(q('val'))} » reste "
+                                    "celui de la saisie dans Word")
         elif pr.find(q("dropDownList")) is not None or pr.find(q("comboBox")) is not None:
             genre = "choix"
         elif pr.find(q("text")) is not None:
