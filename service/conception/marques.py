@@ -93,8 +93,7 @@ def format_du_contenu(sdt):
 
 
 def remplir(sdt, texte: str, rpr=None) -> None:
-    """The control's content becomes one run of ``texte`` (the mark), in the control's first
-    paragraph (or cell) when it holds paragraphs: the shape wordml writes."""
+    """The control's content becomes one run of ``texte`` (the mark): the shape wordml writes."""
     if rpr is None:
         rpr = format_du_contenu(sdt)
     proprietes = sdt.find(q("sdtPr"))
@@ -115,27 +114,31 @@ def remplir(sdt, texte: str, rpr=None) -> None:
     if contenu is None:
         contenu = etree.SubElement(sdt, q("sdtContent"))
     cellule = contenu.find(q("tc"))
-    conteneur = cellule if cellule is not None else contenu
-    paragraphe = conteneur.find(q("p"))
-    if paragraphe is None and conteneur.find(f".//{q('p')}") is not None:
-        paragraphe = etree.Element(q("p"))  # a table or other block: one paragraph instead
-    if paragraphe is not None:
-        for enfant in list(contenu):
-            if enfant is not cellule:
-                contenu.remove(enfant)
-        if cellule is not None:
-            for enfant in list(cellule):
-                if enfant.tag != q("tcPr"):
-                    cellule.remove(enfant)
-        conteneur.append(paragraphe)
-        for enfant in list(paragraphe):
-            if enfant.tag != q("pPr"):
-                paragraphe.remove(enfant)
-        paragraphe.append(_run(texte, rpr))
-    else:
-        for enfant in list(contenu):
-            contenu.remove(enfant)
-        contenu.append(_run(texte, rpr))
+    bloc = cellule is not None or any(e.tag in (q("p"), q("tbl")) for e in contenu)
+    premier = (cellule if cellule is not None else contenu).find(q("p"))
+    for enfant in list(contenu):
+        contenu.remove(enfant)
+    contenu.append(_run(texte, rpr))
+    if bloc:
+        _dans_un_paragraphe(sdt, premier, cellule)
+
+
+def _dans_un_paragraphe(sdt, premier, cellule) -> None:
+    """A control around paragraphs (or a cell) made the shape wordml writes: a paragraph
+    (with the first one's format) holding the control, LibreOffice keeps line breaks there."""
+    paragraphe = etree.Element(q("p"))
+    if premier is not None and premier.find(q("pPr")) is not None:
+        paragraphe.append(copy.deepcopy(premier.find(q("pPr"))))
+    porteur = paragraphe
+    if cellule is not None:
+        porteur = etree.Element(q("tc"))
+        if cellule.find(q("tcPr")) is not None:
+            porteur.append(copy.deepcopy(cellule.find(q("tcPr"))))
+        porteur.append(paragraphe)
+    porteur.tail = sdt.tail
+    sdt.tail = None
+    sdt.getparent().replace(sdt, porteur)
+    paragraphe.append(sdt)
 
 
 def etiqueter(sdt, tag: str) -> None:

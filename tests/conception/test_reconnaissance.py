@@ -166,8 +166,9 @@ def test_a_new_form_made_in_word_with_every_kind_of_control(instance, tmp_path):
     catalogue = SimpleNamespace(gabarit=lambda *_: SimpleNamespace(formulaire=declaration))
     relu = extraire(docx, catalogue)
     assert relu.erreurs == []
-    assert {k: relu.valeurs[k] for k in ("activites", "avis", "niveau", "visites")} == {
-        k: valeurs[k] for k in ("activites", "avis", "niveau", "visites")}
+    lus = ("activites", "avis", "niveau", "visites", "observations", "nom_eleve")
+    assert {k: relu.valeurs[k] for k in lus} == {k: valeurs[k] for k in lus}
+    assert "\n" in relu.valeurs["observations"]  # a rich text control keeps its line breaks
     assert str(relu.valeurs["date_visite"]) == "2026-12-03"
 
 
