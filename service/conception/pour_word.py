@@ -14,6 +14,8 @@ and uploads it back (``reconnaissance.reconnaitre``). Every Jinja mark goes:
   go); a loop over a list of the settings (``{%tr for c in
   instance.calendrier_sopa %}``) becomes a repeating section tagged
   ``instance.calendrier_sopa`` whose controls name the keys (``mois``);
+- a brace the service escaped in a Word-authored gabarit (``{{ '{' }}``) is a
+  brace again, so a form goes to Word and back unchanged;
 - what a content control cannot say is kept as the text it prints for the
   first line or the first branch: ``{% if %}…{% else %}…{% endif %}`` keeps
   its first branch (accompagnement_renforce_m2ca: « Bilan intermédiaire »),
@@ -46,6 +48,7 @@ _SI = re.compile(r"{%-?\s*if\b.*?%}(.*?)(?:{%-?\s*else\s*-?%}.*?)?{%-?\s*endif\s
 _MARQUE = re.compile(r"{{(.*?)}}", re.S)
 _NOM = re.compile(r"^\s*([A-Za-z_]\w*(?:\.\w+)*)\s*(?:or\s+\"[^\"]*\"\s*)?$")
 _CONDITION = re.compile(r'^\s*"([^"]*)"\s+if\b')
+_LITTERAL = re.compile(r"""^\s*(?:'([^']*)'|"([^"]*)")\s*$""")
 _BOUCLE = re.compile(r"^{%(tr|p) for (\w+) in (.+?) %}$")
 _FIN = re.compile(r"^{%(tr|p) endfor %}$")
 _LIES = ("instance", "gabarit", "document")
@@ -92,6 +95,10 @@ class _Export:
         for t in list(racine.iter(q("t"))):
             if t.text and ("{{" in t.text or "{%" in t.text):
                 self.marques_du_texte(t)
+        for el in racine.iter():
+            for cle, valeur in el.attrib.items():
+                if "{{" in valeur:
+                    el.set(cle, _MARQUE.sub(lambda m: self.litteral(m.group(1)), valeur))
 
     # --- loops -----------------------------------------------------------------------
 
@@ -208,8 +215,11 @@ class _Export:
         return None
 
     def litteral(self, expr: str) -> str:
-        m = _CONDITION.match(expr)
-        return m.group(1) if m else PLACEHOLDER
+        """What a mark that no control can hold prints: a quoted text (the braces the service
+        escapes in a Word-authored gabarit: ``{{ '{' }}``), a condition's first value, else a
+        dotted line."""
+        m = _LITTERAL.match(expr) or _CONDITION.match(expr)
+        return next(g for g in m.groups() if g is not None) if m else PLACEHOLDER
 
     def nouveau_controle(self, tag: str, rpr) -> etree._Element:
         sdt = etree.Element(q("sdt"))
@@ -217,8 +227,7 @@ class _Export:
         if rpr is not None:
             pr.append(copy.deepcopy(rpr))
         champ = self.champ(tag) if "." not in tag else None
-        if champ is not None:
-            etree.SubElement(pr, q("alias")).set(q("val"), champ.libelle)
+        etree.SubElement(pr, q("alias")).set(q("val"), champ.libelle if champ else tag)
         etree.SubElement(pr, q("tag")).set(q("val"), tag)
         etree.SubElement(sdt, q("sdtContent")).append(marques._run(PLACEHOLDER, rpr))
         if champ is not None:

@@ -20,6 +20,7 @@ from service.catalogue.contexte import contexte
 from service.catalogue.declaration import charger, lire
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.extraction import extraire
+from service.catalogue.gabarits import Gabarit, verifier_concordance
 from service.catalogue.rendu import GabaritCompile
 from service.catalogue.validation import valider
 from service.conception.pour_word import pour_word
@@ -62,6 +63,14 @@ def _rendre(docx: bytes, formulaire, valeurs: dict, instance, tmp_path: Path) ->
         contexte(formulaire, valeurs, instance=instance, document=DOCUMENT))
 
 
+def _concorde(docx: bytes, formulaire, tmp_path: Path) -> None:
+    """What the catalogue checks when it loads a gabarit: template and declaration agree."""
+    chemin = tmp_path / f"concordance-{formulaire.id}.docx"
+    chemin.write_bytes(docx)
+    verifier_concordance(Gabarit(formulaire.id, formulaire.version, formulaire, chemin),
+                         GabaritCompile(chemin))
+
+
 def _lignes(parties: dict[str, str]) -> list[str]:
     lignes = []
     for nom in sorted(parties):
@@ -92,6 +101,7 @@ def test_shipped_gabarits_exported_for_word_come_back_field_for_field(id_, insta
     # Word has no whole-number control: an « entier » comes back as a short text...
     assert _champs(_declaration(reconnu, id_, version).champs) == _champs(livre.champs)
     # ...and keeps its type when the previous declaration is given, as for a new version.
+    _concorde(reconnu.gabarit, _declaration(reconnu, id_, version), tmp_path)
     repris = _declaration(reconnaitre(word, id_, version, precedente=livre), id_, version)
     assert _champs(repris.champs, False) == _champs(livre.champs, False)
     assert (repris.parcours, repris.redige_par) == (livre.parcours, livre.redige_par)
@@ -142,6 +152,7 @@ def test_a_new_form_made_in_word_with_every_kind_of_control(instance, tmp_path):
         "visites": ("groupe", "Visites", ()),
         "signature_tuteur": ("signature", "Signature du tuteur", ()),
     }
+    _concorde(reconnu.gabarit, declaration, tmp_path)
     assert declaration.champ("nom_eleve").aide == "En capitales."
     assert declaration.champ("niveau").affichage == "liste"
     assert _champs(declaration.champ("visites").champs) == {
@@ -186,6 +197,7 @@ def test_jinja_typed_by_the_author_prints_as_typed(instance, tmp_path):
     reconnu = reconnaitre(docx, "piege")
     declaration = _declaration(reconnu, "piege", 1)
     assert [c.nom for c in declaration.champs] == ["nom", "nom_2"]
+    assert declaration.titre == PIEGES[3]  # the document's title, as typed
     chemin = tmp_path / "piege.docx"
     chemin.write_bytes(reconnu.gabarit)
     compile_ = GabaritCompile(chemin)
@@ -199,3 +211,13 @@ def test_jinja_typed_by_the_author_prints_as_typed(instance, tmp_path):
                   PIEGES[2] + " " + PIEGES[0], "Réf. X"):
         assert piege in lignes
     assert "49" not in "".join(lignes)
+
+    # Downloaded for Word, edited, uploaded back: the same text, the same fields.
+    de_retour = reconnaitre(pour_word(reconnu.gabarit, declaration), "piege")
+    with zipfile.ZipFile(BytesIO(pour_word(reconnu.gabarit, declaration))) as z:
+        assert b"{{ '{' }}" not in z.read("word/document.xml")
+    assert de_retour.declaration["sections"] == reconnu.declaration["sections"]
+    (tmp_path / "retour.docx").write_bytes(de_retour.gabarit)
+    assert _lignes(GabaritCompile(tmp_path / "retour.docx").rendre_parties(contexte(
+        declaration, {"nom": "Durand", "nom_2": "X"}, instance=instance,
+        document=DOCUMENT))) == lignes
