@@ -316,11 +316,19 @@ def _acteurs(data: dict, chemin: Path, version: int, sections) -> dict:
 
 def charger(chemin: Path) -> Formulaire:
     """Loads and checks one declaration file (formulaires/<id>/v<N>.yaml)."""
+    return lire(chemin.read_text(encoding="utf-8"), chemin)
+
+
+def lire(texte: str, ou: str | Path) -> Formulaire:
+    """Checks the YAML text of a declaration; ``ou`` is where it is (or will be) stored,
+    « formulaires/<id>/v<N>.yaml »: it gives the gabarit's id and version, and names the
+    declaration in every error."""
+    chemin = Path(ou)
     m = re.fullmatch(r"v(\d+)\.yaml", chemin.name)
     if not m:
         raise DeclarationInvalide(f"{chemin} : le fichier doit s'appeler v<N>.yaml")
     try:
-        data = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+        data = yaml.safe_load(texte)
     except yaml.YAMLError as exc:
         raise DeclarationInvalide(f"{chemin} : YAML illisible : {exc}") from exc
     if not isinstance(data, dict):

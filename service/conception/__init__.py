@@ -6,6 +6,10 @@ package for the newest declared version, and refuses to change a version that
 is already published (published versions are immutable).
 
     python -m service.conception [ID …]
+
+A gabarit can also come from Word: ``reconnaissance.reconnaitre`` makes a
+declaration and a gabarit of a form whose fields are Word content controls,
+and ``pour_word.pour_word`` exports a gabarit as such a form.
 """
 
 from __future__ import annotations

@@ -1,0 +1,263 @@
+"""A gabarit as a Word user would have authored it: content controls only, no template language.
+
+An administrator downloads the current version of a gabarit, edits it in Word
+and uploads it back (``reconnaissance.reconnaitre``). Every Jinja mark goes:
+
+- each field's control keeps its tag, title and kind, with Word's placeholder
+  (the field's help) or a dotted line as content; plain text for ``texte``
+  and ``entier`` fields, rich text for ``texte_long``, a picture control for a
+  signature slot; check boxes keep ``champ#i`` tags for a ``choix`` (one
+  answer) and get ``champ.i`` for a ``choix_multiple``;
+- a ``{{ … }}`` outside a control becomes a control tagged with what it prints
+  (``instance.nom``, ``gabarit.version``, a field's name);
+- a loop over a group's lines is its repeating section already (its marks
+  go); a loop over a list of the settings (``{%tr for c in
+  instance.calendrier_sopa %}``) becomes a repeating section tagged
+  ``instance.calendrier_sopa`` whose controls name the keys (``mois``);
+- a brace the service escaped in a Word-authored gabarit (``{{ '{' }}``) is a
+  brace again, so a form goes to Word and back unchanged;
+- what a content control cannot say is kept as the text it prints for the
+  first line or the first branch: ``{% if %}…{% else %}…{% endif %}`` keeps
+  its first branch (accompagnement_renforce_m2ca: « Bilan intermédiaire »),
+  ``{{ "s" if … else "" }}`` its first value, and a paragraph loop over a
+  computed list (lettre_mission_sopa: the delegates grouped by university)
+  its content once, with a dotted line for each value it printed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree
+
+from service.catalogue.declaration import Champ, Formulaire, charger
+from service.catalogue.extraction import proprietes_docx
+from service.catalogue.ooxml import zip_info
+
+from . import marques
+from .marques import PARTIES_MODELES, PLACEHOLDER, W14, W15, q
+
+RACINE = Path(__file__).resolve().parents[2]
+_PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_SI = re.compile(r"{%-?\s*if\b.*?%}(.*?)(?:{%-?\s*else\s*-?%}.*?)?{%-?\s*endif\s*-?%}", re.S)
+_MARQUE = re.compile(r"{{(.*?)}}", re.S)
+_NOM = re.compile(r"^\s*([A-Za-z_]\w*(?:\.\w+)*)\s*(?:or\s+\"[^\"]*\"\s*)?$")
+_CONDITION = re.compile(r'^\s*"([^"]*)"\s+if\b')
+_LITTERAL = re.compile(r"""^\s*(?:'([^']*)'|"([^"]*)")\s*$""")
+_BOUCLE = re.compile(r"^{%(tr|p) for (\w+) in (.+?) %}$")
+_FIN = re.compile(r"^{%(tr|p) endfor %}$")
+_LIES = ("instance", "gabarit", "document")
+_AVANT_TYPE = {q(k) for k in ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary")}
+
+
+def pour_word(docx_gabarit: bytes, formulaire: Formulaire | None = None) -> bytes:
+    """``docx_gabarit`` (a shipped or published gabarit) without any template mark.
+
+    ``formulaire``: its declaration; by default the one its document properties name, read
+    from formulaires/<id>/v<N>.yaml."""
+    if formulaire is None:
+        props = proprietes_docx(docx_gabarit)
+        formulaire = charger(RACINE / "formulaires" / props["gabarit_id"] /
+                             f"v{props['gabarit_version']}.yaml")
+    with zipfile.ZipFile(BytesIO(docx_gabarit)) as paquet:
+        membres = {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
+    for nom, data in membres.items():
+        if PARTIES_MODELES.match(nom) and (b"{{" in data or b"{%" in data):
+            racine = etree.fromstring(data, _PARSEUR)
+            _Export(formulaire).partie(racine)
+            membres[nom] = etree.tostring(racine, xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
+        for nom, data in membres.items():
+            sortie.writestr(zip_info(nom), data)
+    return buf.getvalue()
+
+
+def _texte(el) -> str:
+    return "".join(t.text or "" for t in el.iter(q("t")))
+
+
+class _Export:
+    def __init__(self, formulaire: Formulaire):
+        self.formulaire = formulaire
+        self.variables: dict[str, tuple[str, Champ | None]] = {}  # loop variable → (kind, group)
+
+    def partie(self, racine) -> None:
+        self.boucles(racine)
+        for sdt in list(racine.iter(q("sdt"))):
+            self.controle(sdt)
+        for t in list(racine.iter(q("t"))):
+            if t.text and ("{{" in t.text or "{%" in t.text):
+                self.marques_du_texte(t)
+        for el in racine.iter():
+            for cle, valeur in el.attrib.items():
+                if "{{" in valeur:
+                    el.set(cle, _MARQUE.sub(lambda m: self.litteral(m.group(1)), valeur))
+
+    # --- loops -----------------------------------------------------------------------
+
+    def boucles(self, racine) -> None:
+        for el in list(racine.iter(q("tr"), q("p"))):
+            m = _BOUCLE.match(_texte(el).strip())
+            if not m or el.getparent() is None:
+                continue
+            genre, variable, source = m.groups()
+            fin = next((s for s in el.itersiblings() if s.tag == el.tag
+                        and _FIN.match(_texte(s).strip())), None)
+            entre = []
+            for s in el.itersiblings():
+                if s is fin:
+                    break
+                entre.append(s)
+            groupe = self.formulaire.champ(source)
+            if groupe is not None and groupe.type == "groupe":
+                self.variables[variable] = ("groupe", groupe)
+            elif re.fullmatch(r"instance(\.\w+)+", source) and genre == "tr":
+                self.variables[variable] = ("instance", None)
+                self.section_repetable(el, entre, source)
+            else:
+                self.variables[variable] = ("perdu", None)
+            el.getparent().remove(el)
+            if fin is not None:
+                fin.getparent().remove(fin)
+
+    def section_repetable(self, avant, lignes, source: str) -> None:
+        section = etree.Element(q("sdt"))
+        pr = etree.SubElement(section, q("sdtPr"))
+        etree.SubElement(pr, q("tag")).set(q("val"), source)
+        etree.SubElement(pr, q("repeatingSection", W15))
+        contenu = etree.SubElement(section, q("sdtContent"))
+        item = etree.SubElement(contenu, q("sdt"))
+        etree.SubElement(etree.SubElement(item, q("sdtPr")), q("repeatingSectionItem", W15))
+        contenu_item = etree.SubElement(item, q("sdtContent"))
+        avant.addnext(section)
+        for ligne in lignes:
+            contenu_item.append(ligne)
+
+    # --- controls ----------------------------------------------------------------------
+
+    def champ(self, tag: str) -> Champ | None:
+        nom = tag.split("#")[0]
+        trouve = self.formulaire.champ(nom)
+        if trouve is None:
+            for groupe in (c for c in self.formulaire.champs if c.type == "groupe"):
+                trouve = trouve or groupe.sous_champ(nom)
+        return trouve
+
+    def controle(self, sdt) -> None:
+        pr = sdt.find(q("sdtPr"))
+        tag_el = pr.find(q("tag")) if pr is not None else None
+        if tag_el is None or pr.find(q("repeatingSection", W15)) is not None:
+            return
+        tag = tag_el.get(q("val"), "")
+        champ = self.champ(tag)
+        if champ is None:
+            return
+        if pr.find(q("checkbox", W14)) is not None:
+            if champ.type == "choix_multiple":
+                tag_el.set(q("val"), tag.replace("#", "."))
+            marques.remplir(sdt, "☐")
+            return
+        vide(sdt, champ)
+
+    # --- bare marks ----------------------------------------------------------------------
+
+    def marques_du_texte(self, t) -> None:
+        texte = _SI.sub(lambda m: m.group(1), t.text)
+        run = t.getparent()
+        if run.tag != q("r"):
+            t.text = _MARQUE.sub(lambda m: self.litteral(m.group(1)), texte)
+            return
+        morceaux, debut = [], 0
+        for m in _MARQUE.finditer(texte):
+            morceaux.append(texte[debut:m.start()])
+            tag = self.tag(m.group(1))
+            morceaux.append((tag,) if tag else self.litteral(m.group(1)))
+            debut = m.end()
+        morceaux.append(texte[debut:])
+        rpr = run.find(q("rPr"))
+        nouveaux, courant = [], ""
+        for morceau in morceaux:
+            if isinstance(morceau, str):
+                courant += morceau
+                continue
+            if courant:
+                nouveaux.append(marques._run(courant, rpr))
+                courant = ""
+            nouveaux.append(self.nouveau_controle(morceau[0], rpr))
+        if courant:
+            nouveaux.append(marques._run(courant, rpr))
+        parent = run.getparent()
+        position = parent.index(run)
+        parent.remove(run)
+        for i, el in enumerate(nouveaux):
+            parent.insert(position + i, el)
+
+    def tag(self, expr: str) -> str | None:
+        m = _NOM.match(expr)
+        if not m:
+            return None
+        chemin = m.group(1)
+        racine, _, reste = chemin.partition(".")
+        if racine in _LIES and reste:
+            return chemin
+        if racine in self.variables and reste:
+            genre, _ = self.variables[racine]
+            return reste if genre in ("instance", "groupe") else None
+        if not reste and self.formulaire.champ(racine) is not None:
+            return racine
+        return None
+
+    def litteral(self, expr: str) -> str:
+        """What a mark that no control can hold prints: a quoted text (the braces the service
+        escapes in a Word-authored gabarit: ``{{ '{' }}``), a condition's first value, else a
+        dotted line."""
+        m = _LITTERAL.match(expr) or _CONDITION.match(expr)
+        return next(g for g in m.groups() if g is not None) if m else PLACEHOLDER
+
+    def nouveau_controle(self, tag: str, rpr) -> etree._Element:
+        sdt = etree.Element(q("sdt"))
+        pr = etree.SubElement(sdt, q("sdtPr"))
+        if rpr is not None:
+            pr.append(copy.deepcopy(rpr))
+        champ = self.champ(tag) if "." not in tag else None
+        etree.SubElement(pr, q("alias")).set(q("val"), champ.libelle if champ else tag)
+        etree.SubElement(pr, q("tag")).set(q("val"), tag)
+        etree.SubElement(sdt, q("sdtContent")).append(marques._run(PLACEHOLDER, rpr))
+        if champ is not None:
+            vide(sdt, champ)
+        return sdt
+
+
+def vide(sdt, champ: Champ) -> None:
+    """A field's control as Word shows an empty one: its kind, and its help as placeholder."""
+    pr = sdt.find(q("sdtPr"))
+    marques.remplir(sdt, champ.aide or ("" if champ.type == "signature" else PLACEHOLDER))
+    if champ.aide:
+        avant = [el for el in pr if el.tag in _AVANT_TYPE]
+        pr.insert(pr.index(avant[-1]) + 1 if avant else 0, etree.Element(q("showingPlcHdr")))
+    sorte = None
+    if champ.type in ("texte", "entier"):
+        sorte = etree.Element(q("text"))
+    elif champ.type == "signature":
+        sorte = etree.Element(q("picture"))
+    elif champ.type == "texte_long" and pr.find(q("text")) is not None:
+        pr.find(q("text")).set(q("multiLine"), "1")
+    if sorte is not None and all(pr.find(q(k)) is None for k in ("date", "dropDownList", "text")):
+        pr.append(sorte)
+
+
+def exporter_tout(racine: Path = RACINE) -> dict[str, bytes]:
+    """Each gabarit's newest version, exported (for the round-trip tests and the bench)."""
+    manifeste = json.loads((racine / "gabarits" / "manifeste.json").read_text())
+    sorties = {}
+    for id_ in sorted(manifeste):
+        version = max(int(v) for v in manifeste[id_])
+        sorties[id_] = pour_word((racine / "gabarits" / id_ / f"v{version}.docx").read_bytes())
+    return sorties

@@ -1,0 +1,113 @@
+"""Word-authored forms built in the tests: content controls as Word's Developer tab writes them.
+
+    docx = formulaire(p(r("Nom : "), texte_brut("nom", "Nom")), entete="…")
+"""
+
+from __future__ import annotations
+
+import itertools
+from io import BytesIO
+from xml.sax.saxutils import escape, quoteattr
+
+import docx
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = (f'xmlns:w="{W}" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+       'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"')
+_ids = itertools.count(1)
+
+
+def r(texte: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(texte)}</w:t></w:r>'
+
+
+def p(*runs: str) -> str:
+    return f"<w:p>{''.join(runs)}</w:p>"
+
+
+def _sdt(tag: str, alias: str, sorte: str, contenu: str, *, aide: str | None = None) -> str:
+    pr = f"<w:alias w:val={quoteattr(alias)}/>" if alias else ""
+    pr += f"<w:tag w:val={quoteattr(tag)}/>" if tag else ""
+    pr += f'<w:id w:val="{next(_ids)}"/>'
+    if aide:
+        pr += "<w:showingPlcHdr/>"
+        contenu = ('<w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+                   f"<w:t>{escape(aide)}</w:t></w:r>")
+    return f"<w:sdt><w:sdtPr>{pr}{sorte}</w:sdtPr><w:sdtContent>{contenu}</w:sdtContent></w:sdt>"
+
+
+def texte_brut(tag, alias="", aide=None, multiligne=False):
+    sorte = '<w:text w:multiLine="1"/>' if multiligne else "<w:text/>"
+    return _sdt(tag, alias, sorte, r("Cliquez ou appuyez ici pour entrer du texte."), aide=aide)
+
+
+def texte_riche(tag, alias="", aide=None):
+    """Block-level: two paragraphs of sample text."""
+    return _sdt(tag, alias, "", p(r("Premier paragraphe")) + p(r("Second")), aide=aide)
+
+
+def date(tag, alias="", format_="dd/MM/yyyy"):
+    sorte = (f'<w:date><w:dateFormat w:val="{format_}"/><w:lid w:val="fr-FR"/>'
+             '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>')
+    return _sdt(tag, alias, sorte, r("Cliquez ou appuyez ici pour entrer une date."))
+
+
+def liste(tag, alias, valeurs, combo=False):
+    elements = '<w:listItem w:value="" w:displayText="Choisissez un élément."/>' + "".join(
+        f"<w:listItem w:displayText={quoteattr(v)} w:value={quoteattr(v)}/>" for v in valeurs)
+    sorte = f"<w:comboBox>{elements}</w:comboBox>" if combo else (
+        f"<w:dropDownList>{elements}</w:dropDownList>")
+    return _sdt(tag, alias, sorte, r("Choisissez un élément."))
+
+
+def case(tag, alias=""):
+    sorte = ('<w14:checkbox><w14:checked w14:val="0"/>'
+             '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
+             '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>')
+    return _sdt(tag, alias, sorte, r("☐"))
+
+
+def image(tag, alias=""):
+    return _sdt(tag, alias, "<w:picture/>", r(""))
+
+
+def groupe_word(alias, *paragraphes):
+    """Word's « Groupe » control around paragraphs."""
+    return _sdt("", alias, "<w:group/>", "".join(paragraphes))
+
+
+def section_repetable(tag, alias, *cellules):
+    """Table rows repeated by Word: one item, one row of ``cellules`` (run XML each)."""
+    ligne = "<w:tr>" + "".join(f"<w:tc>{p(c)}</w:tc>" for c in cellules) + "</w:tr>"
+    item = _sdt("", "", "<w15:repeatingSectionItem/>", ligne)
+    section = _sdt(tag, alias, "<w15:repeatingSection/>", item)
+    grille = "".join('<w:gridCol w:w="3000"/>' for _ in cellules)
+    return f"<w:tbl><w:tblPr/><w:tblGrid>{grille}</w:tblGrid>{section}</w:tbl>"
+
+
+def _ajouter(parent, xml: str, avant=None) -> None:
+    for el in etree.fromstring(f"<w:body {_NS}>{xml}</w:body>"):
+        if avant is not None:
+            avant.addprevious(el)
+        else:
+            parent.append(el)
+
+
+def formulaire(*blocs: str, entete: str = "", pied: str = "", titre: str = "",
+               entete_xml: str = "") -> bytes:
+    """A .docx made with python-docx holding ``blocs`` (paragraph or table XML)."""
+    document = docx.Document()
+    corps = document.element.body
+    _ajouter(corps, "".join(blocs), avant=corps[-1])  # before the section properties
+    section = document.sections[0]
+    if entete:
+        section.header.paragraphs[0].text = entete
+    if entete_xml:
+        _ajouter(section.header._element, entete_xml)
+    if pied:
+        section.footer.paragraphs[0].text = pied
+    document.core_properties.title = titre
+    buf = BytesIO()
+    document.save(buf)
+    return buf.getvalue()
