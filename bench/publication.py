@@ -38,9 +38,12 @@ _spec.loader.exec_module(banc)
 def formulaire_word() -> bytes:
     """A Word-authored form, as an administrator would upload it."""
     sys.path.insert(0, str(RACINE))
+    from service.catalogue.declaration import charger
     from service.conception.pour_word import pour_word
 
-    return pour_word((RACINE / "gabarits" / "fiche_synthese_collectif" / "v2.docx").read_bytes())
+    racine = RACINE / "gabarits" / "fiche_synthese_collectif"
+    return pour_word((racine / "v2.docx").read_bytes(),
+                     charger(RACINE / "formulaires" / "fiche_synthese_collectif" / "v2.yaml"))
 
 
 def multipart(champs: dict, fichier: tuple[str, str, bytes]) -> tuple[bytes, str]:

@@ -1,9 +1,10 @@
 """What changed between two versions of a gabarit, and what a draft becomes on the newer one.
 
 ``comparer``: the fields added, removed and changed (type, label, required, help, choices,
-section, a group's columns, who signs) and the fixed paragraphs changed (the template's text
-with the service's marks taken out, compared paragraph by paragraph). Shown before an
-administrator publishes, and kept with the publication (``resume``).
+limits, a group's columns, who signs; not the section a field is shown in, which Word does not
+say) and the fixed paragraphs changed (the template's text with the service's marks taken out,
+compared paragraph by paragraph). Shown before an administrator publishes, and kept with the
+publication (``resume``).
 
 ``reporter``: a draft saved on an older version, opened on the newer: the values that still
 have a place are kept; each that has none (its field removed, its choice no longer offered, a
@@ -96,8 +97,6 @@ def _changements(a: Champ, b: Champ) -> list[str]:
         morceaux = ([f"ajoutés {_liste(plus)}"] if plus else []) + (
             [f"retirés {_liste(moins)}"] if moins else [])
         sortie.append("choix : " + ("; ".join(morceaux) or "ordre changé"))
-    if a.section != b.section:
-        sortie.append(f"section « {a.section} » → « {b.section} »")
     if a.signe_par != b.signe_par:
         sortie.append(f"signé par {a.signe_par or '—'} → {b.signe_par or '—'}")
     if (a.min, a.max, a.longueur_max) != (b.min, b.max, b.longueur_max):

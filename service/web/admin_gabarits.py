@@ -90,7 +90,7 @@ def pour_word(id_: str):
         gabarit = catalogue().gabarit(id_)
     except KeyError:
         abort(404)
-    return send_file(BytesIO(exporter(gabarit.chemin.read_bytes())), mimetype=DOCX,
+    return send_file(BytesIO(exporter(gabarit.chemin.read_bytes(), gabarit.formulaire)), mimetype=DOCX,
                      as_attachment=True, download_name=f"{id_} v{gabarit.version}.docx")
 
 

@@ -109,3 +109,36 @@ def test_a_draft_on_the_previous_version_opens_on_the_new_one_with_what_has_no_p
     assert report.sans_place == [("« Autres ressources »", "Le livret du tuteur")]
     assert report.changes == ["« Lieu du présentiel » : libellé « Lieu du présentiel » → "
                               "« Lieu du regroupement »"]
+
+
+def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, capsys):
+    from service.catalogue.declaration import charger
+    from service.conception.pour_word import pour_word
+
+    environ = {k: v for k, v in _environ(copie_catalogue).items() if k.startswith("INSPE_")}
+    word = tmp_path / "Fiche synthèse 2027.docx"
+    word.write_bytes(pour_word((RACINE / "gabarits" / ID / "v2.docx").read_bytes(),
+                               charger(RACINE / "formulaires" / ID / "v2.yaml")))
+    assert main(["publier", "--depuis", str(word), "--id", ID, "--par", "admin"],
+                environ=environ) == 0
+    sortie = capsys.readouterr().out
+    assert f"{ID} : version 3 — ce qui change :" in sortie
+    assert f"{ID} : version 3 publiée" in sortie
+    declaration = (copie_catalogue.donnees / "catalogue" / "formulaires" / ID / "v3.yaml"
+                   ).read_text(encoding="utf-8")
+    assert "redige_par:\n- pilote" in declaration  # the dossier settings carried over
+
+    edition = tmp_path / "v4.yaml"
+    edition.write_text(declaration.replace("libelle: Collectif\n", "libelle: Nom du collectif\n"),
+                       encoding="utf-8")
+    assert main(["publier", "--depuis", str(word), "--id", ID, "--declaration", str(edition)],
+                environ=environ) == 0
+    assert ("Champ modifié : « collectif » : libellé « Collectif » → « Nom du collectif »"
+            in capsys.readouterr().out)
+    base = ouvrir(copie_catalogue.base_de_donnees)
+    assert creer_catalogue(copie_catalogue, base).gabarit(ID).version == 4
+
+    pas_word = tmp_path / "notes.docx"
+    pas_word.write_bytes(b"%PDF-1.7 pas un document Word")
+    assert main(["publier", "--depuis", str(pas_word)], environ=environ) == 2
+    assert "c’est un PDF, pas un document Word" in capsys.readouterr().err

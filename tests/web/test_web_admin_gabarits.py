@@ -93,3 +93,29 @@ def test_edit_preview_publish_and_a_draft_opens_on_the_new_version(app, connecte
     assert "« Autres ressources » : <q>Le livret du tuteur</q>" in page
     assert "« Lieu du présentiel » : <q>Collège Camus</q>" in page  # renamed: no place either
     assert 'value="Bassin nord"' in page
+
+
+def test_the_upload_is_checked_then_recognised(app, connecte):
+    import io
+
+    from service.catalogue.declaration import charger
+    from service.conception.pour_word import pour_word
+    from tests.outils import RACINE
+
+    admin = connecte("admin")
+    reponse = admin.post(f"{PAGE}/televerser", {"id": ID, "fichier": (
+        io.BytesIO(b"%PDF-1.7 pas un document"), "synthese.docx")})
+    assert reponse.status_code == 400
+    assert "synthese.docx : c’est un PDF, pas un document Word" in texte(reponse)
+    reponse = admin.post(f"{PAGE}/televerser", {"nouveau": "1", "id": ID, "fichier": (
+        io.BytesIO(b"PK"), "x.docx")})
+    assert "ce gabarit existe déjà" in texte(reponse)
+
+    word = pour_word((RACINE / "gabarits" / ID / "v2.docx").read_bytes(),
+                     charger(RACINE / "formulaires" / ID / "v2.yaml"))
+    reponse = admin.post(f"{PAGE}/televerser", {"id": ID, "fichier": (io.BytesIO(word),
+                                                                      "synthese.docx")})
+    assert reponse.status_code == 302
+    page = texte(admin.get(reponse.headers["Location"]))
+    assert "Nouvelle version de « fiche_synthese_collectif »" in page
+    assert 'id="c-participants.degre-libelle"' in page and "À vérifier" in page
