@@ -58,8 +58,9 @@ def multipart(champs: dict, fichier: tuple[str, str, bytes]) -> tuple[bytes, str
     return b"".join(morceaux), f"multipart/form-data; boundary={limite}"
 
 
-def administrateur(adresse: str, fin: float, docx: bytes, tours: list, erreurs: list) -> None:
-    p = banc.Personne(adresse)
+def administrateur(adresse: str, pause: float, fin: float, docx: bytes, tours: list,
+                   erreurs: list) -> None:
+    p = banc.Personne(adresse, pause)
     _, _, page, _ = p.requete("/connexion")
     p.requete("/connexion", {"csrf_token": p.jeton(page), "identifiant": "admin",
                              "mot_de_passe": "demo-admin"}, "/connexion")
@@ -105,7 +106,7 @@ def serie(adresse, args, jeton_api, avec_publication: bool, docx: bytes):
     tours: list[float] = []
     if avec_publication:
         fils.append(threading.Thread(target=administrateur,
-                                     args=(adresse, fin, docx, tours, erreurs)))
+                                     args=(adresse, args.pause, fin, docx, tours, erreurs)))
     for fil in fils:
         fil.start()
     for fil in fils:
@@ -129,8 +130,9 @@ def main() -> None:
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PORT=str(port), INSPE_SORTIES=f"{tmp}/s", INSPE_DONNEES=f"{tmp}/d")
+        journal = open(f"{tmp}/serveur.log", "wb")
         serveur = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=journal,
                                    start_new_session=True)
         adresse = f"http://127.0.0.1:{port}"
         try:
@@ -143,11 +145,15 @@ def main() -> None:
             jeton_api = subprocess.run(
                 [sys.executable, "-m", "service", "jeton", "tuteur"], cwd=RACINE, env=env,
                 check=True, capture_output=True, text=True).stdout.strip()
+            erreurs_sans = erreurs_avec = []
             sans, erreurs_sans, _ = serie(adresse, args, jeton_api, False, docx)
             avec, erreurs_avec, tours = serie(adresse, args, jeton_api, True, docx)
         finally:
             os.killpg(serveur.pid, signal.SIGTERM)
             serveur.wait(timeout=60)
+            journal.close()
+            if erreurs_sans or erreurs_avec:  # what the service said about them
+                print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-4000:])
     print(f"{args.personnes} personnes, {args.duree:.0f} s par série, {os.cpu_count()} cœurs")
     print(f"pages sans publication : {len(sans)} vues, p95 {p95(sans) * 1000:6.0f} ms")
     print(f"pages pendant les téléversements : {len(avec)} vues, p95 {p95(avec) * 1000:6.0f} ms "
