@@ -175,6 +175,10 @@ class Catalogue:
     def gabarit(self, id_: str, version: int | None = None) -> Gabarit:
         self.actualiser()
         versions = self._versions.get(id_)
+        if not versions or (version is not None and version not in versions):
+            # published a moment ago by another process (a lot made just after): ask now
+            self.actualiser(maintenant=True)
+            versions = self._versions.get(id_)
         if not versions:
             raise KeyError(f"gabarit « {id_} » inconnu (connus : {', '.join(self.ids())})")
         if version is None:
