@@ -192,6 +192,9 @@ def editeur(jeton: str):
             noter("gabarit_champs_renommes", travail.meta["id"],
                   ", ".join(f"{a} → {b}" for a, b in renommes)[:500])
     erreurs += _verifier(travail)
+    noter("gabarit_declaration", travail.meta["id"],
+          f"{'YAML' if action == 'yaml' else 'éditeur'} : "
+          + (f"{len(erreurs)} erreur(s)" if erreurs else "vérifiée, aperçu fait"))
     if erreurs:
         return _editeur(travail, erreurs, 400)
     return redirect(url_for("admin_gabarits.apercu", jeton=jeton))

@@ -16,6 +16,7 @@ from service.catalogue.difference import reporter
 from service.catalogue.rendu import GabaritInvalide
 from service.cli import main
 from service.conception.publication import PublicationRefusee, preparer, publier
+from service.web import create_app
 from tests.outils import RACINE, texte_docx, version_suivante_synthese
 
 ID = "fiche_synthese_collectif"
@@ -89,6 +90,8 @@ def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, 
                       encoding="utf-8")
     with pytest.raises(GabaritInvalide, match=f"{chemin} a changé depuis sa publication"):
         creer_catalogue(config, base).actualiser(maintenant=True)
+    with pytest.raises(GabaritInvalide, match="une version publiée est immuable"):
+        create_app(config)
     environ = {k: v for k, v in _environ(config).items() if k.startswith("INSPE_")}
     assert main(["gabarits"], environ=environ) == 1
     assert "une version publiée est immuable" in capsys.readouterr().err

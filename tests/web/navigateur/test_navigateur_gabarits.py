@@ -35,6 +35,17 @@ def _se_connecter(page, adresse: str, identifiant: str) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
+def _sur_un_telephone(page, nom: str) -> list[str]:
+    """axe-core at 375 px too, and nothing wider than the screen."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    fautes = [f"{nom} à 375 px : {v}" for v in violations(page)]
+    large = page.evaluate("document.documentElement.scrollWidth")
+    if large > 375:
+        fautes.append(f"{nom} à 375 px : la page défile de côté ({large} px de large)")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    return fautes
+
+
 def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse, tmp_path,
                                                                    captures):
     _se_connecter(page, adresse, "admin")
@@ -50,7 +61,7 @@ def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse,
     page.wait_for_url(re.compile(r"/admin/gabarits/travaux/[^/]+$"))
     assert page.get_by_role("heading", level=1).inner_text() == (
         f"Nouvelle version de « {ID} » : déclaration")
-    fautes = [f"éditeur : {v}" for v in violations(page)]
+    fautes = [f"éditeur : {v}" for v in violations(page)] + _sur_un_telephone(page, "éditeur")
     page.locator("#c-lieu_regroupement-nom").fill("lieu")
     page.locator("#c-lieu_regroupement-libelle").fill("Lieu du regroupement")
     page.locator("#c-date_fiche-nom").fill("date_redaction")
@@ -64,7 +75,7 @@ def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse,
     assert page.get_by_label("Lieu du regroupement *").input_value()  # the example, shown
     assert page.locator("img.page").first.is_visible()
     page.screenshot(path=str(captures / "gabarit-apercu.png"), full_page=True)
-    fautes += [f"aperçu : {v}" for v in violations(page)]
+    fautes += [f"aperçu : {v}" for v in violations(page)] + _sur_un_telephone(page, "aperçu")
     page.get_by_label(re.compile("J’ai relu le formulaire")).check()
     page.get_by_role("button", name="Publier la version 3").click()
     assert page.get_by_role("status").filter(has_text=f"Version 3 de « {TITRE} » publiée"
