@@ -118,7 +118,10 @@ def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: P
         valeurs = valider(formulaire, formulaire.exemple)
         exemple = rendre(catalogue, gabarit, valeurs)
     except GabaritInvalide as exc:
-        lignes = str(exc).splitlines()
+        lignes = [x + (" : un champ a sans doute changé de type, alors que le document Word "
+                       "l’affiche encore comme avant (cases à cocher, tableau répétable…)"
+                       if "has no attribute" in x or "is not iterable" in x else "")
+                  for x in str(exc).splitlines()]
         raise PublicationRefusee([_sans_chemin(x, chemin_yaml, chemin_docx) for x in lignes]
                                  ) from None
     except DonneesInvalides as exc:
