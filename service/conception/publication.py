@@ -23,16 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service import journal
 from service.catalogue.declaration import NOM_VALIDE, DeclarationInvalide, Formulaire, charger
 from service.catalogue.difference import Difference, comparer
-from service.catalogue.docx_sur import nettoyer_docx
+from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.gabarits import Catalogue, Gabarit, _verifier_parcours
 from service.catalogue.generation import rendre
@@ -90,7 +92,12 @@ def reconnaitre(catalogue: Catalogue, docx: bytes, id_: str, titre: str | None =
 
     version = prochaine_version(catalogue, id_)
     precedente = catalogue.gabarit(id_).formulaire if version > 1 else None
-    return reconnaitre_(docx, id_, version, titre, precedente=precedente)
+    try:
+        return reconnaitre_(docx, id_, version, titre, precedente=precedente)
+    except (etree.LxmlError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DocxRefuse(f"le document n’a pas pu être lu ({exc.__class__.__name__}) : "
+                         "ouvrez-le dans Word, enregistrez-le au format .docx et réessayez"
+                         ) from None
 
 
 def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: Path,

@@ -16,10 +16,12 @@ tag and the declaration alike.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import secrets
 import shutil
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,9 +260,6 @@ def renommer_declaration(declaration: dict, cle: str, nouveau: str) -> None:
 def renommer(docx: bytes, cle: str, nouveau: str) -> bytes:
     """The gabarit ``docx`` with the field ``cle`` named ``nouveau``: in the service's marks
     (``{{ ancien … }}``; a group's column ``x.ancien``) and its content control's tag."""
-    import io
-    import zipfile
-
     groupe, _, ancien = cle.rpartition(".")
     motif = re.compile(rf"(?<=\.){re.escape(ancien)}(?!\w)" if groupe
                        else rf"(?<![\w.'\"]){re.escape(ancien)}(?!\w)")
