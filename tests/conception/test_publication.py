@@ -145,3 +145,19 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
     pas_word.write_bytes(b"%PDF-1.7 pas un document Word")
     assert main(["publier", "--depuis", str(pas_word)], environ=environ) == 2
     assert "c’est un PDF, pas un document Word" in capsys.readouterr().err
+
+
+def test_two_publishers_of_one_version_on_sqlite_and_postgresql(copie_catalogue, base_de_donnees,
+                                                               tmp_path):
+    """The row first: the second publisher of version 3 is refused, the first one's files kept."""
+    un = creer_catalogue(copie_catalogue, base_de_donnees)
+    deux = creer_catalogue(copie_catalogue, base_de_donnees)
+    docx, declaration = version_suivante_synthese()
+    projet_un = preparer(un, ID, docx, declaration, tmp_path / "un")
+    projet_deux = preparer(deux, ID, docx, declaration.replace("Commentaire final", "Autre"),
+                           tmp_path / "deux")
+    publier(un, projet_un, "admin", "un.docx")
+    with pytest.raises(PublicationRefusee, match="vient d’être publiée"):
+        publier(deux, projet_deux, "autre", "deux.docx")
+    deux.actualiser(maintenant=True)
+    assert deux.gabarit(ID).formulaire.champ("commentaire_final").libelle == "Commentaire final"
