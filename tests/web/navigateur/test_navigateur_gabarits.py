@@ -61,6 +61,7 @@ def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse,
     page.wait_for_url(re.compile(r"/admin/gabarits/travaux/[^/]+$"))
     assert page.get_by_role("heading", level=1).inner_text() == (
         f"Nouvelle version de « {ID} » : déclaration")
+    page.screenshot(path=str(captures / "gabarit-editeur.png"), full_page=True)
     fautes = [f"éditeur : {v}" for v in violations(page)] + _sur_un_telephone(page, "éditeur")
     page.locator("#c-lieu_regroupement-nom").fill("lieu")
     page.locator("#c-lieu_regroupement-libelle").fill("Lieu du regroupement")
