@@ -179,9 +179,9 @@ def editer(declaration: dict, valeurs: Mapping[str, list[str]]
     for cle in ("parcours", "redige_par", "lu_par"):
         if f"d-{cle}-present" in valeurs:
             choisis = [v for v in valeurs.get(f"d-{cle}") or [] if v]
-            if choisis or cle != "lu_par":
+            if choisis:
                 declaration[cle] = choisis
-            else:
+            else:  # none: the loader says whether the version needs them
                 declaration.pop(cle, None)
     if "d-ordre" in valeurs:
         declaration["signatures"] = {"ordre": _un(valeurs, "d-ordre", "libre")}
