@@ -4,8 +4,8 @@ The uploaded Word file (checked), the gabarit recognised from it, the declaratio
 administrator edits it (YAML text, kept as typed even when it is not valid yet: nothing typed
 is lost), the last check's result and the preview's page pictures live in one folder,
 ``<INSPE_DONNEES>/catalogue/travaux/<jeton>/``: not in the session cookie, not in a process's
-memory, so another web process continues the work. Finished (published) or abandoned, the
-folder is removed.
+memory, so another web process continues the work. Published or abandoned, the folder is
+removed; left untouched for ``ABANDON`` (its declaration never saved again), at the next upload.
 
 ``editer`` applies the editor page's fields (label, required, help, allowed values, type,
 who signs each slot, the parcours, who writes and reads, the file-name pattern, the example)
@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ import yaml
 from service.catalogue.declaration import NOM_VALIDE, TYPES
 from service.catalogue.ecriture import ecrire_atomique
 
+ABANDON = dt.timedelta(days=30)  # a work untouched this long is removed at the next upload
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 MARQUES = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
@@ -117,7 +119,9 @@ def racine(donnees: Path) -> Path:
 
 
 def creer(donnees: Path, televerse: bytes, gabarit: bytes, declaration: dict, **meta) -> Travail:
-    """A new work folder for the checked upload ``televerse`` and what was recognised in it."""
+    """A new work folder for the checked upload ``televerse`` and what was recognised in it;
+    the works left untouched for ``ABANDON`` are removed."""
+    _oublier(racine(donnees))
     dossier = racine(donnees) / secrets.token_urlsafe(24)
     dossier.mkdir(parents=True, mode=0o700)
     travail = Travail(dossier)
@@ -127,6 +131,16 @@ def creer(donnees: Path, televerse: bytes, gabarit: bytes, declaration: dict, **
     meta["cree_le"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     ecrire_atomique(dossier / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return travail
+
+
+def _oublier(dossier: Path) -> None:
+    if not dossier.is_dir():
+        return
+    limite = time.time() - ABANDON.total_seconds()
+    for travail in dossier.iterdir():
+        meta = travail / "meta.json"
+        if meta.exists() and meta.stat().st_mtime < limite:
+            shutil.rmtree(travail, ignore_errors=True)
 
 
 def ouvrir(donnees: Path, jeton: str) -> Travail:
