@@ -81,7 +81,9 @@ def controler(docx: bytes) -> bytes:
     """An uploaded Word file, checked before anything else reads it (size, a real .docx, no
     macros, no XML entities, no zip bomb) and without what reaches outside (external
     relationships, linked templates, fetching fields); DocxRefuse otherwise."""
-    # TODO(bac): service/catalogue/bac_a_sable.py ``verifier_modele`` once it has landed
+    # TODO(bac, landed on main after this branch's merge): ``marques.verifier_modele(docx)``
+    # here, and ``marques.verifier_marques(gabarit, formulaire)`` in ``preparer`` before the
+    # compile (service/catalogue/marques.py); ``rendre`` already renders under the limits there
     return nettoyer_docx(docx)
 
 
