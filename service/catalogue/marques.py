@@ -61,6 +61,14 @@ _INSTRUCTIONS = {
     nodes.Block: "block", nodes.ExprStmt: "do", nodes.Scope: "scope",
 }
 
+_EXPRESSIONS = {
+    (nodes.Getitem, nodes.Slice): "les indices ne sont pas permis",
+    (nodes.BinExpr, nodes.UnaryExpr): "les calculs ne sont pas permis",
+    nodes.Concat: "les concaténations ne sont pas permises",
+    (nodes.List, nodes.Tuple, nodes.Dict): "les listes ne sont pas permises",
+    nodes.Test: "les tests « is » ne sont pas permis",
+}
+
 
 class ModeleRefuse(DocxRefuse):
     """A template we do not accept; the message says which part and why, in French."""
@@ -79,7 +87,7 @@ def verifier_modele(docx: bytes) -> bytes:
     liaisons = False
     for nom in paquet.namelist():
         bas = nom.lower()
-        if "vba" in bas.rsplit("/", 1)[-1]:
+        if bas.endswith(("vbaproject.bin", "vbadata.xml")):
             raise ModeleRefuse(f"modèle refusé : il contient des macros (« {nom} ») ; "
                                "enregistrez-le en .docx sans macros")
         if bas.startswith("word/activex/"):
@@ -91,7 +99,8 @@ def verifier_modele(docx: bytes) -> bytes:
         if not bas.endswith((".xml", ".rels")):
             continue
         texte = paquet.read(nom).decode("utf-8", errors="replace")
-        if "macroEnabled" in texte or "vbaProject" in texte:
+        if bas.endswith((".rels", "[content_types].xml")) and (
+                "macroEnabled" in texte or "vbaProject" in texte):
             raise ModeleRefuse("modèle refusé : il contient des macros ; "
                                "enregistrez-le en .docx sans macros")
         if bas.endswith(".rels"):
@@ -240,7 +249,7 @@ class _Verificateur:
                 raise _Refus(noeud, "boucle récursive", "recursive")
             if not isinstance(noeud.target, nodes.Name):
                 raise _Refus(noeud, "une boucle n’a qu’une variable", "for")
-            self.iterable(noeud.iter, pile)
+            self.iterable(noeud.iter, pile, f"for {noeud.target.name} ")
             interieur = (*pile, noeud.target.name)
             if noeud.test is not None:
                 self.expression(noeud.test, interieur)
@@ -251,7 +260,7 @@ class _Verificateur:
                        type(noeud).__name__)
             raise _Refus(noeud, f"l’instruction « {mot} » n’est pas de celles du service", mot)
 
-    def iterable(self, noeud: nodes.Node, pile: tuple[str, ...]) -> None:
+    def iterable(self, noeud: nodes.Node, pile: tuple[str, ...], marque: str) -> None:
         """Top level: a field, or a list of ``instance`` (grouped or not). Inside a loop: a part
         of the current item only, so that loops never multiply one another's turns."""
         racine = noeud.node if isinstance(noeud, nodes.Filter) else noeud
@@ -261,18 +270,20 @@ class _Verificateur:
             self.expression(noeud, pile)
         chaine = _chaine(racine)
         if chaine is None:
-            raise _Refus(noeud, "une boucle ne parcourt qu’un champ ou une liste des paramètres",
-                         "for")
+            appel = racine.node if isinstance(racine, nodes.Call) else racine
+            quoi = f"« {appel.name} » n’est pas permis : " if isinstance(appel, nodes.Name) else ""
+            raise _Refus(noeud, f"{quoi}une boucle ne parcourt qu’un champ ou une liste des "
+                         "paramètres", marque)
         if pile:
             if chaine[0] != pile[-1] or len(chaine) < 2:
                 raise _Refus(noeud, "une boucle dans une boucle ne parcourt qu’une partie de "
-                             f"l’élément courant (« {pile[-1]}.… »)", chaine[0])
+                             f"l’élément courant, « {pile[-1]}.… »", marque)
         elif chaine[0] == "instance" and len(chaine) >= 2:
             pass
         elif len(chaine) != 1 or (self.champs is not None
                                   and self.champs.get(chaine[0]) != "groupe"):
             raise _Refus(noeud, f"« {'.'.join(chaine)} » n’est pas un groupe du formulaire",
-                         chaine[0])
+                         marque)
         self.expression(racine, pile)
 
     def expression(self, noeud: nodes.Node, pile: tuple[str, ...]) -> None:
@@ -326,8 +337,9 @@ class _Verificateur:
                                  operande.op)
                 self.expression(operande.expr, pile)
         else:
-            raise _Refus(noeud, f"l’expression « {type(noeud).__name__} » n’est pas de celles "
-                         "du service (calcul, indice, liste…)")
+            quoi = next((m for t, m in _EXPRESSIONS.items() if isinstance(noeud, t)),
+                        f"l’expression « {type(noeud).__name__} » n’est pas permise")
+            raise _Refus(noeud, quoi)
 
     def nom(self, noeud: nodes.Name, pile: tuple[str, ...]) -> None:
         nom = noeud.name
