@@ -41,7 +41,7 @@ DUREE_MAX = 10.0  # seconds a render may take, compiling included
 MEMOIRE_MAX = 512 * 2**20  # bytes of address space of a render process
 PROCESSUS = 2  # render processes at most (one per core)
 COMPILES_GARDES = 8  # compiled templates each render process keeps
-_RACINE = Path(__file__).resolve().parents[2]  # where ``service`` is imported from
+_RACINE = Path(__file__).resolve().parents[2]  # ``python -m`` imports ``service`` from there
 
 
 class RenduInterrompu(GabaritInvalide):
@@ -93,11 +93,9 @@ class _Processus:
     def __init__(self, memoire: int):
         lecture_enfant, ecriture_parent = os.pipe()
         lecture_parent, ecriture_enfant = os.pipe()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            filter(None, [str(_RACINE), os.environ.get("PYTHONPATH")])))
         self.processus = subprocess.Popen(
             [sys.executable, "-m", __name__, str(lecture_enfant), str(ecriture_enfant),
-             str(memoire)], pass_fds=(lecture_enfant, ecriture_enfant), env=env,
+             str(memoire)], pass_fds=(lecture_enfant, ecriture_enfant), cwd=_RACINE,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         os.close(lecture_enfant)
         os.close(ecriture_enfant)
