@@ -27,6 +27,7 @@ import hashlib
 import os
 import queue
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -52,6 +53,7 @@ class RenduInterrompu(GabaritInvalide):
 
 def _servir(reception: Connection, envoi: Connection, memoire: int) -> None:
     """The loop of a render process: a request in, the .docx (or a refusal) out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the service's Ctrl-C stops it by its pipe
     resource.setrlimit(resource.RLIMIT_AS, (memoire, memoire))
     compiles: OrderedDict[str, GabaritCompile] = OrderedDict()
     while True:
@@ -133,8 +135,12 @@ class Bac:
                     self._tous.append(processus)
             garder = False
             try:
-                processus.envoi.send((cle, docx, logo, contexte, proprietes, principales,
+                try:
+                    processus.envoi.send((cle, docx, logo, contexte, proprietes, principales,
                                           images))
+                except OSError:
+                    raise RenduInterrompu("le processus de rendu s’est arrêté avant de recevoir "
+                                          "le modèle") from None
                 if not processus.reception.poll(duree):
                     raise RenduInterrompu(
                         f"le rendu du modèle a dépassé {duree:g} s : il a été arrêté. Une boucle "

@@ -170,6 +170,9 @@ def nom_de_partie(nom: str) -> str:
 def verifier_marques(docx: bytes, formulaire: Formulaire | None = None) -> None:
     """ModeleRefuse naming the part and the mark when a Jinja mark is not one the service writes.
 
+    ``docx`` is a package ``verifier_modele`` accepted (or the service wrote): its sizes are
+    bounded.
+
     With ``formulaire``, names must also be its fields (or ``instance``, ``gabarit``,
     ``document``) and a top-level loop must walk one of its groups or a list of ``instance``.
     """
@@ -185,12 +188,16 @@ def verifier_marques(docx: bytes, formulaire: Formulaire | None = None) -> None:
             texte = data.decode("utf-8", errors="replace")
             partie = nom_de_partie(info.filename)
             if not PARTIES_RENDUES.match(info.filename):
-                marque = _MARQUE.search(texte)
-                if marque:
-                    raise ModeleRefuse(
-                        f"{partie} : la marque « {_court(marque.group(0))} » n’est pas permise : "
-                        "le service n’écrit de marques que dans le texte, les en-têtes et les "
-                        "pieds de page")
+                # no regular expression here: a part may hold a million « {{ »
+                debut = min(i for i in (texte.find("{{"), texte.find("{%"), texte.find("{#"))
+                            if i >= 0)
+                extrait = texte[debut:debut + 200]
+                fin = min((i + 2 for i in (extrait.find("}}", 2), extrait.find("%}", 2),
+                                           extrait.find("#}", 2)) if i >= 0), default=200)
+                raise ModeleRefuse(
+                    f"{partie} : la marque « {_court(extrait[:fin])} » n’est pas permise : le "
+                    "service n’écrit de marques que dans le texte, les en-têtes et les pieds de "
+                    "page")
                 continue
             source = DocxTemplate.__new__(DocxTemplate).patch_xml(texte)
             try:
