@@ -106,12 +106,24 @@ RIRES = ('<!DOCTYPE d [<!ENTITY a "hahahahaha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;
     (lambda: _entites('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'), "entités"),
     (lambda: _entites(RIRES), "entités"),
     (_bombe, "bombe zip"),
+    (lambda: _avec({"word/embeddings/oleObject1.bin": b"\0" * 64}), "objet incorporé"),
+    (lambda: _corps(BASE.read_bytes(), '<w:altChunk r:id="rIdX"/>'), "altChunk"),
 ], ids=["macros", "image-externe", "modele-attache", "includepicture", "xxe", "milliard-de-rires",
-        "bombe-zip"])
+        "bombe-zip", "ole", "altchunk"])
 def test_a_hostile_template_is_refused_in_french(fabrique, attendu):
     with pytest.raises(ModeleRefuse, match=attendu) as refus:
         verifier_modele(fabrique())
     assert str(refus.value).startswith("modèle refusé : ")
+
+
+def test_a_control_bound_to_custom_xml_is_unbound():
+    """Word would show the custom XML's value in a bound control, not the rendered one."""
+    liaison = '<w:dataBinding w:xpath="/r[1]/nom[1]" w:storeItemID="{0A1B2C3D-0000-0000-0000-1}"/>'
+    controle = (f'<w:sdt><w:sdtPr><w:tag w:val="nom"/>{liaison}</w:sdtPr><w:sdtContent><w:r>'
+                '<w:t>x</w:t></w:r></w:sdtContent></w:sdt>')
+    propre = verifier_modele(_corps(BASE.read_bytes(), f"<w:p>{controle}</w:p>"))
+    assert "dataBinding" not in _lire(propre, "word/document.xml")
+    assert '<w:tag w:val="nom"/>' in _lire(propre, "word/document.xml")
 
 
 # --- marks -------------------------------------------------------------------------------
