@@ -22,8 +22,9 @@ Why this bounds the work of an accepted template: no arithmetic, no ``range``, n
 ``coche`` (one lookup), filters whose output is linear in their input; a top-level loop walks
 one value (a group's lines, a list of the settings) and a loop inside another may only walk a
 part of the enclosing loop's current item (``u.list``), so the loops together make at most as
-many turns as the data has items, never the product of two lists. The text a render produces is
-then at most the template's size times the data's: the same order as the shipped gabarits.
+many turns as the data has items, never the product of two lists. What a whitelist cannot
+bound (a whole group printed inside a loop over that group) the render limits stop
+(``bac_a_sable``).
 """
 
 from __future__ import annotations
