@@ -20,7 +20,8 @@ before publishing. ``marques.verifier_marques`` already refuses, at publication,
 item); yet a template that prints a whole group inside a loop over that group still grows as the
 square of the data, and a check is a promise where a limit is a fact. Measured on the shipped
 gabarits (``bench/render.py --bac``), a render under limits costs about 0.3 ms more than the
-same render in process (1.3×: about 1 ms a document, where its PDF conversion takes about 100 ms of a core).
+same render in process (1.3 to 1.5×: about 1 ms a document, where its PDF conversion takes
+about 100 ms of a core).
 """
 
 from __future__ import annotations
