@@ -73,7 +73,10 @@ def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = Non
     for nom, racine in parties.items():
         membres[nom] = etree.tostring(racine, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
-    membres["docProps/core.xml"] = proprietes_principales(titre=titre).encode("utf-8")
+    # the renderer writes each document's own properties: these are the gabarit's, without
+    # braces, which the marks' check refuses outside the rendered parts
+    membres["docProps/core.xml"] = proprietes_principales(
+        titre=re.sub(r"[{}]", "", titre)).encode("utf-8")
     membres["docProps/custom.xml"] = proprietes_personnalisees(
         {"gabarit_id": id_, "gabarit_version": str(version)}).encode("utf-8")
     _declarer_proprietes(membres)

@@ -153,13 +153,16 @@ def test_une_fiche_officielle_sans_controles():
 def test_les_propositions_acceptees_sont_reconnues_comme_des_controles_de_word(forme):
     """The bridge between the two ways in: what appliquer() writes, reconnaitre() reads back as
     the fields accepted, with their names and types (a lone box aside, which Word cannot say)."""
+    from service.catalogue.marques import verifier_marques
     from service.conception.reconnaissance import reconnaitre
 
     data, props = forme
     decisions = [Decision(p.id, True) for p in props.values()]
     decisions[0] = Decision(props["Nom"].id, True, nom="nom_du_stagiaire")
     formulaire_word = appliquer(data, decisions)
-    declaration = reconnaitre(formulaire_word, "fiche_essai").declaration
+    reconnaissance = reconnaitre(formulaire_word, "fiche_essai")
+    verifier_marques(reconnaissance.gabarit)  # only the service's marks, the heading escaped
+    declaration = reconnaissance.declaration
     champs = {c["nom"]: c for s in declaration["sections"] for c in s["champs"]}
     attendus = {("nom_du_stagiaire" if p.libelle == "Nom" else p.nom): p.type
                 for p in props.values() if p.type != "signature"}
