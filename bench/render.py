@@ -1,11 +1,15 @@
 """Rendering speed: the safe compiled renderer against raw docxtpl, on one core.
 
-    .venv/bin/python bench/render.py [--n 200]
+    .venv/bin/python bench/render.py [--n 200] [--bac]
 
 For each gabarit: median milliseconds to render its example to .docx in process
 (after warm-up), and documents per second. For the compte-rendu SOPA, raw
 docxtpl on the same template and data (load, render with a sandboxed autoescaping
 environment, save), in the same run, and the ratio of the two rates.
+
+``--bac`` measures only the cost of rendering under limits (``rendre_avec_limites``: a render
+process with a wall-clock and a memory limit) against the same render in process, per gabarit,
+and prints their ratio.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docxtpl import DocxTemplate  # noqa: E402
 
 from service import creer_catalogue  # noqa: E402
+from service.catalogue.bac_a_sable import rendre_avec_limites  # noqa: E402
 from service.catalogue.contexte import contexte  # noqa: E402
 from service.catalogue.ecriture import ecrire_documents  # noqa: E402
 from service.catalogue.generation import generer, preparer  # noqa: E402
@@ -45,10 +50,13 @@ def mesurer(fonction, n: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--bac", action="store_true", help="rendu sous limites contre en processus")
     args = parser.parse_args()
+    catalogue = creer_catalogue(Config.depuis(os.environ))
+    if args.bac:
+        return bac(catalogue, args.n)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})  # one core
-    catalogue = creer_catalogue(Config.depuis(os.environ))
     print(f"Rendu .docx, un cœur, {args.n} documents par gabarit (médiane après préchauffage)")
     print(f"{'gabarit':32} {'ms/doc':>8} {'doc/s':>8}")
     for gabarit in catalogue.courants():
@@ -84,6 +92,28 @@ def main() -> None:
         ecrire_documents(documents, Path(dossier), "docx")
         total = time.perf_counter() - debut
     print(f"  1 000 documents .docx validés, rendus et écrits sur disque : {total:.1f} s")
+
+
+def bac(catalogue, n: int) -> None:
+    """Per document: the render in process, then through a render process under limits."""
+    print(f"Rendu .docx sous limites (rendre_avec_limites) contre en processus, {n} documents "
+          "par gabarit (médiane après préchauffage)")
+    print(f"{'gabarit':32} {'en processus':>13} {'sous limites':>13} {'rapport':>8}")
+    rapports = []
+    for gabarit in catalogue.courants():
+        _, valeurs = preparer(catalogue, gabarit.id, gabarit.formulaire.exemple)
+        ctx = contexte(gabarit.formulaire, valeurs, instance=catalogue.etablissement.parametres,
+                       document={"id": "x", "numero": "x", "version": 1, "genere_le": "x"})
+        logo = catalogue.etablissement.logo
+        compile_ = catalogue.compile(gabarit, logo)
+        docx = gabarit.chemin.read_bytes()
+        dedans = statistics.median(mesurer(lambda c=compile_, x=ctx: c.rendre(x, {}), n))
+        limite = statistics.median(mesurer(
+            lambda d=docx, x=ctx, lg=logo: rendre_avec_limites(d, x, logo=lg), n))
+        rapports.append(limite / dedans)
+        print(f"{gabarit.id:32} {dedans * 1000:10.2f} ms {limite * 1000:10.2f} ms "
+              f"{limite / dedans:7.2f}×")
+    print(f"rapport médian sous limites / en processus : {statistics.median(rapports):.2f}×")
 
 
 if __name__ == "__main__":

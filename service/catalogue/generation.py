@@ -1,7 +1,8 @@
 """From input values to a filled .docx: validate, build the context, render, identify.
 
 The one function every entry point calls (CLI, web, bulk jobs, API). It knows
-nothing of where the values came from or where the document goes.
+nothing of where the values came from or where the document goes. Every render
+runs under a wall-clock and a memory limit, in a render process (``bac_a_sable``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from .bac_a_sable import rendre_avec_limites
 from .contexte import FUSEAU, contexte
 from .gabarits import Catalogue, Gabarit
 from .nommage import nom_de_fichier
@@ -95,9 +97,10 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
         "sujet": sujet(gabarit),
         "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    docx = catalogue.compile(gabarit, etablissement.logo).rendre(
-        ctx, proprietes(gabarit, document_id, numero, maintenant, sha, version), principales,
-        images)
+    catalogue.compile(gabarit, etablissement.logo)  # checked against its declaration, once
+    docx = rendre_avec_limites(
+        gabarit.chemin, ctx, proprietes(gabarit, document_id, numero, maintenant, sha, version),
+        principales, images, logo=etablissement.logo)
     return DocumentGenere(gabarit, document_id, numero, maintenant, valeurs, sha, nom, docx,
                           version, tuple(signataires), etablissement.numero)
 

@@ -166,6 +166,24 @@ class Lecteur:
             morceaux.append(_texte(suivant))
         return " ".join(m for m in morceaux if m).strip().rstrip(" :\u00a0\u202f").strip()
 
+    def libelle_avant(self, sdt) -> str:
+        """The label a person reads before a family's first box: the text before it in its
+        paragraph (back to another control), else the previous paragraph's when it ends with
+        « : » (« Activités observées : » above a column of boxes); "" when there is none."""
+        morceaux = []
+        for precedent in sdt.itersiblings(preceding=True):
+            if precedent.tag == q("sdt"):
+                break
+            morceaux.append(_texte(precedent))
+        texte = " ".join(m for m in reversed(morceaux) if m).strip()
+        paragraphe = next(sdt.iterancestors(q("p")), None)
+        if not texte and paragraphe is not None and not morceaux:
+            avant = paragraphe.getprevious()
+            if avant is not None and avant.tag == q("p") and _texte(avant).endswith(":"):
+                texte = _texte(avant)
+        texte = texte.rstrip(" :\u00a0\u202f").strip()
+        return texte if 0 < len(texte) <= 120 else ""
+
     def aide(self, sdt, pr) -> str:
         texte = ""
         if pr.find(q("showingPlcHdr")) is not None:
@@ -327,7 +345,8 @@ class Lecteur:
                 marques.remplir(b.sdt, "{{ " + expr + " }}")))
         if nouveau:
             place = next(i for i, c in enumerate(portee.champs) if c.get("_case") is boites[0])
-            portee.champs.insert(place, {"nom": nom, "type": genre, "libelle": _libelle(cle),
+            libelle = self.libelle_avant(boites[0].sdt) or _libelle(cle)
+            portee.champs.insert(place, {"nom": nom, "type": genre, "libelle": libelle,
                                          "choix": options})
 
 

@@ -37,7 +37,7 @@ from lxml import etree
 
 from service.catalogue.declaration import Champ, Formulaire, charger
 from service.catalogue.extraction import proprietes_docx
-from service.catalogue.ooxml import zip_info
+from service.catalogue.ooxml import proprietes_principales, zip_info
 
 from . import marques
 from .marques import PARTIES_MODELES, PLACEHOLDER, W14, W15, q
@@ -72,6 +72,8 @@ def pour_word(docx_gabarit: bytes, formulaire: Formulaire | None = None) -> byte
             _Export(formulaire).partie(racine)
             membres[nom] = etree.tostring(racine, xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
+    # the title as declared (the gabarit's own properties hold it without braces)
+    membres["docProps/core.xml"] = proprietes_principales(titre=formulaire.titre).encode("utf-8")
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
         for nom, data in membres.items():

@@ -59,11 +59,12 @@ def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = Non
     for nom in sorted(parties, key=lambda n: (n != "word/document.xml", n)):
         lecteur.parcourir(parties[nom], lecteur.racine)
     lecteur.familles(lecteur.racine)
+    # the title as the author typed it, before the braces are escaped for the renderer
+    titre = (titre or _titre_du_document(membres, parties["word/document.xml"]) or id_).strip()
     for racine in parties.values():
         marques.echapper(racine)
     for action in lecteur.actions:
         action()
-    titre = (titre or _titre_du_document(membres, parties["word/document.xml"]) or id_).strip()
     champs = lecteur.racine.champs
     if not champs:
         lecteur.alertes.append("aucun champ reconnu : le document n’a pas de contrôle de contenu "
@@ -72,7 +73,10 @@ def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = Non
     for nom, racine in parties.items():
         membres[nom] = etree.tostring(racine, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
-    membres["docProps/core.xml"] = proprietes_principales(titre=titre).encode("utf-8")
+    # the renderer writes each document's own properties: these are the gabarit's, without
+    # braces, which the marks' check refuses outside the rendered parts
+    membres["docProps/core.xml"] = proprietes_principales(
+        titre=re.sub(r"[{}]", "", titre)).encode("utf-8")
     membres["docProps/custom.xml"] = proprietes_personnalisees(
         {"gabarit_id": id_, "gabarit_version": str(version)}).encode("utf-8")
     _declarer_proprietes(membres)
@@ -139,7 +143,9 @@ def _declaration(titre: str, champs: list[dict], version: int,
     if precedente:
         champs = [_reprendre(c, precedente.champ(c["nom"])) for c in champs]
     noms = {c["nom"] for c in champs}
-    nom_fichier = re.sub(r"[{}]", "", titre)[:80] + " - {numero}"
+    # the title as a file name: no braces (the pattern's own), nothing a file system refuses
+    nom_fichier = re.sub(r"\s+", " ", re.sub(r'[{}<>:"/\\|?*]', " ", titre)).strip()[:80]
+    nom_fichier = (nom_fichier or "document") + " - {numero}"
     if precedente and set(re.findall(r"{(\w+)}", precedente.nom_fichier)) <= noms | {
             "date", "numero"}:
         nom_fichier = precedente.nom_fichier

@@ -148,3 +148,30 @@ def test_une_fiche_officielle_sans_controles():
     assert types["Nom et signature de l’IA-IPR"] == "signature"
     assert sum(t == "signature" for t in types.values()) == 4
     assert sum(t == "texte_long" for t in types.values()) == 2  # the two lists of « - » to write
+
+
+def test_les_propositions_acceptees_sont_reconnues_comme_des_controles_de_word(forme):
+    """The bridge between the two ways in: what appliquer() writes, reconnaitre() reads back as
+    the fields accepted, with their names and types (a lone box aside, which Word cannot say)."""
+    from service.catalogue.marques import verifier_marques
+    from service.conception.reconnaissance import reconnaitre
+
+    data, props = forme
+    decisions = [Decision(p.id, True) for p in props.values()]
+    decisions[0] = Decision(props["Nom"].id, True, nom="nom_du_stagiaire")
+    formulaire_word = appliquer(data, decisions)
+    reconnaissance = reconnaitre(formulaire_word, "fiche_essai")
+    verifier_marques(reconnaissance.gabarit)  # only the service's marks, the heading escaped
+    declaration = reconnaissance.declaration
+    champs = {c["nom"]: c for s in declaration["sections"] for c in s["champs"]}
+    attendus = {("nom_du_stagiaire" if p.libelle == "Nom" else p.nom): p.type
+                for p in props.values() if p.type != "signature"}
+    assert {nom: champs[nom]["type"] for nom in attendus} == attendus
+    # a family of boxes is labelled by the text a person reads before them
+    assert champs["niveau_d_alerte"] == {"nom": "niveau_d_alerte", "type": "choix_multiple",
+                                         "libelle": "Niveau d’alerte", "choix": ["1", "2", "3"]}
+    assert champs["activites_observees"]["libelle"] == "Activités observées"
+    # the title as typed (data, shown escaped by the pages); as a file name, nothing of its braces
+    assert declaration["titre"] == HOSTILE
+    assert declaration["nom_fichier"].count("{") == 1 and declaration["nom_fichier"].endswith(
+        " - {numero}") and "<" not in declaration["nom_fichier"]
