@@ -384,4 +384,4 @@ def proposer(docx: bytes) -> list[Proposition]:
 
 
 from .propositions_apercu import apercu_html  # noqa: E402,F401  (public API, re-exported)
-from .propositions_ecriture import DecisionInvalide, appliquer  # noqa: E402,F401
+from .propositions_ecriture import DecisionInvalide, appliquer, types_possibles  # noqa: E402,F401

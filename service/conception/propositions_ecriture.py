@@ -46,7 +46,17 @@ _COMPATIBLES = {
 
 
 class DecisionInvalide(ValueError):
-    """A decision cannot be applied; the message says which proposal and why."""
+    """A decision cannot be applied; the message says which proposal and why, ``id`` names it."""
+
+    def __init__(self, message: str, id: str = ""):
+        super().__init__(message)
+        self.id = id
+
+
+def types_possibles(prop: Proposition) -> list[str]:
+    """The types ``prop``'s places may take (boxes: a choice; several lines: a long text …)."""
+    return [t for t in ("texte", "texte_long", "date", "choix", "choix_multiple", "signature")
+            if t in _COMPATIBLES[_nature(prop)]]
 
 
 def _el(tag: str, **attrs) -> etree._Element:
@@ -180,22 +190,23 @@ def _verifier(decisions: list[Decision], props: dict[str, Proposition]) -> None:
     noms = set()
     for d in decisions:
         if d.id not in props:
-            raise DecisionInvalide(f"proposition « {d.id} » inconnue : le document a-t-il changé ?")
+            raise DecisionInvalide(f"proposition « {d.id} » inconnue : le document a-t-il changé ?",
+                                   d.id)
         if not d.acceptee:
             continue
         prop = props[d.id]
         nom, type_ = d.nom or prop.nom, d.type or prop.type
         if not NOM_VALIDE.match(nom) or nom in NOMS_RESERVES:
             raise DecisionInvalide(f"« {d.libelle or prop.libelle} » : nom « {nom} » invalide "
-                                   "(minuscules sans accents, chiffres et _, 48 caractères au plus)")
+                                   "(minuscules sans accents, chiffres et _, 48 caractères au plus)", d.id)
         if nom in noms:
-            raise DecisionInvalide(f"« {d.libelle or prop.libelle} » : le nom « {nom} » est déjà pris")
+            raise DecisionInvalide(f"« {d.libelle or prop.libelle} » : le nom « {nom} » est déjà pris", d.id)
         noms.add(nom)
         if prop.options:
             noms |= {f"{nom}_{k}" for k in range(1, len(prop.options) + 1)}
         if type_ not in _COMPATIBLES[_nature(prop)]:
             raise DecisionInvalide(f"« {d.libelle or prop.libelle} » ne peut pas être de type "
-                                   f"« {type_} » à cet endroit du document")
+                                   f"« {type_} » à cet endroit du document", d.id)
 
 
 def _resoudre(body, chemin):

@@ -6,10 +6,13 @@ callers of the same steps:
 1. ``controler`` then ``reconnaitre``: the uploaded file checked before anything reads it,
    then its fields recognised (``reconnaissance.reconnaitre``) as the next version, which
    carries the previous one's dossier settings (parcours, who writes, reads and signs, when
-   it is due, the file-name pattern).
+   it is due, the file-name pattern). A file without content controls: ``a_proposer`` gives
+   the fields a person would fill (``propositions.proposer``), ``appliquer_propositions``
+   writes the accepted ones as content controls and recognises the result.
 2. ``preparer``: the template and its declaration (YAML text, maybe edited) checked as the
    catalogue checks a shipped version — the declaration by its loader, the parcours against
-   the institution's settings, the template compiled and matched with the declaration, the
+   the institution's settings, the template's marks against the whitelist of those the service
+   writes (``marques.verifier_marques``), the template compiled and matched with the declaration, the
    example rendered — and compared with the previous version (catalogue/difference.py).
    Nothing is written outside the work folder; errors are French and name the field.
 3. ``publier``: the version's two files written atomically under the instance and its row
@@ -34,10 +37,11 @@ from sqlalchemy.orm import Session
 from service import journal
 from service.catalogue.declaration import NOM_VALIDE, DeclarationInvalide, Formulaire, charger
 from service.catalogue.difference import Difference, comparer
-from service.catalogue.docx_sur import DocxRefuse, nettoyer_docx
+from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.gabarits import Catalogue, Gabarit, _verifier_parcours
 from service.catalogue.generation import rendre
+from service.catalogue.marques import ModeleRefuse, verifier_marques, verifier_modele
 from service.catalogue.publications import Ligne, Publication
 from service.catalogue.rendu import GabaritInvalide
 from service.catalogue.validation import DonneesInvalides, valider
@@ -79,12 +83,10 @@ def prochaine_version(catalogue: Catalogue, id_: str) -> int:
 
 def controler(docx: bytes) -> bytes:
     """An uploaded Word file, checked before anything else reads it (size, a real .docx, no
-    macros, no XML entities, no zip bomb) and without what reaches outside (external
-    relationships, linked templates, fetching fields); DocxRefuse otherwise."""
-    # TODO(bac, landed on main after this branch's merge): ``marques.verifier_modele(docx)``
-    # here, and ``marques.verifier_marques(gabarit, formulaire)`` in ``preparer`` before the
-    # compile (service/catalogue/marques.py); ``rendre`` already renders under the limits there
-    return nettoyer_docx(docx)
+    macros, no XML entities, no zip bomb) and refused when it reaches outside (external
+    relationships, linked templates, fetching fields, OLE objects, ActiveX, altChunk):
+    ``marques.verifier_modele``; ModeleRefuse (a DocxRefuse) otherwise."""
+    return verifier_modele(docx)
 
 
 def reconnaitre(catalogue: Catalogue, docx: bytes, id_: str, titre: str | None = None):
@@ -100,6 +102,26 @@ def reconnaitre(catalogue: Catalogue, docx: bytes, id_: str, titre: str | None =
         raise DocxRefuse(f"le document n’a pas pu être lu ({exc.__class__.__name__}) : "
                          "ouvrez-le dans Word, enregistrez-le au format .docx et réessayez"
                          ) from None
+
+
+def a_proposer(reconnu, docx: bytes) -> list:
+    """The fields proposed in the checked Word file ``docx`` when it has no content control
+    (``reconnu``, its recognition, found no field): [] otherwise."""
+    from .propositions import proposer
+
+    if any(s.get("champs") for s in reconnu.declaration.get("sections") or ()):
+        return []
+    return proposer(docx)
+
+
+def appliquer_propositions(catalogue: Catalogue, docx: bytes, decisions: list, id_: str,
+                           titre: str | None = None):
+    """The accepted proposals written into ``docx`` as real Word content controls, checked
+    again, then recognised like any Word form; ``propositions.DecisionInvalide`` names the
+    proposal at fault."""
+    from .propositions import appliquer
+
+    return reconnaitre(catalogue, controler(appliquer(docx, decisions)), id_, titre)
 
 
 def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: Path,
@@ -121,6 +143,10 @@ def preparer(catalogue: Catalogue, id_: str, docx: bytes, texte: str, dossier: P
         _verifier_parcours(formulaire, catalogue.etablissement)
     except DeclarationInvalide as exc:
         raise PublicationRefusee([_sans_chemin(str(exc), chemin_yaml)]) from None
+    try:
+        verifier_marques(docx, formulaire)  # only the marks the service writes, before compiling
+    except ModeleRefuse as exc:
+        raise PublicationRefusee([str(exc)]) from None
     gabarit = Gabarit(id_, version, formulaire, chemin_docx)
     try:
         catalogue.compile(gabarit)  # compiled and matched with its declaration

@@ -7,10 +7,11 @@ is lost), the last check's result and the preview's page pictures live in one fo
 memory, so another web process continues the work. Published or abandoned, the folder is
 removed; left untouched for ``ABANDON`` (its declaration never saved again), at the next upload.
 
-``editer`` applies the editor page's fields (label, required, help, allowed values, type,
-who signs each slot, the parcours, who writes and reads, the file-name pattern, the example)
-to a declaration; ``renommer`` renames a field in the gabarit's marks, its content control's
-tag and the declaration alike.
+``decisions_de`` reads the proposals page (a form without content controls: which proposed
+field to keep, under which name, label and type). ``editer`` applies the editor page's fields
+(label, required, help, allowed values, type, who signs each slot, the parcours, who writes
+and reads, the file-name pattern, the example) to a declaration; ``renommer`` renames a field
+in the gabarit's marks, its content control's tag and the declaration alike.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import yaml
 
 from service.catalogue.declaration import NOM_VALIDE, TYPES
 from service.catalogue.ecriture import ecrire_atomique
+
+from .propositions import Decision, Proposition
 
 ABANDON = dt.timedelta(days=30)  # a work untouched this long is removed at the next upload
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
@@ -88,6 +91,17 @@ class Travail:
         except yaml.YAMLError:
             return None
         return data if isinstance(data, dict) else None
+
+    @property
+    def decisions(self) -> dict[str, dict]:
+        """The proposals page as last submitted (id → accepted, name, label, type), {} before."""
+        chemin = self.dossier / "decisions.json"
+        return json.loads(chemin.read_text(encoding="utf-8")) if chemin.exists() else {}
+
+    @decisions.setter
+    def decisions(self, saisie: dict[str, dict]) -> None:
+        ecrire_atomique(self.dossier / "decisions.json",
+                        json.dumps(saisie, ensure_ascii=False).encode("utf-8"))
 
     @property
     def verification(self) -> Path:
@@ -153,6 +167,23 @@ def ouvrir(donnees: Path, jeton: str) -> Travail:
 def texte_yaml(declaration: dict) -> str:
     """A declaration as the stored, diffable YAML."""
     return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False, width=100)
+
+
+# --- the proposals page's fields ------------------------------------------------------------
+
+def decisions_de(propositions: list[Proposition], valeurs: Mapping[str, list[str]]
+                 ) -> tuple[list[Decision], dict[str, dict]]:
+    """The proposals page's fields (``p-<id>-garder``, ``-nom``, ``-libelle``, ``-type``) as a
+    decision on each of ``propositions``, and as typed, to show again."""
+    decisions, saisie = [], {}
+    for prop in propositions:
+        p = f"p-{prop.id}-"
+        typee = {"acceptee": bool(_un(valeurs, f"{p}garder")), "nom": _un(valeurs, f"{p}nom"),
+                 "libelle": _un(valeurs, f"{p}libelle"), "type": _un(valeurs, f"{p}type")}
+        saisie[prop.id] = typee
+        decisions.append(Decision(prop.id, typee["acceptee"], typee["nom"] or prop.nom,
+                                  typee["libelle"] or prop.libelle, typee["type"] or prop.type))
+    return decisions, saisie
 
 
 # --- the editor's fields --------------------------------------------------------------------

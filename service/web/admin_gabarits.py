@@ -4,11 +4,15 @@ on a page (or as YAML), previewed as people will see it, then published.
 
 1. ``/admin/gabarits``: each gabarit, its versions and who published the last one; « Télécharger
    pour Word » (the current version as a Word-authored form to edit); the upload forms.
-2. ``/admin/gabarits/travaux/<jeton>``: the declaration editor over the YAML (the stored,
+2. ``…/travaux/<jeton>/propositions`` (« Champs proposés »), for a Word file without content
+   controls: the document with the proposed fields highlighted, each to keep (or drop), rename,
+   relabel or retype; the kept ones are written into the file as real content controls, which
+   the rest of the flow recognises as usual.
+3. ``/admin/gabarits/travaux/<jeton>``: the declaration editor over the YAML (the stored,
    diffable format, checked by the catalogue's own loader); each error names its field and
    nothing typed is lost (service/conception/travaux.py keeps the work under the instance,
    so any web process continues it).
-3. ``…/apercu``: the web form, the example rendered as a PDF (page pictures), the import
+4. ``…/apercu``: the web form, the example rendered as a PDF (page pictures), the import
    spreadsheet, what changed since the previous version; « Publier » with a confirmation.
 
 The work is done by service/conception/publication.py and travaux.py; every step is written
@@ -32,12 +36,14 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from service.catalogue import tableur
 from service.catalogue.declaration import POSTES, TYPES, charger
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.televersement import nom_televerse
 from service.conception import publication, travaux
+from service.conception.propositions import DecisionInvalide, apercu_html, proposer, types_possibles
 from service.personnes import acces
 
 from . import Indisponible, produire_pdf
@@ -123,11 +129,55 @@ def televerser():
         return _liste([f"{nom} : {exc}"], 400, **saisie)
     except publication.PublicationRefusee as exc:
         return _liste(exc.erreurs, 400, **saisie)
+    proposees = publication.a_proposer(reconnu, docx)
     travail = travaux.creer(config().donnees, docx, reconnu.gabarit, reconnu.declaration,
-                            id=id_, nouveau=nouveau, source=nom, auteur=_qui(),
-                            alertes=list(reconnu.alertes))
-    noter("gabarit_televerse", id_, f"{nom} ; {len(reconnu.alertes)} remarque(s)")
+                            id=id_, nouveau=nouveau, source=nom, auteur=_qui(), titre=titre,
+                            alertes=list(reconnu.alertes), propositions=bool(proposees),
+                            a_revoir=bool(proposees))
+    noter("gabarit_televerse", id_, f"{nom} ; {len(reconnu.alertes)} remarque(s)"
+          + (f" ; {len(proposees)} champ(s) proposé(s)" if proposees else ""))
+    if proposees:
+        return redirect(url_for("admin_gabarits.propositions", jeton=travail.jeton))
     return redirect(url_for("admin_gabarits.editeur", jeton=travail.jeton))
+
+
+def _propositions(travail: travaux.Travail, proposees, erreurs=None, statut=200):
+    return render_template(
+        "admin_gabarit_propositions.html", travail=travail, meta=travail.meta,
+        apercu=Markup(apercu_html(travail.televerse, proposees)), propositions=proposees,
+        saisie=travail.decisions, erreurs=erreurs or {}, types=TYPES,
+        possibles={p.id: types_possibles(p) for p in proposees}), statut
+
+
+@bp.route("/admin/gabarits/travaux/<jeton>/propositions", methods=["GET", "POST"])
+@exiger("remplir", acces.GABARITS)
+@exiger_connexion_recente
+def propositions(jeton: str):
+    """« Champs proposés »: the fields proposed in a Word file without content controls,
+    kept, renamed or dropped; the kept ones written into it as content controls."""
+    travail = _travail(jeton)
+    meta = travail.meta
+    if not meta.get("propositions"):
+        abort(404)
+    proposees = proposer(travail.televerse)
+    if request.method == "GET":
+        return _propositions(travail, proposees)
+    _csrf()
+    decisions, travail.decisions = travaux.decisions_de(proposees, request.form.to_dict(flat=False))
+    try:
+        reconnu = publication.appliquer_propositions(catalogue(), travail.televerse, decisions,
+                                                     meta["id"], meta.get("titre"))
+    except DecisionInvalide as exc:
+        return _propositions(travail, proposees, {exc.id: str(exc)}, 400)
+    except DocxRefuse as exc:
+        return _propositions(travail, proposees, {"": str(exc)}, 400)
+    travail.gabarit = reconnu.gabarit
+    travail.texte = travaux.texte_yaml(reconnu.declaration)
+    travail.noter(a_revoir=False, valide=False, alertes=list(reconnu.alertes))
+    gardees = sum(d.acceptee for d in decisions)
+    noter("gabarit_propositions", meta["id"],
+          f"{gardees} champ(s) gardé(s), {len(decisions) - gardees} écarté(s)")
+    return redirect(url_for("admin_gabarits.editeur", jeton=jeton))
 
 
 def _verifier(travail: travaux.Travail) -> list[str]:
@@ -165,6 +215,9 @@ def _editeur(travail: travaux.Travail, erreurs=(), statut=200):
 @exiger_connexion_recente
 def editeur(jeton: str):
     travail = _travail(jeton)
+    if travail.meta.get("a_revoir") and request.form.get("action") != "abandonner":
+        # the proposed fields are to be reviewed first
+        return redirect(url_for("admin_gabarits.propositions", jeton=jeton))
     if request.method == "GET":
         return _editeur(travail)
     _csrf()

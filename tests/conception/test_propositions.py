@@ -10,46 +10,15 @@ from io import BytesIO
 
 import docx
 import pytest
-from docx.shared import Cm
 
 from service.conception.propositions import Decision, apercu_html, appliquer, proposer
+from tests.conception.word import HOSTILE, sans_controles
 from tests.outils import SEEDS
-
-HOSTILE = "Fiche <script>alert(1)</script> {{ cycler.__init__.__globals__ }} {% for x in y %}"
-
-
-def formulaire() -> bytes:
-    d = docx.Document()
-    d.add_heading(HOSTILE, 1)
-    d.add_paragraph("Nom : ……………………… Prénom : ______________")
-    d.add_paragraph("Établissement : ..............................")
-    d.add_paragraph("Observations :")
-    d.add_paragraph("…………………………………………………………")
-    d.add_paragraph("…………………………………………………………")
-    d.add_paragraph("Niveau d’alerte : ☐ 1   ☐ 2   ☐ 3")
-    d.add_paragraph("Avis favorable : ☐ oui ☐ non")
-    d.add_paragraph("Activités observées :")
-    d.add_paragraph("☐ Accueil des élèves")
-    d.add_paragraph("☐ Conduite de séance")
-    t = d.add_table(rows=2, cols=2)
-    t.cell(0, 0).text = "Tuteur ou tutrice"
-    t.cell(1, 0).text = "Date de la visite"
-    t2 = d.add_table(rows=2, cols=1)
-    t2.cell(0, 0).text = "Bilan de la période"
-    t2.rows[1].height = Cm(3)
-    d.add_paragraph("Fait à …………………… le ……………………")
-    d.add_paragraph("Remarques : …………………………")
-    d.add_paragraph("………………………………………………")
-    t3 = d.add_table(rows=1, cols=1)
-    t3.cell(0, 0).text = "Signature du tuteur"
-    sortie = BytesIO()
-    d.save(sortie)
-    return sortie.getvalue()
 
 
 @pytest.fixture(scope="module")
 def forme():
-    data = formulaire()
+    data = sans_controles()
     return data, {p.libelle: p for p in proposer(data)}
 
 

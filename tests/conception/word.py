@@ -10,6 +10,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape, quoteattr
 
 import docx
+from docx.shared import Cm
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -111,3 +112,36 @@ def formulaire(*blocs: str, entete: str = "", pied: str = "", titre: str = "",
     buf = BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+HOSTILE = "Fiche <script>alert(1)</script> {{ cycler.__init__.__globals__ }} {% for x in y %}"
+
+
+def sans_controles() -> bytes:
+    """A form typed in Word without content controls: dots, boxes, label cells, a signature."""
+    d = docx.Document()
+    d.add_heading(HOSTILE, 1)
+    d.add_paragraph("Nom : ……………………… Prénom : ______________")
+    d.add_paragraph("Établissement : ..............................")
+    d.add_paragraph("Observations :")
+    d.add_paragraph("…………………………………………………………")
+    d.add_paragraph("…………………………………………………………")
+    d.add_paragraph("Niveau d’alerte : ☐ 1   ☐ 2   ☐ 3")
+    d.add_paragraph("Avis favorable : ☐ oui ☐ non")
+    d.add_paragraph("Activités observées :")
+    d.add_paragraph("☐ Accueil des élèves")
+    d.add_paragraph("☐ Conduite de séance")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "Tuteur ou tutrice"
+    t.cell(1, 0).text = "Date de la visite"
+    t2 = d.add_table(rows=2, cols=1)
+    t2.cell(0, 0).text = "Bilan de la période"
+    t2.rows[1].height = Cm(3)
+    d.add_paragraph("Fait à …………………… le ……………………")
+    d.add_paragraph("Remarques : …………………………")
+    d.add_paragraph("………………………………………………")
+    t3 = d.add_table(rows=1, cols=1)
+    t3.cell(0, 0).text = "Signature du tuteur"
+    sortie = BytesIO()
+    d.save(sortie)
+    return sortie.getvalue()

@@ -106,7 +106,7 @@ def test_the_upload_is_checked_then_recognised(app, connecte):
     reponse = admin.post(f"{PAGE}/televerser", {"id": ID, "fichier": (
         io.BytesIO(b"%PDF-1.7 pas un document"), "synthese.docx")})
     assert reponse.status_code == 400
-    assert "synthese.docx : c’est un PDF, pas un document Word" in texte(reponse)
+    assert "synthese.docx : modèle refusé : c’est un PDF, pas un document Word" in texte(reponse)
     reponse = admin.post(f"{PAGE}/televerser", {"nouveau": "1", "id": ID, "fichier": (
         io.BytesIO(b"PK"), "x.docx")})
     assert "ce gabarit existe déjà" in texte(reponse)
@@ -119,3 +119,114 @@ def test_the_upload_is_checked_then_recognised(app, connecte):
     page = texte(admin.get(reponse.headers["Location"]))
     assert "Nouvelle version de « fiche_synthese_collectif »" in page
     assert 'id="c-participants.degre-libelle"' in page and "À vérifier" in page
+
+
+def _avec(docx: bytes, parties: dict[str, bytes]) -> bytes:
+    """``docx`` with these parts written or replaced."""
+    import io
+    import zipfile
+
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(sortie, "w") as z:
+        for nom in source.namelist():
+            if nom not in parties:
+                z.writestr(nom, source.read(nom))
+        for nom, contenu in parties.items():
+            z.writestr(nom, contenu)
+    return sortie.getvalue()
+
+
+def test_a_hostile_upload_is_refused_in_french_and_leaves_nothing(app, connecte):
+    import io
+    import zipfile
+
+    from tests.conception.word import sans_controles
+
+    word = sans_controles()
+    types = zipfile.ZipFile(io.BytesIO(word)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                     b"</Types>")
+    macros = _avec(word, {"[Content_Types].xml": types, "word/vbaProject.bin": b"\0" * 64})
+    modele = _avec(word, {"word/_rels/settings.xml.rels": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        b'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http:'
+        b'//schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+        b'Target="http://exemple.invalid/modele.dotm" TargetMode="External"/></Relationships>')})
+    admin = connecte("admin")
+    travaux_ = travaux.racine(service(app)["config"].donnees)
+    avant = set(travaux_.iterdir()) if travaux_.exists() else set()
+    for contenu, attendu in (
+            (macros, "fiche.docx : modèle refusé : le document contient des macros"),
+            (modele, "fiche.docx : modèle refusé : il fait appel à un modèle attaché hors du "
+                     "document (« http://exemple.invalid/modele.dotm »")):
+        reponse = admin.post(f"{PAGE}/televerser", {"nouveau": "1", "id": "fiche_visite", "fichier": (
+            io.BytesIO(contenu), "fiche.docx")}, page=PAGE)
+        assert reponse.status_code == 400 and attendu in texte(reponse)
+        assert 'value="fiche_visite"' in texte(reponse)  # what was typed is kept
+    assert (set(travaux_.iterdir()) if travaux_.exists() else set()) == avant
+    assert "fiche_visite" not in service(app)["catalogue"].ids()
+    assert admin.get("/sante").status_code == 200
+
+
+def test_a_form_without_controls_its_proposals_reviewed_then_published(app, connecte):
+    """dots, boxes and a signature cell: one proposal dropped, one renamed, the rest kept; the
+    published version declares the fields kept, and its Word file has them as content controls."""
+    import io
+    import zipfile
+
+    from service.conception.propositions import proposer
+    from tests.conception.word import sans_controles
+
+    word = sans_controles()
+    props = {p.libelle: p for p in proposer(word)}
+    admin = connecte("admin")
+    reponse = admin.post(f"{PAGE}/televerser", {"nouveau": "1", "id": "fiche_visite",
+                                                "titre": "Fiche de visite", "fichier": (
+                                                    io.BytesIO(word), "fiche visite.docx")}, page=PAGE)
+    assert reponse.status_code == 302 and reponse.headers["Location"].endswith("/propositions")
+    adresse = reponse.headers["Location"]
+    editeur = adresse.removesuffix("/propositions")
+    assert admin.get(editeur).headers["Location"].endswith("/propositions")  # reviewed first
+    page = texte(admin.get(adresse))
+    assert "Champs proposés" in page and "&lt;script&gt;" in page
+    assert page.count('class="proposition"') >= len(props)
+    assert 'id="p-p1-garder" name="p-p1-garder" value="1" checked' in page
+
+    nom, etab = props["Nom"].id, props["Établissement"].id
+    champs = {f"p-{p.id}-garder": "1" for p in props.values() if p.id != etab}
+    reponse = admin.post(adresse, champs | {f"p-{nom}-nom": "Nom Stagiaire",
+                                            f"p-{nom}-libelle": "Nom du stagiaire"})
+    page = texte(reponse)
+    assert reponse.status_code == 400
+    assert "« Nom du stagiaire » : nom « Nom Stagiaire » invalide" in page
+    assert f'id="p-{nom}-erreur"' in page and 'value="Nom du stagiaire"' in page  # nothing lost
+    assert f'id="p-{etab}-garder" name="p-{etab}-garder" value="1">' in page  # still dropped
+
+    reponse = admin.post(adresse, champs | {f"p-{nom}-nom": "nom_stagiaire",
+                                            f"p-{nom}-libelle": "Nom du stagiaire"})
+    assert reponse.status_code == 302 and reponse.headers["Location"] == editeur
+    page = texte(admin.get(editeur))
+    assert "Revoir les champs proposés" in page
+    assert 'value="nom_stagiaire"' in page and 'value="etablissement"' not in page
+
+    jeton = editeur.rsplit("/", 1)[1]
+    travail = travaux.ouvrir(service(app)["config"].donnees, jeton)
+    declaration = travail.declaration()
+    for _, champ in travaux.champs_de(declaration):
+        if champ.get("type") == "signature":
+            champ["signe_par"] = "tuteur_terrain"
+    declaration.update(parcours=["pe_stagiaire"], redige_par=["tuteur_terrain"])
+    reponse = admin.post(editeur, {"action": "yaml", "yaml": travaux.texte_yaml(declaration)})
+    assert reponse.status_code == 302, texte(reponse)
+    assert admin.post(f"{editeur}/publier", {"confirmer": "1"},
+                      page=f"{editeur}/apercu").status_code == 302
+
+    publie = service(app)["catalogue"].gabarit("fiche_visite")
+    noms = {c.nom for c in publie.formulaire.champs}
+    assert {"nom_stagiaire", "prenom", "observations", "signature_du_tuteur"} <= noms
+    assert "etablissement" not in noms and "nom" not in noms
+    assert next(c for c in publie.formulaire.champs if c.nom == "nom_stagiaire").libelle == (
+        "Nom du stagiaire")
+    pour_word = admin.get(f"{PAGE}/fiche_visite/pour-word.docx").get_data()
+    xml = zipfile.ZipFile(io.BytesIO(pour_word)).read("word/document.xml").decode()
+    assert '<w:tag w:val="nom_stagiaire"/>' in xml and "{{" not in xml.replace("{{ cycler", "")
