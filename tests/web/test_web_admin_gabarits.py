@@ -32,10 +32,13 @@ def test_only_the_administrateur_sees_the_pages(app, connecte, client, role):
     jeton = _travail(app).jeton
     autre = connecte(role)
     for adresse in (PAGE, f"{PAGE}/travaux/{jeton}", f"{PAGE}/travaux/{jeton}/apercu",
+                    f"{PAGE}/travaux/{jeton}/propositions",
                     f"{PAGE}/{ID}/pour-word.docx", f"{PAGE}/travaux/{jeton}/modele-import.xlsx"):
         assert autre.get(adresse).status_code == 404, adresse
     assert autre.post(f"{PAGE}/televerser", {"id": ID}, page="/").status_code == 404
     assert autre.post(f"{PAGE}/travaux/{jeton}/publier", {"confirmer": "1"},
+                      page="/").status_code == 404
+    assert autre.post(f"{PAGE}/travaux/{jeton}/propositions", {"p-p1-garder": "1"},
                       page="/").status_code == 404
     reponse = client.get(PAGE, base_url="https://localhost")
     assert reponse.status_code == 302 and "/connexion" in reponse.headers["Location"]
@@ -121,37 +124,12 @@ def test_the_upload_is_checked_then_recognised(app, connecte):
     assert 'id="c-participants.degre-libelle"' in page and "À vérifier" in page
 
 
-def _avec(docx: bytes, parties: dict[str, bytes]) -> bytes:
-    """``docx`` with these parts written or replaced."""
-    import io
-    import zipfile
-
-    sortie = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(sortie, "w") as z:
-        for nom in source.namelist():
-            if nom not in parties:
-                z.writestr(nom, source.read(nom))
-        for nom, contenu in parties.items():
-            z.writestr(nom, contenu)
-    return sortie.getvalue()
-
-
 def test_a_hostile_upload_is_refused_in_french_and_leaves_nothing(app, connecte):
     import io
-    import zipfile
 
-    from tests.conception.word import sans_controles
+    from tests.conception.word import avec_macros, avec_modele_attache, sans_controles
 
-    word = sans_controles()
-    types = zipfile.ZipFile(io.BytesIO(word)).read("[Content_Types].xml").replace(
-        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-                     b"</Types>")
-    macros = _avec(word, {"[Content_Types].xml": types, "word/vbaProject.bin": b"\0" * 64})
-    modele = _avec(word, {"word/_rels/settings.xml.rels": (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
-        b'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http:'
-        b'//schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
-        b'Target="http://exemple.invalid/modele.dotm" TargetMode="External"/></Relationships>')})
+    macros, modele = avec_macros(sans_controles()), avec_modele_attache(sans_controles())
     admin = connecte("admin")
     travaux_ = travaux.racine(service(app)["config"].donnees)
     avant = set(travaux_.iterdir()) if travaux_.exists() else set()
