@@ -103,3 +103,38 @@ def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse,
     page.get_by_role("button", name="Valider le document").first.click()
     page.wait_for_url(re.compile(r"/documents/"))
     assert not fautes, "\n".join(fautes)
+
+
+def test_a_form_without_controls_its_proposed_fields_reviewed(page, adresse, tmp_path, captures):
+    """« Champs proposés »: the document with each proposal highlighted, one dropped, one renamed;
+    the editor then shows the fields kept, with a way back to the proposals. axe-core on it."""
+    from tests.conception.word import sans_controles
+
+    word = tmp_path / "fiche de visite.docx"
+    word.write_bytes(sans_controles())
+    _se_connecter(page, adresse, "admin")
+    page.goto(f"{adresse}/admin/gabarits")
+    page.locator("#nouvel-id").fill("fiche_visite")
+    page.locator("#fichier-nouveau").set_input_files(str(word))
+    page.get_by_role("button", name="Téléverser le nouveau formulaire").click()
+    page.wait_for_url(re.compile(r"/propositions$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Champs proposés de « fiche_visite »"
+    assert page.locator("mark.proposition").first.is_visible()
+    page.screenshot(path=str(captures / "gabarit-propositions.png"), full_page=True)
+    fautes = [f"propositions : {v}" for v in violations(page)]
+    fautes += _sur_un_telephone(page, "propositions")
+    ligne = page.locator("fieldset", has=page.get_by_role("link", name="voir dans le document")
+                         ).filter(has_text="« Établissement »")
+    ligne.get_by_label("Garder ce champ").uncheck()
+    nom = page.locator("fieldset").filter(has_text="« Nom »").first
+    nom.get_by_label("Nom technique").fill("nom_stagiaire")
+    nom.get_by_label("Libellé").fill("Nom du stagiaire")
+    page.get_by_role("button", name="Écrire ces champs dans le document et continuer").click()
+    page.wait_for_url(re.compile(r"/admin/gabarits/travaux/[^/]+$"))
+    assert page.locator("#c-nom_stagiaire-libelle").input_value() == "Nom du stagiaire"
+    assert page.locator("#c-etablissement-nom").count() == 0
+    page.get_by_role("link", name="Revoir les champs proposés").click()
+    page.wait_for_url(re.compile(r"/propositions$"))
+    assert not page.locator("fieldset").filter(has_text="« Établissement »").get_by_label(
+        "Garder ce champ").is_checked()  # the choices made are shown again
+    assert not fautes, "\n".join(fautes)
