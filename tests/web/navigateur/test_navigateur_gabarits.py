@@ -127,8 +127,15 @@ def test_a_form_without_controls_its_proposed_fields_reviewed(page, adresse, tmp
                          ).filter(has_text="« Établissement »")
     ligne.get_by_label("Garder ce champ").uncheck()
     nom = page.locator("fieldset").filter(has_text="« Nom »").first
-    nom.get_by_label("Nom technique").fill("nom_stagiaire")
+    nom.get_by_label("Nom technique").fill("Nom Stagiaire")
     nom.get_by_label("Libellé").fill("Nom du stagiaire")
+    page.get_by_role("button", name="Écrire ces champs dans le document et continuer").click()
+    assert page.locator("#resume-erreurs").filter(has_text="nom « Nom Stagiaire » invalide"
+                                                  ).is_visible()
+    fautes += [f"propositions en erreur : {v}" for v in violations(page)]
+    nom = page.locator("fieldset").filter(has_text="« Nom »").first
+    assert nom.get_by_label("Libellé").input_value() == "Nom du stagiaire"  # nothing lost
+    nom.get_by_label("Nom technique").fill("nom_stagiaire")
     page.get_by_role("button", name="Écrire ces champs dans le document et continuer").click()
     page.wait_for_url(re.compile(r"/admin/gabarits/travaux/[^/]+$"))
     assert page.locator("#c-nom_stagiaire-libelle").input_value() == "Nom du stagiaire"
