@@ -208,3 +208,29 @@ def test_a_form_without_controls_its_proposals_reviewed_then_published(app, conn
     pour_word = admin.get(f"{PAGE}/fiche_visite/pour-word.docx").get_data()
     xml = zipfile.ZipFile(io.BytesIO(pour_word)).read("word/document.xml").decode()
     assert '<w:tag w:val="nom_stagiaire"/>' in xml and "{{" not in xml.replace("{{ cycler", "")
+
+
+def test_a_mark_the_service_does_not_write_is_refused_before_the_preview(app, connecte):
+    """The gabarit's marks checked against the whitelist (marques.verifier_marques) before the
+    preview and before publishing: a loop over ``range`` named, nothing previewed."""
+    import io
+    import zipfile
+
+    travail = _travail(app)
+    with zipfile.ZipFile(io.BytesIO(travail.gabarit)) as z:
+        parties = {n: z.read(n) for n in z.namelist()}
+    parties["word/document.xml"] = parties["word/document.xml"].replace(
+        b"<w:body>", b"<w:body><w:p><w:r><w:t>{% for x in range(10**9) %}x{% endfor %}</w:t></w:r>"
+                     b"</w:p>", 1)
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w") as z:
+        for nom, contenu in parties.items():
+            z.writestr(nom, contenu)
+    travail.gabarit = sortie.getvalue()
+    admin = connecte("admin")
+    editeur = f"{PAGE}/travaux/{travail.jeton}"
+    reponse = admin.post(editeur, {"action": "yaml", "yaml": travail.texte})
+    assert reponse.status_code == 400
+    assert "le corps du document : la marque « {% for x in range(10**9) %} » n’est pas permise" in (
+        texte(reponse))
+    assert not travail.meta.get("valide") and not travail.pages()
