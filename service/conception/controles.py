@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from service.catalogue.declaration import NOMS_RESERVES, POSTES
 
 from . import marques
-from .marques import PLACEHOLDER, W14, W15, q
+from .marques import PLACEHOLDER, PLURIEL, PREMIER, W14, W15, q
 
 _LIE = re.compile(r"^(instance|gabarit|document)(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _SEPARATEURS = "#._- "
@@ -47,6 +47,8 @@ _AIDE_WORD = re.compile(r"^(cliquez|click|choisissez|choose|tapez|type|entrez|en
 _CONTENEURS = (q("docPartObj"), q("docPartList"), q("bibliography"), q("citation"),
                q("equation"))
 _VARIABLE = "ligne"
+_GROUPE, _ELEMENTS = "groupe.", "groupe.elements"  # a group of a grouped list, and its items
+_REGROUPEMENT = re.compile(r"^(instance(?:\.[A-Za-z_]\w*)+)\s*\|\s*([A-Za-z_]\w*)$")
 
 
 @dataclass
@@ -68,6 +70,8 @@ class _Portee:
     cases: list = field(default_factory=list)
     prefixe: str = ""
     lie: bool = False  # a loop over an institution setting: controls name its keys
+    cle: str = ""  # a loop over a setting's list grouped by this key (« groupe. »)
+    regroupe: bool = False  # inside such a loop (the group's own controls or its items)
 
 
 def nom_sur(brut: str) -> str:
@@ -150,6 +154,8 @@ class Lecteur:
             self.alertes.append(f"« {alias or tag} » : un contrôle autour de lignes ou de cellules "
                                 "de tableau n’est pas un champ ; ignoré")
             return self.parcourir(contenu, portee, exclusif)
+        if tag in (PREMIER, PLURIEL):
+            return self.alternative(sdt, pr, tag, alias, portee)
         if portee.lie or _LIE.match(tag):
             return self.lie(sdt, tag, portee)
         if pr.find(q("picture")) is not None:
@@ -201,6 +207,13 @@ class Lecteur:
         expr = f"{portee.prefixe}{nom_sur(tag)}" if portee.lie else tag
         if not _LIE.match(tag) and not portee.lie:
             return
+        if portee.cle:  # a group of a grouped list: its key is all it has of its own
+            if tag != _GROUPE + portee.cle:
+                self.alertes.append(f"« {tag} » : dans une section regroupée par « {portee.cle} »"
+                                    f", seul « {_GROUPE}{portee.cle} » s’imprime hors de la "
+                                    f"section « {_ELEMENTS} » ; laissé tel quel")
+                return
+            expr = _GROUPE + "grouper"
         self.actions.append(lambda: (marques.remplir(sdt, "{{ " + expr + " }}"),
                                      marques.deballer(sdt)))
 
@@ -266,21 +279,49 @@ class Lecteur:
         self.actions.append(lambda: (marques.etiqueter(sdt, nom),
                                      marques.remplir(sdt, "{{ " + nom + " }}")))
 
+    def alternative(self, sdt, pr, tag: str, alias: str, portee: _Portee) -> None:
+        """``ligne.premier``: a drop-down list whose items are the first line's text and the
+        following lines'; ``groupe.pluriel``: the text for a group of one item and of several."""
+        liste = pr.find(q("dropDownList"))
+        liste = liste if liste is not None else pr.find(q("comboBox"))
+        textes = [] if liste is None else [
+            item.get(q("displayText")) or item.get(q("value")) or ""
+            for item in liste.findall(q("listItem"))]
+        textes = [t for t in textes if t.strip()]
+        if not portee.prefixe or (tag == PLURIEL and not portee.regroupe) or len(textes) != 2:
+            ou = "une section regroupée" if tag == PLURIEL else "une section répétable"
+            self.alertes.append(f"« {alias or tag} » : « {tag} » est une liste déroulante de deux "
+                                f"éléments dans {ou} ; laissé tel quel")
+            return
+        condition = "loop.first" if tag == PREMIER else _GROUPE + "list|length > 1"
+        oui, non = textes if tag == PREMIER else reversed(textes)
+        marque = ("{% if " + condition + " %}" + marques.echapper_texte(oui) + "{% else %}"
+                  + marques.echapper_texte(non) + "{% endif %}")
+        self.actions.append(lambda: (marques.remplir(sdt, marque), marques.deballer(sdt)))
+
     def groupe(self, sdt, tag: str, alias: str, portee: _Portee) -> None:
         items = [s for s in sdt.find(q("sdtContent")).findall(q("sdt"))
                  if s.find(f"{q('sdtPr')}/{q('repeatingSectionItem', W15)}") is not None]
-        if portee.prefixe or not items:
+        elements = bool(portee.cle) and tag == _ELEMENTS
+        if (portee.prefixe and not elements) or not items:
             self.alertes.append(f"« {alias or tag} » : section répétable "
                                 f"{'dans un groupe' if items else 'vide'} ignorée")
             return
         if len(items) > 1:
             self.alertes.append(f"« {alias or tag} » : seule la première ligne de la section "
                                 "répétable est gardée comme modèle de ligne")
-        lie = bool(_LIE.match(tag)) and tag.startswith("instance.")
-        sous = _Portee(prefixe=_VARIABLE + ".", lie=lie)
+        regroupement = _REGROUPEMENT.match(tag)
+        lie = bool(_LIE.match(tag)) and tag.startswith("instance.") or elements
+        sous = _Portee(prefixe=_VARIABLE + ".", lie=lie, regroupe=portee.regroupe)
+        source, variable = tag, _VARIABLE
+        if regroupement:  # a list of the settings grouped by one of its keys
+            lie, variable = True, _GROUPE[:-1]
+            source = f'{regroupement.group(1)}|groupby("{regroupement.group(2)}")'
+            sous = _Portee(prefixe=_GROUPE, lie=True, cle=regroupement.group(2), regroupe=True)
+        elif elements:
+            source = _GROUPE + "list"
         self.parcourir(items[0].find(q("sdtContent")), sous)
         self.familles(sous)
-        source = tag
         if not lie:
             source, nouveau = self.nommer(portee, tag or alias or "groupe", "groupe")
             if not sous.champs:
@@ -289,8 +330,8 @@ class Lecteur:
             if nouveau:
                 portee.champs.append({"nom": source, "type": "groupe",
                                       "libelle": alias or _libelle(source), "champs": sous.champs})
-        self.actions.append(lambda: (marques.etiqueter(sdt, source),
-                                     marques.boucle(sdt, items[0], source, _VARIABLE)))
+        self.actions.append(lambda: (marques.etiqueter(sdt, tag if lie else source),
+                                     marques.boucle(sdt, items[0], source, variable)))
 
     # --- check boxes -----------------------------------------------------------------
 

@@ -29,6 +29,11 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 PLACEHOLDER = "…………………"  # as wordml: an empty value prints a dotted line
 PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 _ACCOLADE = re.compile(r"[{}]")
+# a drop-down list in a repeating section whose two items are the text of the first line and of
+# the following ones, or (in a section grouped by a key) the text for one item and for several
+PREMIER, PLURIEL = "ligne.premier", "groupe.pluriel"
+TITRES_ALTERNATIVES = {PREMIER: "Première ligne, puis les suivantes",
+                       PLURIEL: "Un seul élément, puis plusieurs"}
 
 
 def q(nom: str, ns: str = W) -> str:

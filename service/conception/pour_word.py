@@ -40,7 +40,7 @@ from service.catalogue.extraction import proprietes_docx
 from service.catalogue.ooxml import proprietes_principales, zip_info
 
 from . import marques
-from .marques import PARTIES_MODELES, PLACEHOLDER, W14, W15, q
+from .marques import PARTIES_MODELES, PLACEHOLDER, PLURIEL, PREMIER, TITRES_ALTERNATIVES, W14, W15, q
 
 RACINE = Path(__file__).resolve().parents[2]
 _PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -50,6 +50,16 @@ _NOM = re.compile(r"^\s*([A-Za-z_]\w*(?:\.\w+)*)\s*(?:or\s+\"[^\"]*\"\s*)?$")
 _CONDITION = re.compile(r'^\s*"([^"]*)"\s+if\b')
 _LITTERAL = re.compile(r"""^\s*(?:'([^']*)'|"([^"]*)")\s*$""")
 _BOUCLE = re.compile(r"^{%(tr|p) for (\w+) in (.+?) %}$")
+_REGROUPEMENT = re.compile(r'^(instance(?:\.\w+)+)\s*\|\s*groupby\(\s*["\'](\w+)["\']\s*\)$')
+# a text that differs with the line (first or following) or with the group's size, and the
+# word it sits in: a drop-down list of its two texts
+_ALTERNATIVE = re.compile(
+    r"(?P<avant>[^\s{}]*)(?:{%-?\s*if\s+(?P<si>[^%]+?)\s*-?%}(?P<oui>[^{}]*){%-?\s*else\s*-?%}"
+    r"(?P<non>[^{}]*){%-?\s*endif\s*-?%}"
+    r"|{{\s*\"(?P<oui2>[^\"{}]*)\"\s+if\s+(?P<si2>.+?)\s+else\s+\"(?P<non2>[^\"{}]*)\"\s*}})"
+    r"(?P<apres>[^\s{}]*)")
+_PLURIEL = re.compile(r"^(\w+)\.list\s*\|\s*length\s*>\s*1$")
+_REPERE = re.compile("\x00(\\d+)\x00")
 _FIN = re.compile(r"^{%(tr|p) endfor %}$")
 _LIES = ("instance", "gabarit", "document")
 _AVANT_TYPE = {q(k) for k in ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary")}
@@ -118,11 +128,19 @@ class _Export:
                     break
                 entre.append(s)
             groupe = self.formulaire.champ(source)
+            regroupement = _REGROUPEMENT.match(source)
+            parent = self.variables.get(source[:-5]) if source.endswith(".list") else None
             if groupe is not None and groupe.type == "groupe":
                 self.variables[variable] = ("groupe", groupe)
             elif re.fullmatch(r"instance(\.\w+)+", source) and genre == "tr":
                 self.variables[variable] = ("instance", None)
                 self.section_repetable(el, entre, source)
+            elif regroupement:  # a list of the settings grouped by one of its keys
+                self.variables[variable] = ("regroupement", regroupement.group(2))
+                self.section_repetable(el, entre, "|".join(regroupement.groups()))
+            elif parent and parent[0] == "regroupement":  # the items of the current group
+                self.variables[variable] = ("instance", None)
+                self.section_repetable(el, entre, "groupe.elements")
             else:
                 self.variables[variable] = ("perdu", None)
             el.getparent().remove(el)
@@ -171,16 +189,33 @@ class _Export:
     # --- bare marks ----------------------------------------------------------------------
 
     def marques_du_texte(self, t) -> None:
-        texte = _SI.sub(lambda m: m.group(1), t.text)
+        listes: list[tuple[str, list[str]]] = []
+
+        def alternative(m) -> str:
+            tag, textes = self.alternative(m)
+            if not tag:
+                return m.group()
+            listes.append((tag, textes))
+            return f"\x00{len(listes) - 1}\x00"
+
+        texte = _SI.sub(lambda m: m.group(1), _ALTERNATIVE.sub(alternative, t.text))
         run = t.getparent()
         if run.tag != q("r"):
+            texte = _REPERE.sub(lambda m: listes[int(m.group(1))][1][0], texte)
             t.text = _MARQUE.sub(lambda m: self.litteral(m.group(1)), texte)
             return
         morceaux, debut = [], 0
-        for m in _MARQUE.finditer(texte):
+        for m in re.finditer(f"{_MARQUE.pattern}|{_REPERE.pattern}", texte, re.S):
             morceaux.append(texte[debut:m.start()])
-            tag = self.tag(m.group(1))
-            morceaux.append((tag,) if tag else self.litteral(m.group(1)))
+            if m.group(2) is not None:
+                morceaux.append(listes[int(m.group(2))])
+            else:
+                tag = self.tag(m.group(1))
+                cle = _NOM.match(m.group(1)).group(1) if tag else ""
+                # a key of a settings' list (``d.site``) is no field, even of the same name
+                lie = self.variables.get(cle.partition(".")[0], ("",))[0] in (
+                    "instance", "regroupement")
+                morceaux.append((tag, lie) if tag else self.litteral(m.group(1)))
             debut = m.end()
         morceaux.append(texte[debut:])
         rpr = run.find(q("rPr"))
@@ -192,7 +227,8 @@ class _Export:
             if courant:
                 nouveaux.append(marques._run(courant, rpr))
                 courant = ""
-            nouveaux.append(self.nouveau_controle(morceau[0], rpr))
+            nouveaux.append(self.nouveau_controle(*morceau, rpr) if isinstance(morceau[1], bool)
+                            else liste_alternative(*morceau, rpr))
         if courant:
             nouveaux.append(marques._run(courant, rpr))
         parent = run.getparent()
@@ -210,11 +246,34 @@ class _Export:
         if racine in _LIES and reste:
             return chemin
         if racine in self.variables and reste:
-            genre, _ = self.variables[racine]
+            genre, cle = self.variables[racine]
+            if genre == "regroupement":
+                return f"groupe.{cle}" if reste == "grouper" else None
             return reste if genre in ("instance", "groupe") else None
         if not reste and self.formulaire.champ(racine) is not None:
             return racine
         return None
+
+    def alternative(self, m) -> tuple[str | None, list[str]]:
+        """A text that depends on the line (``loop.first``: tag ``ligne.premier``, the first
+        line's text then the following lines') or on the group's size (``u.list|length > 1``:
+        tag ``groupe.pluriel``, the text for one item then for several), with the word it sits
+        in; (None, []) for any other condition."""
+        si = (m.group("si") or m.group("si2")).strip()
+        oui, non = (m.group("oui"), m.group("non")) if m.group("si") else (
+            m.group("oui2"), m.group("non2"))
+        avant, apres = m.group("avant"), m.group("apres")
+        pluriel = _PLURIEL.match(si)
+        if si == "loop.first":
+            tag, textes = PREMIER, [oui, non]
+        elif pluriel and self.variables.get(pluriel.group(1), ("",))[0] == "regroupement":
+            tag, textes = PLURIEL, [non, oui]
+        else:
+            return None, []
+        textes = [avant + x + apres for x in textes]
+        if not all(x.strip() for x in textes) or textes[0] == textes[1]:
+            return None, []
+        return tag, textes
 
     def litteral(self, expr: str) -> str:
         """What a mark that no control can hold prints: a quoted text (the braces the service
@@ -223,18 +282,36 @@ class _Export:
         m = _LITTERAL.match(expr) or _CONDITION.match(expr)
         return next(g for g in m.groups() if g is not None) if m else PLACEHOLDER
 
-    def nouveau_controle(self, tag: str, rpr) -> etree._Element:
+    def nouveau_controle(self, tag: str, lie: bool, rpr) -> etree._Element:
         sdt = etree.Element(q("sdt"))
         pr = etree.SubElement(sdt, q("sdtPr"))
         if rpr is not None:
             pr.append(copy.deepcopy(rpr))
-        champ = self.champ(tag) if "." not in tag else None
+        champ = self.champ(tag) if "." not in tag and not lie else None
         etree.SubElement(pr, q("alias")).set(q("val"), champ.libelle if champ else tag)
         etree.SubElement(pr, q("tag")).set(q("val"), tag)
         etree.SubElement(sdt, q("sdtContent")).append(marques._run(PLACEHOLDER, rpr))
         if champ is not None:
             vide(sdt, champ)
         return sdt
+
+
+def liste_alternative(tag: str, textes: list[str], rpr) -> etree._Element:
+    """A drop-down list of a text's two forms (``ligne.premier``, ``groupe.pluriel``), showing
+    the first."""
+    sdt = etree.Element(q("sdt"))
+    pr = etree.SubElement(sdt, q("sdtPr"))
+    if rpr is not None:
+        pr.append(copy.deepcopy(rpr))
+    etree.SubElement(pr, q("alias")).set(q("val"), TITRES_ALTERNATIVES[tag])
+    etree.SubElement(pr, q("tag")).set(q("val"), tag)
+    liste = etree.SubElement(pr, q("dropDownList"))
+    for texte in textes:
+        item = etree.SubElement(liste, q("listItem"))
+        item.set(q("displayText"), texte)
+        item.set(q("value"), texte)
+    etree.SubElement(sdt, q("sdtContent")).append(marques._run(textes[0], rpr))
+    return sdt
 
 
 def vide(sdt, champ: Champ) -> None:

@@ -109,12 +109,12 @@ def test_shipped_gabarits_exported_for_word_come_back_field_for_field(id_, insta
     valeurs = valider(livre, livre.exemple)
     attendu = _lignes(_rendre(gabarit, livre, valeurs, instance, tmp_path))
     obtenu = _lignes(_rendre(reconnu.gabarit, livre, valeurs, instance, tmp_path))
-    if id_ == "accompagnement_renforce_m2ca":  # {% if loop.first %}: the first branch only
-        attendu = [x.replace("Nouveau bilan", "Bilan") for x in attendu]
-    if id_ == "lettre_mission_sopa":  # delegates grouped by university: no Word control for it
-        fin = attendu.index("2. Les délégués de stage du master MEEF1 mention 1er degré")
-        attendu, obtenu = attendu[:fin + 1], obtenu[:fin + 1]
     assert obtenu == attendu, "\n".join(difflib.unified_diff(attendu, obtenu, lineterm=""))
+    # the text of the first line and of the following ones, a group of one item and of several
+    varie = {"accompagnement_renforce_m2ca": ("Bilan intermédiaire\xa0:",
+                                              "Nouveau bilan intermédiaire\xa0:"),
+             "lettre_mission_sopa": ("Délégué de stage", "Délégués de stage")}
+    assert set(varie.get(id_, ())) <= set(obtenu)
 
 
 def _formulaire_complet() -> bytes:
