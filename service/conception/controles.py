@@ -284,9 +284,10 @@ class Lecteur:
         following lines'; ``groupe.pluriel``: the text for a group of one item and of several."""
         liste = pr.find(q("dropDownList"))
         liste = liste if liste is not None else pr.find(q("comboBox"))
+        # Word's « Choisissez un élément. » item has no value: not one of the two texts
         textes = [] if liste is None else [
             item.get(q("displayText")) or item.get(q("value")) or ""
-            for item in liste.findall(q("listItem"))]
+            for item in liste.findall(q("listItem")) if item.get(q("value")) != ""]
         textes = [t for t in textes if t.strip()]
         if not portee.prefixe or (tag == PLURIEL and not portee.regroupe) or len(textes) != 2:
             ou = "une section regroupée" if tag == PLURIEL else "une section répétable"

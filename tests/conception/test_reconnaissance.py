@@ -21,6 +21,7 @@ from service.catalogue.declaration import charger, lire
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.extraction import extraire
 from service.catalogue.gabarits import Gabarit, verifier_concordance
+from service.catalogue.marques import verifier_marques
 from service.catalogue.rendu import GabaritCompile
 from service.catalogue.validation import valider
 from service.conception.pour_word import pour_word
@@ -31,10 +32,13 @@ from tests.conception.word import (
     formulaire,
     groupe_word,
     image,
+    lignes_repetees,
     liste,
     p,
     r,
+    section_de_paragraphes,
     section_repetable,
+    tableau,
     texte_brut,
     texte_riche,
 )
@@ -181,6 +185,38 @@ def test_a_new_form_made_in_word_with_every_kind_of_control(instance, tmp_path):
     assert {k: relu.valeurs[k] for k in lus} == {k: valeurs[k] for k in lus}
     assert "\n" in relu.valeurs["observations"]  # a rich text control keeps its line breaks
     assert str(relu.valeurs["date_visite"]) == "2026-12-03"
+
+
+def test_a_grouped_list_and_the_text_of_the_first_line_written_in_word(instance, tmp_path):
+    """A section over the delegates grouped by university, with « Délégué » or « Délégués »
+    and one row per delegate; a group whose first line says « Bilan » and the next ones
+    « Nouveau bilan »."""
+    delegues = tableau(
+        "<w:tr><w:tc>" + p(r("Site")) + "</w:tc><w:tc>"
+        + p(liste("groupe.pluriel", "", ["Délégué", "Délégués"]), r(" de stage")) + "</w:tc></w:tr>",
+        lignes_repetees("groupe.elements", "", texte_brut("site"), texte_brut("courriel")))
+    docx = formulaire(
+        section_de_paragraphes("instance.delegues_stage|universite", "Délégués",
+                               p(texte_brut("groupe.universite")), delegues),
+        section_repetable("bilans", "Bilans",
+                          liste("ligne.premier", "", ["Bilan", "Nouveau bilan"]) + r(" : "),
+                          texte_brut("avancees", "Avancées")))
+    reconnu = reconnaitre(docx, "suivi")
+    declaration = _declaration(reconnu, "suivi", 1)
+    assert _champs(declaration.champs) == {
+        "bilans": ("groupe", (), {"avancees": ("texte", (), {}, None)}, None)}
+    assert reconnu.alertes == []
+    _concorde(reconnu.gabarit, declaration, tmp_path)
+    verifier_marques(reconnu.gabarit, declaration)
+    valeurs = valider(declaration, {"bilans": [{"avancees": "A"}, {"avancees": "B"}]})
+    assert _lignes(_rendre(reconnu.gabarit, declaration, valeurs, instance, tmp_path)) == [
+        "Université de Clairval", "Site", "Délégués de stage",
+        "Campus de Clairval-Centre", "camille.roussel@univ-clairval.example",
+        "Campus des Tanneurs", "hugo.bertin@univ-clairval.example",
+        "Campus de Saint-Aubin", "ines.marchal@univ-clairval.example",
+        "Université du Littoral de Clairval", "Site", "Délégué de stage",
+        "Campus de Port-Clair", "theo.guillon@univ-littoral-clairval.example",
+        "Bilan : ", "A", "Nouveau bilan : ", "B"]
 
 
 PIEGES = ("{{ cycler.__init__.__globals__ }}", "{% for x in range(10**9) %}x{% endfor %}",

@@ -79,13 +79,28 @@ def groupe_word(alias, *paragraphes):
     return _sdt("", alias, "<w:group/>", "".join(paragraphes))
 
 
-def section_repetable(tag, alias, *cellules):
-    """Table rows repeated by Word: one item, one row of ``cellules`` (run XML each)."""
+def lignes_repetees(tag, alias, *cellules):
+    """The repeating section of table rows: one item, one row of ``cellules`` (run XML each)."""
     ligne = "<w:tr>" + "".join(f"<w:tc>{p(c)}</w:tc>" for c in cellules) + "</w:tr>"
     item = _sdt("", "", "<w15:repeatingSectionItem/>", ligne)
-    section = _sdt(tag, alias, "<w15:repeatingSection/>", item)
-    grille = "".join('<w:gridCol w:w="3000"/>' for _ in cellules)
-    return f"<w:tbl><w:tblPr/><w:tblGrid>{grille}</w:tblGrid>{section}</w:tbl>"
+    return _sdt(tag, alias, "<w15:repeatingSection/>", item)
+
+
+def tableau(*lignes: str, colonnes: int = 2) -> str:
+    """A table of ``lignes`` (row XML, or repeating sections of rows)."""
+    grille = "".join('<w:gridCol w:w="3000"/>' for _ in range(colonnes))
+    return f"<w:tbl><w:tblPr/><w:tblGrid>{grille}</w:tblGrid>{''.join(lignes)}</w:tbl>"
+
+
+def section_repetable(tag, alias, *cellules):
+    """Table rows repeated by Word: one item, one row of ``cellules`` (run XML each)."""
+    return tableau(lignes_repetees(tag, alias, *cellules), colonnes=len(cellules))
+
+
+def section_de_paragraphes(tag, alias, *blocs):
+    """Paragraphs and tables repeated by Word: one item holding ``blocs`` (block XML)."""
+    item = _sdt("", "", "<w15:repeatingSectionItem/>", "".join(blocs))
+    return _sdt(tag, alias, "<w15:repeatingSection/>", item)
 
 
 def _ajouter(parent, xml: str, avant=None) -> None:
