@@ -23,6 +23,20 @@ gabarit's, the document's): it is no field; a repeating section tagged
 ``instance.<liste>`` repeats over that setting's list, its controls naming
 the keys of each element.
 
+A repeating section tagged ``instance.<liste>|<clé>`` repeats once per value
+of ``<clé>`` among that list's elements (Jinja's ``groupby``): inside it, a
+control tagged ``groupe.<clé>`` prints the value (« Université de
+Clairval »), and a repeating section tagged ``groupe.elements`` repeats over
+the group's elements, its controls naming their keys (``site``,
+``courriel``).
+
+Two drop-down lists of two items say a text that varies, in a repeating
+section: tagged ``ligne.premier``, the first line's text then the following
+lines' (« Bilan intermédiaire », « Nouveau bilan intermédiaire »); tagged
+``groupe.pluriel``, inside a grouped section, the text for a group of one
+element then of several (« Délégué », « Délégués »). Neither is a field: the
+document prints the right item.
+
 Nothing the author typed becomes template code (``marques.echapper``); the
 service writes its own marks, the shapes ``wordml`` writes for the shipped
 gabarits, so the renderer and the reading back of completed documents treat a

@@ -14,14 +14,27 @@ and uploads it back (``reconnaissance.reconnaitre``). Every Jinja mark goes:
   go); a loop over a list of the settings (``{%tr for c in
   instance.calendrier_sopa %}``) becomes a repeating section tagged
   ``instance.calendrier_sopa`` whose controls name the keys (``mois``);
+- a loop over a list of the settings grouped by one of its keys (``{%p for u
+  in instance.delegues_stage|groupby("universite") %}``) becomes a repeating
+  section tagged ``instance.delegues_stage|universite``: the group's key
+  (``u.grouper``) a control tagged ``groupe.universite``, the loop over the
+  group's items (``{%tr for d in u.list %}``) a repeating section tagged
+  ``groupe.elements`` inside it, whose controls name the keys (``site``);
+- a text that differs between a section's first line and the following ones
+  (``{% if loop.first %}Bilan{% else %}Nouveau bilan{% endif %}``) becomes a
+  drop-down list tagged ``ligne.premier`` whose two items are the first
+  line's text and the following lines'; a text that differs with the size of
+  a group (``Délégué{{ "s" if u.list|length > 1 else "" }}``), a drop-down
+  list tagged ``groupe.pluriel``: the text for one item, then for several.
+  Each item holds the whole word the mark sits in (« Délégué », « Délégués »):
+  Word has no empty list item;
 - a brace the service escaped in a Word-authored gabarit (``{{ '{' }}``) is a
   brace again, so a form goes to Word and back unchanged;
 - what a content control cannot say is kept as the text it prints for the
-  first line or the first branch: ``{% if %}…{% else %}…{% endif %}`` keeps
-  its first branch (accompagnement_renforce_m2ca: « Bilan intermédiaire »),
-  ``{{ "s" if … else "" }}`` its first value, and a paragraph loop over a
-  computed list (lettre_mission_sopa: the delegates grouped by university)
-  its content once, with a dotted line for each value it printed.
+  first branch: any other ``{% if %}…{% else %}…{% endif %}`` keeps its first
+  branch, any other ``{{ "…" if … else "…" }}`` its first value, and a loop
+  over anything else its content once, with a dotted line for each value it
+  printed. None of the shipped gabarits has one.
 """
 
 from __future__ import annotations
