@@ -161,6 +161,11 @@ class _Export:
                 fin.getparent().remove(fin)
 
     def section_repetable(self, avant, lignes, source: str) -> None:
+        conteneur = avant.getparent().getparent()
+        if conteneur is not None and conteneur.tag == q("sdt") and conteneur.find(
+                f"{q('sdtPr')}/{q('repeatingSection', W15)}") is not None:
+            marques.etiqueter(conteneur, source)  # a recognised form's: its section already
+            return
         section = etree.Element(q("sdt"))
         pr = etree.SubElement(section, q("sdtPr"))
         etree.SubElement(pr, q("tag")).set(q("val"), source)

@@ -209,6 +209,9 @@ def test_a_grouped_list_and_the_text_of_the_first_line_written_in_word(instance,
     _concorde(reconnu.gabarit, declaration, tmp_path)
     verifier_marques(reconnu.gabarit, declaration)
     valeurs = valider(declaration, {"bilans": [{"avancees": "A"}, {"avancees": "B"}]})
+    de_retour = reconnaitre(pour_word(reconnu.gabarit, declaration), "suivi")  # Word and back
+    assert _lignes(_rendre(de_retour.gabarit, declaration, valeurs, instance, tmp_path)) == (
+        _lignes(_rendre(reconnu.gabarit, declaration, valeurs, instance, tmp_path)))
     assert _lignes(_rendre(reconnu.gabarit, declaration, valeurs, instance, tmp_path)) == [
         "Université de Clairval", "Site", "Délégués de stage",
         "Campus de Clairval-Centre", "camille.roussel@univ-clairval.example",
