@@ -14,7 +14,8 @@ The second soffice may be unpacked from .deb files (``dpkg -x``) outside the sys
 (c) lines: the distance between the baselines of two wrapped lines of one paragraph and of two
     consecutive paragraphs, measured with ``pdftotext -bbox-layout``, beside what Word's rules
     give from the .docx's declared values (font line height from the font's own metrics,
-    ``w:line``/``w:lineRule``, ``w:after``).
+    ``w:line``/``w:lineRule``, ``w:after``), and the rows' height rules;
+(d) where each page's body starts: the first text line below the header, in both.
 """
 
 from __future__ import annotations
@@ -209,6 +210,11 @@ def pas_mesures(pdf: Path) -> tuple[list[float], list[float]]:
     return dans, entre
 
 
+def premieres_lignes(pdf: Path, sous: float = 70.0) -> list[float]:
+    """Per page, the bottom of the first text line below the header (``sous`` pt from the top)."""
+    return [min((y for bloc in page for y in bloc if y > sous), default=0.0) for page in lignes(pdf)]
+
+
 def mode(valeurs: list[float]) -> float | None:
     if not valeurs:
         return None
@@ -267,6 +273,11 @@ def main() -> None:
         print(f"  {docx.stem:40} {w:6.2f} / {w + d['apres']:6.2f}   "
               + "   ".join(f"{mode(m[0]) or 0:5.1f} / {mode(m[1]) or 0:5.1f}" for m in mesures.values())
               + f"   {dict(d['rangees']) or '—'}")
+    print("\n(d) haut du corps de page : bas de la première ligne sous l’en-tête (pt), A → B")
+    for docx in formes:
+        a, b = (premieres_lignes(args.sortie / f"pdf-{c}" / f"{docx.stem}.pdf") for c in versions)
+        print(f"  {docx.stem:40} " + "  ".join(f"p{i} {x:6.1f} → {y:6.1f} ({y - x:+5.1f})"
+                                                 for i, (x, y) in enumerate(zip(a, b), 1)))
     d = declare(formes[0])
     print(f"  (Word : {d['police']} {d['taille']} pt × {hauteur_word(d['police']):.4f} × "
           f"{d['ligne']}/240 ({d['regle']}) ; puis + {d['apres']} pt après le paragraphe)")
