@@ -10,11 +10,13 @@ import re
 
 import docx as python_docx
 import pytest
+from lxml import etree
 
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, extraire
 from service.catalogue.generation import generer
 from service.cli import main
+from service.conception.wordml import PLACEHOLDER
 from tests.outils import IDS, W15, W, Word, q
 
 
@@ -53,6 +55,27 @@ def test_values_edited_as_in_word_are_exactly_what_is_read(catalogue):
     assert valeurs["c7"] == "Acquis" and valeurs["c1"] is None
     assert valeurs["conseil_1"] is None  # still the dotted line of the blank form
     assert valeurs["stagiaire_nom"] == connu["stagiaire_nom"]
+
+
+def test_placeholder_dots_typed_beside_are_not_read_as_the_value(catalogue):
+    gabarit = catalogue.gabarit("compte_rendu_sopa")
+    formulaire = gabarit.formulaire
+    connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    word = Word(generer(catalogue, gabarit.id, connu).docx)
+    word.saisir(word.controles("conseil_1")[0], "Soigner l’écriture au tableau" + PLACEHOLDER)
+    word.saisir(word.controles("conseil_2")[0], PLACEHOLDER + " Varier les supports… et les "
+                "consignes")
+    word.saisir(word.controles("commentaires_etapes_3_4")[0], "…………", "Bonne progression.", "",
+                "Gestion du temps… à travailler…………", "…………………")
+    lieu = word.controles("lieu_stage")[0]  # Word still shows its placeholder: empty
+    etree.SubElement(lieu.find(q(W, "sdtPr")), q(W, "showingPlcHdr"))
+    lieu.find(f".//{q(W, 't')}").text = "Cliquez ici pour entrer du texte."
+    valeurs = extraire(word.enregistrer(), catalogue).donnees
+    assert valeurs["conseil_1"] == "Soigner l’écriture au tableau"
+    assert valeurs["conseil_2"] == "Varier les supports… et les consignes"
+    assert valeurs["commentaires_etapes_3_4"] == (
+        "Bonne progression.\n\nGestion du temps… à travailler")
+    assert valeurs["lieu_stage"] is None
 
 
 def test_lines_added_and_removed_in_a_repeating_section(catalogue, exemples):
