@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+from dataclasses import replace
 
 import docx as python_docx
 import pytest
@@ -14,10 +16,11 @@ from lxml import etree
 
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, extraire
-from service.catalogue.generation import generer
+from service.catalogue.generation import generer, rendre
+from service.catalogue.validation import valider
 from service.cli import main
 from service.conception.wordml import PLACEHOLDER
-from tests.outils import IDS, W15, W, Word, q
+from tests.outils import IDS, RACINE, W15, W, Word, q
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -61,8 +64,10 @@ def test_placeholder_dots_typed_beside_are_not_read_as_the_value(catalogue):
     gabarit = catalogue.gabarit("compte_rendu_sopa")
     formulaire = gabarit.formulaire
     connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
-    word = Word(generer(catalogue, gabarit.id, connu).docx)
-    word.saisir(word.controles("conseil_1")[0], "Soigner l’écriture au tableau" + PLACEHOLDER)
+    word = Word(generer(catalogue, gabarit.id, connu).docx)  # v2, published before Word's
+    conseil = word.controles("conseil_1")[0]  # placeholder: the renderer shows the dots as one
+    assert conseil.find(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}") is not None
+    word.saisir(conseil, "Soigner l’écriture au tableau" + PLACEHOLDER)  # as typed before
     word.saisir(word.controles("conseil_2")[0], PLACEHOLDER + " Varier les supports… et les "
                 "consignes")
     word.saisir(word.controles("commentaires_etapes_3_4")[0], "…………", "Bonne progression.", "",
@@ -76,6 +81,30 @@ def test_placeholder_dots_typed_beside_are_not_read_as_the_value(catalogue):
     assert valeurs["commentaires_etapes_3_4"] == (
         "Bonne progression.\n\nGestion du temps… à travailler")
     assert valeurs["lieu_stage"] is None
+
+
+def test_a_version_built_now_shows_its_dots_as_word_s_placeholder(catalogue, tmp_path):
+    """Typing in Word replaces the dots; the published versions build unchanged (test_catalogue)."""
+    from service.conception import construire
+
+    shutil.copytree(RACINE / "formulaires", tmp_path / "formulaires")
+    dossier = tmp_path / "formulaires" / "compte_rendu_sopa"
+    (dossier / "v3.yaml").write_bytes((dossier / "v2.yaml").read_bytes())
+    publie = catalogue.gabarit("compte_rendu_sopa", 2)
+    suivant = replace(publie, chemin=construire("compte_rendu_sopa", tmp_path), _compiles={})
+    formulaire = publie.formulaire
+    connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    word = Word(rendre(catalogue, suivant, valider(formulaire, connu)).docx)
+
+    def montre_le_placeholder(tag):
+        return word.controles(tag)[0].find(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}") is not None
+
+    assert montre_le_placeholder("conseil_1") and montre_le_placeholder("date_compte_rendu")
+    assert not any(map(montre_le_placeholder, ("stagiaire_nom", "periode_fin")))  # filled
+    word.saisir(word.controles("conseil_1")[0], "Soigner l’écriture au tableau")
+    valeurs = extraire(word.enregistrer(), catalogue).donnees
+    assert valeurs["conseil_1"] == "Soigner l’écriture au tableau"
+    assert valeurs["conseil_2"] is None and valeurs["stagiaire_nom"] == connu["stagiaire_nom"]
 
 
 def test_lines_added_and_removed_in_a_repeating_section(catalogue, exemples):
