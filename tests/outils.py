@@ -137,6 +137,9 @@ class Word:
                 and t.get(q(W, "val")) == tag]
 
     def saisir(self, controle, *lignes):
+        """Types ``lignes`` over the control's content; Word then no longer shows a placeholder."""
+        for marque in controle.findall(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}"):
+            marque.getparent().remove(marque)
         contenu = controle.find(q(W, "sdtContent"))
         for enfant in list(contenu):
             contenu.remove(enfant)

@@ -27,6 +27,10 @@ W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 _PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _POINTILLES = re.compile(r"^[\s.…·_-]*$")
+# What is left of the dotted line an empty field prints (wordml.PLACEHOLDER, « ……… ») when a
+# person types beside it instead of over it: a run of ellipses at the start or end of a line.
+# A single « … » (« etc… », « puis… ensuite ») is the person's own and stays.
+_RESTE_DE_POINTILLES = re.compile(r"^[ \t\u00a0]*…{2,}[ \t\u00a0]*|[ \t\u00a0]*…{2,}[ \t\u00a0]*$")
 
 
 class DocumentNonReconnu(Exception):
@@ -62,7 +66,18 @@ def _texte(contenu) -> str:
         else:
             morceaux.append("\n")
     texte = "".join(morceaux).strip("\n")
-    return "" if _POINTILLES.match(texte) else texte
+    return "" if _POINTILLES.match(texte) else _sans_pointilles(texte)
+
+
+def _sans_pointilles(texte: str) -> str:
+    """``texte`` without the placeholder dots left at the start or end of its lines; a line
+    that held nothing but dots goes, a blank line the person left stays."""
+    lignes = []
+    for ligne in texte.split("\n"):
+        propre = _RESTE_DE_POINTILLES.sub("", ligne)
+        if propre or ligne == propre:
+            lignes.append(propre)
+    return "\n".join(lignes).strip("\n")
 
 
 def _tag(sdt) -> str | None:
@@ -80,6 +95,8 @@ def _valeur_controle(sdt):
         if coche is not None:
             return coche.get(_q(W14, "val")) in ("1", "true")
         return "☒" in _texte(contenu)
+    if proprietes.find(_q(W, "showingPlcHdr")) is not None:
+        return ""  # Word shows the placeholder: nothing was typed
     texte = _texte(contenu) if contenu is not None else ""
     date = proprietes.find(_q(W, "date"))
     if date is not None and texte:

@@ -43,6 +43,19 @@ _DATE = re.compile(
     r'<w:date(?: w:fullDate="[^"]*")?>((?:(?!</w:sdt>).)*?<w:sdtContent>(?:(?!</w:sdt>).)*?'
     r"<w:t(?: [^>]*)?>)(\d\d)/(\d\d)/(\d{4})", re.DOTALL)
 
+# A control whose dots are Word's placeholder (wordml.champ): its content up to its end.
+_PLACEHOLDER = re.compile(
+    r"<w:showingPlcHdr/>((?:(?!</w:sdt>).)*?<w:sdtContent>)((?:(?!</w:sdt>|<w:sdt>).)*?)"
+    r"</w:sdtContent>", re.DOTALL)
+_TEXTES = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+# The content of a control printing the dots alone (an empty value) ...
+_POINTILLES_SEULS = re.compile(
+    r"</w:sdtPr><w:sdtContent><w:r>(?:<w:rPr>(?:(?!</w:r>).)*?</w:rPr>)?<w:t(?: [^>]*)?>…{2,}"
+    r"</w:t></w:r></w:sdtContent>", re.DOTALL)
+# ... shown as Word's placeholder (as wordml.PLACEHOLDER_WORD), in versions written before too.
+_MONTRE_PLACEHOLDER = ('<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/>'
+                       "</w:placeholder><w:showingPlcHdr/>")
+
 
 class GabaritInvalide(Exception):
     """A template cannot be compiled; the message names the file."""
@@ -66,8 +79,35 @@ def environnement() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True)
 
 
+def _sans_placeholder_si_rempli(m) -> str:
+    """Word's placeholder stays shown only on a control still printing the dots alone."""
+    texte = "".join(_TEXTES.findall(m.group(2))).strip()
+    return m.group(0) if not texte.strip("…") else m.group(1) + m.group(2) + "</w:sdtContent>"
+
+
+def _montrer_placeholders(xml: str) -> str:
+    """Marks every control printing the dots alone as showing Word's placeholder (after its
+    ``w:id``, where the schema wants it), unless it already is."""
+    morceaux, debut = [], 0
+    for m in _POINTILLES_SEULS.finditer(xml):
+        pr = xml.rfind("<w:sdtPr>", debut, m.start())
+        ident = xml.find("<w:id ", pr, m.start()) if pr >= 0 else -1
+        if ident < 0 or "<w:showingPlcHdr/>" in xml[pr:m.start()]:
+            continue
+        fin = xml.index("/>", ident) + 2
+        morceaux += [xml[debut:fin], _MONTRE_PLACEHOLDER]
+        debut = fin
+    return "".join(morceaux) + xml[debut:] if morceaux else xml
+
+
 def _etats_des_controles(xml: str) -> str:
-    """Check boxes and dates carry their state twice: the printed glyph and an attribute."""
+    """Check boxes and dates carry their state twice: the printed glyph and an attribute.
+    A control is shown as Word's placeholder exactly while it prints the dots alone, so that a
+    person typing in Word replaces them (the text printed is the same either way)."""
+    if "<w:showingPlcHdr/>" in xml:
+        xml = _PLACEHOLDER.sub(_sans_placeholder_si_rempli, xml)
+    if "…………" in xml:
+        xml = _montrer_placeholders(xml)
     if "w14:checked" in xml:
         xml = _CASE.sub(lambda m: f"{m.group(1)}{'1' if m.group(3) == '☒' else '0'}"
                               f"{m.group(2)}{m.group(3)}", xml)

@@ -38,6 +38,10 @@ IDS = (
     "fiche_synthese_collectif",
 )
 
+# The last version of each gabarit published while an empty field's dots were plain text:
+# rebuilding it gives back its published bytes; later versions use Word's placeholder.
+_POINTILLES_EN_TEXTE = dict.fromkeys(IDS, 2)
+
 
 def construire(id_: str, racine: Path = RACINE) -> Path:
     """Writes the template of ``id_``'s newest declared version; returns its path."""
@@ -49,7 +53,7 @@ def construire(id_: str, racine: Path = RACINE) -> Path:
     manifeste = json.loads(manifeste_path.read_text()) if manifeste_path.exists() else {}
     publie = manifeste.get(id_, {}).get(str(version))
     formulaire = charger(racine / "formulaires" / id_ / f"v{version}.yaml")
-    reinitialiser_ids()
+    reinitialiser_ids(placeholder_word=version > _POINTILLES_EN_TEXTE.get(id_, 0))
     paquet = assembler_paquet(
         corps=module.corps(formulaire), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
         proprietes={"gabarit_id": id_, "gabarit_version": str(version)},

@@ -32,11 +32,10 @@ from ._paragraphes import (
     texte,
 )
 from .propositions import Decision, Proposition, propositions_du_corps
-from .wordml import PLACEHOLDER
+from .wordml import PLACEHOLDER, PLACEHOLDER_WORD
 
 _W14 = f"{{{W14_NS}}}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PLACEHOLDER_WORD = "DefaultPlaceholder_-1854013440"
 # Which proposed places may take which types.
 _COMPATIBLES = {
     "boites": {"choix", "choix_multiple"},
@@ -77,7 +76,7 @@ def _sdt_pr(nom: str, libelle: str, ident: int, rpr, genre: etree._Element | Non
     pr.append(_el(f"{W}id", val=ident))
     if not case:  # a check box shows its box, not a placeholder (as ``wordml.case``)
         placeholder = etree.SubElement(pr, f"{W}placeholder")
-        placeholder.append(_el(f"{W}docPart", val=_PLACEHOLDER_WORD))
+        placeholder.append(_el(f"{W}docPart", val=PLACEHOLDER_WORD))
         pr.append(_el(f"{W}showingPlcHdr"))
     if genre is not None:
         pr.append(genre)

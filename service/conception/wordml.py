@@ -21,13 +21,23 @@ LARGEUR_UTILE = 9866
 _ids = itertools.count(1000)
 
 
-def reinitialiser_ids() -> None:
+_placeholder_word = True
+
+
+def reinitialiser_ids(*, placeholder_word: bool = True) -> None:
     """Control ids restart for each template, so that a template's bytes never depend on
-    which templates were built before it in the same process."""
-    global _ids
+    which templates were built before it in the same process.
+
+    ``placeholder_word``: whether an empty field's dots are Word's placeholder (typing replaces
+    them) or plain text, as in the versions published before (which must build unchanged)."""
+    global _ids, _placeholder_word
     _ids = itertools.count(1000)
+    _placeholder_word = placeholder_word
 
 PLACEHOLDER = "…………………"
+# Word's own building block for a placeholder (as propositions_ecriture): the control shows
+# its content, the dots, as the placeholder; Word selects it whole and typing replaces it.
+PLACEHOLDER_WORD = "DefaultPlaceholder_-1854013440"
 
 
 def _t(text: str) -> str:
@@ -127,11 +137,16 @@ def tiret(text: str, **kw) -> str:
 
 # --- content controls -------------------------------------------------------
 
-def _sdt(tag: str, alias: str, kind_xml: str, content_runs: str, *, run_fmt="") -> str:
+def _sdt(tag: str, alias: str, kind_xml: str, content_runs: str, *, run_fmt="",
+         placeholder=False) -> str:
+    """A content control; with ``placeholder`` (and ``_placeholder_word``), its content is
+    shown as Word's placeholder: the renderer drops ``w:showingPlcHdr`` once it holds a value."""
     alias_xml = f"<w:alias w:val={quoteattr(alias[:255])}/>" if alias else ""
+    plchdr = (f'<w:placeholder><w:docPart w:val="{PLACEHOLDER_WORD}"/></w:placeholder>'
+              "<w:showingPlcHdr/>") if placeholder and _placeholder_word else ""
     return (
         f"<w:sdt><w:sdtPr>{run_fmt}{alias_xml}<w:tag w:val={quoteattr(tag)}/>"
-        f'<w:id w:val="{next(_ids)}"/>{kind_xml}</w:sdtPr>'
+        f'<w:id w:val="{next(_ids)}"/>{plchdr}{kind_xml}</w:sdtPr>'
         f"<w:sdtContent>{content_runs}</w:sdtContent></w:sdt>"
     )
 
@@ -147,7 +162,8 @@ def champ(expr: str, tag: str, alias: str = "", *, vide=PLACEHOLDER, gras=False,
     """
     fmt = rpr(style="Saisie", gras=gras, taille=taille)
     shown = f'{{{{ {expr} or "{vide}" }}}}' if vide else f"{{{{ {expr} }}}}"
-    return _sdt(tag, alias, "", f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt)
+    return _sdt(tag, alias, "", f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt,
+                placeholder=vide == PLACEHOLDER)
 
 
 def champ_date(expr: str, tag: str, alias: str = "") -> str:
@@ -156,7 +172,7 @@ def champ_date(expr: str, tag: str, alias: str = "") -> str:
     kind = ('<w:date><w:dateFormat w:val="dd/MM/yyyy"/><w:lid w:val="fr-FR"/>'
             '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>')
     shown = f'{{{{ {expr} or "{PLACEHOLDER}" }}}}'
-    return _sdt(tag, alias, kind, f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt)
+    return _sdt(tag, alias, kind, f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt, placeholder=True)
 
 
 def liste_deroulante(expr: str, tag: str, options: list[str], alias: str = "") -> str:
@@ -166,7 +182,7 @@ def liste_deroulante(expr: str, tag: str, options: list[str], alias: str = "") -
                     for o in options)
     kind = f"<w:dropDownList>{items}</w:dropDownList>"
     shown = f'{{{{ {expr} or "{PLACEHOLDER}" }}}}'
-    return _sdt(tag, alias, kind, f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt)
+    return _sdt(tag, alias, kind, f"<w:r>{fmt}{_t(shown)}</w:r>", run_fmt=fmt, placeholder=True)
 
 
 def case(expr: str, index: int, tag: str, alias: str = "") -> str:

@@ -23,6 +23,7 @@ from service.archive.recherche import Filtres, Lecteur, dossier, manquants, rech
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu
 from service.catalogue.generation import generer
+from service.conception.wordml import PLACEHOLDER
 from service.config import Config
 from service.pdf.sceau import verifier as verifier_pdf
 from service.personnes.effectifs import Stagiaire
@@ -65,6 +66,7 @@ def test_a_document_completed_in_word_is_archived_with_exactly_its_values(
     word.saisir(word.controles("commentaires_etapes_3_4")[0], "Bonne progression.",
                 "Gestion du temps à travailler.")
     word.dater(word.controles("periode_fin")[0], dt.date(2026, 10, 23))
+    word.saisir(word.controles("conseil_1")[0], "Soigner l’écriture au tableau" + PLACEHOLDER)
     word.cocher("activites#1")
     word.cocher("c7#3")
     complete = word.enregistrer()
@@ -81,6 +83,7 @@ def test_a_document_completed_in_word_is_archived_with_exactly_its_values(
     assert valeurs["lieu_stage"] == "École Paul-Bert, Clairval"
     assert valeurs["commentaires_etapes_3_4"] == "Bonne progression.\nGestion du temps à travailler."
     assert valeurs["periode_fin"] == "2026-10-23"
+    assert valeurs["conseil_1"] == "Soigner l’écriture au tableau"  # not the dots typed beside
     assert valeurs["activites"] == ["Observations"] and valeurs["c7"] == "Acquis"
     assert archives.coffre.lire(archive.derniere.docx_sha256) == complete  # the original, as sent
 

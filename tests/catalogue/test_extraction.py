@@ -7,15 +7,20 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+from dataclasses import replace
 
 import docx as python_docx
 import pytest
+from lxml import etree
 
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, extraire
-from service.catalogue.generation import generer
+from service.catalogue.generation import generer, rendre
+from service.catalogue.validation import valider
 from service.cli import main
-from tests.outils import IDS, W15, W, Word, q
+from service.conception.wordml import PLACEHOLDER
+from tests.outils import IDS, RACINE, W15, W, Word, q
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -53,6 +58,53 @@ def test_values_edited_as_in_word_are_exactly_what_is_read(catalogue):
     assert valeurs["c7"] == "Acquis" and valeurs["c1"] is None
     assert valeurs["conseil_1"] is None  # still the dotted line of the blank form
     assert valeurs["stagiaire_nom"] == connu["stagiaire_nom"]
+
+
+def test_placeholder_dots_typed_beside_are_not_read_as_the_value(catalogue):
+    gabarit = catalogue.gabarit("compte_rendu_sopa")
+    formulaire = gabarit.formulaire
+    connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    word = Word(generer(catalogue, gabarit.id, connu).docx)  # v2, published before Word's
+    conseil = word.controles("conseil_1")[0]  # placeholder: the renderer shows the dots as one
+    assert conseil.find(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}") is not None
+    word.saisir(conseil, "Soigner l’écriture au tableau" + PLACEHOLDER)  # as typed before
+    word.saisir(word.controles("conseil_2")[0], PLACEHOLDER + " Varier les supports… et les "
+                "consignes")
+    word.saisir(word.controles("commentaires_etapes_3_4")[0], "…………", "Bonne progression.", "",
+                "Gestion du temps… à travailler…………", "…………………")
+    lieu = word.controles("lieu_stage")[0]  # Word still shows its placeholder: empty
+    etree.SubElement(lieu.find(q(W, "sdtPr")), q(W, "showingPlcHdr"))
+    lieu.find(f".//{q(W, 't')}").text = "Cliquez ici pour entrer du texte."
+    valeurs = extraire(word.enregistrer(), catalogue).donnees
+    assert valeurs["conseil_1"] == "Soigner l’écriture au tableau"
+    assert valeurs["conseil_2"] == "Varier les supports… et les consignes"
+    assert valeurs["commentaires_etapes_3_4"] == (
+        "Bonne progression.\n\nGestion du temps… à travailler")
+    assert valeurs["lieu_stage"] is None
+
+
+def test_a_version_built_now_shows_its_dots_as_word_s_placeholder(catalogue, tmp_path):
+    """Typing in Word replaces the dots; the published versions build unchanged (test_catalogue)."""
+    from service.conception import construire
+
+    shutil.copytree(RACINE / "formulaires", tmp_path / "formulaires")
+    dossier = tmp_path / "formulaires" / "compte_rendu_sopa"
+    (dossier / "v3.yaml").write_bytes((dossier / "v2.yaml").read_bytes())
+    publie = catalogue.gabarit("compte_rendu_sopa", 2)
+    suivant = replace(publie, chemin=construire("compte_rendu_sopa", tmp_path), _compiles={})
+    formulaire = publie.formulaire
+    connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    word = Word(rendre(catalogue, suivant, valider(formulaire, connu)).docx)
+
+    def montre_le_placeholder(tag):
+        return word.controles(tag)[0].find(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}") is not None
+
+    assert montre_le_placeholder("conseil_1") and montre_le_placeholder("date_compte_rendu")
+    assert not any(map(montre_le_placeholder, ("stagiaire_nom", "periode_fin")))  # filled
+    word.saisir(word.controles("conseil_1")[0], "Soigner l’écriture au tableau")
+    valeurs = extraire(word.enregistrer(), catalogue).donnees
+    assert valeurs["conseil_1"] == "Soigner l’écriture au tableau"
+    assert valeurs["conseil_2"] is None and valeurs["stagiaire_nom"] == connu["stagiaire_nom"]
 
 
 def test_lines_added_and_removed_in_a_repeating_section(catalogue, exemples):
