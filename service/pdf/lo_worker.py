@@ -39,10 +39,6 @@ PROFIL_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-# INSPE_PDF_NON_BALISE=1 exports untagged PDFs, only to measure what tagging costs (bench/pdf.py).
-BALISE = os.environ.get("INSPE_PDF_NON_BALISE") != "1"
-
-
 def propriete(nom, valeur):
     p = PropertyValue()
     p.Name, p.Value = nom, valeur
@@ -97,14 +93,11 @@ def convertir(desktop, entree, sortie, pdfa):
                     propriete("ExportBookmarksToPDFDestination", True),
                     propriete("ReduceImageResolution", False),
                     propriete("UseLosslessCompression", True)]
-        if BALISE:
-            # Tagged for screen readers: structure tree, /Lang from the document's language,
-            # /Alt from the pictures' descriptions, TH from the tables' header rows; PDF/UA-1
-            # also shows the title (DisplayDocTitle) and checks what it can.
-            reglages += [propriete("UseTaggedPDF", True), propriete("PDFUACompliance", True),
-                         propriete("DisplayPDFDocumentTitle", True)]
-        else:
-            reglages.append(propriete("UseTaggedPDF", False))
+        # Tagged for screen readers (LibreOffice 7.4 tags a PDF/A-2 even when told not to):
+        # structure tree, /Lang from the document's language, /Alt from the pictures'
+        # descriptions, TH from the tables' header rows, the title shown (DisplayDocTitle).
+        reglages += [propriete("UseTaggedPDF", True), propriete("PDFUACompliance", True),
+                     propriete("DisplayPDFDocumentTitle", True)]
         if pdfa:
             reglages.append(propriete("SelectPdfVersion", 2))  # PDF/A-2 (2a when tagged)
         filtre = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(reglages))
