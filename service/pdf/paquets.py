@@ -155,6 +155,13 @@ def _xmp(entete: Entete, auteur: str, pdfa: bool, date: str) -> bytes:
     ).encode()
 
 
+def _enfants(element: DictionaryObject) -> list:
+    """An element's /K as a list (a single kid, an array, an array by reference, or none)."""
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else None
+    return list(kids) if isinstance(kids, list) else [] if kids is None else [kids]
+
+
 def _ref(objet) -> int | None:
     return objet.idnum if isinstance(objet, IndirectObject) else None
 
@@ -188,8 +195,7 @@ def _etendues(lecteur: PdfReader) -> dict[int, frozenset[int]]:
     def parcourir(element: DictionaryObject, page_heritee: int | None) -> frozenset[int]:
         page = _ref(element.raw_get("/Pg")) if "/Pg" in element else page_heritee
         vues = {page} if page is not None else set()
-        kids = element.get("/K")
-        for kid in (kids if isinstance(kids, list) else [] if kids is None else [kids]):
+        for kid in _enfants(element):
             kid = kid.get_object()
             if isinstance(kid, DictionaryObject) and "/S" in kid:
                 vues |= parcourir(kid, page)
@@ -199,8 +205,7 @@ def _etendues(lecteur: PdfReader) -> dict[int, frozenset[int]]:
         etendues[id(element)] = frozenset(vues)
         return etendues[id(element)]
 
-    kids = lecteur.trailer["/Root"]["/StructTreeRoot"].get("/K")
-    for kid in (kids if isinstance(kids, list) else [] if kids is None else [kids]):
+    for kid in _enfants(lecteur.trailer["/Root"]["/StructTreeRoot"]):
         parcourir(kid.get_object(), None)
     _ETENDUES[lecteur] = (gardes, etendues)
     return etendues
@@ -220,8 +225,7 @@ def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, Indirec
     def copier(element: DictionaryObject, page_heritee: int | None) -> IndirectObject | None:
         page = _ref(element.raw_get("/Pg")) if "/Pg" in element else page_heritee
         enfants, marques, sous_elements = ArrayObject(), [], []
-        kids = element.get("/K")
-        for kid in (kids if isinstance(kids, list) else [] if kids is None else [kids]):
+        for kid in _enfants(element):
             kid = kid.get_object()
             if isinstance(kid, int):  # marked content of the element's page
                 if page in pages:
@@ -241,12 +245,12 @@ def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, Indirec
                 if copie is not None:
                     enfants.append(copie)
                     sous_elements.append(copie)
-        if not enfants and (kids is not None or page not in pages):
-            return None  # an element without content (an empty cell) stays with its page
+        if not enfants and ("/K" in element or page not in pages):
+            return None  # (an element without /K, such as an empty cell, stays on its page)
         nouveau = DictionaryObject()
         for cle, valeur in element.items():
             if cle not in ("/K", "/P", "/Pg"):
-                # values without references are shared: cloning each cost a third of the cut
+                # values without references are shared as they are, not cloned
                 nouveau[NameObject(cle)] = (valeur if _partageable(valeur)
                                             else valeur.clone(ecrivain))
         if page in pages:
@@ -261,9 +265,8 @@ def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, Indirec
 
     arbre = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
     arbre_ref = ecrivain._add_object(arbre)
-    kids = racine.get("/K")
     haut = ArrayObject()
-    for kid in (kids if isinstance(kids, list) else [] if kids is None else [kids]):
+    for kid in _enfants(racine):
         copie = copier(kid.get_object(), None)
         if copie is not None:
             copie.get_object()[NameObject("/P")] = arbre_ref
