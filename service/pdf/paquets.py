@@ -7,7 +7,8 @@ footer, page numbers restarting at 1, "page n/N" counted by a PAGEREF to a
 bookmark at the document's end), with a bookmark at its start and its end.
 LibreOffice converts the packet once; the bookmarks become named destinations
 that say where each document starts and ends (read by PDFium); pypdf splits the
-packet, gives each part its own PDF/A metadata, and each part is sealed.
+packet, gives each part its own PDF/A metadata and its part of the structure tree (the
+tagged PDF screen readers read), and each part is sealed.
 
 The same packets also make one print-ready PDF: every document starting on an
 odd page for duplex printing, with a bookmark per document.
