@@ -293,19 +293,20 @@ def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, Indirec
         {NameObject("/Marked"): BooleanObject(True)})
 
 
-def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa: bool) -> bytes:
+def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa: bool,
+             structure: bool = True) -> bytes:
     """One document's pages as a PDF of its own, with its own (PDF/A) metadata, and its part
-    of the structure tree when the packet is tagged."""
+    of the structure tree when the packet is tagged (and ``structure``)."""
     ecrivain = PdfWriter()
     gardees = {}
     for n in pages:
         source = lecteur.pages[n]
         page = ecrivain.add_page(source)
-        if "/StructParents" in source:  # pypdf leaves it out: it leads to the structure tree
+        if structure and "/StructParents" in source:  # pypdf leaves it out: it leads to the tree
             page[NameObject("/StructParents")] = NumberObject(source["/StructParents"])
         gardees[source.indirect_reference.idnum] = page.indirect_reference
     racine = lecteur.trailer["/Root"]
-    if "/StructTreeRoot" in racine:
+    if structure and "/StructTreeRoot" in racine:
         _structure(lecteur, ecrivain, gardees)
     for cle in ("/ViewerPreferences",):
         if cle in racine:
@@ -351,8 +352,13 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
                  auteur: str, pdfa: bool = True, taille: int = DOCUMENTS_PAR_CONVERSION,
-                 avancement: Callable[[int], object] | None = None) -> list[bytes]:
-    """The sealed PDF of each document, converted in packets; same result as one by one."""
+                 avancement: Callable[[int], object] | None = None,
+                 structure: bool = False) -> list[bytes]:
+    """The sealed PDF of each document, converted in packets; same result as one by one.
+
+    A lot's documents are cut without their part of the structure tree (``structure``):
+    keeping it halves a lot's throughput (bench/pdf_balise.py). The documents people make one
+    at a time on the web, those they sign and those archived keep it."""
     for document in documents:
         if document.signataires or document.gabarit is not documents[0].gabarit:
             raise ValueError("un lot réunit des documents non signés d'une même version de gabarit")
@@ -363,7 +369,7 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
             pdf = futur.result().read_bytes()
             lecteur = PdfReader(BytesIO(pdf))
             for document, pages in zip(paquet, pages_des_documents(pdf, len(paquet))):
-                partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa)
+                partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa, structure)
                 resultats.append(sceau.sceller(partie, document.proprietes))
             if avancement:
                 avancement(len(paquet))

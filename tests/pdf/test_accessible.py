@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from service.catalogue.generation import generer, signer
 from service.catalogue.signature import preparer_signature
 from service.catalogue.signature_document import Signataire
+from service.pdf.paquets import produire_lot
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier
 
@@ -87,9 +88,12 @@ def test_the_archived_pdf_is_tagged_in_french_with_its_title_and_table_headers(
 
 
 def test_a_document_cut_from_a_packet_keeps_its_own_structure(exemples, moteur, sceau):
+    """As the web's grouped requests cut them (a lot's, for speed, leave the tree out)."""
     seul = exemples["compte_rendu_sopa"]
-    lot = produire_pdfs([seul] * 3, moteur, sceau, voie="lot")
+    lot = produire_lot([seul] * 3, moteur, sceau, auteur=sceau.nom, structure=True)
     (isole,) = produire_pdfs([seul], moteur, sceau)
+    rapide = produire_pdfs([seul] * 2, moteur, sceau, voie="lot")
+    assert all("/StructTreeRoot" not in PdfReader(BytesIO(p)).trailer["/Root"] for p in rapide)
     for pdf in lot:
         assert structure(pdf)[1] == structure(isole)[1]  # same elements, none of the others'
         assert_lisible(pdf, seul.nom)
