@@ -48,11 +48,13 @@ def proprietes_personnalisees(valeurs: dict[str, str]) -> str:
     )
 
 
-def image_inline(rid: str, cx: int, cy: int, nom: str, pid: int) -> str:
-    """A run holding an inline picture (sizes in EMU)."""
+def image_inline(rid: str, cx: int, cy: int, nom: str, pid: int, description: str = "") -> str:
+    """A run holding an inline picture (sizes in EMU); ``description`` is its alternative text
+    (Word's « texte de remplacement », the tagged PDF's /Alt)."""
+    descr = f' descr="{escape(description, {chr(34): "&quot;"})}"' if description else ""
     return (
         f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="{nom}"/>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="{nom}"{descr}/>'
         '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{pid}" name="{nom}"/><pic:cNvPicPr/></pic:nvPicPr>'

@@ -133,6 +133,16 @@ def _appliquer_logo(xml: str, logo: Logo) -> str:
                   resize, xml, flags=re.DOTALL)
 
 
+ALT_LOGO = "Logo de l’établissement"
+
+
+def _decrire_logo(xml: str) -> str:
+    """The header's logo (named "logo") with its alternative text, for versions published
+    without one: the published .docx stay as they are, the rendered document carries it."""
+    return re.sub(r'<wp:docPr( [^>]*?name="logo")(?![^>]*\bdescr=)([^>]*?)/>',
+                  rf'<wp:docPr\1\2 descr="{ALT_LOGO}"/>', xml)
+
+
 class GabaritCompile:
     """One template version, compiled once, rendered many times."""
 
@@ -155,7 +165,7 @@ class GabaritCompile:
                 if logo and info.filename == "word/media/logo.png":
                     data = logo.png
                 if _PARTIES_MODELES.match(info.filename):
-                    xml = data.decode("utf-8")
+                    xml = _decrire_logo(data.decode("utf-8"))
                     if logo:
                         xml = _appliquer_logo(xml, logo)
                     if "{{" in xml or "{%" in xml:
@@ -167,6 +177,7 @@ class GabaritCompile:
                                 f"{chemin} ({info.filename}) : {exc}") from exc
                         self._sources[info.filename] = source
                         continue
+                    data = xml.encode("utf-8")
                 statiques.append((info.filename, data))
         self.statiques = dict(statiques)
         buf = BytesIO()

@@ -35,7 +35,8 @@ def marquages(signataires) -> tuple[dict[str, Markup], dict[str, bytes]]:
     for k, signataire in enumerate(signataires, 1):
         rid = f"rIdSignature{k}"
         largeur, hauteur = ajuster(signataire.image, *EMPLACEMENT_EMU)
-        image = image_inline(rid, largeur, hauteur, f"signature {signataire.champ}", 5000 + k)
+        image = image_inline(rid, largeur, hauteur, f"signature {signataire.champ}", 5000 + k,
+                             f"Signature de {signataire.nom} ({signataire.role})")
         # The slot's Jinja expression sits in a text run: close it, add the picture's
         # run, then a small run with the signer's name, role and date.
         textes[signataire.champ] = Markup(

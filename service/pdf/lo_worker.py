@@ -91,10 +91,15 @@ def convertir(desktop, entree, sortie, pdfa):
         # (logo, signatures), and lossless keeps them sharp.
         reglages = [propriete("ExportBookmarks", True),
                     propriete("ExportBookmarksToPDFDestination", True),
-                    propriete("UseTaggedPDF", False), propriete("ReduceImageResolution", False),
+                    propriete("ReduceImageResolution", False),
                     propriete("UseLosslessCompression", True)]
+        # Tagged for screen readers (LibreOffice 7.4 tags a PDF/A-2 even when told not to):
+        # structure tree, /Lang from the document's language, /Alt from the pictures'
+        # descriptions, TH from the tables' header rows, the title shown (DisplayDocTitle).
+        reglages += [propriete("UseTaggedPDF", True), propriete("PDFUACompliance", True),
+                     propriete("DisplayPDFDocumentTitle", True)]
         if pdfa:
-            reglages.append(propriete("SelectPdfVersion", 2))  # PDF/A-2b
+            reglages.append(propriete("SelectPdfVersion", 2))  # PDF/A-2 (2a when tagged)
         filtre = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(reglages))
         uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(sortie), (
             propriete("FilterName", "writer_pdf_Export"), propriete("FilterData", filtre))))

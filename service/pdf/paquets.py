@@ -7,7 +7,8 @@ footer, page numbers restarting at 1, "page n/N" counted by a PAGEREF to a
 bookmark at the document's end), with a bookmark at its start and its end.
 LibreOffice converts the packet once; the bookmarks become named destinations
 that say where each document starts and ends (read by PDFium); pypdf splits the
-packet, gives each part its own PDF/A metadata, and each part is sealed.
+packet, gives each part its own PDF/A metadata and its part of the structure tree (the
+tagged PDF screen readers read), and each part is sealed.
 
 The same packets also make one print-ready PDF: every document starting on an
 odd page for duplex printing, with a bookmark per document.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import weakref
 import zipfile
 from collections.abc import Callable, Sequence
 from io import BytesIO
@@ -26,7 +28,19 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from service.catalogue.generation import DocumentGenere, sujet
 from service.catalogue.ooxml import zip_info
@@ -142,12 +156,161 @@ def _xmp(entete: Entete, auteur: str, pdfa: bool, date: str) -> bytes:
     ).encode()
 
 
-def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa: bool) -> bytes:
-    """One document's pages as a PDF of its own, with its own (PDF/A) metadata."""
+def _enfants(element: DictionaryObject) -> list:
+    """An element's /K as a list (a single kid, an array, an array by reference, or none)."""
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else None
+    return list(kids) if isinstance(kids, list) else [] if kids is None else [kids]
+
+
+def _ref(objet) -> int | None:
+    return objet.idnum if isinstance(objet, IndirectObject) else None
+
+
+_SIMPLES = (NameObject, NumberObject, FloatObject, TextStringObject, ByteStringObject,
+            BooleanObject)
+
+
+def _partageable(valeur) -> bool:
+    """Whether ``valeur`` holds no reference: then the cut document may use it as it is."""
+    if isinstance(valeur, _SIMPLES):
+        return True
+    if isinstance(valeur, DictionaryObject) and not isinstance(valeur, StreamObject):
+        return all(_partageable(v) for v in valeur.values())
+    if isinstance(valeur, ArrayObject):
+        return all(_partageable(v) for v in valeur)
+    return False
+
+
+_ETENDUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _etendues(lecteur: PdfReader) -> dict[int, frozenset[int]]:
+    """For each structure element of the packet, the pages its content lies on: read once
+    per packet, so that cutting out each document skips the others' elements at once."""
+    if lecteur in _ETENDUES:
+        return _ETENDUES[lecteur][1]
+    etendues: dict[int, frozenset[int]] = {}
+    gardes = []  # the elements themselves, so that their id() stays theirs
+
+    def parcourir(element: DictionaryObject, page_heritee: int | None) -> frozenset[int]:
+        page = _ref(element.raw_get("/Pg")) if "/Pg" in element else page_heritee
+        vues = {page} if page is not None else set()
+        for kid in _enfants(element):
+            kid = kid.get_object()
+            if isinstance(kid, DictionaryObject) and "/S" in kid:
+                vues |= parcourir(kid, page)
+            elif isinstance(kid, DictionaryObject) and "/Pg" in kid:
+                vues.add(_ref(kid.raw_get("/Pg")))
+        gardes.append(element)
+        etendues[id(element)] = frozenset(vues)
+        return etendues[id(element)]
+
+    for kid in _enfants(lecteur.trailer["/Root"]["/StructTreeRoot"]):
+        parcourir(kid.get_object(), None)
+    _ETENDUES[lecteur] = (gardes, etendues)
+    return etendues
+
+
+def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, IndirectObject]) -> None:
+    """The packet's structure tree (the tagged PDF's), cut to the document's pages.
+
+    Each element whose content lies on the kept pages is copied, in the same order (the
+    reading order), with its kept content only; the parent tree, which leads from a page's
+    marked content back to its element, is made anew. Links (OBJR) are left out.
+    """
+    racine = lecteur.trailer["/Root"]["/StructTreeRoot"]
+    parents: dict[int, dict[int, IndirectObject]] = {}  # page → MCID → element
+    etendue = _etendues(lecteur)
+
+    def copier(element: DictionaryObject, page_heritee: int | None) -> IndirectObject | None:
+        page = _ref(element.raw_get("/Pg")) if "/Pg" in element else page_heritee
+        enfants, marques, sous_elements = ArrayObject(), [], []
+        for kid in _enfants(element):
+            kid = kid.get_object()
+            if isinstance(kid, int):  # marked content of the element's page
+                if page in pages:
+                    enfants.append(NumberObject(kid))
+                    marques.append((page, int(kid)))
+            elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
+                page_mcr = _ref(kid.raw_get("/Pg")) if "/Pg" in kid else page
+                if page_mcr in pages:
+                    enfants.append(DictionaryObject({
+                        NameObject("/Type"): NameObject("/MCR"), NameObject("/Pg"): pages[page_mcr],
+                        NameObject("/MCID"): NumberObject(kid["/MCID"])}))
+                    marques.append((page_mcr, int(kid["/MCID"])))
+            elif isinstance(kid, DictionaryObject) and "/S" in kid:
+                if id(kid) in etendue and etendue[id(kid)].isdisjoint(pages):
+                    continue  # another document's
+                copie = copier(kid, page)
+                if copie is not None:
+                    enfants.append(copie)
+                    sous_elements.append(copie)
+        if not enfants and ("/K" in element or page not in pages):
+            return None  # (an element without /K, such as an empty cell, stays on its page)
+        nouveau = DictionaryObject()
+        for cle, valeur in element.items():
+            if cle not in ("/K", "/P", "/Pg"):
+                # values without references are shared as they are, not cloned
+                nouveau[NameObject(cle)] = (valeur if _partageable(valeur)
+                                            else valeur.clone(ecrivain))
+        if page in pages:
+            nouveau[NameObject("/Pg")] = pages[page]
+        nouveau[NameObject("/K")] = enfants
+        ref = ecrivain._add_object(nouveau)
+        for sous in sous_elements:
+            sous.get_object()[NameObject("/P")] = ref
+        for page_mcid, mcid in marques:
+            parents.setdefault(page_mcid, {})[mcid] = ref
+        return ref
+
+    arbre = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    arbre_ref = ecrivain._add_object(arbre)
+    haut = ArrayObject()
+    for kid in _enfants(racine):
+        copie = copier(kid.get_object(), None)
+        if copie is not None:
+            copie.get_object()[NameObject("/P")] = arbre_ref
+            haut.append(copie)
+    nums = ArrayObject()
+    for page_id, page in pages.items():
+        objet = page.get_object()
+        if page_id not in parents or "/StructParents" not in objet:
+            continue
+        marques = parents[page_id]
+        tableau = ArrayObject([marques.get(i, NullObject()) for i in range(max(marques) + 1)])
+        nums += [NumberObject(objet["/StructParents"]), ecrivain._add_object(tableau)]
+    paires = sorted(zip(nums[::2], nums[1::2]), key=lambda p: int(p[0]))
+    arbre[NameObject("/K")] = haut
+    arbre[NameObject("/ParentTree")] = ecrivain._add_object(DictionaryObject(
+        {NameObject("/Nums"): ArrayObject([x for p in paires for x in p])}))
+    arbre[NameObject("/ParentTreeNextKey")] = NumberObject(
+        max([int(p[0]) for p in paires], default=-1) + 1)
+    if "/RoleMap" in racine:
+        arbre[NameObject("/RoleMap")] = racine["/RoleMap"].clone(ecrivain)
+    ecrivain._root_object[NameObject("/StructTreeRoot")] = arbre_ref
+    ecrivain._root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(True)})
+
+
+def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa: bool,
+             structure: bool = True) -> bytes:
+    """One document's pages as a PDF of its own, with its own (PDF/A) metadata, and its part
+    of the structure tree when the packet is tagged (and ``structure``)."""
     ecrivain = PdfWriter()
+    gardees = {}
     for n in pages:
-        ecrivain.add_page(lecteur.pages[n])
+        source = lecteur.pages[n]
+        page = ecrivain.add_page(source)
+        if structure and "/StructParents" in source:  # pypdf leaves it out: it leads to the tree
+            page[NameObject("/StructParents")] = NumberObject(source["/StructParents"])
+        gardees[source.indirect_reference.idnum] = page.indirect_reference
     racine = lecteur.trailer["/Root"]
+    if structure and "/StructTreeRoot" in racine:
+        _structure(lecteur, ecrivain, gardees)
+    for cle in ("/ViewerPreferences",):
+        if cle in racine:
+            ecrivain._root_object[NameObject(cle)] = racine[cle].clone(ecrivain)
     if pdfa and "/OutputIntents" in racine:
         ecrivain._root_object[NameObject("/OutputIntents")] = racine["/OutputIntents"].clone(
             ecrivain)
@@ -189,8 +352,13 @@ def convertir_paquets(documents: Sequence[DocumentGenere], moteur: Moteur, *, pd
 
 def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sceau, *,
                  auteur: str, pdfa: bool = True, taille: int = DOCUMENTS_PAR_CONVERSION,
-                 avancement: Callable[[int], object] | None = None) -> list[bytes]:
-    """The sealed PDF of each document, converted in packets; same result as one by one."""
+                 avancement: Callable[[int], object] | None = None,
+                 structure: bool = False) -> list[bytes]:
+    """The sealed PDF of each document, converted in packets; same result as one by one.
+
+    A lot's documents are cut without their part of the structure tree (``structure``):
+    keeping it halves a lot's throughput (bench/pdf_balise.py). The documents people make one
+    at a time on the web, those they sign and those archived keep it."""
     for document in documents:
         if document.signataires or document.gabarit is not documents[0].gabarit:
             raise ValueError("un lot réunit des documents non signés d'une même version de gabarit")
@@ -201,7 +369,7 @@ def produire_lot(documents: Sequence[DocumentGenere], moteur: Moteur, sceau: Sce
             pdf = futur.result().read_bytes()
             lecteur = PdfReader(BytesIO(pdf))
             for document, pages in zip(paquet, pages_des_documents(pdf, len(paquet))):
-                partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa)
+                partie = extraire(lecteur, pages, Entete.de(document), auteur, pdfa, structure)
                 resultats.append(sceau.sceller(partie, document.proprietes))
             if avancement:
                 avancement(len(paquet))
