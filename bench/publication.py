@@ -18,15 +18,10 @@ import importlib.util
 import os
 import re
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -125,35 +120,10 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0)
     args = parser.parse_args()
     docx = formulaire_word()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, PORT=str(port), INSPE_SORTIES=f"{tmp}/s", INSPE_DONNEES=f"{tmp}/d")
-        journal = open(f"{tmp}/serveur.log", "wb")
-        serveur = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=journal,
-                                   start_new_session=True)
-        adresse = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"{adresse}/sante", timeout=30)
-                    break
-                except OSError:
-                    time.sleep(0.3)
-            jeton_api = subprocess.run(
-                [sys.executable, "-m", "service", "jeton", "tuteur"], cwd=RACINE, env=env,
-                check=True, capture_output=True, text=True).stdout.strip()
-            erreurs_sans = erreurs_avec = []
-            sans, erreurs_sans, _ = serie(adresse, args, jeton_api, False, docx)
-            avec, erreurs_avec, tours = serie(adresse, args, jeton_api, True, docx)
-        finally:
-            os.killpg(serveur.pid, signal.SIGTERM)
-            serveur.wait(timeout=60)
-            journal.close()
-            if erreurs_sans or erreurs_avec:  # what the service said about them
-                print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-4000:])
+    with banc.service_de_demo(4000) as (adresse, jeton_api, erreurs):
+        sans, erreurs_sans, _ = serie(adresse, args, jeton_api, False, docx)
+        avec, erreurs_avec, tours = serie(adresse, args, jeton_api, True, docx)
+        erreurs += erreurs_sans + erreurs_avec  # the service's log is printed when there are
     print(f"{args.personnes} personnes, {args.duree:.0f} s par série, {os.cpu_count()} cœurs")
     print(f"pages sans publication : {len(sans)} vues, p95 {p95(sans) * 1000:6.0f} ms")
     print(f"pages pendant les téléversements : {len(avec)} vues, p95 {p95(avec) * 1000:6.0f} ms "

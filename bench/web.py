@@ -18,6 +18,7 @@ page p95 < 200 ms, PDF p95 < 2 s).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import http.cookies
 import os
@@ -158,13 +159,11 @@ def parcours(adresse, pause, fin, pages, pdfs, etapes, erreurs, verrou, jeton_ap
                     etapes.setdefault(etape, []).append(duree)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--personnes", type=int, default=20)
-    parser.add_argument("--duree", type=float, default=60)
-    parser.add_argument("--pause", type=float, default=0,
-                        help="secondes entre deux pages d'une même personne (0 : aucune)")
-    args = parser.parse_args()
+@contextlib.contextmanager
+def service_de_demo(queue_du_journal: int = 3000):
+    """``serve --demo`` on a free port with empty folders of its own, started as `make run`
+    starts it: yields (its address, a tuteur's API token, a list where the caller notes its
+    errors); stopped at the end, printing the end of its log when errors were noted."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -174,7 +173,7 @@ def main() -> None:
         serveur = subprocess.Popen([sys.executable, "-m", "service", "serve", "--demo"], cwd=RACINE,
                                    env=env, stdout=subprocess.DEVNULL, stderr=journal,
                                    start_new_session=True)
-        adresse = f"http://127.0.0.1:{port}"
+        adresse, erreurs = f"http://127.0.0.1:{port}", []
         try:
             for _ in range(100):
                 try:
@@ -185,21 +184,32 @@ def main() -> None:
             jeton_api = subprocess.run(
                 [sys.executable, "-m", "service", "jeton", "tuteur"], cwd=RACINE, env=env,
                 check=True, capture_output=True, text=True).stdout.strip()
-            pages, pdfs, etapes, erreurs, verrou = [], [], {}, [], threading.Lock()
-            fin = time.monotonic() + args.duree
-            fils = [threading.Thread(target=parcours, args=(adresse, args.pause, fin, pages, pdfs,
-                                                            etapes, erreurs, verrou, jeton_api))
-                    for _ in range(args.personnes)]
-            for fil in fils:
-                fil.start()
-            for fil in fils:
-                fil.join()
+            yield adresse, jeton_api, erreurs
         finally:
             os.killpg(serveur.pid, signal.SIGTERM)
             serveur.wait(timeout=60)
             journal.close()
             if erreurs:  # what the service said about them
-                print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-3000:])
+                print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-queue_du_journal:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--personnes", type=int, default=20)
+    parser.add_argument("--duree", type=float, default=60)
+    parser.add_argument("--pause", type=float, default=0,
+                        help="secondes entre deux pages d'une même personne (0 : aucune)")
+    args = parser.parse_args()
+    with service_de_demo() as (adresse, jeton_api, erreurs):
+        pages, pdfs, etapes, verrou = [], [], {}, threading.Lock()
+        fin = time.monotonic() + args.duree
+        fils = [threading.Thread(target=parcours, args=(adresse, args.pause, fin, pages, pdfs,
+                                                        etapes, erreurs, verrou, jeton_api))
+                for _ in range(args.personnes)]
+        for fil in fils:
+            fil.start()
+        for fil in fils:
+            fil.join()
 
     def centiles(valeurs):
         q = statistics.quantiles(valeurs, n=20)

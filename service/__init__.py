@@ -13,13 +13,11 @@ def creer_catalogue(config: Config, base=None) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked, with the institution's
     settings and the versions administrators published as the database ``base`` keeps them
     (opened at their first use when not given: the command line, the lot workers)."""
-    import functools
-
-    from service.bd import ouvrir
+    from service.bd import plus_tard
 
     fichier = charger_etablissement(config.etablissement)
     if base is None:
-        base = functools.cache(lambda: ouvrir(config.base_de_donnees))  # one engine for both
+        base = plus_tard(config.base_de_donnees)  # one engine for both
     return Catalogue(config.gabarits, config.formulaires, fichier, Reglages(base, fichier),
                      Publiees(base, config.donnees / "catalogue"))
 

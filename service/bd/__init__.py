@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, make_url
@@ -25,6 +26,26 @@ def ouvrir(url: str):
         event.listen(moteur, "checkin", _sqlite_ordinaire_a_nouveau)
     mettre_a_jour(moteur)
     return moteur
+
+
+def moteur(base):
+    """``base`` when it is an engine; else ``base()``: a function that opens the database at
+    its first call (``plus_tard``), for those who may never need it."""
+    return base() if callable(base) else base
+
+
+def plus_tard(url: str):
+    """A function that opens the database at its first call, once even when threads call it
+    together, and then gives that same engine."""
+    verrou, ouvert = threading.Lock(), []
+
+    def ouvrir_une_fois():
+        if not ouvert:
+            with verrou:
+                if not ouvert:
+                    ouvert.append(ouvrir(url))
+        return ouvert[0]
+    return ouvrir_une_fois
 
 
 def _fichier_prive(chemin: Path) -> None:

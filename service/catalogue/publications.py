@@ -22,7 +22,6 @@ audit-log entry, is service/conception/publication.py's.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from service.bd import moteur
 from service.bd.modele import Base
 
 from .contexte import FUSEAU
@@ -83,15 +83,10 @@ class Publiees:
         self._base = base
         self.racine = Path(racine)
         self._vu: tuple[float, int] | None = None
-        self._verrou = threading.Lock()
 
     @property
     def base(self):
-        if callable(self._base):
-            with self._verrou:
-                if callable(self._base):
-                    self._base = self._base()
-        return self._base
+        return moteur(self._base)
 
     @property
     def gabarits(self) -> Path:

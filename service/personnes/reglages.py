@@ -29,7 +29,6 @@ import hashlib
 import io
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service import journal
+from service.bd import moteur
 from service.bd.modele import Base
 from service.catalogue.contexte import FUSEAU
 from service.catalogue.etablissement import (
@@ -239,17 +239,12 @@ class Reglages:
         self.defaut = defaut
         self._versions: dict[int, Etablissement] = {}
         self._vu: tuple[float, int] | None = None
-        self._verrou = threading.Lock()
         global _EN_VIGUEUR
         _EN_VIGUEUR = self
 
     @property
     def base(self):
-        if callable(self._base):
-            with self._verrou:
-                if callable(self._base):
-                    self._base = self._base()
-        return self._base
+        return moteur(self._base)
 
     def courant(self) -> Etablissement:
         """The current version: one small query at most every FRAICHEUR seconds."""
