@@ -21,9 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .declaration import TYPES, Champ, Formulaire
+from .rendu import PARTIES_MODELES
 
 MARQUE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-PARTIES = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 PARAGRAPHE = re.compile(r"<w:p[ >].*?</w:p>|<w:p/>", re.S)
 TEXTE = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 ENTITES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'"}
@@ -34,7 +34,7 @@ def paragraphes(docx: bytes) -> list[str]:
     its rendering marks taken out."""
     sortie = []
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        for nom in sorted(n for n in z.namelist() if PARTIES.fullmatch(n)):
+        for nom in sorted(n for n in z.namelist() if PARTIES_MODELES.match(n)):
             xml = z.read(nom).decode("utf-8")
             for p in PARAGRAPHE.findall(xml):
                 texte = "".join(TEXTE.findall(p))

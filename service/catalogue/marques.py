@@ -38,10 +38,10 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from .declaration import NOMS_RESERVES, Formulaire
 from .docx_sur import DocxRefuse, nettoyer_docx, verifier_docx
+from .rendu import PARTIES_MODELES as PARTIES_RENDUES
 from .rendu import environnement
 
 # the parts GabaritCompile renders; anywhere else a mark is never rendered and is refused
-PARTIES_RENDUES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 FILTRES = {"groupby", "length", "count", "default", "d", "upper", "lower", "capitalize", "title",
            "trim", "first", "last", "join"}
 APPELS = {"coche"}

@@ -33,7 +33,7 @@ from .validation import nettoyer_texte
 
 RELS_DOCUMENT = "word/_rels/document.xml.rels"
 TYPE_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-_PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
+PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 _SAUT = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 _CASE = re.compile(
@@ -164,7 +164,7 @@ class GabaritCompile:
                     continue
                 if logo and info.filename == "word/media/logo.png":
                     data = logo.png
-                if _PARTIES_MODELES.match(info.filename):
+                if PARTIES_MODELES.match(info.filename):
                     xml = _decrire_logo(data.decode("utf-8"))
                     if logo:
                         xml = _appliquer_logo(xml, logo)

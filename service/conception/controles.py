@@ -52,7 +52,8 @@ from dataclasses import dataclass, field
 from service.catalogue.declaration import NOMS_RESERVES, POSTES
 
 from . import marques
-from .marques import PLACEHOLDER, PLURIEL, PREMIER, W14, W15, q
+from .marques import PLURIEL, PREMIER, W14, W15, q
+from .wordml import PLACEHOLDER
 
 _LIE = re.compile(r"^(instance|gabarit|document)(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _SEPARATEURS = "#._- "

@@ -26,8 +26,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-PLACEHOLDER = "…………………"  # as wordml: an empty value prints a dotted line
-PARTIES_MODELES = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 _ACCOLADE = re.compile(r"[{}]")
 # a drop-down list in a repeating section whose two items are the text of the first line and of
 # the following ones, or (in a section grouped by a key) the text for one item and for several

@@ -51,9 +51,11 @@ from lxml import etree
 from service.catalogue.declaration import Champ, Formulaire, charger
 from service.catalogue.extraction import proprietes_docx
 from service.catalogue.ooxml import proprietes_principales, zip_info
+from service.catalogue.rendu import PARTIES_MODELES
 
 from . import marques
-from .marques import PARTIES_MODELES, PLACEHOLDER, PLURIEL, PREMIER, TITRES_ALTERNATIVES, W14, W15, q
+from .marques import PLURIEL, PREMIER, TITRES_ALTERNATIVES, W14, W15, q
+from .wordml import PLACEHOLDER
 
 RACINE = Path(__file__).resolve().parents[2]
 _PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

@@ -27,10 +27,11 @@ from lxml import etree
 
 from service.catalogue.declaration import Champ, Formulaire
 from service.catalogue.ooxml import proprietes_personnalisees, proprietes_principales, zip_info
+from service.catalogue.rendu import PARTIES_MODELES
 
 from . import marques
 from .controles import Lecteur
-from .marques import PARTIES_MODELES, q
+from .marques import q
 
 _PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            huge_tree=False)

@@ -32,6 +32,7 @@ import yaml
 
 from service.catalogue.declaration import NOM_VALIDE, TYPES
 from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.rendu import PARTIES_MODELES
 
 from .propositions import Decision, Proposition
 
@@ -317,7 +318,7 @@ def renommer(docx: bytes, cle: str, nouveau: str) -> bytes:
             zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as w:
         for info in z.infolist():
             data = z.read(info)
-            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", info.filename):
+            if PARTIES_MODELES.match(info.filename):
                 xml = MARQUES.sub(dans_les_marques, data.decode("utf-8"))
                 xml = xml.replace(f'<w:tag w:val="{ancien}"/>', f'<w:tag w:val="{nouveau}"/>')
                 data = xml.encode("utf-8")
