@@ -25,7 +25,7 @@ from .validation import DonneesInvalides, Erreur, valider
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-_PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _POINTILLES = re.compile(r"^[\s.…·_-]*$")
 # What is left of the dotted line an empty field prints (wordml.PLACEHOLDER, « ……… ») when a
 # person types beside it instead of over it: a run of ellipses at the start or end of a line.
@@ -154,7 +154,7 @@ def _dans_un_element(sdt) -> bool:
 def _proprietes(paquet: zipfile.ZipFile) -> dict[str, str]:
     if "docProps/custom.xml" not in paquet.namelist():
         return {}
-    racine = etree.fromstring(paquet.read("docProps/custom.xml"), _PARSEUR)
+    racine = etree.fromstring(paquet.read("docProps/custom.xml"), PARSEUR)
     ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
     return {p.get("name"): (p[0].text or "") for p in racine.iter(f"{ns}property") if len(p)}
 
@@ -168,7 +168,7 @@ def proprietes_docx(docx: bytes) -> dict[str, str]:
 def signatures_presentes(docx: bytes, gabarit: Gabarit) -> dict[str, bool]:
     """For each signature slot of the gabarit, whether the document holds a picture in it."""
     with zipfile.ZipFile(BytesIO(docx)) as paquet:
-        corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR)
+        corps = etree.fromstring(paquet.read("word/document.xml"), PARSEUR)
     slots = {c.nom: False for c in gabarit.formulaire.champs if c.type == "signature"}
     for sdt in corps.iter(_q(W, "sdt")):
         if _tag(sdt) in slots and sdt.find(f".//{_q(W, 'drawing')}") is not None:
@@ -197,7 +197,7 @@ def extraire(docx: bytes, catalogue: Catalogue) -> Extraction:
     """Gabarit, version and values of a completed document (checked first: DocxRefuse)."""
     paquet = verifier_docx(docx)
     try:
-        corps = etree.fromstring(paquet.read("word/document.xml"), _PARSEUR).find(_q(W, "body"))
+        corps = etree.fromstring(paquet.read("word/document.xml"), PARSEUR).find(_q(W, "body"))
         proprietes = _proprietes(paquet)
     except etree.XMLSyntaxError:
         raise DocxRefuse("le document est abîmé : son contenu n’est pas du XML valide") from None

@@ -13,18 +13,18 @@ from io import BytesIO
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+from service.catalogue.extraction import PARSEUR
+
+from .marques import XML_SPACE
+from .marques import W as W_NS
+
 W = f"{{{W_NS}}}"
 PARTIE = "word/document.xml"
-_PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_blank_text=False)
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def lire_partie(docx: bytes, partie: str = PARTIE) -> etree._Element:
     with zipfile.ZipFile(BytesIO(docx)) as paquet:
-        return etree.fromstring(paquet.read(partie), _PARSEUR)
+        return etree.fromstring(paquet.read(partie), PARSEUR)
 
 
 def corps(racine: etree._Element) -> etree._Element:
@@ -84,7 +84,7 @@ def _couper_run(r: etree._Element, k: int) -> etree._Element:
             pos = fin
             if debut < k < fin:
                 item.text = item.text[: k - debut] if premier else item.text[k - debut:]
-                item.set(_XML_SPACE, "preserve")
+                item.set(XML_SPACE, "preserve")
             elif premier and fin > k or not premier and (fin <= k if n else debut <= k):
                 run.remove(item)
     r.addnext(second)

@@ -49,7 +49,7 @@ from pathlib import Path
 from lxml import etree
 
 from service.catalogue.declaration import Champ, Formulaire, charger
-from service.catalogue.extraction import proprietes_docx
+from service.catalogue.extraction import PARSEUR, proprietes_docx
 from service.catalogue.ooxml import proprietes_principales, zip_info
 from service.catalogue.rendu import PARTIES_MODELES
 
@@ -58,7 +58,6 @@ from .marques import PLURIEL, PREMIER, TITRES_ALTERNATIVES, W14, W15, q
 from .wordml import PLACEHOLDER
 
 RACINE = Path(__file__).resolve().parents[2]
-_PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _SI = re.compile(r"{%-?\s*if\b.*?%}(.*?)(?:{%-?\s*else\s*-?%}.*?)?{%-?\s*endif\s*-?%}", re.S)
 _MARQUE = re.compile(r"{{(.*?)}}", re.S)
 _NOM = re.compile(r"^\s*([A-Za-z_]\w*(?:\.\w+)*)\s*(?:or\s+\"[^\"]*\"\s*)?$")
@@ -93,7 +92,7 @@ def pour_word(docx_gabarit: bytes, formulaire: Formulaire | None = None) -> byte
         membres = {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
     for nom, data in membres.items():
         if PARTIES_MODELES.match(nom) and (b"{{" in data or b"{%" in data):
-            racine = etree.fromstring(data, _PARSEUR)
+            racine = etree.fromstring(data, PARSEUR)
             _Export(formulaire).partie(racine)
             membres[nom] = etree.tostring(racine, xml_declaration=True, encoding="UTF-8",
                                           standalone=True)

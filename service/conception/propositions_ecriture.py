@@ -21,7 +21,6 @@ from service.catalogue.declaration import NOM_VALIDE, NOMS_RESERVES
 
 from ._paragraphes import (
     PARTIE,
-    W14_NS,
     W,
     corps,
     couper,
@@ -31,11 +30,11 @@ from ._paragraphes import (
     serialiser,
     texte,
 )
+from .marques import W14, XML_SPACE
 from .propositions import Decision, Proposition, propositions_du_corps
 from .wordml import PLACEHOLDER, PLACEHOLDER_WORD
 
-_W14 = f"{{{W14_NS}}}"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_W14 = f"{{{W14}}}"
 # Which proposed places may take which types.
 _COMPATIBLES = {
     "boites": {"choix", "choix_multiple"},
@@ -99,7 +98,7 @@ def _genre(type_: str) -> etree._Element | None:
 
 
 def _case() -> etree._Element:
-    boite = etree.Element(f"{_W14}checkbox", nsmap={"w14": W14_NS})
+    boite = etree.Element(f"{_W14}checkbox", nsmap={"w14": W14})
     etree.SubElement(boite, f"{_W14}checked").set(f"{_W14}val", "0")
     for nom, code in (("checkedState", "2612"), ("uncheckedState", "2610")):
         etat = etree.SubElement(boite, f"{_W14}{nom}")
@@ -114,7 +113,7 @@ def _run(rpr, texte_: str) -> etree._Element:
         r.append(copy.deepcopy(rpr))
     t = etree.SubElement(r, f"{W}t")
     t.text = texte_
-    t.set(_XML_SPACE, "preserve")
+    t.set(XML_SPACE, "preserve")
     return r
 
 

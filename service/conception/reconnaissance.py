@@ -26,6 +26,7 @@ from io import BytesIO
 from lxml import etree
 
 from service.catalogue.declaration import Champ, Formulaire
+from service.catalogue.extraction import PARSEUR
 from service.catalogue.ooxml import proprietes_personnalisees, proprietes_principales, zip_info
 from service.catalogue.rendu import PARTIES_MODELES
 
@@ -33,8 +34,6 @@ from . import marques
 from .controles import Lecteur
 from .marques import q
 
-_PARSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False)
 _PKG = "http://schemas.openxmlformats.org/package/2006"
 _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                "custom-properties")
@@ -54,7 +53,7 @@ def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = Non
     """The declaration and the gabarit of the Word-authored form ``docx``."""
     with zipfile.ZipFile(BytesIO(docx)) as paquet:
         membres = {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
-    parties = {nom: etree.fromstring(data, _PARSEUR) for nom, data in membres.items()
+    parties = {nom: etree.fromstring(data, PARSEUR) for nom, data in membres.items()
                if PARTIES_MODELES.match(nom)}
     lecteur = Lecteur(_glossaire(membres))
     for nom in sorted(parties, key=lambda n: (n != "word/document.xml", n)):
@@ -92,7 +91,7 @@ def _glossaire(membres: dict[str, bytes]) -> dict[str, str]:
     """Placeholder texts: building block name → its text."""
     if _GLOSSAIRE not in membres:
         return {}
-    racine = etree.fromstring(membres[_GLOSSAIRE], _PARSEUR)
+    racine = etree.fromstring(membres[_GLOSSAIRE], PARSEUR)
     textes = {}
     for part in racine.iter(q("docPart")):
         nom = part.find(f"{q('docPartPr')}/{q('name')}")
@@ -104,7 +103,7 @@ def _glossaire(membres: dict[str, bytes]) -> dict[str, str]:
 
 def _titre_du_document(membres: dict[str, bytes], corps) -> str:
     if "docProps/core.xml" in membres:
-        core = etree.fromstring(membres["docProps/core.xml"], _PARSEUR)
+        core = etree.fromstring(membres["docProps/core.xml"], PARSEUR)
         titre = core.find("{http://purl.org/dc/elements/1.1/}title")
         if titre is not None and (titre.text or "").strip():
             return titre.text.strip()[:200]
@@ -117,14 +116,14 @@ def _titre_du_document(membres: dict[str, bytes], corps) -> str:
 
 def _declarer_proprietes(membres: dict[str, bytes]) -> None:
     """docProps/custom.xml listed in the package, as Word expects it."""
-    types = etree.fromstring(membres["[Content_Types].xml"], _PARSEUR)
+    types = etree.fromstring(membres["[Content_Types].xml"], PARSEUR)
     if not any(o.get("PartName") == "/docProps/custom.xml" for o in types):
         etree.SubElement(types, f"{{{_PKG}/content-types}}Override",
                          PartName="/docProps/custom.xml", ContentType=_CUSTOM_TYPE)
         membres["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
                                                         encoding="UTF-8", standalone=True)
     rels = etree.fromstring(membres.get("_rels/.rels") or
-                            f'<Relationships xmlns="{_PKG}/relationships"/>'.encode(), _PARSEUR)
+                            f'<Relationships xmlns="{_PKG}/relationships"/>'.encode(), PARSEUR)
     if not any(r.get("Type") == _CUSTOM_REL for r in rels):
         ids = {r.get("Id") for r in rels}
         rid = next(f"rIdCustom{i}" for i in range(1, 100) if f"rIdCustom{i}" not in ids)
