@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from io import BytesIO
 from xml.sax.saxutils import escape
 
 NS = (
@@ -33,6 +34,21 @@ def zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
+
+
+def membres(docx: bytes) -> dict[str, bytes]:
+    """The package's files by name (folders left out)."""
+    with zipfile.ZipFile(BytesIO(docx)) as paquet:
+        return {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
+
+
+def empaqueter(membres: dict[str, bytes]) -> bytes:
+    """The package holding ``membres``, in their order, with fixed dates (``zip_info``)."""
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
+        for nom, data in membres.items():
+            sortie.writestr(zip_info(nom), data)
+    return buf.getvalue()
 
 
 def proprietes_personnalisees(valeurs: dict[str, str]) -> str:

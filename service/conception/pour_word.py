@@ -42,15 +42,14 @@ from __future__ import annotations
 import copy
 import json
 import re
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from lxml import etree
 
+from service.catalogue import ooxml
 from service.catalogue.declaration import Champ, Formulaire, charger
 from service.catalogue.extraction import PARSEUR, proprietes_docx
-from service.catalogue.ooxml import proprietes_principales, zip_info
+from service.catalogue.ooxml import proprietes_principales
 from service.catalogue.rendu import PARTIES_MODELES
 
 from . import marques
@@ -88,8 +87,7 @@ def pour_word(docx_gabarit: bytes, formulaire: Formulaire | None = None) -> byte
         props = proprietes_docx(docx_gabarit)
         formulaire = charger(RACINE / "formulaires" / props["gabarit_id"] /
                              f"v{props['gabarit_version']}.yaml")
-    with zipfile.ZipFile(BytesIO(docx_gabarit)) as paquet:
-        membres = {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
+    membres = ooxml.membres(docx_gabarit)
     for nom, data in membres.items():
         if PARTIES_MODELES.match(nom) and (b"{{" in data or b"{%" in data):
             racine = etree.fromstring(data, PARSEUR)
@@ -98,11 +96,7 @@ def pour_word(docx_gabarit: bytes, formulaire: Formulaire | None = None) -> byte
                                           standalone=True)
     # the title as declared (the gabarit's own properties hold it without braces)
     membres["docProps/core.xml"] = proprietes_principales(titre=formulaire.titre).encode("utf-8")
-    buf = BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
-        for nom, data in membres.items():
-            sortie.writestr(zip_info(nom), data)
-    return buf.getvalue()
+    return ooxml.empaqueter(membres)
 
 
 def _texte(el) -> str:

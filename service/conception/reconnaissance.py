@@ -19,15 +19,14 @@ The .docx is checked by the callers first (``docx_sur.verifier_docx`` and
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
-from io import BytesIO
 
 from lxml import etree
 
+from service.catalogue import ooxml
 from service.catalogue.declaration import Champ, Formulaire
 from service.catalogue.extraction import PARSEUR
-from service.catalogue.ooxml import proprietes_personnalisees, proprietes_principales, zip_info
+from service.catalogue.ooxml import proprietes_personnalisees, proprietes_principales
 from service.catalogue.rendu import PARTIES_MODELES
 
 from . import marques
@@ -51,8 +50,7 @@ class Reconnaissance:
 def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = None, *,
                 precedente: Formulaire | None = None) -> Reconnaissance:
     """The declaration and the gabarit of the Word-authored form ``docx``."""
-    with zipfile.ZipFile(BytesIO(docx)) as paquet:
-        membres = {i.filename: paquet.read(i) for i in paquet.infolist() if not i.is_dir()}
+    membres = ooxml.membres(docx)
     parties = {nom: etree.fromstring(data, PARSEUR) for nom, data in membres.items()
                if PARTIES_MODELES.match(nom)}
     lecteur = Lecteur(_glossaire(membres))
@@ -80,11 +78,7 @@ def reconnaitre(docx: bytes, id_: str, version: int = 1, titre: str | None = Non
     membres["docProps/custom.xml"] = proprietes_personnalisees(
         {"gabarit_id": id_, "gabarit_version": str(version)}).encode("utf-8")
     _declarer_proprietes(membres)
-    buf = BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
-        for nom, data in membres.items():
-            sortie.writestr(zip_info(nom), data)
-    return Reconnaissance(declaration, buf.getvalue(), lecteur.alertes)
+    return Reconnaissance(declaration, ooxml.empaqueter(membres), lecteur.alertes)
 
 
 def _glossaire(membres: dict[str, bytes]) -> dict[str, str]:
