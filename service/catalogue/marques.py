@@ -38,6 +38,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from .declaration import NOMS_RESERVES, Formulaire
 from .docx_sur import DocxRefuse, nettoyer_docx, verifier_docx
+from .ooxml import reecrire
 from .rendu import PARTIES_MODELES as PARTIES_RENDUES
 from .rendu import environnement
 
@@ -144,15 +145,8 @@ def _contenu(texte: str, nom: str) -> None:
 
 
 def _sans_liaisons(docx: bytes) -> bytes:
-    buf = BytesIO()
-    with zipfile.ZipFile(BytesIO(docx)) as source, \
-            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as sortie:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
-                data = _LIAISON.sub(b"", data)
-            sortie.writestr(info, data)
-    return buf.getvalue()
+    return reecrire(docx, lambda nom, data: _LIAISON.sub(b"", data)
+                    if nom.startswith("word/") and nom.endswith(".xml") else data)
 
 
 # --- the marks ---------------------------------------------------------------------------

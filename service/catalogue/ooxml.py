@@ -51,6 +51,18 @@ def empaqueter(membres: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def reecrire(docx: bytes, changer) -> bytes:
+    """The package with each file's content passed through ``changer(nom, data)``; entries
+    keep their order and dates."""
+    buf = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as source, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as cible:
+        for info in source.infolist():
+            cible.writestr(info, changer(info.filename, source.read(info)),
+                           compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
 def proprietes_personnalisees(valeurs: dict[str, str]) -> str:
     """docProps/custom.xml holding ``valeurs`` as text properties."""
     props = "".join(

@@ -14,6 +14,7 @@ from io import BytesIO
 from lxml import etree
 
 from service.catalogue.extraction import PARSEUR
+from service.catalogue.ooxml import reecrire
 
 from .marques import XML_SPACE
 from .marques import W as W_NS
@@ -118,13 +119,7 @@ def isoler(p: etree._Element, debut: int, fin: int) -> list[etree._Element]:
 
 def remplacer_partie(docx: bytes, partie: str, xml: bytes) -> bytes:
     """The package with ``partie`` replaced; every other entry copied as it was."""
-    sortie = BytesIO()
-    with zipfile.ZipFile(BytesIO(docx)) as source, \
-            zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
-        for info in source.infolist():
-            cible.writestr(info, xml if info.filename == partie else source.read(info.filename),
-                           compress_type=zipfile.ZIP_DEFLATED)
-    return sortie.getvalue()
+    return reecrire(docx, lambda nom, data: xml if nom == partie else data)
 
 
 def serialiser(racine: etree._Element) -> bytes:

@@ -17,13 +17,11 @@ in the gabarit's marks, its content control's tag and the declaration alike.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 import secrets
 import shutil
 import time
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ import yaml
 
 from service.catalogue.declaration import NOM_VALIDE, TYPES
 from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.ooxml import reecrire
 from service.catalogue.rendu import PARTIES_MODELES
 
 from .propositions import Decision, Proposition
@@ -313,14 +312,10 @@ def renommer(docx: bytes, cle: str, nouveau: str) -> bytes:
     def dans_les_marques(m: re.Match) -> str:
         return motif.sub(nouveau, m.group(0))
 
-    sortie = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as z, \
-            zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as w:
-        for info in z.infolist():
-            data = z.read(info)
-            if PARTIES_MODELES.match(info.filename):
-                xml = MARQUES.sub(dans_les_marques, data.decode("utf-8"))
-                xml = xml.replace(f'<w:tag w:val="{ancien}"/>', f'<w:tag w:val="{nouveau}"/>')
-                data = xml.encode("utf-8")
-            w.writestr(info, data)
-    return sortie.getvalue()
+    def dans_la_partie(nom: str, data: bytes) -> bytes:
+        if not PARTIES_MODELES.match(nom):
+            return data
+        xml = MARQUES.sub(dans_les_marques, data.decode("utf-8"))
+        return xml.replace(f'<w:tag w:val="{ancien}"/>', f'<w:tag w:val="{nouveau}"/>').encode("utf-8")
+
+    return reecrire(docx, dans_la_partie)
