@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import ipaddress
 import json
+import math
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -111,6 +112,17 @@ def bloc_du_client() -> str:
     """What the request's client holds (``_bloc`` of ``adresse_du_client``): what a limit
     per address counts against."""
     return _bloc(adresse_du_client())
+
+
+def limite_atteinte(base, limites, fenetre: dt.timedelta) -> tuple[str, str] | None:
+    """The first of ``limites`` (key, limit, who) whose failures within ``fenetre`` make it wait
+    (service/personnes/comptes.py ``attente``): its « who » and the wait, « 3 minutes »; None when
+    each may be tried now."""
+    for cle, limite, qui in limites:
+        duree = comptes.attente(base, cle, limite, fenetre)
+        if duree is not None:
+            return qui, pluriel(max(1, math.ceil(duree.total_seconds() / 60)), "minute", "minutes")
+    return None
 
 
 def adresse(vue: str, **valeurs) -> str:
