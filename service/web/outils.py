@@ -152,13 +152,18 @@ def noter(quoi: str, numero: str, detail: str = "") -> None:
 
 # --- who is signed in -----------------------------------------------------------------------
 
+def _page_demandee() -> str:
+    """Where to come back after signing in: a GET's path; a form posted is not replayed ("")."""
+    return request.full_path.rstrip("?") if request.method == "GET" else ""
+
+
 def connecte(vue):
     """The view needs a signed-in account; without one, the sign-in page, which comes back to
     the page asked for (``suivant``: a GET's path; a form posted signed out is not replayed)."""
     @functools.wraps(vue)
     def enveloppe(*args, **kwargs):
         if g.compte is None:
-            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            cible = _page_demandee()
             return redirect(url_for("auth.connexion", suivant=cible if cible != "/" else None))
         return vue(*args, **kwargs)
     return enveloppe
@@ -229,7 +234,7 @@ def exiger_connexion_recente(vue):
     def enveloppe(*args, **kwargs):
         quand = comptes.authentifiee_le(base(), session.get("sid", ""))
         if quand is None or comptes.maintenant() - quand > RECENTE:
-            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            cible = _page_demandee()
             return redirect(url_for("auth.confirmer", suivant=cible or None))
         return vue(*args, **kwargs)
     return enveloppe
