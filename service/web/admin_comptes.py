@@ -47,6 +47,7 @@ from .outils import (
     exiger,
     exiger_connexion_recente,
     garder_rapport,
+    limite_atteinte,
     messagerie,
     noter,
     pluriel,
@@ -312,16 +313,14 @@ def oubli():
         # the address asked for is counted by its sha256: no one's address is kept this way
         cles = [f"oubli-adresse:{bloc_du_client()}",
                 f"oubli-courriel:{hashlib.sha256(courriel.encode()).hexdigest()}"]
-        for cle, limite, texte in ((cles[0], OUBLI_PAR_ADRESSE, "depuis votre réseau"),
-                                   (cles[1], OUBLI_PAR_COURRIEL, "pour cette adresse")):
-            duree = comptes.attente(base(), cle, limite, OUBLI_FENETRE)
-            if duree is not None:
-                minutes = max(1, -(-int(duree.total_seconds()) // 60))
-                erreur = (f"Trop de demandes {texte} : réessayez dans {minutes} minute"
-                          f"{'s' if minutes > 1 else ''}. Un lien déjà reçu reste valable "
-                          "30 minutes.")
-                return render_template("mot_de_passe_oublie.html", formulaire=formulaire,
-                                       envoye=False, erreur=erreur), 429
+        atteinte = limite_atteinte(base(), ((cles[0], OUBLI_PAR_ADRESSE, "depuis votre réseau"),
+                                            (cles[1], OUBLI_PAR_COURRIEL, "pour cette adresse")),
+                                   OUBLI_FENETRE)
+        if atteinte is not None:
+            erreur = (f"Trop de demandes {atteinte[0]} : réessayez dans {atteinte[1]}. "
+                      "Un lien déjà reçu reste valable 30 minutes.")
+            return render_template("mot_de_passe_oublie.html", formulaire=formulaire,
+                                   envoye=False, erreur=erreur), 429
         comptes.noter_echec(base(), cles, OUBLI_FENETRE)
         prefixe = adresse("admin_comptes.choisir", jeton="-")[:-1]
         _ENVOIS.submit(_oubli, base(), messagerie(), courriel, prefixe)

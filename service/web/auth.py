@@ -14,7 +14,6 @@ where one was going. Only a path of this site is followed there, never an addres
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import (
     Blueprint,
@@ -34,7 +33,6 @@ from service.catalogue.contexte import date_fr
 from service.personnes import acces
 from service.personnes.comptes import (
     ROLES,
-    attente,
     authentifier,
     cle_de_session,
     compte_de_session,
@@ -53,6 +51,7 @@ from .outils import (
     bloc_du_client,
     connecte,
     durees,
+    limite_atteinte,
     noter,
     ouvrir_la_session,
     peut,
@@ -80,21 +79,15 @@ class Connexion(FlaskForm):
                                                             "aria-required": "true"})
 
 
-def _minutes(duree: dt.timedelta) -> str:
-    minutes = max(1, math.ceil(duree.total_seconds() / 60))
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
-
-
 def _bloque(base, cles: list[str]) -> str | None:
     """Why this sign-in waits, and for how long; None if it may be tried now. The account's
     limit first: it is the one its owner can do something about (ask for a new password)."""
-    for cle, limite, qui in ((cles[0], ECHECS_PAR_COMPTE, "sur ce compte"),
-                             (cles[1], ECHECS_PAR_ADRESSE, "depuis votre réseau")):
-        duree = attente(base, cle, limite, FENETRE)
-        if duree is not None:
-            return (f"Trop de tentatives {qui} : réessayez dans {_minutes(duree)} "
-                    "(par sécurité, même le bon mot de passe est refusé d’ici là).")
-    return None
+    atteinte = limite_atteinte(base, ((cles[0], ECHECS_PAR_COMPTE, "sur ce compte"),
+                                      (cles[1], ECHECS_PAR_ADRESSE, "depuis votre réseau")), FENETRE)
+    if atteinte is None:
+        return None
+    return (f"Trop de tentatives {atteinte[0]} : réessayez dans {atteinte[1]} "
+            "(par sécurité, même le bon mot de passe est refusé d’ici là).")
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

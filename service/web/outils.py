@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import ipaddress
 import json
+import math
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -113,6 +114,17 @@ def bloc_du_client() -> str:
     return _bloc(adresse_du_client())
 
 
+def limite_atteinte(base, limites, fenetre: dt.timedelta) -> tuple[str, str] | None:
+    """The first of ``limites`` (key, limit, who) whose failures within ``fenetre`` make it wait
+    (service/personnes/comptes.py ``attente``): its « who » and the wait, « 3 minutes »; None when
+    each may be tried now."""
+    for cle, limite, qui in limites:
+        duree = comptes.attente(base, cle, limite, fenetre)
+        if duree is not None:
+            return qui, pluriel(max(1, math.ceil(duree.total_seconds() / 60)), "minute", "minutes")
+    return None
+
+
 def adresse(vue: str, **valeurs) -> str:
     """The full address of a page, for an e-mail: on the service's public address (INSPE_ADRESSE)
     when it is set, so that a forged Host header cannot send a link (and its token) elsewhere;
@@ -140,13 +152,18 @@ def noter(quoi: str, numero: str, detail: str = "") -> None:
 
 # --- who is signed in -----------------------------------------------------------------------
 
+def _page_demandee() -> str:
+    """Where to come back after signing in: a GET's path; a form posted is not replayed ("")."""
+    return request.full_path.rstrip("?") if request.method == "GET" else ""
+
+
 def connecte(vue):
     """The view needs a signed-in account; without one, the sign-in page, which comes back to
     the page asked for (``suivant``: a GET's path; a form posted signed out is not replayed)."""
     @functools.wraps(vue)
     def enveloppe(*args, **kwargs):
         if g.compte is None:
-            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            cible = _page_demandee()
             return redirect(url_for("auth.connexion", suivant=cible if cible != "/" else None))
         return vue(*args, **kwargs)
     return enveloppe
@@ -217,7 +234,7 @@ def exiger_connexion_recente(vue):
     def enveloppe(*args, **kwargs):
         quand = comptes.authentifiee_le(base(), session.get("sid", ""))
         if quand is None or comptes.maintenant() - quand > RECENTE:
-            cible = request.full_path.rstrip("?") if request.method == "GET" else ""
+            cible = _page_demandee()
             return redirect(url_for("auth.confirmer", suivant=cible or None))
         return vue(*args, **kwargs)
     return enveloppe
