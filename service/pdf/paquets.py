@@ -308,9 +308,9 @@ def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa
     racine = lecteur.trailer["/Root"]
     if structure and "/StructTreeRoot" in racine:
         _structure(lecteur, ecrivain, gardees)
-    for cle in ("/ViewerPreferences",):
-        if cle in racine:
-            ecrivain._root_object[NameObject(cle)] = racine[cle].clone(ecrivain)
+    if "/ViewerPreferences" in racine:  # the title shown (DisplayDocTitle)
+        ecrivain._root_object[NameObject("/ViewerPreferences")] = racine[
+            "/ViewerPreferences"].clone(ecrivain)
     if pdfa and "/OutputIntents" in racine:
         ecrivain._root_object[NameObject("/OutputIntents")] = racine["/OutputIntents"].clone(
             ecrivain)
