@@ -33,7 +33,6 @@ def main() -> None:
     parser.add_argument("--lot", type=int, default=100)
     parser.add_argument("--tours", type=int, default=2)
     args = parser.parse_args()
-    avec_arbre = paquets._structure
     with tempfile.TemporaryDirectory() as tmp:
         config = Config.depuis(dict(os.environ, INSPE_DONNEES=tmp))
         catalogue = creer_catalogue(config)
@@ -44,17 +43,17 @@ def main() -> None:
             produire_pdfs([generer(catalogue, ID, exemple)], moteur, sceau)
             for tour in range(1, args.tours + 1):
                 for arbre in (False, True):
-                    paquets._structure = avec_arbre if arbre else (lambda *a: None)
                     documents = [generer(catalogue, ID, exemple) for _ in range(args.lot)]
                     debut = time.perf_counter()
-                    pdfs = produire_pdfs(documents, moteur, sceau, voie="lot")
+                    pdfs = paquets.produire_lot(documents, moteur, sceau, auteur=sceau.nom,
+                                                structure=arbre)
                     debit = args.lot / (time.perf_counter() - debut)
                     taille = statistics.mean(map(len, pdfs)) / 1024
                     lecteur = paquets.PdfReader(paquets.BytesIO(pdfs[0]))
                     debut = time.perf_counter()
                     for _ in range(20):
                         paquets.extraire(lecteur, range(0, 3), paquets.Entete.de(documents[0]),
-                                         sceau.nom, True)
+                                         sceau.nom, True, arbre)
                     coupe = (time.perf_counter() - debut) / 20 * 1000
                     print(f"tour {tour} {'avec l’arbre' if arbre else 'sans arbre  '} : lot "
                           f"{debit:5.2f} documents/s, {taille:6.1f} kio par PDF scellé, "

@@ -206,6 +206,12 @@ class Catalogue:
                     gabarit._compiles[cle] = compile_
         return gabarit._compiles[cle]
 
+    def verifier(self, gabarit: Gabarit) -> None:
+        """``gabarit`` checked against its declaration, once per process whatever the logo (a
+        logo changes the header's picture only): the render processes compile it again."""
+        if not gabarit._compiles:
+            self.compile(gabarit)
+
     # --- manifest -------------------------------------------------------------
 
     @property

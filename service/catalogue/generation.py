@@ -97,7 +97,7 @@ def rendre(catalogue: Catalogue, gabarit: Gabarit, valeurs: dict,
         "sujet": sujet(gabarit),
         "date": maintenant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    catalogue.compile(gabarit, etablissement.logo)  # checked against its declaration, once
+    catalogue.verifier(gabarit)
     docx = rendre_avec_limites(
         gabarit.chemin, ctx, proprietes(gabarit, document_id, numero, maintenant, sha, version),
         principales, images, logo=etablissement.logo)

@@ -185,13 +185,18 @@ def _partageable(valeur) -> bool:
 _ETENDUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _numero(element: DictionaryObject) -> int | None:
+    """The object number of an element read from the packet (None: a direct object)."""
+    return _ref(getattr(element, "indirect_reference", None))
+
+
 def _etendues(lecteur: PdfReader) -> dict[int, frozenset[int]]:
-    """For each structure element of the packet, the pages its content lies on: read once
-    per packet, so that cutting out each document skips the others' elements at once."""
+    """For each structure element of the packet (by object number), the pages its content lies
+    on: read once per packet, so that cutting out each document skips the others' elements at
+    once. Only numbers are kept: an element refers to its reader, which would never go."""
     if lecteur in _ETENDUES:
-        return _ETENDUES[lecteur][1]
+        return _ETENDUES[lecteur]
     etendues: dict[int, frozenset[int]] = {}
-    gardes = []  # the elements themselves, so that their id() stays theirs
 
     def parcourir(element: DictionaryObject, page_heritee: int | None) -> frozenset[int]:
         page = _ref(element.raw_get("/Pg")) if "/Pg" in element else page_heritee
@@ -202,13 +207,13 @@ def _etendues(lecteur: PdfReader) -> dict[int, frozenset[int]]:
                 vues |= parcourir(kid, page)
             elif isinstance(kid, DictionaryObject) and "/Pg" in kid:
                 vues.add(_ref(kid.raw_get("/Pg")))
-        gardes.append(element)
-        etendues[id(element)] = frozenset(vues)
-        return etendues[id(element)]
+        if (numero := _numero(element)) is not None:
+            etendues[numero] = frozenset(vues)
+        return frozenset(vues)
 
     for kid in _enfants(lecteur.trailer["/Root"]["/StructTreeRoot"]):
         parcourir(kid.get_object(), None)
-    _ETENDUES[lecteur] = (gardes, etendues)
+    _ETENDUES[lecteur] = etendues
     return etendues
 
 
@@ -240,7 +245,8 @@ def _structure(lecteur: PdfReader, ecrivain: PdfWriter, pages: dict[int, Indirec
                         NameObject("/MCID"): NumberObject(kid["/MCID"])}))
                     marques.append((page_mcr, int(kid["/MCID"])))
             elif isinstance(kid, DictionaryObject) and "/S" in kid:
-                if id(kid) in etendue and etendue[id(kid)].isdisjoint(pages):
+                vues = etendue.get(_numero(kid))
+                if vues is not None and vues.isdisjoint(pages):
                     continue  # another document's
                 copie = copier(kid, page)
                 if copie is not None:
@@ -308,9 +314,9 @@ def extraire(lecteur: PdfReader, pages: range, entete: Entete, auteur: str, pdfa
     racine = lecteur.trailer["/Root"]
     if structure and "/StructTreeRoot" in racine:
         _structure(lecteur, ecrivain, gardees)
-    for cle in ("/ViewerPreferences",):
-        if cle in racine:
-            ecrivain._root_object[NameObject(cle)] = racine[cle].clone(ecrivain)
+    if "/ViewerPreferences" in racine:  # the title shown (DisplayDocTitle)
+        ecrivain._root_object[NameObject("/ViewerPreferences")] = racine[
+            "/ViewerPreferences"].clone(ecrivain)
     if pdfa and "/OutputIntents" in racine:
         ecrivain._root_object[NameObject("/OutputIntents")] = racine["/OutputIntents"].clone(
             ecrivain)
