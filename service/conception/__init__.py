@@ -23,7 +23,7 @@ from service.catalogue.declaration import charger
 from service.catalogue.etablissement import LOGO_DEFAUT
 from service.catalogue.gabarits import MANIFESTE
 
-from .paquet import assembler_paquet
+from .paquet import ECHELLE, assembler_paquet
 from .wordml import reinitialiser_ids
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -53,11 +53,15 @@ def construire(id_: str, racine: Path = RACINE) -> Path:
     manifeste = json.loads(manifeste_path.read_text()) if manifeste_path.exists() else {}
     publie = manifeste.get(id_, {}).get(str(version))
     formulaire = charger(racine / "formulaires" / id_ / f"v{version}.yaml")
+    taille = getattr(module, "TAILLE_POLICE", ECHELLE["corps"])
+    if taille < ECHELLE["corps_min"] and publie is None:
+        raise SystemExit(f"{id_} : corps de {taille} pt, sous l’échelle du catalogue "
+                         f"({ECHELLE['corps_min']} pt au moins, service/conception/paquet.py).")
     reinitialiser_ids(placeholder_word=version > _POINTILLES_EN_TEXTE.get(id_, 0))
     paquet = assembler_paquet(
         corps=module.corps(formulaire), titre=module.TITRE, logo_png=LOGO_DEFAUT.read_bytes(),
         proprietes={"gabarit_id": id_, "gabarit_version": str(version)},
-        taille_police=getattr(module, "TAILLE_POLICE", 10))
+        taille_police=taille)
     if publie and publie["gabarit"] != hashlib.sha256(paquet).hexdigest():
         raise SystemExit(f"{id_} v{version} est publiée et ce changement la modifierait : "
                          f"copiez formulaires/{id_}/v{version}.yaml en v{version + 1}.yaml, "

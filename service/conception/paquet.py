@@ -71,8 +71,20 @@ HEADER_RELS = HEAD + (
 FONT = "Arial"
 
 
+# One type scale across the catalogue, in points: the body is ECHELLE["corps"] unless a
+# module says why a page must hold a grid at 9.5 pt (its TAILLE_POLICE); titles do not follow it.
+ECHELLE = {"corps": 10, "corps_min": 9.5, "titre": 15, "titre1": 12, "titre2": 11, "petit": 9,
+           "pied": 7}
+
+
+def _demi_points(taille: float) -> int:
+    return int(taille * 2)
+
+
 def _styles(taille: float) -> str:
-    sz = int(taille * 2)
+    sz = _demi_points(taille)
+    t0, t1, t2 = (_demi_points(ECHELLE[k]) for k in ("titre", "titre1", "titre2"))
+    petit, pied = _demi_points(ECHELLE["petit"]), _demi_points(ECHELLE["pied"])
     return HEAD + (
         f'<w:styles {NS}>'
         "<w:docDefaults><w:rPrDefault><w:rPr>"
@@ -84,23 +96,23 @@ def _styles(taille: float) -> str:
         '<w:style w:type="paragraph" w:styleId="Titre"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>'
         '<w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="160"/>'
         '<w:jc w:val="center"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/>'
-        f'<w:sz w:val="{sz + 12}"/><w:szCs w:val="{sz + 12}"/></w:rPr></w:style>'
+        f'<w:sz w:val="{t0}"/><w:szCs w:val="{t0}"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Titre1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/>'
         '<w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="80"/>'
         '<w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/>'
-        f'<w:sz w:val="{sz + 4}"/><w:szCs w:val="{sz + 4}"/></w:rPr></w:style>'
+        f'<w:sz w:val="{t1}"/><w:szCs w:val="{t1}"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Titre2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/>'
         '<w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="140" w:after="60"/>'
         '<w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:bCs/>'
-        f'<w:sz w:val="{sz + 2}"/><w:szCs w:val="{sz + 2}"/></w:rPr></w:style>'
+        f'<w:sz w:val="{t2}"/><w:szCs w:val="{t2}"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Liste"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/>'
         '<w:qFormat/><w:pPr><w:spacing w:after="40"/><w:ind w:left="567" w:hanging="283"/></w:pPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Petit"><w:name w:val="Petit texte"/><w:basedOn w:val="Normal"/>'
-        f'<w:pPr><w:spacing w:after="30" w:line="228" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="{sz - 3}"/><w:szCs w:val="{sz - 3}"/></w:rPr></w:style>'
+        f'<w:pPr><w:spacing w:after="30" w:line="228" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="{petit}"/><w:szCs w:val="{petit}"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Entete"><w:name w:val="header"/><w:basedOn w:val="Normal"/>'
         '<w:pPr><w:spacing w:after="0"/></w:pPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="PiedDePage"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
-        '<w:pPr><w:spacing w:after="0"/></w:pPr><w:rPr><w:color w:val="595959"/><w:sz w:val="14"/><w:szCs w:val="14"/></w:rPr></w:style>'
+        f'<w:pPr><w:spacing w:after="0"/></w:pPr><w:rPr><w:color w:val="595959"/><w:sz w:val="{pied}"/><w:szCs w:val="{pied}"/></w:rPr></w:style>'
         '<w:style w:type="character" w:default="1" w:styleId="Policepardfaut"><w:name w:val="Default Paragraph Font"/>'
         "<w:uiPriority w:val=\"1\"/><w:semiHidden/></w:style>"
         '<w:style w:type="character" w:styleId="Saisie"><w:name w:val="Saisie"/><w:uiPriority w:val="1"/><w:qFormat/>'
@@ -170,7 +182,8 @@ def _header() -> str:
             cellule(p(logo, style="Entete"), largeur=largeurs[0], valign="center"),
             cellule(
                 p(r("{{ instance.nom }}", gras=True, couleur="1F3864"), style="Entete", align="right"),
-                p(r("{{ instance.academie }}", taille=8, couleur="595959"), style="Entete", align="right"),
+                p(r("Année universitaire {{ instance.annee_universitaire }}", taille=ECHELLE["pied"] + 1,
+                    couleur="595959"), style="Entete", align="right"),
                 largeur=largeurs[1], valign="center"),
         ),
         bordures=False,
@@ -185,8 +198,9 @@ def _field(instr: str) -> str:
 
 
 def _footer() -> str:
-    ident = r("{{ gabarit.id }} version {{ gabarit.version }} · document n° {{ document.numero }} "
-              "version {{ document.version }} · généré le {{ document.genere_le }}")
+    # Which form (« modèle v3 ») and which state of this document (« document … v1 »).
+    ident = r("{{ gabarit.id }} · modèle v{{ gabarit.version }} · document n° {{ document.numero }} "
+              "v{{ document.version }} · généré le {{ document.genere_le }}")
     page = [r("page "), _field("PAGE"), r("/"), _field("NUMPAGES")]
     para = p(ident, "<w:r><w:tab/></w:r>", *page, style="PiedDePage",
              tabs=[("right", LARGEUR_UTILE, "none")])

@@ -11,7 +11,7 @@ from .champs import Champs
 from .wordml import LARGEUR_UTILE, p, r, titre
 
 TITRE = "Parcours d’individualisation des professeur·e·s du second degré et CPE stagiaires (annexe 3)"
-TAILLE_POLICE = 8.5
+TAILLE_POLICE = 9.5
 
 NOTE = ("* Ex. : renforcement de l’aide pédagogique et didactique, visite(s) supplémentaire(s), "
         "module (s) de formation supplémentaire(s), observations et pratiques accompagnées "
