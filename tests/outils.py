@@ -26,6 +26,8 @@ RACINE = Path(__file__).resolve().parents[1]
 SEEDS = RACINE.parent / "shared" / "seeds"
 
 # the eight gabarits of the catalogue (README, « Le catalogue »)
+# The newest shipped version of every gabarit (gabarits/manifeste.json).
+DERNIERE = 3
 IDS = {
     "lettre_mission_sopa", "compte_rendu_sopa", "accompagnement_renforce_m2ca",
     "fiche_personnalisation", "parcours_individualisation_1d", "parcours_individualisation_2d",
@@ -233,12 +235,12 @@ def par_le_fournisseur(url: str, login: str, navigateur=None) -> str:
 # --- a new version of a shipped gabarit, as an administrator would publish it ---------------
 
 def version_suivante_synthese() -> tuple[bytes, str]:
-    """fiche_synthese_collectif v2 changed as a new version would be: « autres_ressources »
+    """fiche_synthese_collectif's newest version changed as the next one would be: « autres_ressources »
     renamed « commentaire_final », the place's label changed, a fixed paragraph rewritten.
     Returns the template (with the service's marks) and its declaration (YAML text)."""
     import yaml
 
-    source = RACINE / "gabarits" / "fiche_synthese_collectif" / "v2.docx"
+    source = RACINE / "gabarits" / "fiche_synthese_collectif" / f"v{DERNIERE}.docx"
     remplacements = {
         "{{ autres_ressources or": "{{ commentaire_final or",
         "Module expérimental Accompagnement des tuteurs en réseau":
@@ -255,8 +257,8 @@ def version_suivante_synthese() -> tuple[bytes, str]:
                     texte = texte.replace(avant, apres)
                 data = texte.encode("utf-8")
             w.writestr(info, data)
-    declaration = yaml.safe_load((RACINE / "formulaires" / "fiche_synthese_collectif" / "v2.yaml")
-                                 .read_text(encoding="utf-8"))
+    declaration = yaml.safe_load((RACINE / "formulaires" / "fiche_synthese_collectif"
+                                  / f"v{DERNIERE}.yaml").read_text(encoding="utf-8"))
     for section in declaration["sections"]:
         for champ in section["champs"]:
             if champ["nom"] == "autres_ressources":

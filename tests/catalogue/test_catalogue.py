@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from io import BytesIO
@@ -16,7 +17,9 @@ from service.catalogue.gabarits import publier
 from service.catalogue.generation import generer
 from service.catalogue.rendu import GabaritInvalide
 from service.catalogue.validation import valider
-from tests.outils import IDS, texte_docx
+from tests.outils import DERNIERE, IDS, texte_docx
+
+NOUVELLE = DERNIERE + 1
 
 
 def test_the_eight_documents_of_the_catalogue_are_there(catalogue):
@@ -69,32 +72,36 @@ def test_a_declaration_changed_without_a_new_version_is_refused(copie_catalogue)
 def test_an_unpublished_version_is_refused_until_published(copie_catalogue):
     dossier_f = copie_catalogue.formulaires / "compte_rendu_sopa"
     dossier_g = copie_catalogue.gabarits / "compte_rendu_sopa"
-    declaration = yaml.safe_load((dossier_f / "v2.yaml").read_text())
+    declaration = yaml.safe_load((dossier_f / f"v{DERNIERE}.yaml").read_text())
     declaration["titre"] += " (révisé)"
-    (dossier_f / "v3.yaml").write_text(yaml.safe_dump(declaration, allow_unicode=True))
-    shutil.copy(dossier_g / "v2.docx", dossier_g / "v3.docx")
-    _remplacer_dans_docx(dossier_g / "v3.docx", "Lieu du stage :", "Lieu du stage (école) :")
-    with pytest.raises(GabaritInvalide, match="version 3 non publiée"):
+    (dossier_f / f"v{NOUVELLE}.yaml").write_text(yaml.safe_dump(declaration, allow_unicode=True))
+    shutil.copy(dossier_g / f"v{DERNIERE}.docx", dossier_g / f"v{NOUVELLE}.docx")
+    _remplacer_dans_docx(dossier_g / f"v{NOUVELLE}.docx", "Lieu du stage :", "Lieu du stage (école) :")
+    with pytest.raises(GabaritInvalide, match=f"version {NOUVELLE} non publiée"):
         creer_catalogue(copie_catalogue)
 
-    assert publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa") == 3
+    assert publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa") == NOUVELLE
     catalogue = creer_catalogue(copie_catalogue)
-    assert catalogue.versions("compte_rendu_sopa") == [1, 2, 3]
+    assert catalogue.versions("compte_rendu_sopa") == list(range(1, NOUVELLE + 1))
     exemple = catalogue.gabarit("compte_rendu_sopa").formulaire.exemple
     # The new version is the default; the old ones stay renderable, unchanged.
     nouveau = generer(catalogue, "compte_rendu_sopa", exemple)
-    ancien = generer(catalogue, "compte_rendu_sopa", exemple, version=2)
+    ancien = generer(catalogue, "compte_rendu_sopa", exemple, version=DERNIERE)
     premier = generer(catalogue, "compte_rendu_sopa", exemple, version=1)
     assert "Lieu du stage (école) :" in texte_docx(nouveau.docx)
     assert "Lieu du stage (école) :" not in texte_docx(ancien.docx)
     assert "Lieu du stage :" in texte_docx(ancien.docx)
     assert "compte_rendu_sopa version 1 ·" in texte_docx(premier.docx)
-    assert "compte_rendu_sopa version 2 ·" in texte_docx(ancien.docx)
-    assert "compte_rendu_sopa version 3 ·" in texte_docx(nouveau.docx)
+    assert "compte_rendu_sopa version 2 ·" in texte_docx(generer(catalogue, "compte_rendu_sopa",
+                                                                  exemple, version=2).docx)
+    # from version 3, the footer says « modèle v3 » and « document … v1 »
+    assert f"compte_rendu_sopa · modèle v{DERNIERE} ·" in texte_docx(ancien.docx)
+    assert f"compte_rendu_sopa · modèle v{NOUVELLE} ·" in texte_docx(nouveau.docx)
+    assert re.search(r"document n° \S+ v1 · généré le", texte_docx(nouveau.docx))
 
 
 def test_a_published_version_cannot_be_republished_with_other_content(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml"
+    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / f"v{DERNIERE}.yaml"
     chemin.write_text(chemin.read_text() + "\n# retouche\n")
     with pytest.raises(GabaritInvalide, match="déjà publiée"):
         publier(copie_catalogue.gabarits, copie_catalogue.formulaires, "compte_rendu_sopa")
@@ -119,17 +126,18 @@ def _republier(config, id_):
 
 
 def test_a_template_variable_missing_from_the_declaration_is_named(copie_catalogue):
-    _retirer_champ(copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml", "lieu_stage")
+    _retirer_champ(copie_catalogue.formulaires / "compte_rendu_sopa" / f"v{DERNIERE}.yaml",
+                   "lieu_stage")
     _republier(copie_catalogue, "compte_rendu_sopa")
     catalogue = creer_catalogue(copie_catalogue)
     with pytest.raises(GabaritInvalide) as exc:
         catalogue.compile(catalogue.gabarit("compte_rendu_sopa"))
     assert "la variable « lieu_stage » est utilisée mais n'est pas déclarée" in str(exc.value)
-    assert "compte_rendu_sopa/v2.docx" in str(exc.value)
+    assert f"compte_rendu_sopa/v{DERNIERE}.docx" in str(exc.value)
 
 
 def test_a_declared_field_that_no_template_uses_is_named(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / "v2.yaml"
+    chemin = copie_catalogue.formulaires / "compte_rendu_sopa" / f"v{DERNIERE}.yaml"
     declaration = yaml.safe_load(chemin.read_text())
     declaration["sections"][0]["champs"].append(
         {"nom": "telephone", "type": "texte", "libelle": "Téléphone"})
@@ -143,7 +151,7 @@ def test_a_declared_field_that_no_template_uses_is_named(copie_catalogue):
 
 
 def test_a_group_column_must_be_used_too(copie_catalogue):
-    chemin = copie_catalogue.formulaires / "accompagnement_renforce_m2ca" / "v2.yaml"
+    chemin = copie_catalogue.formulaires / "accompagnement_renforce_m2ca" / f"v{DERNIERE}.yaml"
     declaration = yaml.safe_load(chemin.read_text())
     groupe = next(c for s in declaration["sections"] for c in s["champs"] if c["type"] == "groupe")
     groupe["champs"].append({"nom": "colonne_fantome", "type": "texte", "libelle": "Fantôme"})

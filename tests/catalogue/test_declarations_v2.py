@@ -16,14 +16,14 @@ from service.catalogue.declaration import POSTES, DeclarationInvalide, charger
 from service.catalogue.etablissement import charger_etablissement
 from service.catalogue.gabarits import publier
 from service.personnes import acces
-from tests.outils import IDS
+from tests.outils import DERNIERE, IDS
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
 def test_every_v2_declaration_says_who_it_concerns_who_writes_and_who_signs(catalogue, id_):
-    assert catalogue.versions(id_) == [1, 2]
+    assert catalogue.versions(id_) == list(range(1, DERNIERE + 1))
     formulaire = catalogue.gabarit(id_).formulaire
-    assert formulaire.version == 2
+    assert formulaire.version == DERNIERE
     connus = charger_etablissement().parcours
     assert formulaire.parcours and set(formulaire.parcours) <= set(connus)
     assert formulaire.redige_par and set(formulaire.redige_par) <= set(POSTES)

@@ -17,7 +17,9 @@ from service.catalogue.rendu import GabaritInvalide
 from service.cli import main
 from service.conception.publication import PublicationRefusee, preparer, publier
 from service.web import create_app
-from tests.outils import RACINE, texte_docx, version_suivante_synthese
+from tests.outils import DERNIERE, RACINE, texte_docx, version_suivante_synthese
+
+NOUVELLE = DERNIERE + 1
 
 ID = "fiche_synthese_collectif"
 
@@ -43,12 +45,12 @@ def test_a_new_version_is_compared_published_and_seen_by_another_process(instanc
          f"print(c.gabarit('{ID}').version, flush=True)\nsys.stdin.readline()\ntime.sleep(2.1)\n"
          f"g = c.gabarit('{ID}')\nprint(g.version, g.formulaire.champ('commentaire_final').libelle)"],
         cwd=RACINE, env=_environ(config), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert autre.stdout.readline().strip() == "2"
+    assert autre.stdout.readline().strip() == str(DERNIERE)
 
     docx, declaration = version_suivante_synthese()
     projet = preparer(catalogue, ID, docx, declaration, tmp_path / "travail")
     lignes = projet.difference.lignes()
-    assert projet.version == 3
+    assert projet.version == NOUVELLE
     assert "Champ ajouté : « Commentaire final » (commentaire_final)" in lignes
     assert "Champ retiré : « Autres ressources » (autres_ressources)" in lignes
     assert ("Champ modifié : « lieu_regroupement » : libellé « Lieu du présentiel » → "
@@ -59,12 +61,12 @@ def test_a_new_version_is_compared_published_and_seen_by_another_process(instanc
     assert "Grille d’observation partagée" in texte_docx(projet.exemple.docx)
 
     ligne = publier(catalogue, projet, "admin (administrateur)", "synthese 2027.docx")
-    assert (ligne.version, ligne.source) == (3, "synthese 2027.docx")
-    assert (config.donnees / "catalogue" / "gabarits" / ID / "v3.docx").read_bytes() == docx
-    assert catalogue.gabarit(ID).version == 3 and catalogue.gabarit(ID).publication.id == ligne.id
-    assert catalogue.gabarit(ID, 2).formulaire.champ("autres_ressources")  # kept as it was
+    assert (ligne.version, ligne.source) == (NOUVELLE, "synthese 2027.docx")
+    assert (config.donnees / "catalogue" / "gabarits" / ID / f"v{NOUVELLE}.docx").read_bytes() == docx
+    assert catalogue.gabarit(ID).version == NOUVELLE and catalogue.gabarit(ID).publication.id == ligne.id
+    assert catalogue.gabarit(ID, DERNIERE).formulaire.champ("autres_ressources")  # kept as it was
     sortie, _ = autre.communicate("\n", timeout=60)
-    assert sortie.strip() == "3 Commentaire final"
+    assert sortie.strip() == f"{NOUVELLE} Commentaire final"
 
     with pytest.raises(PublicationRefusee, match="vient d’être publiée"):
         publier(catalogue, projet, "admin (administrateur)", "synthese 2027.docx")
@@ -85,7 +87,7 @@ def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, 
     config, base, catalogue = instance
     docx, declaration = version_suivante_synthese()
     publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"), "admin", "x")
-    chemin = config.donnees / "catalogue" / "formulaires" / ID / "v3.yaml"
+    chemin = config.donnees / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
     chemin.write_text(chemin.read_text(encoding="utf-8").replace("Commentaire final", "Autre"),
                       encoding="utf-8")
     with pytest.raises(GabaritInvalide, match=f"{chemin} a changé depuis sa publication"):
@@ -100,13 +102,13 @@ def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, 
 def test_a_draft_on_the_previous_version_opens_on_the_new_one_with_what_has_no_place(
         instance, tmp_path):
     _, _, catalogue = instance
-    v2 = catalogue.gabarit(ID, 2).formulaire
+    precedente = catalogue.gabarit(ID, DERNIERE).formulaire
     docx, declaration = version_suivante_synthese()
-    v3 = publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"),
-                 "admin", "x") and catalogue.gabarit(ID, 3).formulaire
+    nouvelle = publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"),
+                       "admin", "x") and catalogue.gabarit(ID, NOUVELLE).formulaire
     brouillon = {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
                  "autres_ressources": "Le livret du tuteur", "ressources": ["Le module FORMER"]}
-    report = reporter(v3, brouillon, v2, 2)
+    report = reporter(nouvelle, brouillon, precedente, DERNIERE)
     assert report.donnees == {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
                               "ressources": ["Le module FORMER"]}
     assert report.sans_place == [("« Autres ressources »", "Le livret du tuteur")]
@@ -120,14 +122,14 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
 
     environ = {k: v for k, v in _environ(copie_catalogue).items() if k.startswith("INSPE_")}
     word = tmp_path / "Fiche synthèse 2027.docx"
-    word.write_bytes(pour_word((RACINE / "gabarits" / ID / "v2.docx").read_bytes(),
-                               charger(RACINE / "formulaires" / ID / "v2.yaml")))
+    word.write_bytes(pour_word((RACINE / "gabarits" / ID / f"v{DERNIERE}.docx").read_bytes(),
+                               charger(RACINE / "formulaires" / ID / f"v{DERNIERE}.yaml")))
     assert main(["publier", "--depuis", str(word), "--id", ID, "--par", "admin"],
                 environ=environ) == 0
     sortie = capsys.readouterr().out
-    assert f"{ID} : version 3 — ce qui change :" in sortie
-    assert f"{ID} : version 3 publiée" in sortie
-    declaration = (copie_catalogue.donnees / "catalogue" / "formulaires" / ID / "v3.yaml"
+    assert f"{ID} : version {NOUVELLE} — ce qui change :" in sortie
+    assert f"{ID} : version {NOUVELLE} publiée" in sortie
+    declaration = (copie_catalogue.donnees / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
                    ).read_text(encoding="utf-8")
     assert "redige_par:\n- pilote" in declaration  # the dossier settings carried over
 
@@ -139,7 +141,7 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
     assert ("Champ modifié : « collectif » : libellé « Collectif » → « Nom du collectif »"
             in capsys.readouterr().out)
     base = ouvrir(copie_catalogue.base_de_donnees)
-    assert creer_catalogue(copie_catalogue, base).gabarit(ID).version == 4
+    assert creer_catalogue(copie_catalogue, base).gabarit(ID).version == NOUVELLE + 1
 
     pas_word = tmp_path / "notes.docx"
     pas_word.write_bytes(b"%PDF-1.7 pas un document Word")
@@ -163,7 +165,7 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
 
 def test_two_publishers_of_one_version_on_sqlite_and_postgresql(copie_catalogue, base_de_donnees,
                                                                tmp_path):
-    """The row first: the second publisher of version 3 is refused, the first one's files kept."""
+    """The row first: the second publisher of a version is refused, the first one's files kept."""
     un = creer_catalogue(copie_catalogue, base_de_donnees)
     deux = creer_catalogue(copie_catalogue, base_de_donnees)
     docx, declaration = version_suivante_synthese()

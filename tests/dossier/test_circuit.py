@@ -32,7 +32,7 @@ from service.personnes import effectifs
 from service.personnes.comptes import Compte
 from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.personnes.effectifs import Stagiaire
-from tests.outils import normaliser, pdf_texte
+from tests.outils import DERNIERE, normaliser, pdf_texte
 
 PDF_ESSAI = b"%PDF-1.7 version signee (essai)"  # the e-mails do not read the versions' PDFs
 
@@ -175,7 +175,7 @@ def test_an_ordered_circuit_tells_each_signer_in_turn_then_archives_with_its_cer
     derniere = pdf_texte(pdf, page=_pages(pdf))
     texte = normaliser(derniere)
     assert "Certificat de signature" in texte and f"Numéro du document : {numero}" in texte
-    assert "parcours_individualisation_2d, version 2" in texte and "version 7" in texte
+    assert f"parcours_individualisation_2d, version {DERNIERE}" in texte and "version 7" in texte
     for nom in ("Olivier Marchal", "Anne Fournier", "Sophie Lemaire", "Nathalie Caron",
                 "Karim Benali", "Léa Moreau"):
         assert nom in texte

@@ -11,7 +11,7 @@ import yaml
 
 from service.conception import travaux
 from service.web import service
-from tests.outils import version_suivante_synthese
+from tests.outils import DERNIERE, version_suivante_synthese
 from tests.web.outils import texte
 
 PAGE = "/admin/gabarits"
@@ -80,19 +80,21 @@ def test_edit_preview_publish_and_a_draft_opens_on_the_new_version(app, connecte
     assert admin.get(f"{editeur}/modele-import.xlsx").status_code == 200
 
     assert admin.post(f"{editeur}/publier", {}, page=f"{editeur}/apercu").status_code == 302
-    assert service(app)["catalogue"].gabarit(ID).version == 2  # not confirmed: not published
+    assert service(app)["catalogue"].gabarit(ID).version == DERNIERE  # not confirmed: not published
     reponse = admin.post(f"{editeur}/publier", {"confirmer": "1"}, page=f"{editeur}/apercu")
     assert reponse.status_code == 302
     liste = texte(admin.get(PAGE))
-    assert "version 3, le " in liste and "synthese 2027.docx" in liste
-    v3 = service(app)["catalogue"].gabarit(ID)
-    assert v3.version == 3 and v3.formulaire.champ("lieu").libelle == "Lieu retenu"
+    assert f"version {DERNIERE + 1}, le " in liste and "synthese 2027.docx" in liste
+    nouvelle = service(app)["catalogue"].gabarit(ID)
+    assert nouvelle.version == DERNIERE + 1
+    assert nouvelle.formulaire.champ("lieu").libelle == "Lieu retenu"
     assert admin.get(editeur).status_code == 404  # the work is done
 
     formulaires = texte(pilote.get("/formulaires"))
     saisie = re.search(r"saisie=([A-Za-z0-9_-]{20,})", formulaires).group(1)
     page = texte(pilote.get(f"/formulaires/{ID}?saisie={saisie}"))
-    assert "commencé sur la version 2 ; le formulaire est maintenant en version 3" in page
+    assert (f"commencé sur la version {DERNIERE} ; le formulaire est maintenant en version "
+            f"{DERNIERE + 1}") in page
     assert "« Autres ressources » : <q>Le livret du tuteur</q>" in page
     assert "« Lieu du présentiel » : <q>Collège Camus</q>" in page  # renamed: no place either
     assert 'value="Bassin nord"' in page
@@ -114,8 +116,8 @@ def test_the_upload_is_checked_then_recognised(app, connecte):
         io.BytesIO(b"PK"), "x.docx")})
     assert "ce gabarit existe déjà" in texte(reponse)
 
-    word = pour_word((RACINE / "gabarits" / ID / "v2.docx").read_bytes(),
-                     charger(RACINE / "formulaires" / ID / "v2.yaml"))
+    word = pour_word((RACINE / "gabarits" / ID / f"v{DERNIERE}.docx").read_bytes(),
+                     charger(RACINE / "formulaires" / ID / f"v{DERNIERE}.yaml"))
     reponse = admin.post(f"{PAGE}/televerser", {"id": ID, "fichier": (io.BytesIO(word),
                                                                       "synthese.docx")})
     assert reponse.status_code == 302

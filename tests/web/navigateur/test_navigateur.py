@@ -91,7 +91,7 @@ def test_a_tuteur_fills_the_compte_rendu_and_downloads_its_pdf(page, adresse, ca
     attente.value.save_as(signe)
     texte = pdf_texte(signe)
     assert "Hélène Garnier (tuteur ou tutrice de terrain), signé le" in texte
-    assert "version 2 ·" in texte
+    assert " v2 · généré le" in texte  # the footer: « document n° … v2 »
 
 
 def test_the_secretariat_generates_a_lot_and_follows_its_progress(page, adresse, captures, tmp_path,
