@@ -7,8 +7,6 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
-from dataclasses import replace
 
 import docx as python_docx
 import pytest
@@ -20,7 +18,7 @@ from service.catalogue.generation import generer, rendre
 from service.catalogue.validation import valider
 from service.cli import main
 from service.conception.wordml import PLACEHOLDER
-from tests.outils import IDS, RACINE, W15, W, Word, q
+from tests.outils import IDS, W15, W, Word, q
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -84,17 +82,12 @@ def test_placeholder_dots_typed_beside_are_not_read_as_the_value(catalogue):
 
 
 def test_a_version_built_now_shows_its_dots_as_word_s_placeholder(catalogue, tmp_path):
-    """Typing in Word replaces the dots; the published versions build unchanged (test_catalogue)."""
-    from service.conception import construire
-
-    shutil.copytree(RACINE / "formulaires", tmp_path / "formulaires")
-    dossier = tmp_path / "formulaires" / "compte_rendu_sopa"
-    (dossier / "v3.yaml").write_bytes((dossier / "v2.yaml").read_bytes())
-    publie = catalogue.gabarit("compte_rendu_sopa", 2)
-    suivant = replace(publie, chemin=construire("compte_rendu_sopa", tmp_path), _compiles={})
-    formulaire = publie.formulaire
+    """Typing in Word replaces the dots (from v3); the published versions build unchanged
+    (test_catalogue)."""
+    gabarit = catalogue.gabarit("compte_rendu_sopa")
+    formulaire = gabarit.formulaire
     connu = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
-    word = Word(rendre(catalogue, suivant, valider(formulaire, connu)).docx)
+    word = Word(rendre(catalogue, gabarit, valider(formulaire, connu)).docx)
 
     def montre_le_placeholder(tag):
         return word.controles(tag)[0].find(f"{q(W, 'sdtPr')}/{q(W, 'showingPlcHdr')}") is not None

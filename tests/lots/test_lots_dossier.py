@@ -27,7 +27,7 @@ from service.lots import lots
 from service.personnes import acces, effectifs
 from service.personnes.demo import comptes_de_demo, effectifs_de_demo
 from service.web import create_app, service
-from tests.outils import pdf_texte
+from tests.outils import DERNIERE, pdf_texte
 from tests.web.outils import nom_telecharge, texte
 
 ID = "compte_rendu_sopa"
@@ -214,7 +214,7 @@ def test_the_document_to_generate_is_chosen_and_a_workbook_says_its_own(app, con
     page = html.unescape(texte(reponse))
     assert reponse.status_code == 400
     titre = catalogue.gabarit(ID).titre
-    assert (f"lot.xlsx : ce tableur est celui de « {titre} » (version 2) : choisissez ce "
+    assert (f"lot.xlsx : ce tableur est celui de « {titre} » (version {DERNIERE}) : choisissez ce "
             "document ou téléchargez le bon modèle") in page
     assert "absente" not in page
     # no document chosen (a browser ignoring « required »): the workbook's own

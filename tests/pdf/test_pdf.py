@@ -13,7 +13,7 @@ from service.catalogue.generation import generer
 from service.cli import main
 from service.pdf.production import produire_pdfs
 from service.pdf.sceau import verifier
-from tests.outils import IDS, normaliser, pdf_texte, textes_attendus
+from tests.outils import DERNIERE, IDS, normaliser, pdf_texte, textes_attendus
 
 
 @pytest.mark.parametrize("id_", sorted(IDS))
@@ -28,8 +28,8 @@ def test_each_example_is_a_pdf_with_its_values_and_a_stamp_on_every_page(exemple
                  if normaliser(v)[:60] not in texte]
     assert not manquants, f"{id_} : valeurs absentes du PDF : {manquants}"
     nombre = len(pypdf.PdfReader(chemin).pages)
-    pied = (f"{id_} version {document.gabarit.version} · document n° {document.numero} "
-            f"version 1 · généré le {document.genere_le:%d/%m/%Y %H:%M}")
+    pied = (f"{id_} · modèle v{document.gabarit.version} · document n° {document.numero} "
+            f"v1 · généré le {document.genere_le:%d/%m/%Y %H:%M}")
     for n in range(1, nombre + 1):
         page = normaliser(pdf_texte(chemin, page=n))
         assert pied in page and f"page {n}/{nombre}" in page, f"{id_} : page {n} sans tampon"
@@ -70,7 +70,7 @@ def test_verifier_says_which_document_and_that_it_is_intact(exemples, pdfs_exemp
     resultat = verifier(pdfs_exemples["compte_rendu_sopa"].read_bytes(), sceau)
     assert resultat.intact
     assert resultat.message.startswith(f"INTACT : le document n° {document.numero} version 1 "
-                                       "(gabarit compte_rendu_sopa version 2")
+                                       f"(gabarit compte_rendu_sopa version {DERNIERE}")
 
 
 def test_a_byte_altered_copy_is_reported_as_tampered(pdfs_exemples, sceau, tmp_path):

@@ -22,7 +22,7 @@ from service.pdf.sceau import verifier
 from service.personnes import effectifs
 from service.personnes.comptes import creer_compte, creer_jeton
 from service.web import service
-from tests.outils import pdf_texte
+from tests.outils import DERNIERE, pdf_texte
 from tests.web.outils import HTTPS, champs_du_formulaire, conforme, deposer, entetes, texte
 
 
@@ -69,7 +69,7 @@ def archive_tuteur(app, connecte, catalogue, compte_rendu):
     page = texte(tuteur.get(verification))
     assert "Vérifiez ce qui a été lu avant d’archiver" in page
     assert 'value="MOREAU"' in page and 'value="École élémentaire Jules-Ferry, Clairval"' in page
-    assert 'value="05/10/2026"' in page and "version 2 (la plus récente)" in page
+    assert 'value="05/10/2026"' in page and f"version {DERNIERE} (la plus récente)" in page
     assert "Signature du tuteur ou de la tutrice : absente" in page
     assert re.search(r'value="Observations"[^>]*checked|checked[^>]*value="Observations"', page)
 
