@@ -3,7 +3,11 @@ the compte-rendu), with its annexes: le rôle du tuteur, le cadrage des SOPA, le
 suivi, les délégués de stage and the textes de référence.
 
 Filled in bulk by the secretariat, one letter per tuteur; the letter is signed by the
-directeur and the directrice adjointe named in the institution's settings.
+directeur and the directrice adjointe named in the institution's settings. What the original
+does not have (the date and place, the addressee, the students) is one block above the title,
+marked as the service's (wordml.ajout_service). The original's « (cf. page 12) » pointed to
+the compte-rendu, a document of its own here: the sentence points to the annex saying when and
+to whom the compte-rendu is sent, with its page number (a PAGEREF field).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from service.catalogue.declaration import Formulaire
 
 from .champs import Champs
 from .wordml import (
+    AJOUT_FOND,
     LARGEUR_UTILE,
+    ajout_service,
     cellule,
     libelle_valeur,
     ligne,
@@ -20,15 +26,21 @@ from .wordml import (
     p,
     puce,
     r,
+    renvoi_page,
+    signataires_instance,
+    signet,
     tableau,
+    tableau_ajout,
     texte,
     tiret,
 )
 
 TITRE = "La lettre de mission du tuteur de stage — SOPA, m1 MEEF1 mention 1er degré"
+# 9.5 pt (below the scale's 10): the letter, its date and addressee, its students and its two
+# signatures must hold on one page, and the cadrage's grid on the page of its objectives.
 TAILLE_POLICE = 9.5
 GRIS = "E7ECF4"
-TAILLE_TABLEAU = 8.5  # the cadrage table, to keep it on the page of the objectives
+TAILLE_TABLEAU = 9.5  # the cadrage table's cells: the body size, never below
 BLEU = "1F3864"
 
 MISSIONS = [
@@ -45,6 +57,13 @@ MISSIONS = [
     "Assurer un suivi régulier : proposer des bilans intermédiaires et finaliser un retour "
     "constructif sur le parcours de stage.",
 ]
+
+# The original's « (cf. page 12) » is the compte-rendu's page in its booklet: here the sentence
+# points to the annex that says when and to whom it is sent (SIGNET_CALENDRIER).
+COMPTE_RENDU = "Compléter avec le stagiaire, à l’issue du stage, le compte-rendu demandé par l’INSPÉ"
+TITRE_CALENDRIER = "Le calendrier de suivi de l’étudiant stagiaire"
+SIGNET_CALENDRIER = "annexe_calendrier"
+PAGE_CALENDRIER = 4  # shown until Word or LibreOffice recompute the field
 
 ROLE = {
     "Accueillir": [
@@ -85,10 +104,7 @@ ROLE = {
         "Accompagner le stagiaire dans la connaissance de plus en plus grande du système éducatif "
         "dans son ensemble et sa complexité.",
     ],
-    "Observer / Évaluer": [
-        "Compléter avec le stagiaire, à l’issue du stage, le compte-rendu demandé par l’INSPÉ "
-        "(cf. page 12).",
-    ],
+    "Observer / Évaluer": [COMPTE_RENDU],
     "Travailler en collaboration avec l’INSPÉ": [
         "Le tuteur de stage est invité aux réunions de présentation des attendus de stage et de "
         "partage d’expériences,",
@@ -206,8 +222,8 @@ def _boucle(balise: str, largeurs: list[int]) -> str:
                  insecable=False)
 
 
-def _entete(textes: list[str], largeurs: list[int]) -> str:
-    return ligne(*(cellule(p(r(t, gras=True), align="center"), largeur=w, fond=GRIS,
+def _entete(textes: list[str], largeurs: list[int], fond: str = GRIS, apres=None) -> str:
+    return ligne(*(cellule(p(r(t, gras=True), align="center", apres=apres), largeur=w, fond=fond,
                            valign="center")
                    for t, w in zip(textes, largeurs)), entete=True)
 
@@ -228,6 +244,7 @@ def _paras_cellule(lignes: list[str]) -> list[str]:
 # --- the letter ---------------------------------------------------------------------
 
 def _destinataire(f: Champs) -> str:
+    """Place and date, then the addressee on the right, as a letter has them."""
     gauche = 4933
     droite = LARGEUR_UTILE - gauche
     return tableau(
@@ -236,10 +253,11 @@ def _destinataire(f: Champs) -> str:
             cellule(libelle_valeur("Année universitaire :", f("annee_universitaire")),
                     largeur=gauche),
             cellule(
-                p(f("tuteur_civilite"), r(" "), f("tuteur_prenom"), r(" "), f("tuteur_nom"),
-                  apres=20),
-                p(f("ecole"), apres=20),
-                p(f("commune"), apres=20),
+                p(f("lieu_lettre"), r(", le "), f("date_lettre"), apres=60),
+                p(f("tuteur_civilite"), r(" "), f("tuteur_nom"), r(" "), f("tuteur_prenom"),
+                  apres=0),
+                p(f("ecole"), apres=0),
+                p(f("commune"), apres=0),
                 largeur=droite),
         ),
         bordures=False,
@@ -250,37 +268,22 @@ def _stagiaires(f: Champs) -> str:
     largeurs = [3300, 3000, LARGEUR_UTILE - 6300]
     # The site is optional: left blank rather than dotted when not given.
     rangee = ligne(
-        cellule(p(f.sous("stagiaires", "nom", "s")), largeur=largeurs[0]),
-        cellule(p(f.sous("stagiaires", "prenom", "s")), largeur=largeurs[1]),
-        cellule(p(f.sous("stagiaires", "site", "s", vide="")), largeur=largeurs[2]))
+        cellule(p(f.sous("stagiaires", "nom", "s"), apres=0), largeur=largeurs[0]),
+        cellule(p(f.sous("stagiaires", "prenom", "s"), apres=0), largeur=largeurs[1]),
+        cellule(p(f.sous("stagiaires", "site", "s", vide=""), apres=0), largeur=largeurs[2]))
     return (
-        p(r("Étudiant(s) de m1 accueilli(s) en stage :", gras=True), avant=120, apres=60,
+        p(r("Étudiant(s) de m1 accueilli(s) en stage :", gras=True), avant=60, apres=60,
           garder_suivant=True)
-        + tableau(largeurs,
-                  _entete(["Nom", "Prénom", "Site INSPÉ"], largeurs),
-                  lignes_repetables("stagiaires", "s", f.libelle("stagiaires"), largeurs, rangee))
+        + tableau_ajout(largeurs,
+                        _entete(["Nom", "Prénom", "Site INSPÉ"], largeurs, fond=AJOUT_FOND, apres=0),
+                        lignes_repetables("stagiaires", "s", f.libelle("stagiaires"), largeurs,
+                                          rangee))
     )
-
-
-def _signatures(f: Champs) -> str:
-    moitie = LARGEUR_UTILE // 2
-
-    def bloc(role: str) -> str:
-        return cellule(
-            # blank space where the signature image is merged later
-            p(apres=0, avant=800),
-            p(r("{{ instance.signataires." + role + ".nom }}", gras=True), apres=20),
-            p(r("{{ instance.signataires." + role + ".titre }}")),
-            largeur=moitie)
-
-    return tableau([moitie, moitie],
-                   ligne(bloc("directeur"), bloc("directrice_adjointe")), bordures=False)
 
 
 def _lettre(f: Champs) -> str:
     return "".join([
-        _destinataire(f),
-        _stagiaires(f),
+        ajout_service(_destinataire(f), _stagiaires(f)),
         _titre("La lettre de mission du tuteur de stage"),
         texte("Depuis la rentrée 2022, les étudiants en formation à {{ instance.designation }}, en "
               "première année (m1) de master MEEF1 mention premier degré, doivent effectuer un "
@@ -312,10 +315,8 @@ def _lettre(f: Champs) -> str:
               "interrogations.", align="both"),
         texte("Ainsi, votre engagement dans ce dispositif est précieux car il participe pleinement "
               "à la formation des futurs enseignants et enseignantes de "
-              "{{ instance.academie_complement }}.", align="both"),
-        p(r("Fait à "), f("lieu_lettre"), r(", le "), f("date_lettre"), avant=160,
-          garder_suivant=True),
-        _signatures(f),
+              "{{ instance.academie_complement }}.", align="both", garder_suivant=True),
+        signataires_instance("directeur", "directrice_adjointe"),
     ])
 
 
@@ -326,8 +327,14 @@ def _role() -> str:
                   "Stage d’Observation et de Pratiques Accompagnées « SOPA »", saut_page=True)]
     for rubrique, items in ROLE.items():
         out.append(p(r(rubrique), style="Titre1"))
-        out.extend(puce(t, align="both") for t in items)
+        out.extend(puce(_renvoi_calendrier() if t == COMPTE_RENDU else t, align="both")
+                   for t in items)
     return "".join(out)
+
+
+def _renvoi_calendrier() -> list[str]:
+    return [r(f"{COMPTE_RENDU} (cf. annexe «\u00a0{TITRE_CALENDRIER}\u00a0», page\u00a0"),
+            renvoi_page(SIGNET_CALENDRIER, PAGE_CALENDRIER), r(").")]
 
 
 def _cadrage() -> str:
@@ -381,8 +388,9 @@ def _calendrier() -> str:
     rythme = [2200, 3000, 3600]
     suivi = [2100, 1900, 2100, LARGEUR_UTILE - 6100]
     return "".join([
-        _titre("Le calendrier de suivi de l’étudiant stagiaire", "de m1 MEEF1 mention 1er degré",
-               saut_page=True),
+        p(signet(SIGNET_CALENDRIER, r(TITRE_CALENDRIER)), style="Titre", apres=40,
+          saut_page=True),
+        p(r("de m1 MEEF1 mention 1er degré", gras=True, couleur=BLEU), align="center", apres=160),
         p(r("1. Le calendrier de suivi"), style="Titre1"),
         tableau(
             rythme,

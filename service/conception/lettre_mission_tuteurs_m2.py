@@ -1,9 +1,12 @@
 """Cahier des charges pour les tuteurs (INSPE et académiques) des étudiants de master 2 MEEF
 contractuels (seed 000), sent as a lettre de mission to one tuteur for one student.
 
-The personalisation block (tuteur addressed, student, année, date) sits under the title; the
-cahier des charges follows word for word. The original's identification line (académie,
-année, version) becomes the institution's académie and année universitaire.
+The original's identification line (académie, année, version applicable) stays under the
+title, with the institution's académie and the letter's année universitaire. What the original
+does not have (the date, the tuteur addressed, the student) is one block under it, marked as the
+service's (wordml.ajout_service); the cahier des charges follows word for word, then the
+signature of the directeur named in the institution's settings. Lists and the paragraph that
+introduces them stay on one page, no paragraph leaves a single line at a page's foot or head.
 """
 
 from __future__ import annotations
@@ -11,11 +14,29 @@ from __future__ import annotations
 from service.catalogue.declaration import Formulaire
 
 from .champs import Champs
-from .wordml import LARGEUR_UTILE, cellule, ligne, p, puce, r, tableau, texte
+from .wordml import (
+    AJOUT_FOND,
+    LARGEUR_UTILE,
+    ajout_service,
+    cellule,
+    libelle_valeur,
+    ligne,
+    p,
+    puce,
+    r,
+    signataires_instance,
+    tab,
+    tableau_ajout,
+    texte,
+)
 
 TITRE = "Cahier des charges — lettre de mission des tuteurs INSPE et académiques (M2 MEEF)"
 TAILLE_POLICE = 10
-GRIS = "E7ECF4"
+VERSION = "version applicable au 30-09-2020"
+# Page 2 starts with this heading rather than wherever the text reaches: a page flowing on
+# would start right under the header's rule, and page 1 ends after the list of the tuteur
+# INSPE's tasks. Page 1 keeps room for the longest values of the block (about five lines).
+PAGE_2 = "Modalités d’intervention et suivi formatif"
 
 # The original's title (three lines on the original, one paragraph here).
 TITRE_LIGNES = [
@@ -125,61 +146,73 @@ TUTEUR_ACADEMIQUE = [
 ]
 
 
-def _titre() -> str:
-    return (p(r(" ".join(TITRE_LIGNES), taille=13), style="Titre", apres=60)
-            + p(r("{{ instance.academie }} — Année {{ instance.annee_universitaire }}",
-                  gras=True, couleur="1F3864"), align="center", apres=200))
+def _titre(f: Champs) -> str:
+    # The identification line: académie left, année centred, version right, as the original.
+    return (p(r(" ".join(TITRE_LIGNES)), style="Titre", apres=60)
+            + p(r("{{ instance.academie }}"), tab(), r("Année "), f("annee_universitaire"), tab(),
+                r(VERSION), apres=200,
+                tabs=[("center", LARGEUR_UTILE // 2, "none"), ("right", LARGEUR_UTILE, "none")]))
 
 
 def _destinataires(f: Champs) -> str:
-    """The personalisation block: the tuteur addressed and the student followed."""
-    gauche = 2700
+    """The date, the tuteur addressed and the student followed."""
+    gauche = LARGEUR_UTILE // 2
     droite = LARGEUR_UTILE - gauche
 
-    def rangee(libelle: str, *runs: str) -> str:
-        return ligne(cellule(p(r(libelle, gras=True)), largeur=gauche, fond=GRIS),
-                     cellule(p(*runs), largeur=droite))
+    def entete(intitule: str, largeur: int) -> str:
+        return cellule(p(r(intitule, gras=True), apres=0), largeur=largeur, fond=AJOUT_FOND)
 
-    def entete(intitule: str) -> str:
-        return ligne(cellule(p(r(intitule, gras=True), align="center"),
-                             largeur=LARGEUR_UTILE, fusion_h=2, fond=GRIS))
-
-    return tableau(
-        [gauche, droite],
-        entete("Lettre de mission — tuteur destinataire"),
-        rangee("Civilité", f("tuteur_civilite")),
-        rangee("Nom, prénom", f("tuteur_nom"), r(" "), f("tuteur_prenom")),
-        rangee("Désigné(e) en qualité de", f("tuteur_role")),
-        rangee("Établissement ou UFR", f("tuteur_etablissement")),
-        entete("Étudiant(e) de master 2 MEEF bénéficiaire d’un contrat d’enseignement"),
-        rangee("Nom, prénom", f("etudiant_nom"), r(" "), f("etudiant_prenom")),
-        rangee("Discipline", f("etudiant_discipline")),
-        rangee("Établissement d’exercice", f("etudiant_etablissement")),
-        rangee("Année universitaire", f("annee_universitaire")),
-        rangee("Date de la lettre", f("date_lettre")),
+    return ajout_service(
+        libelle_valeur("Date de la lettre :", f("date_lettre"), align="right", apres=60),
+        tableau_ajout(
+            [gauche, droite],
+            ligne(entete("Tuteur ou tutrice destinataire", gauche),
+                  entete("Étudiant(e) de master 2 MEEF bénéficiaire d’un contrat d’enseignement",
+                         droite), entete=True),
+            ligne(
+                cellule(p(f("tuteur_civilite"), r(" "), f("tuteur_nom"), r(" "),
+                          f("tuteur_prenom"), apres=40),
+                        p(r("Désigné(e) en qualité de : "), f("tuteur_role"), apres=40),
+                        libelle_valeur("Établissement ou UFR :", f("tuteur_etablissement"),
+                                       apres=0),
+                        largeur=gauche),
+                cellule(p(f("etudiant_nom"), r(" "), f("etudiant_prenom"), apres=40),
+                        libelle_valeur("Discipline :", f("etudiant_discipline"), apres=40),
+                        libelle_valeur("Établissement d’exercice :", f("etudiant_etablissement"),
+                                       apres=0),
+                        largeur=droite)),
+        ),
     )
 
 
-def _partie(intitule: str, blocs, *, saut_page=False) -> str:
-    out = [p(r(intitule), style="Titre1", saut_page=saut_page)]
-    for sous_titre, paragraphes in blocs:
+def _partie(intitule: str, blocs, *, garder_fin=False) -> str:
+    """A part; a list stays on the page of the paragraph introducing it, and ``garder_fin``
+    keeps the last paragraph with what follows (the signature)."""
+    out = [p(r(intitule), style="Titre1")]
+    for b, (sous_titre, paragraphes) in enumerate(blocs):
         if sous_titre:
-            out.append(p(r(sous_titre), style="Titre2"))
-        for para in paragraphes:
+            out.append(p(r(sous_titre), style="Titre2", saut_page=sous_titre == PAGE_2))
+        for i, para in enumerate(paragraphes):
             if isinstance(para, list):
-                out.extend(puce(item, apres=60) for item in para)
-            else:
-                out.append(texte(para, align="both", apres=100))
+                out.extend(puce(item, apres=60, garder_lignes=True,
+                                garder_suivant=k < len(para) - 1)
+                           for k, item in enumerate(para))
+                continue
+            dernier = b == len(blocs) - 1 and i == len(paragraphes) - 1
+            suivi_liste = i + 1 < len(paragraphes) and isinstance(paragraphes[i + 1], list)
+            out.append(texte(para, align="both", apres=100, veuves=True,
+                             garder_suivant=suivi_liste or (garder_fin and dernier)))
     return "".join(out)
 
 
 def corps(formulaire: Formulaire) -> str:
     f = Champs(formulaire)
     return "".join([
-        _titre(),
+        _titre(f),
         _destinataires(f),
-        p(avant=120),
-        *(texte(para, align="both", apres=100) for para in INTRODUCTION),
+        *(texte(para, align="both", apres=100, veuves=True) for para in INTRODUCTION),
         _partie("Rôle et mission du tuteur INSPE", TUTEUR_INSPE),
-        _partie("Rôle et mission du tuteur académique", TUTEUR_ACADEMIQUE),
+        _partie("Rôle et mission du tuteur académique", TUTEUR_ACADEMIQUE, garder_fin=True),
+        p(apres=0, garder_suivant=True),
+        signataires_instance("directeur"),
     ])

@@ -82,19 +82,30 @@ def saut_de_ligne() -> str:
 
 def p(*runs: str | None, style=None, align=None, avant=None, apres=None, retrait=None,
       suspendu=None, garder_suivant=False, saut_page=False, liste=None, niveau=0,
-      tabs=None, bordure_bas=False, interligne=None) -> str:
-    """A paragraph. ``runs`` are run fragments (strings from r(), champ() …)."""
+      tabs=None, bordure_bas=False, interligne=None, garder_lignes=False,
+      veuves=False) -> str:
+    """A paragraph. ``runs`` are run fragments (strings from r(), champ() …).
+
+    ``garder_suivant``/``garder_lignes``: on the page of the next paragraph, in one piece;
+    ``veuves``: no single line of it alone at a page's foot or head; ``bordure_bas``: True for
+    a grey rule under it, or the rule's colour."""
     ppr = []
     if style:
         ppr.append(f'<w:pStyle w:val="{style}"/>')
     if garder_suivant:
         ppr.append("<w:keepNext/>")
+    if garder_lignes:
+        ppr.append("<w:keepLines/>")
     if saut_page:
         ppr.append("<w:pageBreakBefore/>")
+    if veuves:
+        ppr.append("<w:widowControl/>")
     if liste:
         ppr.append(f'<w:numPr><w:ilvl w:val="{niveau}"/><w:numId w:val="{liste}"/></w:numPr>')
     if bordure_bas:
-        ppr.append('<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="7F7F7F"/></w:pBdr>')
+        couleur = "7F7F7F" if bordure_bas is True else bordure_bas
+        ppr.append(f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{couleur}"/>'
+                   "</w:pBdr>")
     if tabs:
         stops = "".join(f'<w:tab w:val="{kind}" w:leader="{leader}" w:pos="{pos}"/>'
                         for kind, pos, leader in tabs)
@@ -250,11 +261,12 @@ def ligne(*cells: str, entete=False, insecable=True, hauteur: int | None = None)
     return f"<w:tr><w:trPr>{''.join(trpr)}</w:trPr>{''.join(cells)}</w:tr>"
 
 
-def tableau(largeurs: list[int], *rows: str, bordures=True, retrait=0) -> str:
+def tableau(largeurs: list[int], *rows: str, bordures=True, retrait=0,
+            couleur_bordures="000000") -> str:
     """A fixed-layout table whose column widths add up to the text block at most."""
     assert sum(largeurs) <= LARGEUR_UTILE + 5, f"tableau trop large : {sum(largeurs)}"
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in largeurs)
-    borders = _borders("tblBorders") if bordures else (
+    borders = _borders("tblBorders", couleur=couleur_bordures) if bordures else (
         '<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
         '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>')
     tblpr = (f'<w:tblPr><w:tblW w:w="{sum(largeurs)}" w:type="dxa"/>'
@@ -329,3 +341,64 @@ def bloc_signature(intitule: str, *, nom: str | None, date: str | None, signatur
         contenu.append(p(r("Date : "), date, apres=20))
     contenu.append(signature)
     return cellule(*contenu, largeur=largeur)
+
+
+# --- what the service adds to an original -----------------------------------------
+
+# An original letter has no addressee, no student list, no date: the service adds them to
+# personalise it, set apart in one discreet style (a small grey caption between two light grey
+# rules, light grey table borders) so that a reader tells them from the original's text.
+AJOUT_MENTION = "Informations ajoutées par le service"
+AJOUT_GRIS = "7F7F7F"
+AJOUT_REGLE = "BFBFBF"
+AJOUT_FOND = "F2F2F2"
+
+
+def ajout_service(*contenu: str) -> str:
+    """``contenu`` (paragraphs, tables) under the caption, closed by a rule."""
+    return (p(r(AJOUT_MENTION, italique=True, taille=8, couleur=AJOUT_GRIS), apres=40,
+              bordure_bas=AJOUT_REGLE, garder_suivant=True)
+            + "".join(contenu)
+            + p(apres=120, interligne=120, bordure_bas=AJOUT_REGLE))
+
+
+def tableau_ajout(largeurs: list[int], *rows: str) -> str:
+    """A table inside ajout_service(): light grey borders."""
+    return tableau(largeurs, *rows, couleur_bordures=AJOUT_REGLE)
+
+
+def signataires_instance(*roles: str, avant=800) -> str:
+    """The institution's signatories (``instance.signataires.<role>``, from its settings), side
+    by side in half-width cells: blank room for the signature image merged later, the name in
+    bold, the title. One role sits in the right half."""
+    moitie = LARGEUR_UTILE // 2
+
+    def bloc(role: str) -> str:
+        return cellule(
+            p(apres=0, avant=avant),
+            p(r("{{ instance.signataires." + role + ".nom }}", gras=True), apres=20,
+              garder_suivant=True),
+            p(r("{{ instance.signataires." + role + ".titre }}")),
+            largeur=moitie)
+
+    cellules = [bloc(role) for role in roles]
+    if len(cellules) == 1:
+        cellules.insert(0, cellule(largeur=moitie))
+    return tableau([moitie, moitie], ligne(*cellules), bordures=False)
+
+
+# --- cross references ---------------------------------------------------------------
+
+def signet(nom: str, *runs: str, numero: int = 1) -> str:
+    """Runs wrapped in a bookmark ``nom``, the target of renvoi_page()."""
+    return (f'<w:bookmarkStart w:id="{numero}" w:name={quoteattr(nom)}/>{"".join(runs)}'
+            f'<w:bookmarkEnd w:id="{numero}"/>')
+
+
+def renvoi_page(nom: str, page: int) -> str:
+    """The page number of bookmark ``nom``: a PAGEREF field, which Word and LibreOffice
+    recompute; ``page`` is the value shown until they do (check it on the rendered PDF)."""
+    return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+            f' PAGEREF {nom} \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f"{r(str(page))}"
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')

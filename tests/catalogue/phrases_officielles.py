@@ -61,8 +61,9 @@ PHRASES = {
         "Il s’agit d’étudiants qu’il sera nécessaire à la fois d’accompagner et de rassurer, mais "
         "aussi de guider et de réguler lorsque cela s’avérera nécessaire.",
         "Rassurer l’étudiant en stage par un discours positif sur l’élève et le métier,",
-        "Compléter avec le stagiaire, à l’issue du stage, le compte-rendu demandé par l’INSPÉ "
-        "(cf. page 12).",
+        # its « (cf. page 12) » becomes the calendar annex's page (test_rendu)
+        "Compléter avec le stagiaire, à l’issue du stage, le compte-rendu demandé par l’INSPÉ",
+        "Le calendrier de suivi de l’étudiant stagiaire",
         "Il peut être amené à participer au jury de l’oral de stage, UE4 du semestre 2.",
         "S’approprier le cadre de fonctionnement et l’organisation de l’école et plus généralement "
         "du système éducatif ;",
@@ -109,12 +110,16 @@ PHRASES = {
         "grande majorité des cas de 2 années scolaires.",
         "Le stage est ici réalisé en responsabilité sur un service de contractuel qui est confié à "
         "l’étudiant par l’employeur durant l’une ou / et l’autre des 2 années du cursus.",
+        "Cahier des Charges pour les Tuteurs (INSPE et académiques) des étudiants",
+        "version applicable au 30-09-2020",
         "Rôle et mission du tuteur INSPE",
+        "Modalités d’intervention et suivi formatif",
         "Il participe à son évaluation.",
         "l’aider à évaluer la qualité de ses préparations pédagogiques,",
         "Le tuteur INSPE émet un avis qui contribue à l’évaluation de l’UE Stage et mémoire.",
         "Il l’incite à observer d’autres pratiques pédagogiques, éducatives et institutionnelles.",
         "Le tuteur réalise un rapport en fin d’année de stage du stagiaire.",
+        "Rôle et mission du tuteur académique",
     ]),
     "fiche_synthese_collectif": ("003", [
         "Une fiche synthèse et synthétique issue du présentiel et rédigée par le pilote du "

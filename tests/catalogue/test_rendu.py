@@ -84,6 +84,31 @@ def test_the_sentences_checked_are_taken_from_the_original(id_):
     assert not absentes, f"{id_} : phrases introuvables dans l'original {seed} : {absentes}"
 
 
+def test_the_sopa_letter_points_to_its_calendar_annex_on_the_page_it_is(exemples, moteur,
+                                                                       tmp_path):
+    """The original's « (cf. page 12) » pointed to a page of its booklet, not of this letter."""
+    chemin = tmp_path / "lettre.docx"
+    chemin.write_bytes(exemples["lettre_mission_sopa"].docx)
+    pdf = moteur.convertir(chemin, tmp_path / "lettre.pdf")
+    pages = [normaliser(page) for page in pdf_texte(pdf).split("\f")]
+    texte = " ".join(pages)
+    assert "page 12" not in texte
+    renvoi = re.search(r"compte-rendu demandé par l’INSPÉ \(cf\. annexe « (.+?) », page (\d+)\)\.",
+                       texte)
+    assert renvoi, "le renvoi à l’annexe est absent"
+    page = pages[int(renvoi.group(2)) - 1]
+    assert f"{renvoi.group(1)} de m1 MEEF1 mention 1er degré 1. Le calendrier de suivi" in page
+
+
+def test_the_services_additions_to_the_mission_letters_are_marked(exemples):
+    for id_ in ("lettre_mission_sopa", "lettre_mission_tuteurs_m2"):
+        texte = normaliser(texte_docx(exemples[id_].docx))
+        assert texte.count("Informations ajoutées par le service") == 1, id_
+    assert "Fait à" not in normaliser(texte_docx(exemples["lettre_mission_sopa"].docx))
+    m2 = normaliser(texte_docx(exemples["lettre_mission_tuteurs_m2"].docx))
+    assert "version applicable au 30-09-2020" in m2 and "Bruno Vasseur" in m2
+
+
 def test_each_document_carries_its_identity(catalogue, exemples):
     document = exemples["compte_rendu_sopa"]
     props = proprietes(document.docx)
