@@ -12,6 +12,8 @@ fiche with the frame at hand, and « pour cela » keeps its antecedent.
 
 from __future__ import annotations
 
+import re
+
 from service.catalogue.declaration import Formulaire
 
 from . import wordml
@@ -123,6 +125,18 @@ FORMER = ("Le module FORMER", "Ressources Parcours M@gistère", "organisé en 4 
 NEOPASS = ("Plateforme Néopas@ction",
            "Module : débuter comme formateur, tuteur, conseiller pédagogique")
 AUTEURS = ["D.Bucheton (multi-agenda)", "L.Ria (simplexe)", "R.Goigoux (focales)"]
+NBSP = "\u00a0"
+
+
+def _fr(text: str) -> str:
+    """The seed's spaces inside « » and before : ; ? ! made non-breaking, so that no line of
+    the printed page starts with a » or a colon."""
+    text = text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
+    return re.sub(r" ([:;?!])", NBSP + r"\1", text)
+
+
+def _texte(text: str, **kw) -> str:
+    return texte(_fr(text), **kw)
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -198,7 +212,7 @@ def _ressources(f: Champs) -> str:
                        *(p(r(t), retrait=300, apres=0) for t in lignes), largeur=moitie)
 
     modelisation = cellule(
-        p(r(MODELISATION, gras=True), apres=20),
+        p(r(_fr(MODELISATION), gras=True), apres=20),
         *(p(f.case("ressources", i), r(" " + auteur), retrait=300, apres=0)
           for i, auteur in enumerate(AUTEURS, 3)),
         largeur=moitie)
@@ -229,13 +243,13 @@ def _fiche(f: Champs) -> list[str]:
         _identite(f),
         p(r("Participants"), style="Titre2"),
         _participants(f),
-        texte(FICHE, italique=True, avant=240, garder_suivant=True),
+        _texte(FICHE, italique=True, avant=240, garder_suivant=True),
         p(r(PARTIES[0]), style="Titre1", avant=80),
         _encadre(f, "problematique", HAUTEUR_PROBLEMATIQUE),
         p(r(PARTIES[1]), style="Titre1"),
         _encadre(f, "reponses_envisagees", HAUTEUR_REPONSES),
         p(r("Ressources mobilisées"), style="Titre1"),
-        texte("Cocher les ressources du module utilisées (section 4 du cadre du module, "
+        _texte("Cocher les ressources du module utilisées (section 4 du cadre du module, "
               "ci-après) et noter les autres :", italique=True, garder_suivant=True),
         _ressources(f),
         p(apres=0),
@@ -246,7 +260,7 @@ def _fiche(f: Champs) -> list[str]:
 # --- the module's frame ----------------------------------------------------------------------
 
 def _section(numero: str, intitule: str) -> str:
-    return p(r(f"{numero} {intitule}"), style="Titre2", avant=200)
+    return p(r(_fr(f"{numero} {intitule}")), style="Titre2", avant=200)
 
 
 def _cadre_section_4() -> str:
@@ -258,41 +272,41 @@ def _cadre_section_4() -> str:
 
     return tableau(
         [moitie, moitie],
-        ligne(boite(texte(FORMER[0], gras=True, apres=20),
-                    texte(f"{FORMER[1]} {FORMER[2]}", apres=0)),
-              boite(texte(NEOPASS[0], gras=True, apres=20), texte(NEOPASS[1], apres=20),
-                    texte(URL_NEOPASS, apres=0))),
-        ligne(boite(texte(FICHE, gras=True, apres=20),
-                    *(texte(partie, retrait=300, apres=0) for partie in PARTIES), fond=GRIS),
-              boite(texte(MODELISATION, gras=True, apres=20),
-                    *(texte("- " + auteur, retrait=300, apres=0) for auteur in AUTEURS))),
+        ligne(boite(_texte(FORMER[0], gras=True, apres=20),
+                    _texte(f"{FORMER[1]} {FORMER[2]}", apres=0)),
+              boite(_texte(NEOPASS[0], gras=True, apres=20), _texte(NEOPASS[1], apres=20),
+                    _texte(URL_NEOPASS, apres=0))),
+        ligne(boite(_texte(FICHE, gras=True, apres=20),
+                    *(_texte(partie, retrait=300, apres=0) for partie in PARTIES), fond=GRIS),
+              boite(_texte(MODELISATION, gras=True, apres=20),
+                    *(_texte("- " + auteur, retrait=300, apres=0) for auteur in AUTEURS))),
     )
 
 
 def _cadre() -> list[str]:
     return [
         p(r("Le cadre du module"), style="Titre1", saut_page=True),
-        texte("Module expérimental ACCOMPAGNEMENT DES TUTEURS EN RESEAU", gras=True,
+        _texte("Module expérimental ACCOMPAGNEMENT DES TUTEURS EN RESEAU", gras=True,
               couleur=BLEU, align="center", apres=0, garder_suivant=True),
-        texte("(N.Genot-T.Soutoul)", align="center", apres=160, garder_suivant=True),
-        texte("Objectifs général :", gras=True, apres=40, garder_suivant=True),
-        texte(OBJECTIFS, align="both"),
+        _texte("(N.Genot-T.Soutoul)", align="center", apres=160, garder_suivant=True),
+        _texte("Objectifs général :", gras=True, apres=40, garder_suivant=True),
+        _texte(OBJECTIFS, align="both"),
         _section("1.", "Modalités et organisation fonctionnelle"),
-        texte(MODALITES, align="both"),
+        _texte(MODALITES, align="both"),
         *(x for lead, suite, sous in ORGANISATION
-          for x in [puce([r(lead, gras=True), r(suite)], apres=0 if sous else 60),
-                    *(puce(s, niveau=1, apres=0 if i < len(sous) else 60)
+          for x in [puce([r(_fr(lead), gras=True), r(_fr(suite))], apres=0 if sous else 60),
+                    *(puce(_fr(s), niveau=1, apres=0 if i < len(sous) else 60)
                       for i, s in enumerate(sous, 1))]),
         _section("2.", "Un cadre déontologique de fonctionnement et de régulation"),
-        texte(CADRE, align="both"),
-        texte(POUR_CELA, align="both", apres=40),
-        *(tiret(regle, apres=0) for regle in REGLES_GAPP),
-        texte(f"( cf. {URL_GAPP} )", avant=60),
+        _texte(CADRE, align="both"),
+        _texte(POUR_CELA, align="both", apres=40),
+        *(tiret(_fr(regle), apres=0) for regle in REGLES_GAPP),
+        _texte(f"( cf. {URL_GAPP} )", avant=60),
         # the canevas and the resources, used during a présentiel, together on one page
         p(r("3. Un canevas possible de présentiel"), style="Titre2", saut_page=True),
-        *(puce(etape, apres=40, align="both") for etape in CANEVAS),
-        texte(POINTS_D_APPUI, avant=100),
-        texte(SUITE, align="both"),
+        *(puce(_fr(etape), apres=40, align="both") for etape in CANEVAS),
+        _texte(POINTS_D_APPUI, avant=100),
+        _texte(SUITE, align="both"),
         _section("4.", "Et après le présentiel… des ressources pour approfondir"),
         _cadre_section_4(),
     ]
