@@ -129,5 +129,43 @@ PHRASES = {
         "La bienveillance engagée",
         "Le respect de la parole",
         "Ressources Parcours M@gistère",
+        # the module's frame (v3), carried whole: objectives, sections 1 to 4, authors, URLs
+        "Module expérimental ACCOMPAGNEMENT DES TUTEURS EN RESEAU (N.Genot-T.Soutoul)",
+        "Objectifs général :",
+        "Mettre en place de collectifs de tuteurs accompagnés par des tuteurs expérimentés, à "
+        "destination principalement des tuteurs « entrants » dans la fonction.",
+        "de valoriser l’expérience des tuteurs plus expérimentés et de rompre la solitude du "
+        "tuteur.",
+        "1. Modalités et organisation fonctionnelle",
+        "d’organisation, de suivi afin d’en assurer leur réussite et leur « publicité ».",
+        "de proximité géographique permettant un regroupement le moins contraint possible",
+        "titulaires du CAFFA, titulaires du CAFIPEMF)",
+        "Constitution des collectifs : des appels d’offre départementaux (favoriser la "
+        "proximité)",
+        "Pas de regroupement à distance car le but est de créer du lien et un collectif.",
+        "2. Un cadre déontologique de fonctionnement et de régulation",
+        "il est nécessaire de garantir un cadre sécure à même de favoriser l’émergence d’une "
+        "parole libérée des contraintes institutionnelles et prescriptives. Le pilote pourrait "
+        "s’appuyer pour cela",
+        "La régularité. ( cf. https://www.analysedespratiques.com/gapp-les-regles-du-groupe/ )",
+        "3. Un canevas possible de présentiel",
+        "dans la banque de vidéo Néopass dans le thème « Débuter comme formateur ») ;",
+        "La « mise en résonnance » dans le collectif pour aller vers une prise de conscience",
+        "La mise en discussion des solutions partagées à l’aulne des expériences de chacun, des "
+        "contextes et des conditions d’exercices ;",
+        "Vers une montée en généralité : le pilote synthétise en essayant de dégager une "
+        "problématique professionnelle et les pistes d’actions construites au travers des "
+        "échanges.",
+        "Points d’appui pour problématiser (pour le pilote): les dilemmes du formateur",
+        "Le présentiel suivant pourra débuter par un débriefing sur la mise en œuvre (ou pas) des "
+        "pistes d’actions issues du collectif et des régulations éventuelles apportées.",
+        "4. Et après le présentiel… des ressources pour approfondir",
+        "Le module FORMER Ressources Parcours M@gistère organisé en 4 blocs",
+        "Plateforme Néopas@ction Module : débuter comme formateur, tuteur, conseiller "
+        "pédagogique",
+        "http://neo.ens-lyon.fr/neo",
+        "1- Notre problématique 2- Nos réponses envisagées",
+        "Modélisation de l’activité enseignante / du formateur : - D.Bucheton (multi-agenda) "
+        "- L.Ria (simplexe) - R.Goigoux (focales)",
     ]),
 }

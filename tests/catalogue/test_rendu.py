@@ -73,6 +73,12 @@ def test_the_fixed_sentences_of_the_original_are_word_for_word(exemples, id_):
     assert not absentes, f"{id_} : phrases de l'original absentes : {absentes}"
 
 
+def test_the_fiche_synthese_boxes_replace_the_seeds_dashes_and_keep_its_resources_whole(exemples):
+    texte = normaliser(texte_docx(exemples["fiche_synthese_collectif"].docx))
+    # « ☐ - D.Bucheton » and a box of its own for the module FORMER's description were v2's
+    assert not re.search(r"[☐☒] ?[-–]|[☐☒] ?Ressources Parcours", texte)
+
+
 @pytest.mark.skipif(not SEEDS.exists(), reason="les originaux (../shared/seeds) sont absents")
 @pytest.mark.parametrize("id_", sorted(IDS))
 def test_the_sentences_checked_are_taken_from_the_original(id_):

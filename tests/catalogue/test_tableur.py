@@ -42,7 +42,7 @@ def test_the_workbook_to_fill(modele, formulaire):
     assert "Autres ressources" in entetes  # optional: no star
     assert feuille.freeze_panes == "A2"
     date = entetes.index("Date du présentiel *") + 1
-    assert feuille.cell(row=2, column=date).value == dt.datetime(2026, 12, 8)
+    assert feuille.cell(row=2, column=date).value == dt.datetime(2026, 11, 24)
     assert feuille.cell(row=50, column=date).number_format == "DD/MM/YYYY"
     listes = [v for v in feuille.data_validations.dataValidation if v.type == "list"]
     degre = openpyxl.utils.get_column_letter(entetes.index("Participants 1 – Degré *") + 1)
@@ -173,8 +173,8 @@ def test_generer_from_a_spreadsheet(capsys, tmp_path, modele):
     assert main(["generer", ID, "--donnees", str(chemin), "--sortie", str(sortie),
                  "--ignorer-erreurs"], environ={}) == 0
     noms = sorted(Path(p).name for p in capsys.readouterr().out.split("\n") if p)
-    assert noms == ["Collectif de tuteurs du bassin de Saint-Aubin - fiche synthèse - 2026-12-08.docx",
-                    "Collectif des Tilleuls - fiche synthèse - 2026-12-08.docx"]
+    assert noms == ["Collectif de tuteurs du bassin de Saint-Aubin - fiche synthèse - 2026-11-24.docx",
+                    "Collectif des Tilleuls - fiche synthèse - 2026-11-24.docx"]
 
 
 def test_modele_import_from_the_command_line(capsys, tmp_path):
