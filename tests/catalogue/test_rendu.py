@@ -187,3 +187,21 @@ def test_a_form_with_only_its_required_fields_prints_dotted_lines_to_fill(catalo
 def _document_xml(contenu: bytes) -> str:
     with zipfile.ZipFile(BytesIO(contenu)) as z:
         return z.read("word/document.xml").decode()
+
+
+def test_a_blank_accompagnement_leaves_room_for_the_next_bilan_and_the_signatures(catalogue, exemples):
+    """Printed before any bilan, the form ends as the original, with a « Nouveau bilan
+    intermédiaire » to write by hand; each signature has a box of 2.5 cm (1418 dxa) at least."""
+    id_ = "accompagnement_renforce_m2ca"
+    formulaire = catalogue.gabarit(id_).formulaire
+    requis = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    vierge = generer(catalogue, id_, requis).docx
+    texte = normaliser(texte_docx(vierge))
+    assert normaliser("Bilan intermédiaire :") in texte
+    assert texte.count(normaliser("Nouveau bilan intermédiaire :")) == 1
+    hauteurs = [int(h) for h in re.findall(r'<w:trHeight w:val="(\d+)"/>', _document_xml(vierge))]
+    # 4 signatories of section 2, 4 people present at the bilan
+    assert sum(h >= 1418 for h in hauteurs) >= 8
+    # once two bilans are written, the second one is the « nouveau » one, no blank block is added
+    rempli = normaliser(texte_docx(exemples[id_].docx))
+    assert rempli.count(normaliser("Nouveau bilan intermédiaire :")) == 1
