@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 
 from .champs import Champs
-from .wordml import LARGEUR_UTILE, bloc_signature, cellule, ligne, p, r, tab, tableau
+from .wordml import LARGEUR_UTILE, cellule, ligne, p, r, tab, tableau
 
 GRIS = "E7ECF4"
+NBSP = "\u00a0"
+# A signature box: 1500 dxa (2.65 cm) high at least, room to sign a printed copy by hand.
+HAUTEUR_SIGNATURE = 1500
 
 # (field prefix, wording of the original) in the original's order.
 DOMAINES = [
@@ -64,9 +67,11 @@ def tableau_identite(colonnes: list[tuple[list[str], int, list[str]]]) -> str:
     return tableau(largeurs, entetes, valeurs)
 
 
-def tableau_domaines(f: Champs) -> str:
-    """DIFFICULTÉS CONCERNANT × the three columns, one row per domain."""
-    premiere = 2150
+def tableau_domaines(f: Champs, hauteur: int) -> str:
+    """DIFFICULTÉS CONCERNANT × the three columns, one row per domain, each ``hauteur`` dxa
+    high at least (room to write by hand on a blank form); the header row repeats on a new
+    page and a row never splits."""
+    premiere = 2200  # « LA CONSTRUCTION, » on one line at 10 pt
     autre = (LARGEUR_UTILE - premiere) // 3
     largeurs = [premiere, autre, autre, LARGEUR_UTILE - premiere - 2 * autre]
     entetes = ligne(
@@ -80,7 +85,7 @@ def tableau_domaines(f: Champs) -> str:
                 valign="center"),
         *(cellule(p(f(f"{prefixe}_{suffixe}"), apres=0), largeur=w)
           for (suffixe, _), w in zip(COLONNES, largeurs[1:])),
-        hauteur=1000) for prefixe, libelle in DOMAINES]
+        hauteur=hauteur) for prefixe, libelle in DOMAINES]
     return tableau(largeurs, entetes, *rows)
 
 
@@ -89,22 +94,31 @@ def note(texte: str) -> str:
 
 
 def debut(f: Champs, nom: str = "date_debut_parcours") -> str:
+    # Kept with the signatures that follow: the date the signatories commit to.
     return p(r("MISE EN ŒUVRE DU PARCOURS DEBUTÉE LE : ", gras=True), f(nom), avant=120,
-             apres=160)
+             apres=160, garder_suivant=True)
 
 
 def signatures(f: Champs, titre: str, blocs: list[tuple[str, str, str, str]],
                par_ligne: int = 2) -> str:
     """« Signatures : » then the blocks, ``par_ligne`` to a row, kept on one page.
 
-    ``blocs`` holds (who signs, runs of the name, date field, signature field).
+    ``blocs`` holds (who signs, runs of the name, date field, signature field). Each block is
+    two rows: who signs, the name and the date, then a box of HAUTEUR_SIGNATURE for the
+    signature (the image once signed in the service, a pen on a printed copy).
     """
     largeur = LARGEUR_UTILE // par_ligne
-    cells = [bloc_signature(intitule, nom=nom, date=f(date), signature=f(signature),
-                            largeur=largeur)
-             for intitule, nom, date, signature in blocs]
-    cells += [cellule(p(), largeur=largeur, sans_bordure=True)] * (-len(cells) % par_ligne)
-    rows = [ligne(*cells[i:i + par_ligne]) for i in range(0, len(cells), par_ligne)]
+    vide = cellule(p(apres=0), largeur=largeur, sans_bordure=True)
+    rows = []
+    for i in range(0, len(blocs), par_ligne):
+        rangee = blocs[i:i + par_ligne]
+        qui = [cellule(p(r(intitule, gras=True), apres=40),
+                       p(r(f"Nom{NBSP}: "), nom, apres=20),
+                       p(r(f"Date{NBSP}: "), f(date), apres=0), largeur=largeur)
+               for intitule, nom, date, _ in rangee]
+        cadres = [cellule(f(signature), largeur=largeur) for *_, signature in rangee]
+        manque = [vide] * (par_ligne - len(rangee))
+        rows += [ligne(*qui, *manque), ligne(*cadres, *manque, hauteur=HAUTEUR_SIGNATURE)]
     # Every row but the last keeps with the next one, so that the grid does not split.
     rows[:-1] = [_garder_suivant(row) for row in rows[:-1]]
     return (p(r(titre, gras=True), garder_suivant=True, avant=120, apres=80)
@@ -112,6 +126,6 @@ def signatures(f: Champs, titre: str, blocs: list[tuple[str, str, str, str]],
 
 
 def _garder_suivant(xml: str) -> str:
-    """Adds keepNext to every paragraph of ``xml`` (wordml's bloc_signature has no option)."""
+    """Adds keepNext to every paragraph of ``xml``."""
     return re.sub(r"<w:p><w:pPr>(<w:pStyle [^>]*/>)?(?!<w:keepNext/>)",
                   lambda m: f"<w:p><w:pPr>{m.group(1) or ''}<w:keepNext/>", xml)

@@ -10,8 +10,9 @@ from .champs import Champs
 from .wordml import LARGEUR_UTILE, cellule, libelle_valeur, ligne, p, r, tableau, titre
 
 TITRE = "Fiche de personnalisation de l’accompagnement d’un stagiaire (annexe 1)"
-TAILLE_POLICE = 9.5
 GRIS = "E7ECF4"
+# A difficulty's row, 3 cm at least: room to write by hand on a blank form, on one page at 10 pt.
+HAUTEUR_DIFFICULTE = 1700
 
 # (field prefix, wording of the original) for the five fixed rows, in the original's order;
 # a row's fields are <prefix>_description, <prefix>_dispositif and <prefix>_heures.
@@ -60,7 +61,7 @@ def _difficultes(f: Champs) -> str:
         cellule(p(f(f"{prefixe}_dispositif"), apres=0), largeur=largeurs[2]),
         cellule(p(f(f"{prefixe}_heures"), align="center", apres=0), largeur=largeurs[3],
                 valign="center"),
-        hauteur=1500) for prefixe, libelle in DIFFICULTES]
+        hauteur=HAUTEUR_DIFFICULTE) for prefixe, libelle in DIFFICULTES]
     return tableau(largeurs,
                    ligne(*(_entete(t, w) for t, w in zip(entetes, largeurs)), entete=True),
                    *rows)

@@ -11,7 +11,11 @@ from .champs import Champs
 from .wordml import LARGEUR_UTILE, libelle_valeur, p, r, titre
 
 TITRE = "Parcours d’individualisation des professeur.e.s des écoles stagiaires (annexe 2)"
-TAILLE_POLICE = 9.5
+# Two pages at the catalogue's 10 pt: the identity and the grid of the five domains fill page 1
+# (rows of 2.6 cm at least, room to write by hand on a blank form), the starting date and the
+# four signature boxes page 2. To hold everything on page 1 the body would go below 9.5 pt
+# and the rows to 1.5 cm, as in v1 and v2, too small to read and to write in.
+HAUTEUR_DOMAINE = 1480
 
 NOTE = ("* Ex.: renforcement de l’aide pédagogique et didactique, visite(s) supplémentaire(s), "
         "module(s) de formation supplémentaire(s), observations et pratiques accompagnées "
@@ -19,7 +23,8 @@ NOTE = ("* Ex.: renforcement de l’aide pédagogique et didactique, visite(s) s
 
 
 def _identite(f: Champs) -> str:
-    largeurs = [1750, 1200, 1600, 1750, 2000]
+    # Each heading's longest word on one line at 10 pt (not « PARCOUR / S »).
+    largeurs = [1710, 1380, 1460, 1720, 2070]
     largeurs.append(LARGEUR_UTILE - sum(largeurs))
     contenus = [
         [p(_parcours.noms(f, "stagiaire_nom", "stagiaire_prenom"), apres=0)],
@@ -51,7 +56,7 @@ def corps(formulaire: Formulaire) -> str:
                                     "date_parcours"),
         _identite(f),
         p(apres=0),
-        _parcours.tableau_domaines(f),
+        _parcours.tableau_domaines(f, HAUTEUR_DOMAINE),
         _parcours.note(NOTE),
         _parcours.debut(f),
         _parcours.signatures(f, "Signatures :", [

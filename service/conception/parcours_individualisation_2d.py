@@ -11,7 +11,10 @@ from .champs import Champs
 from .wordml import LARGEUR_UTILE, p, r, titre
 
 TITRE = "Parcours d’individualisation des professeur·e·s du second degré et CPE stagiaires (annexe 3)"
-TAILLE_POLICE = 9.5
+# Two pages at the catalogue's 10 pt, as annexe 2: the identity and the grid of the five
+# domains fill page 1 (rows of 2.6 cm at least, room to write by hand on a blank form), the
+# starting date and the six signature boxes page 2.
+HAUTEUR_DOMAINE = 1480
 
 NOTE = ("* Ex. : renforcement de l’aide pédagogique et didactique, visite(s) supplémentaire(s), "
         "module (s) de formation supplémentaire(s), observations et pratiques accompagnées "
@@ -19,7 +22,8 @@ NOTE = ("* Ex. : renforcement de l’aide pédagogique et didactique, visite(s) 
 
 
 def _identite(f: Champs) -> str:
-    largeurs = [1900, 1500, 1200, 1650, 1650]
+    # Each heading's longest word on one line at 10 pt (not « PARCOUR / S »).
+    largeurs = [1700, 1400, 1380, 1650, 1650]
     largeurs.append(LARGEUR_UTILE - sum(largeurs))
     contenus = [
         [p(_parcours.noms(f, "stagiaire_nom", "stagiaire_prenom"), apres=0)],
@@ -51,7 +55,7 @@ def corps(formulaire: Formulaire) -> str:
                                     "date_parcours"),
         _identite(f),
         p(apres=0),
-        _parcours.tableau_domaines(f),
+        _parcours.tableau_domaines(f, HAUTEUR_DOMAINE),
         _parcours.note(NOTE),
         _parcours.debut(f),
         _parcours.signatures(f, "Signatures:", [

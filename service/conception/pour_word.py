@@ -34,7 +34,10 @@ and uploads it back (``reconnaissance.reconnaitre``). Every Jinja mark goes:
   first branch: any other ``{% if %}…{% else %}…{% endif %}`` keeps its first
   branch, any other ``{{ "…" if … else "…" }}`` its first value, and a loop
   over anything else its content once, with a dotted line for each value it
-  printed. None of the shipped gabarits has one.
+  printed. None of the shipped gabarits has one;
+- rows printed only on paper (``{%tr if … %}`` … ``{%tr endif %}``: the
+  blank « Nouveau bilan intermédiaire » a pen fills while a group has no
+  line) go with their marks: in Word, the group's repeating section adds a line.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ _ALTERNATIVE = re.compile(
 _PLURIEL = re.compile(r"^(\w+)\.list\s*\|\s*length\s*>\s*1$")
 _REPERE = re.compile("\x00(\\d+)\x00")
 _FIN = re.compile(r"^{%(tr|p) endfor %}$")
+_SI_LIGNES = re.compile(r"^{%tr if .+ %}$")
+_FIN_SI_LIGNES = re.compile(r"^{%tr endif %}$")
 _LIES = ("instance", "gabarit", "document")
 _AVANT_TYPE = {q(k) for k in ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary")}
 
@@ -123,6 +128,7 @@ class _Export:
     # --- loops -----------------------------------------------------------------------
 
     def boucles(self, racine) -> None:
+        self.lignes_sur_papier(racine)
         for el in list(racine.iter(q("tr"), q("p"))):
             m = _BOUCLE.match(_texte(el).strip())
             if not m or el.getparent() is None:
@@ -154,6 +160,18 @@ class _Export:
             el.getparent().remove(el)
             if fin is not None:
                 fin.getparent().remove(fin)
+
+    def lignes_sur_papier(self, racine) -> None:
+        """Removes the rows between ``{%tr if … %}`` and ``{%tr endif %}``, with their marks."""
+        for el in list(racine.iter(q("tr"))):
+            if el.getparent() is None or not _SI_LIGNES.match(_texte(el).strip()):
+                continue
+            for s in list(el.itersiblings()):
+                fin = _FIN_SI_LIGNES.match(_texte(s).strip()) and s.tag == el.tag
+                s.getparent().remove(s)
+                if fin:
+                    break
+            el.getparent().remove(el)
 
     def section_repetable(self, avant, lignes, source: str) -> None:
         conteneur = avant.getparent().getparent()

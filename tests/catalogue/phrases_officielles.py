@@ -45,6 +45,7 @@ PHRASES = {
         "Visites conjointes (référent Inspé et tuteur terrain)",
         "Noms et signatures des personnes en présence, (dont l’étudiant M2 CA) :",
         "Visite conseil (personne qui visitera, indication de la période)",
+        "Nouveau bilan intermédiaire :",
         "(de nouvelles lignes peuvent être ajoutées en cas de besoin)",
     ]),
     "lettre_mission_sopa": ("002", [

@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from jinja2.exceptions import SecurityError
+from lxml import etree
 
 from service.catalogue.contexte import contexte
 from service.catalogue.generation import generer
@@ -26,6 +27,8 @@ from tests.outils import (
     texte_docx,
     textes_attendus,
 )
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def cases(contenu: bytes) -> dict[str, tuple[str, str]]:
@@ -218,3 +221,34 @@ def test_a_form_with_only_its_required_fields_prints_dotted_lines_to_fill(catalo
 def _document_xml(contenu: bytes) -> str:
     with zipfile.ZipFile(BytesIO(contenu)) as z:
         return z.read("word/document.xml").decode()
+
+
+def test_a_blank_accompagnement_offers_the_next_bilan_to_write_by_hand(catalogue, exemples):
+    """Printed before any bilan, the form ends as the original, with a « Nouveau bilan
+    intermédiaire » to write by hand; once bilans are written, the second one is that one."""
+    id_ = "accompagnement_renforce_m2ca"
+    formulaire = catalogue.gabarit(id_).formulaire
+    requis = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    vierge = normaliser(texte_docx(generer(catalogue, id_, requis).docx))
+    assert normaliser("Bilan intermédiaire :") in vierge
+    assert vierge.count(normaliser("Nouveau bilan intermédiaire :")) == 1
+    rempli = normaliser(texte_docx(exemples[id_].docx))
+    assert rempli.count(normaliser("Nouveau bilan intermédiaire :")) == 1
+
+
+@pytest.mark.parametrize("id_", ["accompagnement_renforce_m2ca", "parcours_individualisation_1d",
+                                 "parcours_individualisation_2d"])
+def test_each_signature_has_a_box_of_2_5_cm_to_sign_by_hand(catalogue, id_):
+    formulaire = catalogue.gabarit(id_).formulaire
+    requis = {c.nom: formulaire.exemple[c.nom] for c in formulaire.champs if c.requis}
+    xml = etree.fromstring(_document_xml(generer(catalogue, id_, requis).docx).encode())
+    signatures = {c.nom for c in formulaire.champs if c.type == "signature"}
+    hauteurs = {}
+    for sdt in xml.iter(W + "sdt"):
+        tag = sdt.find(f"{W}sdtPr/{W}tag")
+        if tag is not None and tag.get(W + "val") in signatures:
+            rangee = next(a for a in sdt.iterancestors(W + "tr"))
+            h = rangee.find(f"{W}trPr/{W}trHeight")
+            hauteurs[tag.get(W + "val")] = int(h.get(W + "val")) if h is not None else 0
+    assert set(hauteurs) == signatures
+    assert all(h >= 1418 for h in hauteurs.values()), hauteurs  # 2.5 cm
