@@ -188,7 +188,7 @@ def _header() -> str:
         ),
         bordures=False,
     )
-    return HEAD + f"<w:hdr {NS}>{table}{p(style='Entete', bordure_bas=True)}</w:hdr>"
+    return HEAD + f"<w:hdr {NS}>{table}{p(style='Entete', bordure_bas=True, apres=120)}</w:hdr>"
 
 
 def _field(instr: str) -> str:
@@ -213,7 +213,7 @@ def _document(corps: str) -> str:
         '<w:footerReference w:type="default" r:id="rId6"/>'
         '<w:pgSz w:w="11906" w:h="16838"/>'
         '<w:pgMar w:top="1134" w:right="1020" w:bottom="1020" w:left="1020" '
-        'w:header="454" w:footer="454" w:gutter="0"/>'
+        'w:header="334" w:footer="454" w:gutter="0"/>'
         '<w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>'
     )
     return HEAD + f"<w:document {NS}><w:body>{corps}{sect}</w:body></w:document>"
