@@ -250,7 +250,12 @@ def corps(formulaire: Formulaire) -> str:
         p(r("Période de stage : du ", gras=True), f("periode_debut"), r(" au ", gras=True),
           f("periode_fin"), avant=120, apres=120, garder_suivant=True),
         _commentaires(f),
-        p(r("4- Ethique professionnelle"), style="Titre1", saut_page=True),
+        # no page break forced: a page 1 that runs longer (long comments, another renderer)
+        # moves section 4 on, never leaves a page holding one row; the empty line goes with
+        # the heading, keeping it off the header's rule (a page's first paragraph loses the
+        # space above it)
+        p(garder_suivant=True, apres=0),
+        p(r("4- Ethique professionnelle"), style="Titre1"),
         _ethique(f),
         p(r("5- Quels sont les 2 conseils que vous donneriez à cet étudiant ?"), style="Titre1"),
         tableau([LARGEUR_UTILE], *(
