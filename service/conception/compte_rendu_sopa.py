@@ -6,11 +6,32 @@ from __future__ import annotations
 from service.catalogue.declaration import Formulaire
 
 from .champs import Champs
-from .wordml import LARGEUR_UTILE, cellule, libelle_valeur, ligne, p, puce, r, tableau, texte, titre
+from .wordml import (
+    AJOUT_GRIS,
+    LARGEUR_UTILE,
+    cellule,
+    libelle_valeur,
+    ligne,
+    p,
+    puce,
+    r,
+    tableau,
+    texte,
+    titre,
+)
 
 TITRE = "Le compte-rendu du tuteur de stage — m1 MEEF1 mention 1er degré"
+# 9.5 pt rather than the catalogue's 10, for three pages that each hold a grid as the
+# original's do: the first, sections 1 to 3 (étapes, objectifs, the two comments with room to
+# write by hand); the second, the grid of section 4, the two conseils and the signature; the
+# third, the grille d'évaluation (at 9.5 pt too, in one page). At 10 pt they take five pages.
 TAILLE_POLICE = 9.5
 GRIS = "E7ECF4"
+# Room to write by hand on the printed blank form (minimum row heights, in twentieths of a
+# point; a longer text typed in makes the row grow): each comment, each conseil, the signature.
+HAUTEUR_COMMENTAIRE = 1900  # 3.35 cm: the cell's two-line heading, then five handwritten lines
+HAUTEUR_CONSEIL = 2300      # 4 cm: five handwritten lines
+HAUTEUR_SIGNATURE = 2100    # 3.7 cm: under « Nom : », at least 2.5 cm left to sign
 
 # How many of the declaration's "activites" options each step column holds, in order.
 ETAPES = {"Étape 1": 3, "Étape 2": 2, "Étape 3": 2, "Étape 4": 1}
@@ -33,16 +54,18 @@ OBJECTIFS = {
         "S’intégrer à une équipe",
     ],
 }
-# (field, reference, wording) in the order of the original's section 4.
+# (field, reference, wording) in the order of the original's section 4. « Adopte une attitude
+# favorable aux échanges avec les membres de l’équipe d’école » is rated with C11, as the
+# original's grille (GRILLE below) puts it: a tuteur rating C6 does not also rate a C11 line.
 COMPETENCES = [
     ("c1", "C1.", ["Respecte les principes d’égalité, de neutralité, de laïcité, d’équité, "
                    "de tolérance, de refus des discriminations"]),
     ("c6", "C6.", ["Adopte une attitude et un positionnement d’adulte responsable au sein de "
-                   "la classe et de l’école",
-                   "Adopte une attitude favorable aux échanges avec les membres de l’équipe "
-                   "d’école"]),
+                   "la classe et de l’école"]),
     ("c11", "C11.", ["Fait preuve de respect à l’égard des élèves et des membres de la "
-                     "communauté éducative"]),
+                     "communauté éducative",
+                     "Adopte une attitude favorable aux échanges avec les membres de l’équipe "
+                     "d’école"]),
     ("c7", "C7.", ["Utilise un langage adapté à ses interlocuteurs",
                    "Maîtrise la langue française"]),
     ("c2", "C2.", ["Répond aux exigences de ponctualité, d’assiduité, de sécurité et de "
@@ -137,17 +160,25 @@ def _etapes(f: Champs) -> str:
     return tableau([largeur] * 4, entetes, ligne(*cells))
 
 
-def _objectifs(f: Champs) -> str:
+def _objectifs() -> str:
     largeur = LARGEUR_UTILE // 2
     entetes = ligne(*(cellule(p(r(t, gras=True), align="center"), largeur=largeur, fond=GRIS)
                       for t in OBJECTIFS), entete=True)
     listes = ligne(*(cellule(*(puce(o, apres=20) for o in objectifs), largeur=largeur)
                      for objectifs in OBJECTIFS.values()))
+    return tableau([largeur, largeur], entetes, listes)
+
+
+def _commentaires(f: Champs) -> str:
+    """Section 3, after the période de stage as in the original: a comment per pair of étapes
+    (several lines to write by hand on the blank form), then the numbers of séances."""
+    largeur = LARGEUR_UTILE // 2
     commentaires = ligne(*(
         cellule(p(r(f"3- Commentaires sur l’acquisition de ces objectifs pour les étapes {e}",
                     gras=True)), p(f(nom)), largeur=largeur)
         for e, nom in (("1 et 2", "commentaires_etapes_1_2"),
-                       ("3 et 4", "commentaires_etapes_3_4"))), insecable=False)
+                       ("3 et 4", "commentaires_etapes_3_4"))),
+        insecable=False, hauteur=HAUTEUR_COMMENTAIRE)
     seances = ligne(
         cellule(p(r("Nombre de séances animées : "), f("seances_animees_etapes_1_2")),
                 largeur=largeur),
@@ -155,7 +186,7 @@ def _objectifs(f: Champs) -> str:
                 p(r("Nombre de séances animées : "), f("seances_animees_etapes_3_4")),
                 largeur=largeur),
     )
-    return tableau([largeur, largeur], entetes, listes, commentaires, seances)
+    return tableau([largeur, largeur], commentaires, seances)
 
 
 def _ethique(f: Champs) -> str:
@@ -183,16 +214,17 @@ def _ethique(f: Champs) -> str:
 
 
 def _grille(niveaux) -> str:
-    largeurs = [2266, 2400, 2400, LARGEUR_UTILE - 2266 - 4800]
+    largeurs = [1850, 2150, 2450, LARGEUR_UTILE - 1850 - 2150 - 2450]
     entetes = ligne(
         cellule(p(), largeur=largeurs[0], fond=GRIS),
         *(cellule(p(r(n, gras=True), align="center"), largeur=w, fond=GRIS)
           for n, w in zip(niveaux, largeurs[1:])), entete=True)
 
+    # the body's size (TAILLE_POLICE), set a little tighter than the body's paragraphs
     def paras(lignes, gras_premier):
-        return [puce(t[2:], apres=20, style="Petit", retrait=170, suspendu=170)
+        return [puce(t[2:], apres=20, style=None, retrait=170, suspendu=170, interligne=228)
                 if t.startswith("• ")
-                else p(r(t, gras=gras_premier and k == 0), style="Petit")
+                else p(r(t, gras=gras_premier and k == 0), apres=30, interligne=228)
                 for k, t in enumerate(lignes)]
 
     rows = [ligne(*(cellule(*paras(col, j == 0), largeur=w, fond=GRIS if j == 0 else None)
@@ -208,32 +240,45 @@ def corps(formulaire: Formulaire) -> str:
         titre("Le compte-rendu du tuteur de stage", "m1 MEEF1 mention 1er degré"),
         _identite(f),
         p(r("1-De l’observation à la prise en charge progressive"), style="Titre1"),
-        texte("Nous vous proposons de surligner les activités du stagiaire lors du stage dans "
-              "votre classe."),
+        # the original's sentence, word for word; the form marks with its boxes, which the
+        # service says after it, in its own style
+        p(r("Nous vous proposons de surligner les activités du stagiaire lors du stage dans "
+            "votre classe."),
+          r(" Pour cela, cochez la case de chaque activité menée.", italique=True,
+            couleur=AJOUT_GRIS), garder_suivant=True),
         texte("(Cette prise en charge de la classe se fait en fonction du degré d’expérience du "
               "stagiaire et il est inutile de brûler les étapes : les différentes étapes "
-              "présupposent la maîtrise des étapes précédentes).", italique=True),
+              "présupposent la maîtrise des étapes précédentes).", italique=True,
+              garder_suivant=True),
         _etapes(f),
         p(r("2- Objectifs de formation :"), style="Titre1"),
         texte("Voici les objectifs de formation, lors des stages, dans votre classe, en fonction "
-              "des différentes étapes expérimentées par le stagiaire."),
+              "des différentes étapes expérimentées par le stagiaire.", garder_suivant=True),
         texte("Nous vous proposons d’ajouter vos commentaires dans la case en dessous des "
-              "objectifs visés."),
-        _objectifs(f),
+              "objectifs visés.", garder_suivant=True),
+        _objectifs(),
         p(r("Période de stage : du ", gras=True), f("periode_debut"), r(" au ", gras=True),
-          f("periode_fin"), avant=120),
-        p(r("4- Ethique professionnelle"), style="Titre1", saut_page=True),
+          f("periode_fin"), avant=120, apres=120, garder_suivant=True),
+        _commentaires(f),
+        # no page break forced: a page 1 that runs longer (long comments, another renderer)
+        # moves section 4 on, never leaves a page holding one row; the empty line goes with
+        # the heading, keeping it off the header's rule (a page's first paragraph loses the
+        # space above it)
+        p(garder_suivant=True, apres=0),
+        p(r("4- Ethique professionnelle"), style="Titre1"),
         _ethique(f),
         p(r("5- Quels sont les 2 conseils que vous donneriez à cet étudiant ?"), style="Titre1"),
         tableau([LARGEUR_UTILE], *(
-            ligne(cellule(p(r(f"{i}. ", gras=True), f(nom)), largeur=LARGEUR_UTILE))
+            ligne(cellule(p(r(f"{i}. ", gras=True), f(nom)), largeur=LARGEUR_UTILE),
+                  hauteur=HAUTEUR_CONSEIL)
             for i, nom in ((1, "conseil_1"), (2, "conseil_2")))),
-        p(avant=120),
+        p(avant=120, garder_suivant=True),
         tableau([moitie, moitie], ligne(
             cellule(p(r("Le tuteur ou la tutrice de stage", gras=True)),
                     p(r("Fait le "), f("date_compte_rendu")), largeur=moitie),
             f.signature("signature_tuteur", "Signature du tuteur ou de la tutrice",
-                        nom_signataire="tuteur_nom", date=None, largeur=moitie))),
+                        nom_signataire="tuteur_nom", date=None, largeur=moitie),
+            hauteur=HAUTEUR_SIGNATURE)),
         texte("Vous renverrez ce document, dès la fin du stage au gestionnaire de scolarité.",
               gras=True, avant=160),
         p(r("Éthique professionnelle : grille d’évaluation"), style="Titre1", saut_page=True),

@@ -4,6 +4,10 @@ For each gabarit: the seed's number and sentences copied from it. A test checks 
 sentence is indeed in the original, another that the rendered document holds it.
 """
 
+# The C11 line of the original's grille, which carries the échanges avec l’équipe d’école.
+C11 = ("C11. Fait preuve de respect à l’égard des élèves et des membres de la communauté "
+       "éducative Adopte une attitude favorable aux échanges avec les membres de l’équipe d’école")
+
 PHRASES = {
     "compte_rendu_sopa": ("002", [
         "Le compte-rendu du tuteur de stage",
@@ -25,6 +29,8 @@ PHRASES = {
         "République",
         "Veille à ce que son attitude et ses propos ne soient pas discriminatoires et ne fassent "
         "pas obstacle à l’apprentissage et au développement de la confiance en soi des élèves",
+        "Période de stage : du",
+        C11,
     ]),
     "accompagnement_renforce_m2ca": ("004", [
         "Procédure d’accompagnement renforcé de l’étudiant M2 Contractuel Alternant (CA)",
@@ -169,4 +175,29 @@ PHRASES = {
         "Modélisation de l’activité enseignante / du formateur : - D.Bucheton (multi-agenda) "
         "- L.Ria (simplexe) - R.Goigoux (focales)",
     ]),
+}
+
+# Fixed text in the original's order: each found after the one before, in the original and in
+# the document (the période de stage between the objectifs and the comments of section 3).
+ORDRE = {
+    "compte_rendu_sopa": ("002", [
+        "Pour les étapes 3 et 4",
+        "S’approprier le cadre de fonctionnement et l’organisation de l’école",
+        "S’intégrer à une équipe",
+        "Période de stage : du",
+        "3- Commentaires sur l’acquisition de ces objectifs pour les étapes 1 et 2",
+        "3- Commentaires sur l’acquisition de ces objectifs pour les étapes 3 et 4",
+        "Nombre de séances animées :",
+        "4- Ethique professionnelle",
+    ]),
+}
+
+# Fixed text the document prints exactly so many times: the échanges avec l’équipe d’école are
+# rated with C11 in section 4 as in the grille (twice), never with C6, where a tuteur rating C6
+# would also rate a C11 line (the original's section 4 sets the line between the two).
+FOIS = {
+    "compte_rendu_sopa": [
+        (C11, 2),
+        ("au sein de la classe et de l’école Adopte une attitude favorable", 0),
+    ],
 }

@@ -16,7 +16,7 @@ from service.catalogue.generation import generer
 from service.catalogue.rendu import GabaritCompile, GabaritInvalide
 from service.catalogue.validation import empreinte, valider
 from service.conception.wordml import PLACEHOLDER
-from tests.catalogue.phrases_officielles import PHRASES
+from tests.catalogue.phrases_officielles import FOIS, ORDRE, PHRASES
 from tests.outils import (
     IDS,
     SEEDS,
@@ -116,6 +116,35 @@ def test_the_services_additions_to_the_mission_letters_are_marked(exemples):
     assert "Fait à" not in normaliser(texte_docx(exemples["lettre_mission_sopa"].docx))
     m2 = normaliser(texte_docx(exemples["lettre_mission_tuteurs_m2"].docx))
     assert "version applicable au 30-09-2020" in m2 and "Bruno Vasseur" in m2
+
+
+def _dans_l_ordre(texte: str, morceaux: list[str]) -> list[str]:
+    """The pieces not found after the one before them (none: all in this order)."""
+    hors, debut = [], 0
+    for morceau in morceaux:
+        i = texte.find(normaliser(morceau), debut)
+        if i < 0:
+            hors.append(morceau)
+        else:
+            debut = i + len(normaliser(morceau))
+    return hors
+
+
+@pytest.mark.parametrize("id_", sorted(ORDRE))
+def test_fixed_text_keeps_the_order_of_the_original(exemples, id_):
+    seed, morceaux = ORDRE[id_]
+    hors = _dans_l_ordre(normaliser(texte_docx(exemples[id_].docx)), morceaux)
+    assert not hors, f"{id_} : hors de l'ordre de l'original : {hors}"
+    if SEEDS.exists():
+        original = normaliser(next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8"))
+        assert not _dans_l_ordre(original.replace("'", "’"), morceaux), "ordre pris à l'original"
+
+
+@pytest.mark.parametrize("id_", sorted(FOIS))
+def test_fixed_text_is_printed_where_the_grid_rates_it(exemples, id_):
+    texte = normaliser(texte_docx(exemples[id_].docx))
+    comptes = {phrase: texte.count(normaliser(phrase)) for phrase, _ in FOIS[id_]}
+    assert comptes == {phrase: fois for phrase, fois in FOIS[id_]}
 
 
 def test_each_document_carries_its_identity(catalogue, exemples):

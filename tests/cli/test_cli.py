@@ -47,7 +47,7 @@ def test_exemple_then_generer_writes_the_document(capsys, tmp_path):
     assert code == 0, err
     chemin = tmp_path / "out" / "MOREAU Léa - compte-rendu SOPA - 2026-10-05.docx"
     assert out.strip() == str(chemin)
-    assert "Mme Hélène Garnier" in texte_docx(chemin.read_bytes())
+    assert "Titulaire de la classe : GARNIER Hélène" in texte_docx(chemin.read_bytes())
 
 
 def test_the_same_name_twice_is_numbered_not_overwritten(capsys, tmp_path):

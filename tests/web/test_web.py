@@ -139,7 +139,7 @@ def test_correcting_from_the_recap_brings_back_every_value(connecte, catalogue):
     assert reponse.status_code == 302, texte(reponse)[:3000]
     jeton = reponse.headers["Location"].rsplit("/", 1)[1]
     page = texte(navigateur.get(f"/formulaires/compte_rendu_sopa?brouillon={jeton}"))
-    assert 'value="05/10/2026"' in page and 'value="Mme Hélène Garnier"' in page
+    assert 'value="05/10/2026"' in page and f'value="{exemple["titulaire_classe"]}"' in page
     assert re.search(r'value="Observations"[^>]*checked|checked[^>]*value="Observations"', page)
 
 
