@@ -79,10 +79,12 @@ def proprietes(contenu: bytes) -> dict[str, str]:
     return {p.get("name"): p[0].text for p in racine.iter(f"{ns}property")}
 
 
-def pdf_texte(pdf: Path | bytes, page: int | None = None) -> str:
+def pdf_texte(pdf: Path | bytes, page: int | None = None, *, brut: bool = False) -> str:
     """The text of a PDF (a file, or its bytes as downloaded) in reading order, by poppler's
-    pdftotext; of one page when ``page`` is given."""
+    pdftotext; of one page when ``page`` is given. ``brut``: in the order it is written, each
+    table cell whole (the reading order mixes the lines of narrow cells side by side)."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
+    pages += ["-raw"] if brut else []
     contenu = pdf if isinstance(pdf, bytes) else None
     return subprocess.run(["pdftotext", *pages, "-" if contenu else str(pdf), "-"], input=contenu,
                           capture_output=True, check=True).stdout.decode()

@@ -12,7 +12,8 @@ Word, not the rendered one.
 ``verifier_marques`` checks the Jinja marks of a gabarit against a whitelist of what the service
 itself writes (``service/conception/wordml.py``, and the recognition of Word content controls):
 the output of a field, of ``instance``, ``gabarit`` or ``document`` and their attributes,
-``x or "…"``, ``champ.coche(3)``, a few filters (``groupby``, ``length``…), ``if`` on a value
+``x or "…"``, ``champ.coche(3)``, a few filters (``groupby``, ``length``…), an attribute of a
+group's first or last line (``(bilans|first).date_bilan``), ``if`` on a value
 or on ``loop.first``, and ``for`` over a field or a list of the settings. Everything else is
 refused, naming the part and the mark: the Jinja globals (``range``, ``cycler``, ``lipsum``…),
 attributes starting with ``_``, subscripts, arithmetic, calls but ``coche``, ``set``,
@@ -301,7 +302,8 @@ class _Verificateur:
                 if noeud.attr not in ATTRIBUTS_DE_BOUCLE:
                     raise _Refus(noeud, f"« loop.{noeud.attr} » n’est pas permis", noeud.attr)
                 return
-            if not isinstance(noeud.node, (nodes.Name, nodes.Getattr)):
+            premier = isinstance(noeud.node, nodes.Filter) and noeud.node.name in ("first", "last")
+            if not isinstance(noeud.node, (nodes.Name, nodes.Getattr)) and not premier:
                 raise _Refus(noeud, "un attribut se lit sur un champ ou un paramètre", noeud.attr)
             self.expression(noeud.node, pile)
         elif isinstance(noeud, nodes.Call):

@@ -153,7 +153,8 @@ PRESENTS = 4
 # A bilan's first row is at least this high (2.9 cm): room to write its two lists by hand.
 HAUTEUR_AVANCEES = 1650
 # A review not written yet: the group's only line is empty (a blank or just-alerted form).
-AUCUN_BILAN = "bilans|length == 1 and not bilans[0].date_bilan and not bilans[0].avancees"
+AUCUN_BILAN = ("bilans|length == 1 and not (bilans|first).date_bilan "
+               "and not (bilans|first).avancees")
 
 
 def _intitule_bilan(intitule: str) -> str:

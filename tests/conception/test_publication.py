@@ -20,6 +20,7 @@ from service.web import create_app
 from tests.outils import DERNIERE, RACINE, texte_docx, version_suivante_synthese
 
 NOUVELLE = DERNIERE + 1
+FORMER = "Le module FORMER – Ressources Parcours M@gistère organisé en 4 blocs"
 
 ID = "fiche_synthese_collectif"
 
@@ -107,10 +108,10 @@ def test_a_draft_on_the_previous_version_opens_on_the_new_one_with_what_has_no_p
     nouvelle = publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"),
                        "admin", "x") and catalogue.gabarit(ID, NOUVELLE).formulaire
     brouillon = {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
-                 "autres_ressources": "Le livret du tuteur", "ressources": ["Le module FORMER"]}
+                 "autres_ressources": "Le livret du tuteur", "ressources": [FORMER]}
     report = reporter(nouvelle, brouillon, precedente, DERNIERE)
     assert report.donnees == {"collectif": "Bassin nord", "lieu_regroupement": "Collège Camus",
-                              "ressources": ["Le module FORMER"]}
+                              "ressources": [FORMER]}
     assert report.sans_place == [("« Autres ressources »", "Le livret du tuteur")]
     assert report.changes == ["« Lieu du présentiel » : libellé « Lieu du présentiel » → "
                               "« Lieu du regroupement »"]

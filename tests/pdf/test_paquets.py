@@ -47,7 +47,7 @@ def test_each_document_of_a_packet_comes_out_whole_and_alone(lot, pdfs_lot, tmp_
         nombre = len(lecteur.pages)
         for n in range(1, nombre + 1):
             page = normaliser(pdf_texte(chemin, page=n))
-            assert f"document n° {document.numero} version 1" in page
+            assert f"document n° {document.numero} v1 ·" in page
             assert f"page {n}/{nombre}" in page
         texte = normaliser(pdf_texte(chemin))
         assert f"Stagiaire : {document.valeurs['stagiaire_nom']} " in texte

@@ -68,7 +68,7 @@ def test_people_asking_at_once_each_get_their_own_document(catalogue, moteur, sc
         chemin = tmp_path / f"{i}.pdf"
         chemin.write_bytes(pdfs[i])
         texte = normaliser(pdf_texte(chemin))
-        assert f"document n° {document.numero} version 1" in texte
+        assert f"document n° {document.numero} v1 ·" in texte
         assert document.valeurs["stagiaire_nom"] in texte
         assert not any(nom in texte for nom, _ in NOMS if nom != document.valeurs["stagiaire_nom"])
 

@@ -57,7 +57,7 @@ def test_two_signers_in_turn_give_three_kept_versions(catalogue, moteur, sceau, 
     assert ien in textes[1] and stagiaire not in textes[1]
     assert ien in textes[2] and stagiaire in textes[2]
     for version, (chemin, texte) in enumerate(zip(chemins, textes), 1):
-        assert f"document n° {v1.numero} version {version} ·" in texte
+        assert f"document n° {v1.numero} v{version} ·" in texte
         resultat = verifier(chemin.read_bytes(), sceau)
         assert resultat.intact and resultat.identite["document_version"] == str(version)
         assert resultat.identite["document_id"] == v1.document_id

@@ -9,11 +9,13 @@ import re
 
 import pytest
 
-from tests.outils import pdf_texte
+from tests.outils import DERNIERE, pdf_texte
 from tests.web.navigateur.axe import violations
 
 ID = "fiche_synthese_collectif"
 TITRE = "Fiche synthèse du collectif de tuteurs"
+
+NOUVELLE = DERNIERE + 1
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +80,10 @@ def test_a_form_from_word_renamed_previewed_published_then_filled(page, adresse,
     page.screenshot(path=str(captures / "gabarit-apercu.png"), full_page=True)
     fautes += [f"aperçu : {v}" for v in violations(page)] + _sur_un_telephone(page, "aperçu")
     page.get_by_label(re.compile("J’ai relu le formulaire")).check()
-    page.get_by_role("button", name="Publier la version 3").click()
-    assert page.get_by_role("status").filter(has_text=f"Version 3 de « {TITRE} » publiée"
+    page.get_by_role("button", name=f"Publier la version {NOUVELLE}").click()
+    assert page.get_by_role("status").filter(has_text=f"Version {NOUVELLE} de « {TITRE} » publiée"
                                              ).is_visible()
-    assert page.get_by_role("cell", name=re.compile(r"version 3, le .* par admin")).is_visible()
+    assert page.get_by_role("cell", name=re.compile(rf"version {NOUVELLE}, le .* par admin")).is_visible()
 
     _se_connecter(page, adresse, "tuteur")
     page.goto(f"{adresse}/formulaires/{ID}")
