@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.catalogue.ecriture import temporaires
 from service.journal import verifier_journal
+from service.stockage.dossier import temporaires
 
 from .coffre import Coffre
 from .depot import Archive, VersionArchivee
@@ -69,12 +69,9 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
                     rapport.erreurs.append(f"{numero} : le {nature} ({empreinte[:12]}…) a été altéré")
     rapport.erreurs += [f"journal : {p}" for p in verifier_journal(base)]
     maintenant = time.time()
-    for empreinte in coffre.objets():
+    for empreinte, ecrit_le in coffre.objets():
         rapport.fichiers += 1
-        if empreinte in references:
-            continue
-        age = maintenant - coffre.chemin(empreinte).stat().st_mtime
-        if age < delai_orphelin:
+        if empreinte in references or maintenant - ecrit_le < delai_orphelin:
             continue
         if reparer:
             coffre.supprimer(empreinte)
@@ -82,13 +79,14 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
         else:
             rapport.restes.append(f"fichier orphelin {empreinte[:12]}… (aucune fiche ne le cite)")
     for temporaire in coffre.temporaires():
-        if maintenant - temporaire.stat().st_mtime < delai_orphelin:
+        if maintenant - temporaire.modifie_le < delai_orphelin:
             continue
+        nom = temporaire.cle.rpartition("/")[2]
         if reparer:
-            temporaire.unlink(missing_ok=True)
-            rapport.repares.append(f"fichier temporaire {temporaire.name} supprimé")
+            coffre.stockage.supprimer(temporaire.cle)
+            rapport.repares.append(f"fichier temporaire {nom} supprimé")
         else:
-            rapport.restes.append(f"fichier temporaire {temporaire.name} (écriture interrompue)")
+            rapport.restes.append(f"fichier temporaire {nom} (écriture interrompue)")
     if sorties is not None:
         _restes_des_sorties(Path(sorties), coffre, rapport, reparer, maintenant - delai_reste)
     return rapport
@@ -106,7 +104,7 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
                         avant: float) -> None:
     """Half-written files anywhere under ``sorties``, document folders without their record."""
     for partiel in temporaires(sorties, recursif=True):
-        if partiel.is_relative_to(coffre.racine):
+        if coffre.dossier_local and partiel.is_relative_to(coffre.dossier_local):
             continue  # the archive's own, seen above (with the archive's delay)
         try:
             if not partiel.is_file() or _ecrit_le(partiel) > avant:
