@@ -351,13 +351,27 @@ def test_fsck_finds_missing_and_altered_files_and_clears_what_a_crash_leaves(arc
 
 
 @pytest.mark.parametrize("etape", ["apres-fichier-depose", "apres-pdf-depose"])
-def test_a_crash_between_write_steps_leaves_a_consistent_archive(
-        url_base, etape, tmp_path, exemples):
+def test_a_crash_between_write_steps_leaves_a_consistent_archive(url_base, etape, tmp_path, exemples):
     """The real command, killed at each step of its writes, then run again."""
+    _panne_puis_reprise(url_base, etape, tmp_path, exemples)
+
+
+def test_a_crash_leaves_a_consistent_archive_on_s3_too(tmp_path, exemples, serveur_s3):
+    """The same with the files in an S3 bucket (INSPE_STOCKAGE; the database is not what is tried
+    here: SQLite alone): in the bucket, and nothing on the local disk."""
+    prefixe = f"commande-{tmp_path.name}"
+    _panne_puis_reprise(f"sqlite:///{tmp_path / 'inspe.sqlite3'}", "apres-fichier-depose", tmp_path,
+                        exemples, serveur_s3.environ(prefixe))
+    objets = serveur_s3.client().list_objects_v2(Bucket=serveur_s3.bucket, Prefix=prefixe)["Contents"]
+    assert [o["Key"].split("/")[1:3] for o in objets] == [["archive", "objets"]] * 2  # Word, PDF
+    assert not (tmp_path / "sorties" / "archive").exists()
+
+
+def _panne_puis_reprise(url_base, etape, tmp_path, exemples, variables=None):
     fichier = tmp_path / "cr.docx"
     fichier.write_bytes(exemples["compte_rendu_sopa"].docx)
     environ = dict(os.environ, DATABASE_URL=url_base, INSPE_SORTIES=str(tmp_path / "sorties"),
-                   INSPE_DONNEES=str(tmp_path / "donnees"), INSPE_LIBREOFFICE="1")
+                   INSPE_DONNEES=str(tmp_path / "donnees"), INSPE_LIBREOFFICE="1") | (variables or {})
 
     def commande(*arguments, panne=None):
         return subprocess.run([sys.executable, "-m", "service", *arguments], cwd=RACINE,
