@@ -28,6 +28,7 @@ class Stockage(Protocol):
     def lister(self, dossier: str) -> Iterator[Entree]: ...  # every key under it, sorted
     def temporaires(self, dossier: str) -> Iterator[Entree]: ...  # what dead writers left
     def supprimer(self, cle: str) -> None: ...  # nothing there is no error
+    def adresse(self, cle: str) -> str: ...  # where a person finds it: a path, s3://…
 
 
 def cle_valide(cle: str) -> str:

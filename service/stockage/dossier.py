@@ -61,10 +61,22 @@ class Dossier:
     def chemin(self, cle: str) -> Path:
         return self.racine / cle_valide(cle)
 
+    def adresse(self, cle: str) -> str:
+        return str(self.chemin(cle))
+
     def ecrire(self, cle: str, donnees: bytes) -> None:
         chemin = self.chemin(cle)
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        ecrire_atomique(chemin, donnees, durable=True)
+        for essai in range(3):  # its folder, emptied, may be removed meanwhile (``supprimer``)
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                ecrire_atomique(chemin, donnees, durable=True)
+                return
+            except FileNotFoundError:
+                if essai == 2:
+                    raise
+            except BaseException:  # a full disk: nothing left, not even the folders it made
+                self._elaguer(chemin.parent)
+                raise
 
     def lire(self, cle: str) -> bytes:
         try:
@@ -76,7 +88,19 @@ class Dossier:
         return self.chemin(cle).is_file()
 
     def supprimer(self, cle: str) -> None:
-        self.chemin(cle).unlink(missing_ok=True)
+        """Removes the file, and the folders it leaves empty (a bucket has no empty folders)."""
+        chemin = self.chemin(cle)
+        chemin.unlink(missing_ok=True)
+        self._elaguer(chemin.parent)
+
+    def _elaguer(self, dossier: Path) -> None:
+        """Removes ``dossier`` and its parents under the root while they are empty."""
+        while dossier != self.racine and dossier.is_relative_to(self.racine):
+            try:
+                dossier.rmdir()
+            except OSError:  # not empty, or already gone
+                return
+            dossier = dossier.parent
 
     def lister(self, dossier: str) -> Iterator[Entree]:
         return (e for e in self._tout(dossier) if not est_temporaire(e.cle))

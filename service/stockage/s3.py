@@ -58,6 +58,9 @@ class S3:
     def _cle(self, cle: str) -> str:
         return self.prefixe + cle_valide(cle)
 
+    def adresse(self, cle: str) -> str:
+        return f"s3://{self.bucket}/{self._cle(cle)}"
+
     def ecrire(self, cle: str, donnees: bytes) -> None:
         finale = self._cle(cle)
         temporaire = self._cle(cle_temporaire(cle))
