@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 from PIL import Image
@@ -77,6 +78,8 @@ def supprimer(ou: Stockage | Path, numero: str) -> None:
     stockage = _stockage(ou)
     for entree in [*stockage.lister(cle(numero)), *stockage.temporaires(cle(numero))]:
         stockage.supprimer(entree.cle)
+    if isinstance(stockage, Dossier):  # and its empty folders (signatures/, made up front before)
+        shutil.rmtree(stockage.chemin(cle(numero)), ignore_errors=True)
 
 
 def enregistrer(ou: Stockage | Path, document: DocumentGenere, pdf: bytes,

@@ -110,7 +110,8 @@ class Dossier:
 
     def _tout(self, dossier: str) -> Iterator[Entree]:
         base = self.chemin(dossier.strip("/")) if dossier.strip("/") else self.racine
-        for racine, _, fichiers in sorted(os.walk(base)):
+        for racine, sous_dossiers, fichiers in os.walk(base):
+            sous_dossiers.sort()  # in order, as they are walked (nothing held in memory)
             for nom in sorted(fichiers):
                 chemin = Path(racine) / nom
                 try:
