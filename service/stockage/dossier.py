@@ -58,6 +58,9 @@ class Dossier:
     def __init__(self, racine: Path):
         self.racine = Path(racine)
 
+    def __repr__(self) -> str:
+        return f"Dossier({self.racine})"
+
     def chemin(self, cle: str) -> Path:
         return self.racine / cle_valide(cle)
 

@@ -4,6 +4,8 @@ but its page pictures (a cache)."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from service.personnes.comptes import creer_jeton
@@ -41,3 +43,22 @@ def test_a_document_made_through_the_api_is_kept_in_the_bucket(app, client, conn
     local = service(app)["config"].sorties
     assert not list(local.rglob("*.pdf")) and not list(local.rglob("document.json"))
     assert list(local.rglob("page-1.jpg"))
+
+
+def test_sante_says_when_the_storage_does_not_answer(app, client, serveur_s3):
+    from service.stockage.s3 import S3
+
+    assert client.get("/sante").status_code == 200
+    with socket.socket() as s:  # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        ailleurs = f"http://127.0.0.1:{s.getsockname()[1]}"
+    avant = service(app)["stockage"]
+    service(app)["stockage"] = S3.depuis(f"s3://{serveur_s3.bucket}/web", point_d_acces=ailleurs,
+                                         cle=serveur_s3.cle, secret=serveur_s3.secret)
+    try:
+        reponse = client.get("/sante")
+    finally:
+        service(app)["stockage"] = avant
+    assert reponse.status_code == 503
+    assert reponse.json["detail"].startswith(f"en panne : le stockage (S3(s3://{serveur_s3.bucket}/web/)) "
+                                             "ne répond pas")
