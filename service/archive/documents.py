@@ -69,10 +69,6 @@ def lire(ou: Stockage | Path, numero: str, nom: str) -> bytes:
     return _stockage(ou).lire(cle(numero, nom))
 
 
-def existe(ou: Stockage | Path, numero: str, nom: str = FICHE) -> bool:
-    return _stockage(ou).existe(cle(numero, nom))
-
-
 def supprimer(ou: Stockage | Path, numero: str) -> None:
     """Every file of document ``numero`` (what a crash left before its document.json)."""
     stockage = _stockage(ou)

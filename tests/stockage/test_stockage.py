@@ -67,3 +67,22 @@ def test_the_configuration_chooses_the_storage(tmp_path, serveur_s3):
 
     with pytest.raises(ValueError, match="ni un dossier ni une adresse s3"):
         ouvrir("https://ailleurs/bucket")
+
+
+def test_on_s3_a_write_the_server_does_not_hold_whole_is_not_put_in_place(stockage_s3, monkeypatch):
+    """The server answers for the temporary key with another size (a truncated upload, a proxy
+    that cut it): nothing is copied to the key, and the temporary is removed."""
+    from service.stockage.s3 import EcritureInvalide
+
+    tete = stockage_s3.client.head_object
+
+    def tronquee(**parametres):
+        reponse = tete(**parametres)
+        return reponse | {"ContentLength": reponse["ContentLength"] - 1}
+
+    monkeypatch.setattr(stockage_s3.client, "head_object", tronquee)
+    with pytest.raises(EcritureInvalide, match="le serveur ne garde pas ce qui a été envoyé"):
+        stockage_s3.ecrire("archive/objets/ab/entier", b"tout ou rien")
+    monkeypatch.undo()
+    assert not stockage_s3.existe("archive/objets/ab/entier")
+    assert list(stockage_s3.temporaires("")) == [] and list(stockage_s3.lister("")) == []
