@@ -40,13 +40,24 @@ def creer_sceau(config: Config, catalogue: Catalogue):
     return Sceau(config.donnees, catalogue.etablissement.parametres["nom"])
 
 
-def creer_archives(config: Config, catalogue: Catalogue, base):
-    """The archive of completed documents: files under sorties/archive, index in ``base``."""
+def creer_stockage(config: Config):
+    """Where the files the service keeps go: INSPE_STOCKAGE (a folder or s3://bucket/prefix),
+    by default the folder ``sorties`` (service/stockage)."""
+    from service.stockage import ouvrir
+
+    return ouvrir(config.stockage or config.sorties, point_d_acces=config.s3_point_d_acces,
+                  cle=config.s3_cle, secret=config.s3_secret, region=config.s3_region)
+
+
+def creer_archives(config: Config, catalogue: Catalogue, base, stockage=None):
+    """The archive of completed documents: files under archive/objets/ of the storage
+    (``stockage``, else the configuration's), index in ``base``."""
     from service.archive.antivirus import depuis_config
     from service.archive.coffre import Coffre
     from service.archive.depot import Archives
 
-    return Archives(base, Coffre(config.sorties / "archive"), catalogue, depuis_config(config))
+    coffre = Coffre(stockage if stockage is not None else creer_stockage(config))
+    return Archives(base, coffre, catalogue, depuis_config(config))
 
 
 def creer_messagerie(config: Config, catalogue: Catalogue):

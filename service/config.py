@@ -7,6 +7,12 @@ through the environment passed to ``Config.depuis``:
     INSPE_GABARITS     folder of the Word templates
     INSPE_FORMULAIRES  folder of the declarations
     INSPE_SORTIES      where generated documents go
+    INSPE_STOCKAGE     where the files the service keeps go (service/stockage): a folder, or
+                       s3://bucket/préfixe for S3-compatible object storage (default: INSPE_SORTIES)
+    INSPE_S3_ENDPOINT  the S3 server's address, http(s)://hôte:port (default: AWS_ENDPOINT_URL,
+                       else AWS itself); AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION
+                       (or AWS_DEFAULT_REGION, default us-east-1) as for any S3 client; without
+                       keys, boto3's own sources (~/.aws, the machine's role)
     INSPE_INSTANCE     YAML file of the institution's settings
     INSPE_DONNEES      the instance's own data (seal certificate…), default instance/
     INSPE_SOFFICE      the LibreOffice executable (default: soffice)
@@ -61,6 +67,11 @@ class Config:
     gabarits: Path = RACINE / "gabarits"
     formulaires: Path = RACINE / "formulaires"
     sorties: Path = RACINE / "sorties"
+    stockage: str = ""  # "": the folder ``sorties``; else a folder or s3://bucket/prefix
+    s3_point_d_acces: str = ""
+    s3_cle: str = ""
+    s3_secret: str = ""
+    s3_region: str = ""
     etablissement: Path | None = None
     donnees: Path = RACINE / "instance"
     soffice: str = "soffice"
@@ -102,6 +113,11 @@ class Config:
             gabarits=chemin("INSPE_GABARITS", defaut.gabarits),
             formulaires=chemin("INSPE_FORMULAIRES", defaut.formulaires),
             sorties=chemin("INSPE_SORTIES", defaut.sorties),
+            stockage=environ.get("INSPE_STOCKAGE", "").strip(),
+            s3_point_d_acces=environ.get("INSPE_S3_ENDPOINT") or environ.get("AWS_ENDPOINT_URL", ""),
+            s3_cle=environ.get("AWS_ACCESS_KEY_ID", ""),
+            s3_secret=environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            s3_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION", ""),
             etablissement=chemin("INSPE_INSTANCE", None),
             donnees=chemin("INSPE_DONNEES", defaut.donnees),
             soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,

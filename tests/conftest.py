@@ -1,6 +1,6 @@
 """What every level of the tests shares, for the whole session: the configuration, the catalogue
 and its examples, the LibreOffice pool and the seal, a database on SQLite and PostgreSQL, an SMTP
-server. What one level alone needs is in its own conftest (tests/web, tests/web/navigateur,
+server, an S3 server. What one level alone needs is in its own conftest (tests/web, tests/web/navigateur,
 tests/pdf, tests/archive); plain helpers are in tests/outils.py.
 """
 
@@ -21,7 +21,7 @@ from service import creer_catalogue, creer_moteur, creer_sceau
 from service.bd import ouvrir
 from service.catalogue.generation import generer
 from service.config import Config
-from tests import postgresql_local
+from tests import postgresql_local, s3_local
 from tests.outils import RACINE
 from tests.web.outils import Navigateur
 
@@ -74,7 +74,36 @@ def postgresql_url():
         pytest.fail(str(exc))
 
 
+@pytest.fixture(scope="session")
+def serveur_s3():
+    """A real S3 server (SeaweedFS, tests/s3_local.py) for the whole session, with its bucket."""
+    try:
+        with s3_local.serveur() as serveur:
+            yield serveur
+    except (s3_local.SeaweedfsAbsent, RuntimeError) as exc:
+        pytest.fail(str(exc))
+
+
 _numeros = itertools.count(1)
+
+
+@pytest.fixture
+def stockage_s3(serveur_s3):
+    """An empty storage of its own on the session's S3 server (a new prefix of its bucket)."""
+    from service.stockage import ouvrir
+
+    return ouvrir(f"s3://{serveur_s3.bucket}/essai-{next(_numeros)}", point_d_acces=serveur_s3.point_d_acces,
+                  cle=serveur_s3.cle, secret=serveur_s3.secret)
+
+
+@pytest.fixture(params=["dossier", "s3"])
+def stockage(request, tmp_path):
+    """The service's storage on both backends: an empty local folder, an empty S3 prefix."""
+    if request.param == "dossier":
+        from service.stockage import Dossier
+
+        return Dossier(tmp_path / "stockage")
+    return request.getfixturevalue("stockage_s3")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

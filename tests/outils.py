@@ -269,3 +269,18 @@ def version_suivante_synthese() -> tuple[bytes, str]:
                 champ["libelle"] = "Lieu du regroupement"
     declaration["exemple"]["commentaire_final"] = declaration["exemple"].pop("autres_ressources")
     return sortie.getvalue(), yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False)
+
+
+def ecriture_interrompue(stockage, cle: str, donnees: bytes = b"moiti") -> str:
+    """What a writer of ``cle`` that died mid-way leaves in ``stockage`` (service/stockage): its
+    temporary, never put in place. Returns the temporary's key."""
+    from service.stockage import Dossier
+    from service.stockage.base import cle_temporaire
+
+    temporaire = cle_temporaire(cle)
+    if isinstance(stockage, Dossier):
+        stockage.chemin(temporaire).parent.mkdir(parents=True, exist_ok=True)
+        stockage.chemin(temporaire).write_bytes(donnees)
+    else:
+        stockage.client.put_object(Bucket=stockage.bucket, Key=stockage.prefixe + temporaire, Body=donnees)
+    return temporaire

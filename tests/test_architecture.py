@@ -16,7 +16,7 @@ SERVICE = RACINE / "service"
 
 # From the bottom up; a package imports only packages of the layers below its own.
 COUCHES = [
-    {"config", "bd"},                       # settings; the database and its migrations
+    {"config", "bd", "stockage"},           # settings; the database and its migrations; files kept
     {"catalogue", "journal"},               # gabarits, declarations, validation, rendering; audit log
     {"pdf", "personnes"},                   # LibreOffice, workshop, seal; accounts, roster, access
     {"archive", "conception"},              # what is kept and found; writing the gabarits

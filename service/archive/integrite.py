@@ -6,13 +6,13 @@ names, a half-written temporary file) are harmless and ``reparer`` removes them.
 
 With the output folder (``sorties``), the leftovers of any interrupted write are found
 too (a full disk, a killed process): every ``*.partiel`` file under it (``ecrire_atomique``'s,
-a lot's ZIP being written) and every document folder without its ``document.json``.
-Only those older than a few minutes: a younger one may be a write under way.
+a lot's ZIP being written) or under documents/ in the storage, and every document folder
+without its ``document.json``. Only those older than a few minutes: a younger one may be a
+write under way.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +20,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.catalogue.ecriture import temporaires
 from service.journal import verifier_journal
+from service.stockage import Dossier
+from service.stockage.dossier import temporaires
 
+from . import documents as dossiers
 from .coffre import Coffre
 from .depot import Archive, VersionArchivee
-from .documents import racine as racine_des_documents
 
 DELAI_ORPHELIN_S = 3600  # a file this young may belong to an upload under way
 DELAI_RESTE_S = 300  # a half-written file this young may still be being written
@@ -69,12 +70,9 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
                     rapport.erreurs.append(f"{numero} : le {nature} ({empreinte[:12]}…) a été altéré")
     rapport.erreurs += [f"journal : {p}" for p in verifier_journal(base)]
     maintenant = time.time()
-    for empreinte in coffre.objets():
+    for empreinte, ecrit_le in coffre.objets():
         rapport.fichiers += 1
-        if empreinte in references:
-            continue
-        age = maintenant - coffre.chemin(empreinte).stat().st_mtime
-        if age < delai_orphelin:
+        if empreinte in references or maintenant - ecrit_le < delai_orphelin:
             continue
         if reparer:
             coffre.supprimer(empreinte)
@@ -82,56 +80,60 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
         else:
             rapport.restes.append(f"fichier orphelin {empreinte[:12]}… (aucune fiche ne le cite)")
     for temporaire in coffre.temporaires():
-        if maintenant - temporaire.stat().st_mtime < delai_orphelin:
+        if maintenant - temporaire.modifie_le < delai_orphelin:
             continue
+        nom = temporaire.cle.rpartition("/")[2]
         if reparer:
-            temporaire.unlink(missing_ok=True)
-            rapport.repares.append(f"fichier temporaire {temporaire.name} supprimé")
+            coffre.stockage.supprimer(temporaire.cle)
+            rapport.repares.append(f"fichier temporaire {nom} supprimé")
         else:
-            rapport.restes.append(f"fichier temporaire {temporaire.name} (écriture interrompue)")
+            rapport.restes.append(f"fichier temporaire {nom} (écriture interrompue)")
     if sorties is not None:
         _restes_des_sorties(Path(sorties), coffre, rapport, reparer, maintenant - delai_reste)
     return rapport
 
 
-def _ecrit_le(chemin: Path) -> float:
-    """When ``chemin`` (a file, or a folder and everything in it) was last written."""
-    dates = [chemin.stat().st_mtime]
-    if chemin.is_dir():
-        dates += [f.stat().st_mtime for f in chemin.rglob("*")]
-    return max(dates)
-
-
 def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer: bool,
                         avant: float) -> None:
-    """Half-written files anywhere under ``sorties``, document folders without their record."""
+    """Half-written files anywhere under ``sorties`` or under documents/ in the storage, and
+    document folders without their record."""
+    stockage = coffre.stockage
+    documents_locaux = stockage.chemin("documents") if isinstance(stockage, Dossier) else None
     for partiel in temporaires(sorties, recursif=True):
-        if partiel.is_relative_to(coffre.racine):
+        if coffre.dossier_local and partiel.is_relative_to(coffre.dossier_local):
             continue  # the archive's own, seen above (with the archive's delay)
+        if documents_locaux and partiel.is_relative_to(documents_locaux):
+            continue  # the documents' own, seen in the storage below
         try:
-            if not partiel.is_file() or _ecrit_le(partiel) > avant:
+            if not partiel.is_file() or partiel.stat().st_mtime > avant:
                 continue
         except FileNotFoundError:  # renamed into place meanwhile
             continue
-        nom = partiel.relative_to(sorties)
-        if reparer:
-            partiel.unlink(missing_ok=True)
-            rapport.repares.append(f"fichier à moitié écrit {nom} supprimé")
-        else:
-            rapport.restes.append(f"fichier à moitié écrit {nom} (écriture interrompue)")
-    documents = racine_des_documents(sorties)
-    if not documents.is_dir():
-        return
-    for dossier in sorted(documents.iterdir()):
-        try:
-            if not dossier.is_dir() or (dossier / "document.json").exists() or _ecrit_le(dossier) > avant:
-                continue
-        except FileNotFoundError:
-            continue
-        nom = dossier.relative_to(sorties)
-        if reparer:
-            shutil.rmtree(dossier, ignore_errors=True)
-            rapport.repares.append(f"dossier de document sans document.json {nom} supprimé")
-        else:
-            rapport.restes.append(f"dossier de document sans document.json {nom} "
-                                  "(écriture interrompue)")
+        _reste(rapport, reparer, f"fichier à moitié écrit {partiel.relative_to(sorties)}",
+               partiel.unlink, True)
+    for temporaire in stockage.temporaires("documents"):
+        if temporaire.modifie_le <= avant:
+            _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
+                   stockage.supprimer, temporaire.cle)
+    fiches, ecrits_le = set(), {}
+    for entree in stockage.lister("documents"):
+        parties = entree.cle.split("/", 2)
+        if len(parties) < 3:
+            continue  # not in a document's folder
+        _, numero, nom = parties
+        if nom == dossiers.FICHE:
+            fiches.add(numero)
+        ecrits_le[numero] = max(ecrits_le.get(numero, 0.0), entree.modifie_le)
+    for numero, ecrit_le in sorted(ecrits_le.items()):
+        if numero not in fiches and ecrit_le <= avant:
+            _reste(rapport, reparer, f"dossier de document sans document.json documents/{numero}",
+                   dossiers.supprimer, stockage, numero)
+
+
+def _reste(rapport: Rapport, reparer: bool, quoi: str, supprimer, *quoi_supprimer) -> None:
+    """``quoi`` said as a leftover, or removed (``supprimer(*quoi_supprimer)``) and said so."""
+    if reparer:
+        supprimer(*quoi_supprimer)
+        rapport.repares.append(f"{quoi} supprimé")
+    else:
+        rapport.restes.append(f"{quoi} (écriture interrompue)")

@@ -155,7 +155,7 @@ def _signes_en_attente(args, ctx, base, archives, rapport) -> None:
         return
     avant = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=DELAI_RESTE_S)
     with creer_moteur(ctx.config) as moteur:
-        outils = circuit.Outils(base, ctx.catalogue, ctx.config.sorties, archives, moteur,
+        outils = circuit.Outils(base, ctx.catalogue, archives.coffre.stockage, archives, moteur,
                                 creer_sceau(ctx.config, ctx.catalogue))
         for numero, resultat, archive in circuit.reprendre(outils, avant):
             if archive:

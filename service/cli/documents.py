@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau
+from service import creer_archives, creer_messagerie, creer_moteur, creer_sceau, creer_stockage
 from service.archive import documents as dossiers
 from service.bd import ouvrir
 from service.catalogue import tableur
@@ -203,8 +203,9 @@ def generer(args, ctx) -> int:
                              voie="lot" if len(documents) > 1 else "interactive",
                              avancement=barre.update)
     barre.close()
+    stockage = creer_stockage(config)
     for document, pdf in zip(documents, pdfs):
-        dossiers.enregistrer(config.sorties, document, pdf,  # kept with its later versions
+        dossiers.enregistrer(stockage, document, pdf,  # kept with its later versions
                              auteur=auteur.id if auteur else None)
     chemins = ecrire_documents(documents, sortie, "pdf", pdfs)
     if args.impression:
@@ -239,12 +240,12 @@ def extraire(args, ctx) -> int:
 
 def signer(args, ctx) -> int:
     catalogue, config = ctx.catalogue, ctx.config
+    stockage = creer_stockage(config)
     try:
-        document = dossiers.charger(config.sorties, args.numero, catalogue)
+        document = dossiers.charger(stockage, args.numero, catalogue)
     except dossiers.DossierIntrouvable as exc:
         raise ErreurUtilisateur([str(exc)]) from None
-    fiche = json.loads((dossiers.racine(config.sorties) / document.numero / "document.json")
-                       .read_text(encoding="utf-8"))
+    fiche = dossiers.fiche(stockage, document.numero)
     base = ouvrir(config.base_de_donnees)
     compte = _auteur(ctx, args.par, acces.Case(acces.Document.de(
         fiche, document.gabarit.formulaire, redaction.etat(base, document.numero)), args.champ))
@@ -255,15 +256,15 @@ def signer(args, ctx) -> int:
             return pdf
 
         try:  # the name, the qualité (the slot's poste) and the date: never typed ones
-            signe = redaction.signer_case(base, catalogue, config.sorties, document.numero,
+            signe = redaction.signer_case(base, catalogue, stockage, document.numero,
                                           args.champ, compte, lire_fichier(args.image), pdf_de,
                                           "ligne de commande")
         except SignatureRefusee as exc:
             raise ErreurUtilisateur([f"signature : {exc}"]) from None
-        print(dossiers.racine(config.sorties) / document.numero / f"v{signe.version}.pdf")
+        print(stockage.adresse(dossiers.cle(document.numero, f"v{signe.version}.pdf")))
         try:  # the same follow-up as the pages': archived when complete
-            circuit.suite(circuit.Outils(base, catalogue, config.sorties,
-                                         creer_archives(config, catalogue, base), moteur, sceau,
+            circuit.suite(circuit.Outils(base, catalogue, stockage,
+                                         creer_archives(config, catalogue, base, stockage), moteur, sceau,
                                          creer_messagerie(config, catalogue)),
                           document.numero, compte.identifiant)
         except Exception as exc:  # noqa: BLE001 — the signature is kept, « signé »

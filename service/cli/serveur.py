@@ -83,8 +83,9 @@ def _dossiers_de_demo(app) -> None:
     moteur_, sceau = moteur(app)
     try:
         # the saved drafts' folder is the web's (service/web/outils.py ``dossier_saisies``)
-        nombre = dossiers_de_demo(Outils(base, catalogue, config.sorties,
-                                         creer_archives(config, catalogue, base), moteur_, sceau),
+        archives = creer_archives(config, catalogue, base)
+        nombre = dossiers_de_demo(Outils(base, catalogue, archives.coffre.stockage, archives,
+                                         moteur_, sceau),
                                   config.donnees / "saisies")
     except ConversionImpossible as exc:  # the demo works without them; the next start tries again
         print(f"Attention : dossiers de démonstration non créés : {exc}", file=sys.stderr,

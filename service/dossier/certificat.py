@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import docx
 from docx.oxml import OxmlElement
@@ -27,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import journal
+from service.archive import documents as dossiers
 from service.catalogue.generation import FUSEAU
 
 POLICE = "Liberation Sans"  # always there with LibreOffice, embedded in the PDF/A
@@ -75,9 +75,9 @@ def _signatures_du_journal(base, numero: str) -> dict[str, tuple[str, str]]:
         return trouvees
 
 
-def etablir(base, dossier: Path, fiche: dict, titre: str, stagiaire: str) -> Certificat:
-    """The certificate of the last version of the document kept in ``dossier`` (its
-    ``document.json``: ``fiche``)."""
+def etablir(base, stockage, fiche: dict, titre: str, stagiaire: str) -> Certificat:
+    """The certificate of the last version of the document kept in ``stockage``
+    (service/archive/documents.py; its ``document.json``: ``fiche``)."""
     derniere = fiche["versions"][-1]
     journal_ = _signatures_du_journal(base, fiche["numero"])
     signatures = []
@@ -86,12 +86,11 @@ def etablir(base, dossier: Path, fiche: dict, titre: str, stagiaire: str) -> Cer
         signatures.append(Signature(
             s["nom"], s["role"], identifiant,
             _heure(quand) if quand else dt.date.fromisoformat(s["date"]).strftime("%d/%m/%Y")))
-    docx_, pdf = dossier / derniere["docx"], dossier / derniere["pdf"]
+    docx_, pdf = (dossiers.lire(stockage, fiche["numero"], derniere[n]) for n in ("docx", "pdf"))
     return Certificat(
         fiche["numero"], titre, stagiaire, fiche["gabarit_id"], fiche["gabarit_version"],
-        derniere["version"], tuple(signatures), docx_.name,
-        hashlib.sha256(docx_.read_bytes()).hexdigest(), pdf.name,
-        hashlib.sha256(pdf.read_bytes()).hexdigest(),
+        derniere["version"], tuple(signatures), derniere["docx"],
+        hashlib.sha256(docx_).hexdigest(), derniere["pdf"], hashlib.sha256(pdf).hexdigest(),
         _heure(dt.datetime.now(FUSEAU).isoformat()))
 
 

@@ -14,11 +14,9 @@ A failure while archiving (LibreOffice, the disk) loses nothing: the row stays Â
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +44,7 @@ class Outils:
     """What the circuit needs, built by its caller (the web, the command line)."""
     base: object
     catalogue: object
-    sorties: Path
+    stockage: object  # service.stockage: the documents' files (a folder given as a path: that folder)
     archives: object  # service.archive.depot.Archives
     moteur: object
     sceau: object
@@ -73,11 +71,6 @@ def _ligne(base, numero: str) -> DocumentDuDossier | None:
         return suivi.par_numero(session, numero)
 
 
-def _fiche(outils: Outils, numero: str) -> tuple[Path, dict]:
-    dossier = dossiers.racine(outils.sorties) / numero
-    return dossier, json.loads((dossier / "document.json").read_text(encoding="utf-8"))
-
-
 def _stagiaire(base, stagiaire_id: int) -> Stagiaire | None:
     with Session(base) as session:
         return session.get(Stagiaire, stagiaire_id)
@@ -86,16 +79,16 @@ def _stagiaire(base, stagiaire_id: int) -> Stagiaire | None:
 def archiver(outils: Outils, doc: DocumentDuDossier) -> str:
     """Archives the latest version of a complete document, with its signing certificate as
     last page; returns the archive's numÃ©ro. Done again, it finds the same record."""
-    dossier, fiche = _fiche(outils, doc.numero)
+    fiche = dossiers.fiche(outils.stockage, doc.numero)
     derniere = fiche["versions"][-1]
-    docx = (dossier / derniere["docx"]).read_bytes()
+    docx = dossiers.lire(outils.stockage, doc.numero, derniere["docx"])
     depot = outils.archives.deposer(docx, f"{fiche['nom']}.docx", SERVICE)
     gabarit = outils.catalogue.gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     stagiaire = _stagiaire(outils.base, doc.stagiaire_id)
     nom = f"{stagiaire.nom} {stagiaire.prenom}" if stagiaire else ""
     annexe = None
     if derniere["signataires"]:
-        releve = certificat.etablir(outils.base, dossier, fiche, gabarit.titre, nom)
+        releve = certificat.etablir(outils.base, outils.stockage, fiche, gabarit.titre, nom)
         annexe = lambda contenu: certificat.ajouter(contenu, releve)  # noqa: E731
     outils.archives.archiver(depot.numero, depot.version, SERVICE, outils.moteur, outils.sceau,
                              annexe=annexe,
@@ -155,7 +148,7 @@ def prevenir(outils: Outils, doc: DocumentDuDossier) -> list[str]:
     """E-mails the people who may sign ``doc`` now (the first unsigned slot when the declaration
     orders them, else every unsigned one), each once per slot and round; returns who was told.
     Without an SMTP server, nobody is (said in the log)."""
-    _, fiche = _fiche(outils, doc.numero)
+    fiche = dossiers.fiche(outils.stockage, doc.numero)
     gabarit = outils.catalogue.gabarit(fiche["gabarit_id"], fiche["gabarit_version"])
     stagiaire = _stagiaire(outils.base, doc.stagiaire_id)
     signes = {s["champ"] for s in fiche["versions"][-1]["signataires"]}

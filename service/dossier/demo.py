@@ -164,12 +164,12 @@ def _enregistrer(outils, prevu: _Prevu, stagiaire: Stagiaire, comptes: dict, pdf
     trio = Trio.de(stagiaire)
     suivi.document_cree(outils.base, outils.catalogue, stagiaire, premier.gabarit, premier.numero,
                         auteur.id, auteur.identifiant)
-    dossiers.enregistrer(outils.sorties, premier, next(pdfs), auteur=auteur.id,
+    dossiers.enregistrer(outils.stockage, premier, next(pdfs), auteur=auteur.id,
                          trio=sorted(trio.membres), postes=asdict(trio), stagiaire_id=stagiaire.id)
     journal.noter(outils.base, f"{auteur.identifiant} ({auteur.role})", "création",
                   premier.numero, f"{premier.gabarit.id} ({PAR})")
     for champ, version in zip(prevu.signatures, prevu.versions[1:]):
-        dossiers.enregistrer(outils.sorties, version, next(pdfs))
+        dossiers.enregistrer(outils.stockage, version, next(pdfs))
         signataire = version.signataires[-1]
         qui = etats.cases(premier.gabarit.formulaire, stagiaire)
         identifiant = next(c.identifiant for c in qui if c.champ == champ)

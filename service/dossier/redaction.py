@@ -13,9 +13,7 @@ Who may write or sign is asked of service/personnes/acces.py by the callers, fir
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +36,7 @@ def etat(base, numero: str) -> str:
         return ligne.etat if ligne is not None else ""
 
 
-def rendre_pour_le_dossier(base, catalogue, sorties: Path, gabarit, valeurs: dict,
+def rendre_pour_le_dossier(base, catalogue, stockage, gabarit, valeurs: dict,
                            stagiaire: Stagiaire | None) -> DocumentGenere:
     """``valeurs`` rendered: the next version of the document the dossier's slot already holds
     (sent back, corrected: the same numéro, readers and state, and the institution's settings
@@ -46,22 +44,21 @@ def rendre_pour_le_dossier(base, catalogue, sorties: Path, gabarit, valeurs: dic
     numero = suivi.numero_existant(base, catalogue, stagiaire, gabarit.id)
     if not numero:
         return rendre(catalogue, gabarit, valeurs)
-    fiche = json.loads((dossiers.racine(sorties) / numero / "document.json")
-                       .read_text(encoding="utf-8"))
+    fiche = dossiers.fiche(stockage, numero)
     return rendre(catalogue, gabarit, valeurs, identite=(fiche["document_id"], numero),
                   version=fiche["versions"][-1]["version"] + 1, reglages=dossiers.reglages(fiche))
 
 
-def garder(base, catalogue, sorties: Path, document: DocumentGenere, pdf: bytes, compte,
-           stagiaire: Stagiaire | None) -> Path:
+def garder(base, catalogue, stockage, document: DocumentGenere, pdf: bytes, compte,
+           stagiaire: Stagiaire | None) -> str:
     """Keeps a made document: first its place in the stagiaire's dossier (EtapeImpossible, in
     French, when the slot is already signed or archived), then its files, with who may read and
-    sign it (the stagiaire's positions, from the roster). Returns the PDF's path."""
+    sign it (the stagiaire's positions, from the roster). Returns the PDF's key."""
     if stagiaire is not None:
         suivi.document_cree(base, catalogue, stagiaire, document.gabarit, document.numero,
                             compte.id, compte.identifiant)
     postes = acces.Postes.de(stagiaire)
-    return dossiers.enregistrer(sorties, document, pdf, auteur=compte.id,
+    return dossiers.enregistrer(stockage, document, pdf, auteur=compte.id,
                                 trio=sorted(postes.membres) if postes else [],
                                 postes=dataclasses.asdict(postes) if postes else None,
                                 stagiaire_id=stagiaire.id if stagiaire else None)
@@ -81,17 +78,17 @@ def signataire(formulaire, champ: str, compte, image: bytes) -> Signataire:
                       preparer_signature(image))
 
 
-def signer_case(base, catalogue, sorties: Path, numero: str, champ: str, compte, image: bytes,
+def signer_case(base, catalogue, stockage, numero: str, champ: str, compte, image: bytes,
                 pdf_de: Callable[[DocumentGenere], bytes], canal: str = "") -> DocumentGenere:
     """Signs slot ``champ`` of document ``numero`` for ``compte`` (its right already asked):
     the next version, its PDF made by ``pdf_de`` and kept, the audit log's « signature » entry
     (``canal``: « API »…, after the slot and version the signing certificate reads), the
     dossier's state moved on. SignatureRefusee when the picture or the slot is refused; what
     ``pdf_de`` raises passes."""
-    document = dossiers.charger(sorties, numero, catalogue)
+    document = dossiers.charger(stockage, numero, catalogue)
     signe = signer(catalogue, document, signataire(document.gabarit.formulaire, champ, compte,
                                                   image))
-    dossiers.enregistrer(sorties, signe, pdf_de(signe))
+    dossiers.enregistrer(stockage, signe, pdf_de(signe))
     journal.noter(base, f"{compte.identifiant} ({compte.role})", "signature", numero,
                   f"{champ}, version {signe.version}" + (f", {canal}" if canal else ""))
     suivi.signature(base, catalogue, numero, champ, compte.identifiant)

@@ -24,7 +24,7 @@ import time
 from huey import RedisHuey, SqliteHuey
 from redis.exceptions import RedisError
 
-from service import creer_catalogue, creer_moteur, creer_sceau
+from service import creer_catalogue, creer_moteur, creer_sceau, creer_stockage
 from service.bd import ouvrir
 from service.config import Config
 from service.pdf.arriere_plan import commande
@@ -53,7 +53,7 @@ class Travaux:
         self.config = config
         self.file = creer_file(config)
         self.politique = reprise.Politique.de(config)
-        self._catalogue = self._moteur = self._sceau = self._base = None
+        self._catalogue = self._moteur = self._sceau = self._base = self._stockage = None
         self._verrou = threading.Lock()  # the consumer's threads share one pool and one seal
         self.lancer = self.file.task(name="lancer")(self._lancer)
         # no retries of huey's own: a failed packet is scheduled again by reprise's policy,
@@ -66,6 +66,14 @@ class Travaux:
             if self._catalogue is None:
                 self._catalogue = creer_catalogue(self.config)
             return self._catalogue
+
+    @property
+    def stockage(self):
+        """Where a lot's documents are kept (service/stockage), opened once."""
+        with self._verrou:
+            if self._stockage is None:
+                self._stockage = creer_stockage(self.config)
+            return self._stockage
 
     @property
     def base(self):
@@ -105,7 +113,7 @@ class Travaux:
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
         try:
             lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin,
-                                self._pdfs, self.base)
+                                self._pdfs, self.base, self.stockage)
         except Exception as exc:
             attente = reprise.apres_echec(self.config.sorties, lot_id, debut, fin, exc,
                                           self.politique)
@@ -179,8 +187,8 @@ class Travaux:
         if not circuit.restes(self.base):
             return []
         self._pdfs([])  # the pool and the seal, started once
-        outils = circuit.Outils(self.base, self.catalogue, self.config.sorties,
-                                creer_archives(self.config, self.catalogue, self.base),
+        outils = circuit.Outils(self.base, self.catalogue, self.stockage,
+                                creer_archives(self.config, self.catalogue, self.base, self.stockage),
                                 self._moteur, self._sceau)
         avant = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=ARCHIVAGE_APRES_S)
         return circuit.reprendre(outils, avant)

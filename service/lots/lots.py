@@ -254,13 +254,14 @@ def _prendre(dossier: Path, debut: int) -> Path | None:
 
 
 def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int, fin: int,
-                   fabriquer_pdfs=None, base=None) -> int:
+                   fabriquer_pdfs=None, base=None, stockage=None) -> int:
     """Makes rows [debut, fin) that are not done yet; returns how many it made.
 
     ``fabriquer_pdfs(documents) -> list[bytes]`` turns documents into PDFs (the
     worker's LibreOffice pool); a row is marked done only after its file is in
-    place (and, with ``base``, its document kept and in its dossier), so a crash at
-    any point leaves it either done or to do.
+    place (and, with ``base``, its document kept in ``stockage`` — service/stockage,
+    by default the folder ``sorties`` — and in its dossier), so a crash at any point
+    leaves it either done or to do.
     """
     dossier = _dossier(sorties, lot_id)
     lot = charger(sorties, lot_id)
@@ -274,13 +275,14 @@ def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int,
         return 0  # another worker is making it
     try:
         with _entretenu(verrou):
-            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs, base)
+            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs, base,
+                          sorties if stockage is None else stockage)
     finally:
         verrou.unlink(missing_ok=True)
 
 
 def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
-           fabriquer_pdfs, base=None) -> int:
+           fabriquer_pdfs, base, stockage) -> int:
     """Rows [debut, fin) not done yet, made under the packet's lock: how many."""
     dossier = _dossier(sorties, lot.id)
     gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
@@ -297,13 +299,13 @@ def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
     for (_, ligne), contenu in zip(a_faire, contenus):
         ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
     if lot.auteur is not None and lot.format == "pdf":
-        _garder(sorties, catalogue, base, lot, gabarit, a_faire, documents, contenus)
+        _garder(sorties, stockage, catalogue, base, lot, gabarit, a_faire, documents, contenus)
     for n, ligne in a_faire:
         ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
     return len(a_faire)
 
 
-def _garder(sorties, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
+def _garder(sorties, stockage, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
     """The packet's documents kept as the online form keeps one (document.json, with the
     trio of its roster stagiaire), then in their dossiers, in one transaction."""
     ids = {ligne.get("stagiaire_id") for _, ligne in a_faire} - {None}
@@ -315,7 +317,7 @@ def _garder(sorties, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdf
     crees, refus = [], {}
     for (_, ligne), document, pdf in zip(a_faire, documents, pdfs):
         stagiaire = stagiaires.get(ligne.get("stagiaire_id"))
-        if not _garde(sorties, document, pdf, lot.auteur["id"], stagiaire):
+        if not _garde(stockage, document, pdf, lot.auteur["id"], stagiaire):
             refus[document.numero] = "son numéro est déjà celui d'un autre document"
         elif stagiaire is not None:
             crees.append((stagiaire, document.numero))
@@ -329,16 +331,15 @@ def _garder(sorties, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdf
                         raison.encode("utf-8"))
 
 
-def _garde(sorties, document, pdf: bytes, auteur: int | None, stagiaire) -> bool:
+def _garde(stockage, document, pdf: bytes, auteur: int | None, stagiaire) -> bool:
     """Keeps a lot's document in documents/<numéro>/ (once: a packet made again after a crash
     finds it there); False if that numéro is another document's."""
-    dossier = dossiers.racine(sorties) / document.numero
-    fiche = dossier / "document.json"
-    if fiche.exists():
-        return json.loads(fiche.read_text(encoding="utf-8"))["document_id"] == document.document_id
-    shutil.rmtree(dossier, ignore_errors=True)  # what a crash left before its document.json
+    try:
+        return dossiers.fiche(stockage, document.numero)["document_id"] == document.document_id
+    except dossiers.DossierIntrouvable:
+        dossiers.supprimer(stockage, document.numero)  # what a crash left before its document.json
     trio = Trio.de(stagiaire)
-    dossiers.enregistrer(sorties, document, pdf, auteur=auteur,
+    dossiers.enregistrer(stockage, document, pdf, auteur=auteur,
                          trio=sorted(trio.membres) if trio else [],
                          postes=asdict(trio) if trio else None,
                          stagiaire_id=stagiaire.id if stagiaire else None)

@@ -40,6 +40,7 @@ from .outils import (
     noter,
     outil_archives,
     peut,
+    stockage,
     telecharger_archive,
     telecharger_document,
 )
@@ -114,16 +115,15 @@ def creer():
     except DonneesInvalides as exc:
         return _erreurs(422, [{"champ": e.champ, "message": e.message, "texte": str(e)}
                               for e in exc.erreurs])
-    sorties = service(current_app)["config"].sorties
     # in the stagiaire's dossier: a correction is the next version of the dossier's document
-    document = redaction.rendre_pour_le_dossier(base(), catalogue, sorties, gabarit, valeurs,
+    document = redaction.rendre_pour_le_dossier(base(), catalogue, stockage(), gabarit, valeurs,
                                                 stagiaire)
     try:
         pdf = produire_pdf(current_app, document).pdf
     except PdfImpossible as exc:
         return _erreurs(503, [{"champ": "", "message": str(exc)}])
     try:
-        redaction.garder(base(), catalogue, sorties, document, pdf, g.compte, stagiaire)
+        redaction.garder(base(), catalogue, stockage(), document, pdf, g.compte, stagiaire)
     except suivi.EtapeImpossible as exc:
         return _erreurs(409, [{"champ": "stagiaire", "message": str(exc)}])
     noter("création" if document.version == 1 else "correction", document.numero,
@@ -159,9 +159,8 @@ def signer(numero: str):
         return _erreurs(404, [{"champ": "champ", "message": (
             f"aucune case « {champ[:60]} » à signer par vous dans ce document (déjà signée, "
             "pas encore votre tour, ou la case d’une autre personne)")}])
-    sorties = service(current_app)["config"].sorties
     try:
-        redaction.signer_case(base(), service(current_app)["catalogue"], sorties,
+        redaction.signer_case(base(), service(current_app)["catalogue"], stockage(),
                               fiche["numero"], champ, g.compte, depuis_data_url(corps["image"]),
                               lambda document: produire_pdf(current_app, document).pdf, "API")
     except SignatureRefusee as exc:

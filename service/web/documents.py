@@ -68,6 +68,7 @@ from .outils import (
     peut,
     saisies,
     stagiaire_autorise,
+    stockage,
     telecharger_document,
 )
 
@@ -263,7 +264,7 @@ def _brouillon(jeton: str) -> Path:
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
     stagiaire = _stagiaire(stagiaire_id)  # refused (404) before anything is made or written
     # the dossier's document already made (sent back, corrected): its next version
-    document = redaction.rendre_pour_le_dossier(base(), catalogue(), config().sorties, gabarit,
+    document = redaction.rendre_pour_le_dossier(base(), catalogue(), stockage(), gabarit,
                                                 valeurs, stagiaire)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
@@ -353,7 +354,7 @@ def valider_brouillon(jeton: str):
         version=meta.get("version", 1), reglages=meta.get("reglages") or 1)
     stagiaire = _stagiaire(meta.get("stagiaire_id"))
     try:  # its place in the dossier first: refused if already complete
-        redaction.garder(base(), catalogue(), config().sorties, document,
+        redaction.garder(base(), catalogue(), stockage(), document,
                          (dossier / "document.pdf").read_bytes(), g.compte, stagiaire)
     except suivi.EtapeImpossible as exc:
         flash(f"Document non enregistré : {exc}.")
@@ -430,13 +431,14 @@ def telecharger(numero: str, version: int, extension: str):
 # --- signing: one signer at a time, each signature a new version ------------------------------
 
 def _pages_de_version(numero: str, version: int) -> list[Path]:
-    """Pictures of the pages of a kept version, made once (to see what one signs, on any device)."""
-    dossier = dossiers.racine(config().sorties) / numero
+    """Pictures of the pages of a kept version, made once (to see what one signs, on any device),
+    kept on this machine's disk (a cache: the PDF is in the storage)."""
+    dossier = dossiers.racine(config().sorties) / Path(numero).name
     apercu = dossier / f"pages-v{version}"
     if not apercu.exists():
+        pdf = dossiers.lire(stockage(), numero, f"v{version}.pdf")
         temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
-        temporaire.mkdir()
-        pdf = (dossier / f"v{version}.pdf").read_bytes()
+        temporaire.mkdir(parents=True)
         _ecrire_pages(atelier(current_app).images(pdf), temporaire)
         try:
             temporaire.rename(apercu)
@@ -448,10 +450,10 @@ def _pages_de_version(numero: str, version: int) -> list[Path]:
 def _nombre_de_pages(numero: str, version: int) -> int:
     """How many pages a kept version has, read by PDFium (under a millisecond): the page lists
     them at once, their pictures are drawn when the browser asks for the first one."""
-    dossier = dossiers.racine(config().sorties) / numero
+    dossier = dossiers.racine(config().sorties) / Path(numero).name
     if (dossier / f"pages-v{version}").exists():
         return len(_pages(dossier / f"pages-v{version}"))
-    with pdfium.ouvrir((dossier / f"v{version}.pdf").read_bytes()) as document:
+    with pdfium.ouvrir(dossiers.lire(stockage(), numero, f"v{version}.pdf")) as document:
         return len(document)
 
 
@@ -514,7 +516,7 @@ def apposer_signature(numero: str):
             raise SignatureRefusee("tracez votre signature ou choisissez une image")
         # the name, the qualité and the date printed are the account's, its poste's for this
         # stagiaire and the server's: never typed ones
-        signe = redaction.signer_case(base(), catalogue(), config().sorties, fiche["numero"],
+        signe = redaction.signer_case(base(), catalogue(), stockage(), fiche["numero"],
                                       champ, g.compte, image,
                                       lambda document: produire_pdf(current_app, document).pdf)
     except SignatureRefusee as exc:

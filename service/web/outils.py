@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flask import abort, current_app, g, redirect, request, send_file, session, url_for
 
-from service import creer_archives, creer_messagerie, journal
+from service import creer_archives, creer_messagerie, creer_stockage, journal
 from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
 from service.catalogue import tableur
@@ -31,6 +31,7 @@ from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.dossier import depots, etats
 from service.personnes import acces, comptes, effectifs
 from service.personnes.acces import Formulaire
+from service.stockage import Absent
 
 from . import atelier, fabrication, moteur, service
 
@@ -51,11 +52,20 @@ def catalogue():
     return service(current_app)["catalogue"]
 
 
+def stockage():
+    """Where the files the service keeps are (service/stockage), opened once per application."""
+    outils = service(current_app)
+    if "stockage" not in outils:
+        outils["stockage"] = creer_stockage(outils["config"])
+    return outils["stockage"]
+
+
 def outil_archives():
     """The archive (files and index), made once per application."""
     outils = service(current_app)
     if "archives" not in outils:
-        outils["archives"] = creer_archives(outils["config"], outils["catalogue"], outils["base"])
+        outils["archives"] = creer_archives(outils["config"], outils["catalogue"], outils["base"],
+                                            stockage())
     return outils["archives"]
 
 
@@ -140,7 +150,7 @@ def circuit():
     from service.dossier.circuit import Outils
 
     moteur_, sceau = moteur(current_app)
-    return Outils(base(), catalogue(), config().sorties, outil_archives(), moteur_, sceau,
+    return Outils(base(), catalogue(), stockage(), outil_archives(), moteur_, sceau,
                   messagerie(), lambda numero: adresse("documents.signer_document", numero=numero))
 
 
@@ -254,10 +264,10 @@ def document_acces(fiche: dict) -> acces.Document:
 def fiche_autorisee(numero: str, action: str = "lire") -> dict:
     """The kept document's record, if the signed-in account may do ``action`` on it
     (service/personnes/acces.py); 404 otherwise."""
-    chemin = dossiers.racine(config().sorties) / Path(numero).name / "document.json"
-    if not chemin.exists():
+    try:
+        fiche = dossiers.fiche(stockage(), numero)
+    except dossiers.DossierIntrouvable:
         abort(404)
-    fiche = json.loads(chemin.read_text(encoding="utf-8"))
     if not peut(action, document_acces(fiche)):
         noter("accès refusé", fiche["numero"])
         abort(404)  # URL guessing of another person's document answers "not found"
@@ -267,11 +277,12 @@ def fiche_autorisee(numero: str, action: str = "lire") -> dict:
 def telecharger_document(numero: str, version: int, extension: str):
     """A version of a kept document, as .pdf or .docx, for whoever may see it."""
     fiche = fiche_autorisee(numero)
-    chemin = dossiers.racine(config().sorties) / fiche["numero"] / f"v{version}.{extension}"
-    if not chemin.exists():
+    try:
+        contenu = dossiers.lire(stockage(), fiche["numero"], f"v{version}.{extension}")
+    except Absent:
         abort(404)
-    noter("téléchargement", fiche["numero"], chemin.name)
-    return send_file(chemin, as_attachment=True,
+    noter("téléchargement", fiche["numero"], f"v{version}.{extension}")
+    return send_file(BytesIO(contenu), as_attachment=True,
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
 
 

@@ -1,4 +1,5 @@
-"""GET /sante: 200 when the service can render, convert, seal, write and reach its database."""
+"""GET /sante: 200 when the service can render, convert, seal, write and reach its database and
+its storage."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from service.pdf.sceau import verifier
 
 from . import produire_pdf, service
 from .erreurs import panne_de_base
+from .outils import stockage
 
 bp = Blueprint("sante", __name__)
 
@@ -48,9 +50,18 @@ def _base() -> str | None:
     return None
 
 
+def _stockage() -> str | None:
+    """Whether the storage answers (on S3: the bucket there, the keys accepted)."""
+    try:
+        stockage().existe("sante")
+    except Exception as exc:  # noqa: BLE001 — said: this page says what is wrong
+        return f"le stockage ({stockage()!r}) ne répond pas : {exc}"
+    return None
+
+
 @bp.get("/sante")
 def sante():
-    for probleme in (_base(), _disque()):
+    for probleme in (_base(), _disque(), _stockage()):
         if probleme:
             return {"etat": "panne", "detail": f"en panne : {probleme}"}, 503
     # the last check, kept with the application rather than in the module

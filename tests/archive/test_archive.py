@@ -27,15 +27,21 @@ from service.conception.wordml import PLACEHOLDER
 from service.config import Config
 from service.pdf.sceau import verifier as verifier_pdf
 from service.personnes.effectifs import Stagiaire
-from tests.outils import RACINE, W, Word, q
+from tests.outils import RACINE, W, Word, ecriture_interrompue, q
 
 SECRETARIAT = Lecteur("secretariat", "secretariat")
 
 
 @pytest.fixture
-def archives(base_de_donnees, catalogue, tmp_path):
+def archives(base_de_donnees, catalogue, tmp_path, request):
+    """The archive, its files in a local folder; on the S3 server for a test that asks
+    (``@pytest.mark.parametrize("archives", ["dossier", "s3"], indirect=True)``)."""
     config = Config(sorties=tmp_path / "sorties", donnees=tmp_path / "donnees")
-    return creer_archives(config, catalogue, base_de_donnees)
+    stockage = request.getfixturevalue("stockage_s3") if getattr(request, "param", "") == "s3" else None
+    return creer_archives(config, catalogue, base_de_donnees, stockage)
+
+
+SUR_LES_DEUX_STOCKAGES = pytest.mark.parametrize("archives", ["dossier", "s3"], indirect=True)
 
 
 def _inscrire(base, nom="MOREAU", prenom="Léa", terrain="tuteur", inspe="", compte="stagiaire",
@@ -58,6 +64,7 @@ def _compter(archives) -> tuple[int, int]:
                 len(list(archives.coffre.objets())))
 
 
+@SUR_LES_DEUX_STOCKAGES
 def test_a_document_completed_in_word_is_archived_with_exactly_its_values(
         archives, catalogue, moteur, sceau, tmp_path):
     _inscrire(archives.base)
@@ -320,33 +327,51 @@ def test_everything_held_about_a_person_is_exported(archives, catalogue, moteur,
     assert "DUVAL" not in json.dumps(fiche)
 
 
+@SUR_LES_DEUX_STOCKAGES
 def test_fsck_finds_missing_and_altered_files_and_clears_what_a_crash_leaves(archives, catalogue):
     depot = archives.deposer(_prerempli(catalogue), "cr.docx", "tuteur")
     assert fsck(archives.base, archives.coffre).sain
+    stockage = archives.coffre.stockage
     orphelin = archives.coffre.deposer(b"un fichier sans fiche")
-    temporaire = archives.coffre.chemin(orphelin).with_name(".x.partiel")
-    temporaire.write_bytes(b"moiti")
+    ecriture_interrompue(stockage, archives.coffre.cle("0" * 64))
+    assert fsck(archives.base, archives.coffre).restes == []  # younger than an hour: a write under way
     rapport = fsck(archives.base, archives.coffre, delai_orphelin=0)
     assert rapport.sain and len(rapport.restes) == 2
+    assert f"fichier orphelin {orphelin[:12]}… (aucune fiche ne le cite)" in rapport.restes
     rapport = fsck(archives.base, archives.coffre, reparer=True, delai_orphelin=0)
     assert len(rapport.repares) == 2 and not archives.coffre.existe(orphelin)
-    assert not temporaire.exists()
+    assert list(stockage.temporaires("")) == []
+    assert archives.coffre.existe(archives.version(depot.numero, 1).docx_sha256)  # what a record names
 
-    chemin = archives.coffre.chemin(archives.version(depot.numero, 1).docx_sha256)
-    chemin.write_bytes(chemin.read_bytes()[:-1] + b"X")
+    cle = archives.coffre.cle(archives.version(depot.numero, 1).docx_sha256)
+    stockage.ecrire(cle, stockage.lire(cle)[:-1] + b"X")
     assert "a été altéré" in fsck(archives.base, archives.coffre).erreurs[0]
-    chemin.unlink()
+    stockage.supprimer(cle)
     assert "manque" in fsck(archives.base, archives.coffre).erreurs[0]
 
 
 @pytest.mark.parametrize("etape", ["apres-fichier-depose", "apres-pdf-depose"])
-def test_a_crash_between_write_steps_leaves_a_consistent_archive(
-        url_base, etape, tmp_path, exemples):
+def test_a_crash_between_write_steps_leaves_a_consistent_archive(url_base, etape, tmp_path, exemples):
     """The real command, killed at each step of its writes, then run again."""
+    _panne_puis_reprise(url_base, etape, tmp_path, exemples)
+
+
+def test_a_crash_leaves_a_consistent_archive_on_s3_too(tmp_path, exemples, serveur_s3):
+    """The same with the files in an S3 bucket (INSPE_STOCKAGE; the database is not what is tried
+    here: SQLite alone): in the bucket, and nothing on the local disk."""
+    prefixe = f"commande-{tmp_path.name}"
+    _panne_puis_reprise(f"sqlite:///{tmp_path / 'inspe.sqlite3'}", "apres-fichier-depose", tmp_path,
+                        exemples, serveur_s3.environ(prefixe))
+    objets = serveur_s3.client().list_objects_v2(Bucket=serveur_s3.bucket, Prefix=prefixe)["Contents"]
+    assert [o["Key"].split("/")[1:3] for o in objets] == [["archive", "objets"]] * 2  # Word, PDF
+    assert not (tmp_path / "sorties" / "archive").exists()
+
+
+def _panne_puis_reprise(url_base, etape, tmp_path, exemples, variables=None):
     fichier = tmp_path / "cr.docx"
     fichier.write_bytes(exemples["compte_rendu_sopa"].docx)
     environ = dict(os.environ, DATABASE_URL=url_base, INSPE_SORTIES=str(tmp_path / "sorties"),
-                   INSPE_DONNEES=str(tmp_path / "donnees"), INSPE_LIBREOFFICE="1")
+                   INSPE_DONNEES=str(tmp_path / "donnees"), INSPE_LIBREOFFICE="1") | (variables or {})
 
     def commande(*arguments, panne=None):
         return subprocess.run([sys.executable, "-m", "service", *arguments], cwd=RACINE,

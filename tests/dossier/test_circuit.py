@@ -80,7 +80,7 @@ def _creer(outils: circuit.Outils, gabarit_id: str, nom: str) -> str:
                                                  "chef_etablissement", "responsable_parcours")}
     suivi.document_cree(outils.base, outils.catalogue, stagiaire, gabarit, document.numero,
                         None, "secretariat")
-    dossiers.enregistrer(outils.sorties, document, PDF_ESSAI, trio=sorted(stagiaire.trio),
+    dossiers.enregistrer(outils.stockage, document, PDF_ESSAI, trio=sorted(stagiaire.trio),
                          postes=postes, stagiaire_id=stagiaire.id)
     circuit.suite(outils, document.numero, "secretariat")
     return document.numero
@@ -97,10 +97,10 @@ def _trace() -> bytes:
 def _signer(outils: circuit.Outils, numero: str, case: etats.Case):
     """``case``'s account signs, as the sign page does (its PDF aside), then the circuit follows."""
     compte = _compte(outils.base, case.identifiant)
-    document = dossiers.charger(outils.sorties, numero, outils.catalogue)
+    document = dossiers.charger(outils.stockage, numero, outils.catalogue)
     signe = signer(outils.catalogue, document, Signataire(
         case.champ, compte.nom, case.qualite, dt.date.today(), preparer_signature(_trace())))
-    dossiers.enregistrer(outils.sorties, signe, PDF_ESSAI)
+    dossiers.enregistrer(outils.stockage, signe, PDF_ESSAI)
     journal.noter(outils.base, f"{compte.identifiant} ({compte.role})", "signature", numero,
                   f"{case.champ}, version {signe.version}")
     suivi.signature(outils.base, outils.catalogue, numero, case.champ, compte.identifiant)
@@ -183,7 +183,7 @@ def test_an_ordered_circuit_tells_each_signer_in_turn_then_archives_with_its_cer
         assert identifiant in texte
     aujourd_hui = dt.datetime.now(dt.UTC).astimezone(circuit.certificat.FUSEAU)
     assert len(re.findall(rf"{aujourd_hui:%d/%m/%Y} à \d\d:\d\d:\d\d", texte)) >= 6
-    v7 = dossiers.racine(outils.sorties) / numero / "v7.docx"
+    v7 = dossiers.racine(outils.stockage) / numero / "v7.docx"
     assert hashlib.sha256(v7.read_bytes()).hexdigest() in texte.replace(" ", "")
     assert archive.derniere.docx_sha256 == hashlib.sha256(v7.read_bytes()).hexdigest()
     assert f"Archivé le {aujourd_hui:%d/%m/%Y}" in texte  # the archive's stamp, on that page too
@@ -252,13 +252,13 @@ def test_a_document_sent_back_and_corrected_is_a_new_round_everyone_is_told_agai
 
     ligne = _ligne(outils.base, numero)
     suivi.renvoyer(outils.base, ligne.id, "La discipline est fausse.", "secretariat")
-    document = dossiers.charger(outils.sorties, numero, catalogue)
+    document = dossiers.charger(outils.stockage, numero, catalogue)
     gabarit = catalogue.gabarit("parcours_individualisation_2d")
     corrige = rendre(catalogue, gabarit, dict(document.valeurs, discipline="Mathématiques"),
                      identite=(document.document_id, numero), version=document.version + 1)
     suivi.document_cree(outils.base, catalogue, _stagiaire(outils.base, "LAMBERT"), gabarit,
                         numero, None, "ipr")
-    dossiers.enregistrer(outils.sorties, corrige, PDF_ESSAI)
+    dossiers.enregistrer(outils.stockage, corrige, PDF_ESSAI)
     circuit.suite(outils, numero, "ipr")
     # the signatures are to be given again, in order: the first signer is told again
     assert [d for d, _ in recus][2:] == [["ipr@clairval.example"]]

@@ -46,7 +46,8 @@ def test_two_signers_in_turn_give_three_kept_versions(catalogue, moteur, sceau, 
     v3 = signer(catalogue, v2, Signataire("signature_stagiaire", "Léa Moreau",
                                           "professeure stagiaire", dt.date(2026, 11, 24), image))
     pdfs = produire_pdfs([v1, v2, v3], moteur, sceau)
-    chemins = [dossiers.enregistrer(tmp_path, d, p) for d, p in zip([v1, v2, v3], pdfs)]
+    cles = [dossiers.enregistrer(tmp_path, d, p) for d, p in zip([v1, v2, v3], pdfs)]
+    chemins = [tmp_path / cle for cle in cles]
     assert [c.name for c in chemins] == ["v1.pdf", "v2.pdf", "v3.pdf"]
     assert len({c.parent for c in chemins}) == 1  # one document, three versions
 

@@ -135,7 +135,7 @@ def test_lea_cannot_sign_her_tutor_s_slot_on_the_web_nor_through_the_api(app, mo
     assert _fiche(monde, numero) == avant  # no version, no signer
     assert sorted(p.name for p in (monde["sorties"] / "documents" / numero).glob("v*.pdf")) \
         == ["v1.pdf"]
-    assert not any((monde["sorties"] / "documents" / numero / "signatures").iterdir())
+    assert not any((monde["sorties"] / "documents" / numero / "signatures").glob("*"))
     assert _etat(monde, sid, "compte_rendu_sopa") == etat
     assert _archives(monde) == archives
     refus = [e for e in journal.entrees(monde["base"], numero) if e.quoi == "accès refusé"]

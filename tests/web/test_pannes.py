@@ -18,6 +18,7 @@ from service.config import Config
 from service.personnes import effectifs
 from service.personnes.comptes import creer_compte, creer_jeton
 from service.personnes.demo import comptes_de_demo
+from service.stockage import Dossier
 from service.web import create_app, message_pdf_impossible, service
 from tests import postgresql_local
 from tests.web.outils import Navigateur, conforme, entetes, texte
@@ -54,6 +55,7 @@ def disque_plein(app, monkeypatch):
         return ecrire(fd, donnees)
 
     monkeypatch.setattr(os, "write", write)
+    return monkeypatch
 
 
 def _partiels(dossier: pathlib.Path) -> list[pathlib.Path]:
@@ -121,16 +123,18 @@ def test_the_api_answers_503_in_french_on_a_full_disk(app, client, catalogue, di
 
 
 def test_fsck_finds_and_removes_what_the_full_disk_left(app, connecte, catalogue, disque_plein):
-    """A validation on a full disk leaves a document folder without document.json: once old
-    enough not to be a write under way, fsck reports it and --reparer removes it."""
+    """A validation on a full disk leaves nothing, not even an empty folder. A disk that fills
+    up between two files leaves a document folder without document.json: once old enough not to
+    be a write under way, fsck reports it and --reparer removes it."""
     tuteur = connecte("tuteur")
     recap = tuteur.post("/formulaires/fiche_personnalisation",
                         _fiche(catalogue)).headers["Location"]
     assert tuteur.post(f"{recap}/valider", {}, page=recap).status_code == 503
     sorties = service(app)["config"].sorties
-    inacheves = [d for d in (sorties / "documents").iterdir()
-                 if not (d / "document.json").exists()]
-    assert inacheves, "le disque plein aurait dû laisser un dossier inachevé"
+    assert not [d for d in (sorties / "documents").glob("*") if not (d / "document.json").exists()]
+    disque_plein.undo()
+    Dossier(sorties).ecrire("documents/20261015-ABCDEF/v1.docx", b"PK")  # then no room for the PDF
+    inacheves = [sorties / "documents" / "20261015-ABCDEF"]
     archives = creer_archives(service(app)["config"], service(app)["catalogue"],
                               service(app)["base"])
     assert not [r for r in fsck(service(app)["base"], archives.coffre, sorties=sorties).restes
