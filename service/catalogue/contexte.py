@@ -13,6 +13,12 @@ COCHEE, VIDE = "☒", "☐"
 FUSEAU = ZoneInfo("Europe/Paris")  # every date and time a person reads, whatever the server's
 
 
+def aujourdhui() -> dt.date:
+    """Today in France: due dates, « en retard » and file names follow the people's calendar,
+    not the server's zone (between 23:00 and midnight UTC, the server is a day behind)."""
+    return dt.datetime.now(FUSEAU).date()
+
+
 def date_fr(quand: dt.date | str | None, heure: bool = False) -> str:
     """JJ/MM/AAAA (and « à HH:MM » with ``heure``) from a date, a date-time or its ISO text;
     "" when none; a text that is no date comes back as it is. A moment that says its offset

@@ -10,7 +10,6 @@ finds them and leaves everything as it is.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from service import journal
 from service.archive import documents as dossiers
+from service.catalogue.contexte import aujourdhui
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import preparer_signature
@@ -152,7 +152,7 @@ def _rendre(outils, prevu: _Prevu, stagiaire: Stagiaire, comptes: dict) -> None:
         case = cases[champ]
         nom = comptes[case.identifiant].nom
         signataire = Signataire(champ, nom, case.qualite or "Signataire",
-                                dt.date.today(), preparer_signature(image_de_signature(nom)))
+                                aujourdhui(), preparer_signature(image_de_signature(nom)))
         document = signer(outils.catalogue, document, signataire)
         prevu.versions.append(document)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.catalogue import contexte
 from service.catalogue.contexte import date_fr
 from service.personnes import effectifs
 from service.personnes.comptes import Compte
@@ -97,7 +98,7 @@ def dossier(base, catalogue, stagiaire: Stagiaire, annee: str | None = None,
             DocumentDuDossier.stagiaire_id == stagiaire.id, DocumentDuDossier.annee == annee)
             .order_by(DocumentDuDossier.echeance, DocumentDuDossier.gabarit_id)))
         noms = _noms(session, [getattr(stagiaire, p.colonne) for p in effectifs.POSTES.values()])
-    aujourdhui = dt.date.today()
+    aujourdhui = contexte.aujourdhui()
     return [_ligne(catalogue, d, stagiaire, noms, aujourdhui, lecteur) for d in docs]
 
 
@@ -109,7 +110,7 @@ def une(base, catalogue, doc_id: int) -> Ligne | None:
         if stagiaire is None:
             return None
         noms = _noms(session, [getattr(stagiaire, p.colonne) for p in effectifs.POSTES.values()])
-    return _ligne(catalogue, doc, stagiaire, noms, dt.date.today())
+    return _ligne(catalogue, doc, stagiaire, noms, contexte.aujourdhui())
 
 
 def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocuments:
@@ -127,7 +128,7 @@ def mes_documents(base, catalogue, compte, annee: str | None = None) -> MesDocum
             .order_by(DocumentDuDossier.echeance, DocumentDuDossier.id)))
         noms = _noms(session, {getattr(s, p.colonne) for s in stagiaires.values()
                                for p in effectifs.POSTES.values()})
-    aujourdhui = dt.date.today()
+    aujourdhui = contexte.aujourdhui()
     for doc in docs:
         stagiaire = stagiaires[doc.stagiaire_id]
         ligne = _ligne(catalogue, doc, stagiaire, noms, aujourdhui, compte.identifiant)
@@ -171,7 +172,7 @@ def campagne(base, catalogue, annee: str | None = None, *, gabarit_id: str = "",
     """Per année universitaire: gabarit × state counts, and the late documents (oldest due date
     first) with the person each waits for. Filters: gabarit, parcours, state."""
     annee = annee or annee_courante()
-    aujourdhui = dt.date.today()
+    aujourdhui = contexte.aujourdhui()
     with Session(base) as session:
         compte = (select(DocumentDuDossier.gabarit_id, DocumentDuDossier.etat, func.count())
                   .where(DocumentDuDossier.annee == annee))
@@ -216,7 +217,7 @@ def depots_a_verifier(base, catalogue, annee: str | None = None, limite: int = 2
     """The uploads the secretariat must check (« à vérifier », received in the archive), oldest
     first, and how many there are."""
     annee = annee or annee_courante()
-    aujourdhui = dt.date.today()
+    aujourdhui = contexte.aujourdhui()
     requete = (select(DocumentDuDossier, Stagiaire)
                .join(Stagiaire, Stagiaire.id == DocumentDuDossier.stagiaire_id)
                .where(DocumentDuDossier.annee == annee, DocumentDuDossier.etat == "a_verifier",

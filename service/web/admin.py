@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import journal
-from service.catalogue.contexte import FUSEAU, date_fr
+from service.catalogue.contexte import FUSEAU, aujourdhui, date_fr
 from service.catalogue.tableur import classeur_liste, neutraliser
 from service.journal import Entree
 from service.personnes.acces import ADMINISTRATION
@@ -126,4 +126,4 @@ def exporter():
     noter("export", "", "journal d’audit (" + ", ".join(
         f"{k} = {v}" for k, v in filtres.criteres.items()) + ")")
     return send_file(contenu, as_attachment=True, mimetype=XLSX,
-                     download_name=f"journal - {dt.date.today().isoformat()}.xlsx")
+                     download_name=f"journal - {aujourdhui().isoformat()}.xlsx")

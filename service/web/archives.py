@@ -18,7 +18,6 @@ Everyone sees and does only what service/personnes/acces.py allows; anything els
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import math
 from io import BytesIO
@@ -51,7 +50,7 @@ from service.archive.recherche import (
     rechercher,
 )
 from service.archive.relances import destinataires, diffuser
-from service.catalogue.contexte import date_fr
+from service.catalogue.contexte import aujourdhui, date_fr
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.extraction import DocumentNonReconnu, signatures_presentes
 from service.catalogue.nommage import nom_sur
@@ -347,7 +346,7 @@ def exporter():
     criteres = ", ".join(f"{k} = {v}" for k, v in dataclasses.asdict(filtres).items() if v)
     noter("export", "", "liste des archives" + (f" ({criteres})" if criteres else ""))
     return send_file(BytesIO(contenu), as_attachment=True,
-                     download_name=f"archives - {dt.date.today().isoformat()}.xlsx",
+                     download_name=f"archives - {aujourdhui().isoformat()}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -13,13 +13,13 @@ undone, and « Réattribuer » gives that poste of the stagiaire to another acco
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import asdict, dataclass
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 
+from service.catalogue.contexte import aujourdhui
 from service.dossier import etats, listes, reattribution, relances, suivi
 from service.dossier.export import exporter_xlsx
 from service.dossier.modele import DocumentDuDossier
@@ -108,7 +108,7 @@ def exporter():
     noter("export", "", "documents en retard (" + ", ".join(
         f"{k} = {v}" for k, v in filtres.criteres.items()) + ")")
     return send_file(BytesIO(contenu), as_attachment=True, mimetype=XLSX,
-                     download_name=f"en retard {filtres.annee} - {dt.date.today().isoformat()}.xlsx")
+                     download_name=f"en retard {filtres.annee} - {aujourdhui().isoformat()}.xlsx")
 
 
 def _retour(filtres: Filtres):

@@ -18,6 +18,7 @@ from service import creer_archives, creer_moteur, journal
 from service.archive import documents as dossiers
 from service.archive.courriel import Messagerie
 from service.bd import ouvrir
+from service.catalogue.contexte import aujourdhui
 from service.catalogue.generation import rendre, signer
 from service.catalogue.signature import preparer_signature
 from service.catalogue.signature_document import Signataire
@@ -99,7 +100,7 @@ def _signer(outils: circuit.Outils, numero: str, case: etats.Case):
     compte = _compte(outils.base, case.identifiant)
     document = dossiers.charger(outils.stockage, numero, outils.catalogue)
     signe = signer(outils.catalogue, document, Signataire(
-        case.champ, compte.nom, case.qualite, dt.date.today(), preparer_signature(_trace())))
+        case.champ, compte.nom, case.qualite, aujourdhui(), preparer_signature(_trace())))
     dossiers.enregistrer(outils.stockage, signe, PDF_ESSAI)
     journal.noter(outils.base, f"{compte.identifiant} ({compte.role})", "signature", numero,
                   f"{case.champ}, version {signe.version}")

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from service.archive import documents as dossiers
 from service.bd import ouvrir
+from service.catalogue.contexte import aujourdhui
 from service.catalogue.generation import generer, signer
 from service.catalogue.signature import SignatureRefusee, preparer_signature
 from service.catalogue.signature_document import Signataire
@@ -121,9 +122,9 @@ def test_signing_from_the_command_line(capsys, tmp_path):
     assert code == 0
     v2 = Path(capsys.readouterr().out.strip())
     assert v2 == tmp_path / "documents" / numero / "v2.pdf"
-    aujourdhui = dt.date.today().strftime("%d/%m/%Y")
+    jour = aujourdhui().strftime("%d/%m/%Y")
     # the qualité is the poste the declaration binds to the slot: none is typed any more
-    assert f"Hélène Garnier (tuteur ou tutrice de terrain), signé le {aujourdhui}" in normaliser(
+    assert f"Hélène Garnier (tuteur ou tutrice de terrain), signé le {jour}" in normaliser(
         pdf_texte(v2))
     fiche = json.loads((v2.parent / "document.json").read_text(encoding="utf-8"))
     assert [v["version"] for v in fiche["versions"]] == [1, 2]

@@ -10,7 +10,6 @@ under it is her account's name and qualité, whatever she typed; the same throug
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 
 import pytest
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import journal
 from service.archive.depot import Archive
+from service.catalogue.contexte import aujourdhui
 from service.catalogue.validation import valider
 from service.personnes.comptes import creer_jeton
 from service.personnes.demo import effectifs_de_demo
@@ -34,7 +34,7 @@ from tests.web.outils import (
     trace_de_signature,
 )
 
-AUJOURDHUI = dt.date.today().strftime("%d/%m/%Y")
+AUJOURDHUI = aujourdhui().strftime("%d/%m/%Y")
 
 
 @pytest.fixture(scope="module")

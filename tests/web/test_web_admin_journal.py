@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text, update
 
 from service import journal
+from service.catalogue.contexte import aujourdhui
 from service.personnes.comptes import SessionWeb, maintenant
 from service.web import service
 from tests.web.outils import texte
@@ -53,7 +54,7 @@ def test_newest_first_paginated_and_filtered(admin):
     assert "1 entrée" in texte(admin.get("/admin/journal?document=DOC-012"))
     assert "1 entrée" in texte(admin.get("/admin/journal?stagiaire=lu+7&quoi=lecture"))
     assert "Aucune entrée" in texte(admin.get("/admin/journal?quoi=formule&qui=robot"))
-    aujourd_hui = dt.date.today().strftime("%d/%m/%Y")
+    aujourd_hui = aujourdhui().strftime("%d/%m/%Y")
     assert "60 entrées" in texte(admin.get(f"/admin/journal?qui=robot&du={aujourd_hui}&au={aujourd_hui}"))
     assert "Aucune entrée" in texte(admin.get("/admin/journal?qui=robot&au=01/01/2020"))
 

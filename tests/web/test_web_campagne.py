@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from service import journal
 from service.archive.courriel import Messagerie
+from service.catalogue.contexte import aujourdhui
 from service.dossier import suivi
 from service.dossier.modele import DocumentDuDossier
 from service.personnes import effectifs
 from service.web import service
 from tests.web.outils import campagne_en_retard, texte
 
-JOUR = dt.date.today()
+JOUR = aujourdhui()
 IDS: dict[str, int] = {}  # the late rows (tests/web/outils.py, ``campagne_en_retard``)
 
 

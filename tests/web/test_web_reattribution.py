@@ -3,13 +3,13 @@ given to another account: the roster changed, the audit log told, the new signer
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
 from service import journal
 from service.archive.courriel import Messagerie
+from service.catalogue.contexte import aujourdhui
 from service.personnes import effectifs
 from service.personnes.comptes import creer_compte
 from service.web import service
@@ -18,7 +18,7 @@ from tests.web.outils import campagne_en_retard, texte
 
 @pytest.fixture(scope="module")
 def app(app, catalogue):
-    campagne_en_retard(service(app)["base"], catalogue, dt.date.today(),
+    campagne_en_retard(service(app)["base"], catalogue, aujourdhui(),
                        service(app)["config"].sorties)
     return app
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalogue.contexte import aujourdhui
 from service.personnes.comptes import SessionWeb
 from service.web import service
 from tests.web.navigateur.axe import violations
@@ -30,7 +31,7 @@ def reglages(serveur_smtp_du_module) -> dict:
 def app(app, catalogue):
     """The late documents of tests/web/outils.py; DUVAL Hugo's parcours waits for the IEN's
     signature (Sylvie Dumont, « inspecteur »), kept as the service keeps a document."""
-    campagne_en_retard(service(app)["base"], catalogue, dt.date.today(),
+    campagne_en_retard(service(app)["base"], catalogue, aujourdhui(),
                        service(app)["config"].sorties)
     return app
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy.orm import Session
 
+from service.catalogue.contexte import aujourdhui
 from service.dossier.modele import DocumentDuDossier
 from service.web import service
 from tests.web.outils import campagne_en_retard
@@ -16,7 +15,7 @@ IDS: dict[str, int] = {}
 
 @pytest.fixture(scope="module")
 def app(app, catalogue):
-    IDS.update(campagne_en_retard(service(app)["base"], catalogue, dt.date.today()))
+    IDS.update(campagne_en_retard(service(app)["base"], catalogue, aujourdhui()))
     return app
 
 
