@@ -30,7 +30,7 @@ def lignes(catalogue, n):
 def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path):
     valeurs = lignes(catalogue, 7) + lignes(catalogue, 1)  # the last name is taken twice
     lot = lots.creer(tmp_path, catalogue, ID, valeurs, format_="docx")
-    dossier = lots.dossier_lots(tmp_path) / lot.id
+    dossier = (tmp_path / "lots") / lot.id
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 5) == 5
     assert lots.finir(tmp_path, lot.id) is None  # rows remain
     # a crash after writing row 5's file but before marking it done
@@ -49,7 +49,7 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
 def test_a_file_half_written_by_a_killed_worker_is_gone_once_the_lot_is_done(catalogue, tmp_path):
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 1)
-    documents = lots.dossier_lots(tmp_path) / lot.id / "documents"
+    documents = (tmp_path / "lots") / lot.id / "documents"
     (documents / ".ÉLÈVE001 Léa - compte-rendu.docx.3f2a9c1e.partiel").write_bytes(b"PK\x03")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 1, 2)
     lots.finir(tmp_path, lot.id)
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catal
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
-    dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+    dossier = (tmp_path / "s" / "lots") / lot.id
     documents = sorted(p.name for p in (dossier / "documents").iterdir())
     assert len(documents) == 60 and len(set(documents)) == 60
     with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
@@ -148,7 +148,7 @@ def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=60)
     for lot, extension in ((premier, ".docx"), (second, ".pdf")):
-        dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+        dossier = (tmp_path / "s" / "lots") / lot.id
         documents = list((dossier / "documents").iterdir())
         assert len(documents) == lot.total and all(p.suffix == extension for p in documents)
         assert len(list((dossier / "fait").iterdir())) == lot.total
@@ -198,7 +198,7 @@ def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue
     for lot in (vieux, recent):
         lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
         lots.finir(tmp_path, lot.id)
-    fiche = lots.dossier_lots(tmp_path) / vieux.id / "lot.json"
+    fiche = (tmp_path / "lots") / vieux.id / "lot.json"
     donnees = json.loads(fiche.read_text())
     donnees["cree_le"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=91)).isoformat()
     fiche.write_text(json.dumps(donnees))
@@ -207,7 +207,7 @@ def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue
     with pytest.raises(ValueError, match="un lot en cours se supprime après l'avoir annulé"):
         lots.supprimer(tmp_path, en_cours.id)
     lots.supprimer(tmp_path, recent.id)
-    assert not (lots.dossier_lots(tmp_path) / recent.id).exists()
+    assert not ((tmp_path / "lots") / recent.id).exists()
 
 
 SOFFICE_LENT = """#!/bin/sh
@@ -232,7 +232,10 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     sorties = tmp_path / "s"
     lot = lots.creer(sorties, catalogue, ID, lignes(catalogue, 26), format_="pdf")
     Travaux(Config.depuis(environ)).lancer(lot.id)
-    dossier = lots.dossier_lots(sorties) / lot.id
+    dossier = (sorties / "lots") / lot.id
+    from service.bd import ouvrir
+
+    base = ouvrir(Config.depuis(environ).base_de_donnees)  # the workers' database: their locks
 
     def worker(environ):
         return subprocess.Popen([sys.executable, "-m", "service", "worker", "--fils", "1"],
@@ -244,10 +247,10 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     premier = worker(dict(environ, INSPE_SOFFICE=str(lent / "soffice")))
     second = None
     try:
-        _attendre(lambda: (dossier / "verrous" / "0").exists(), 60)
+        _attendre(lambda: _proprietaire(base, lot.id, 0) is not None, 60)
         second = worker(environ)  # it makes row 26, then has nothing left to do
         _attendre(lambda: (dossier / "fait" / "25").exists(), 60)
-        assert (dossier / "verrous" / "0").exists() and not (dossier / "fait" / "0").exists()
+        assert _proprietaire(base, lot.id, 0) and not (dossier / "fait" / "0").exists()
         os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
         premier.wait()
         tue = time.monotonic()
@@ -267,29 +270,58 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     assert sorted(int(p.name) for p in (dossier / "fait").iterdir()) == list(range(26))
 
 
+def _proprietaire(base, lot_id: str, debut: int) -> str | None:
+    """Who holds the packet's lock (service/lots/verrous.py), None when nobody."""
+    from sqlalchemy import text
+
+    with base.connect() as connexion:
+        return connexion.execute(text("SELECT proprietaire FROM verrous_de_paquets WHERE lot = :lot "
+                                      "AND debut = :debut"), {"lot": lot_id, "debut": debut}).scalar()
+
+
 def test_a_packet_claimed_on_another_machine_is_taken_over_once_its_lock_goes_stale(
-        catalogue, tmp_path, monkeypatch):
+        catalogue, tmp_path, url_base, monkeypatch):
+    """On SQLite and PostgreSQL: the lock is in the database every machine shares."""
+    from sqlalchemy import text
+
+    from service.bd import ouvrir
+    from service.lots import verrous
+
+    base = ouvrir(url_base)
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="pdf")
-    verrou = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
-    verrou.parent.mkdir()
-    verrou.write_text(f"autre-machine 1 {time.time()}")
-    assert lots.pris(tmp_path, lot.id, 0)
-    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, None) == 0  # its worker lives
-    vieux = time.time() - lots.VERROU_PERIME_S - 1
-    os.utime(verrou, (vieux, vieux))  # untouched for too long: its worker is gone
-    assert not lots.pris(tmp_path, lot.id, 0)
+    with base.begin() as connexion:
+        connexion.execute(text("INSERT INTO verrous_de_paquets VALUES (:lot, 0, 'autre-machine:1:ab', "
+                               ":maintenant)"), {"lot": lot.id, "maintenant": time.time()})
+    assert lots.pris(base, lot.id, 0) and verrous.prendre(base, lot.id, 0) is None
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, None, base) == 0  # its worker lives
+    with base.begin() as connexion:  # untouched for too long: its worker is gone
+        connexion.execute(text("UPDATE verrous_de_paquets SET touche_le = touche_le - 31"))
+    assert not lots.pris(base, lot.id, 0)
 
     # the worker that takes it over keeps its lock fresh while it works, however long
-    monkeypatch.setattr(lots, "VERROU_PERIME_S", 0.3)
+    monkeypatch.setattr(verrous, "PERIME_S", 0.3)
     vus = []
 
     def lent(documents):
-        mien = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
         for _ in range(4):
-            vus.append(mien.stat().st_mtime)
+            with base.connect() as connexion:
+                vus.append(connexion.execute(text("SELECT proprietaire, touche_le "
+                                                  "FROM verrous_de_paquets")).one())
+            assert lots.pris(base, lot.id, 0)  # by this worker: nobody else takes it
             time.sleep(0.3)
         return [b"%PDF-1.7 " + d.numero.encode() for d in documents]
 
-    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, lent) == 2
-    assert vus[-1] > vus[0] > vieux
-    assert not verrou.exists()
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, lent, base) == 2
+    assert len({p for p, _ in vus}) == 1 and vus[0][0].startswith(f"{socket.gethostname()}:{os.getpid()}:")
+    assert vus[-1][1] > vus[0][1]
+    assert _proprietaire(base, lot.id, 0) is None  # released
+
+    # a worker of this machine whose process is gone loses its packet at once
+    with base.begin() as connexion:
+        connexion.execute(text("INSERT INTO verrous_de_paquets VALUES (:lot, 1, :mort, :maintenant)"),
+                          {"lot": lot.id, "mort": f"{socket.gethostname()}:999999999:cd",
+                           "maintenant": time.time() + 3600})
+    assert not lots.pris(base, lot.id, 1)
+    moi = verrous.prendre(base, lot.id, 1)
+    assert moi is not None and verrous.prendre(base, lot.id, 1) is None  # one taker only
+    base.dispose()
