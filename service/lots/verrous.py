@@ -69,12 +69,13 @@ def prendre(base, lot_id: str, debut: int) -> str | None:
             f"WHERE verrous_de_paquets.touche_le < {maintenant} - :perime"), cles).rowcount
     if pris == 1:
         return moi
-    with base.begin() as connexion:  # its owner, on this machine, may be dead
+    with base.connect() as connexion:  # its owner, on this machine, may be dead
         ancien = connexion.execute(text(
             "SELECT proprietaire FROM verrous_de_paquets WHERE lot = :lot AND debut = :debut"),
             cles).scalar()
-        if ancien is None or _vivant_ici(ancien):
-            return None
+    if ancien is None or _vivant_ici(ancien):
+        return None
+    with base.begin() as connexion:  # compare-and-swap: only if it is still the dead one's
         repris = connexion.execute(text(
             f"UPDATE verrous_de_paquets SET proprietaire = :moi, touche_le = {maintenant} "
             "WHERE lot = :lot AND debut = :debut AND proprietaire = :ancien"),

@@ -202,7 +202,15 @@ def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue
     donnees = json.loads(fiche.read_text())
     donnees["cree_le"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=91)).isoformat()
     fiche.write_text(json.dumps(donnees))
-    assert lots.purger(tmp_path, 90) == [vieux.id]
+    # a deletion cut short two days ago (its lot.json gone first), a lot being created
+    coupe, nouveau = tmp_path / "lots" / "20261201-090000-aaaaaa", tmp_path / "lots" / "20261204-090000-bb"
+    (coupe / "documents").mkdir(parents=True)
+    (coupe / "documents" / "A.docx").write_bytes(b"PK")
+    os.utime(coupe / "documents" / "A.docx", (time.time() - 2 * 86400,) * 2)
+    nouveau.mkdir()
+    (nouveau / "lignes.jsonl").write_text("{}\n")
+    assert lots.purger(tmp_path, 90) == [vieux.id, coupe.name]
+    assert not coupe.exists() and nouveau.exists()
     assert [x.id for x in lots.tous(tmp_path)] == sorted([recent.id, en_cours.id], reverse=True)
     with pytest.raises(ValueError, match="un lot en cours se supprime après l'avoir annulé"):
         lots.supprimer(tmp_path, en_cours.id)
