@@ -29,9 +29,10 @@ def metadonnees():
     from service.bd.modele import Base
     from service.catalogue import publications
     from service.dossier import modele
+    from service.lots import modele as lots
     from service.personnes import comptes, effectifs, reglages
 
-    del journal, publications, depot, comptes, effectifs, modele, reglages  # for their tables
+    del journal, publications, depot, comptes, effectifs, modele, lots, reglages  # for their tables
     return Base.metadata
 
 

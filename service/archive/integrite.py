@@ -5,10 +5,10 @@ chain) are errors: they need a person. Leftovers of a crash (a file no record
 names, a half-written temporary file) are harmless and ``reparer`` removes them.
 
 With the output folder (``sorties``), the leftovers of any interrupted write are found
-too (a full disk, a killed process): every ``*.partiel`` file under it (``ecrire_atomique``'s,
-a lot's ZIP being written) or under documents/ in the storage, and every document folder
-without its ``document.json``. Only those older than a few minutes: a younger one may be a
-write under way.
+too (a full disk, a killed process): every ``*.partiel`` file under it (``ecrire_atomique``'s)
+or under documents/ and lots/ in the storage (a document, a lot's file or ZIP being written),
+and every document folder without its ``document.json``. Only those older than a few minutes:
+a younger one may be a write under way.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .depot import Archive, VersionArchivee
 
 DELAI_ORPHELIN_S = 3600  # a file this young may belong to an upload under way
 DELAI_RESTE_S = 300  # a half-written file this young may still be being written
+DANS_LE_STOCKAGE = ("documents", "lots")  # the storage's folders whose temporaries are looked for
 
 
 @dataclass
@@ -95,15 +96,16 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
 
 def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer: bool,
                         avant: float) -> None:
-    """Half-written files anywhere under ``sorties`` or under documents/ in the storage, and
-    document folders without their record."""
+    """Half-written files anywhere under ``sorties`` or under documents/ and lots/ in the
+    storage, and document folders without their record."""
     stockage = coffre.stockage
-    documents_locaux = stockage.chemin("documents") if isinstance(stockage, Dossier) else None
+    du_stockage = ([stockage.chemin(dossier) for dossier in DANS_LE_STOCKAGE]
+                   if isinstance(stockage, Dossier) else [])
     for partiel in temporaires(sorties, recursif=True):
         if coffre.dossier_local and partiel.is_relative_to(coffre.dossier_local):
             continue  # the archive's own, seen above (with the archive's delay)
-        if documents_locaux and partiel.is_relative_to(documents_locaux):
-            continue  # the documents' own, seen in the storage below
+        if any(partiel.is_relative_to(dossier) for dossier in du_stockage):
+            continue  # the documents' or the lots' own, seen in the storage below
         try:
             if not partiel.is_file() or partiel.stat().st_mtime > avant:
                 continue
@@ -111,10 +113,11 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
             continue
         _reste(rapport, reparer, f"fichier à moitié écrit {partiel.relative_to(sorties)}",
                partiel.unlink, True)
-    for temporaire in stockage.temporaires("documents"):
-        if temporaire.modifie_le <= avant:
-            _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
-                   stockage.supprimer, temporaire.cle)
+    for dossier in DANS_LE_STOCKAGE:
+        for temporaire in stockage.temporaires(dossier):
+            if temporaire.modifie_le <= avant:
+                _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
+                       stockage.supprimer, temporaire.cle)
     fiches, ecrits_le = set(), {}
     for entree in stockage.lister("documents"):
         parties = entree.cle.split("/", 2)

@@ -169,7 +169,7 @@ def purger(args, ctx) -> int:
     from service.archive.conservation import purger as purger_archives
 
     base, archives, par = _archive(args, ctx)
-    for lot in lots.purger(ctx.config.sorties, ctx.config.retention_lots_jours):
+    for lot in lots.purger(archives.coffre.stockage, ctx.config.retention_lots_jours, base):
         print(f"lot {lot} supprimé")
     for numero in purger_archives(base, archives.coffre, par=par):
         print(f"archive {numero} supprimée (fin de la durée de conservation)")

@@ -6,6 +6,7 @@ import getpass
 
 from sqlalchemy.orm import Session
 
+from service import creer_stockage
 from service.bd import ouvrir
 from service.lots import lots
 from service.lots.file import Travaux
@@ -55,7 +56,7 @@ def lancer(args, ctx) -> int:
         raise ErreurUtilisateur([f"--par : aucun compte « {args.par} »"])
     if not acces.peut(auteur, "remplir", acces.LOT):
         raise ErreurUtilisateur([f"« {args.par} » n'a pas le droit de lancer un lot"])
-    lot = lots.creer(config.sorties, catalogue, gabarit_.id, [v for _, v in valides],
+    lot = lots.creer(creer_stockage(config), catalogue, gabarit_.id, [v for _, v in valides],
                      format_=args.format, impression=args.impression, version=gabarit_.version,
                      base=base, auteur=auteur, numeros=[n for n, _ in valides], ignorees=ignorees)
     Travaux(config).lancer_nouveau(lot.id)
@@ -64,9 +65,10 @@ def lancer(args, ctx) -> int:
 
 
 def lister(args, ctx) -> int:
-    tous = lots.tous(ctx.config.sorties)
+    stockage = creer_stockage(ctx.config)
+    tous = lots.tous(stockage)
     for lot in tous:
-        print(f"{lot.id}\t{lots.avancement(ctx.config.sorties, lot.id)}")
+        print(f"{lot.id}\t{lots.avancement(stockage, lot.id)}")
     if not tous:
         print("aucun lot")
     return SUCCES
@@ -77,7 +79,7 @@ def _puis_avancement(faire):
     def commande(args, ctx) -> int:
         try:
             faire(args, ctx)
-            print(lots.avancement(ctx.config.sorties, args.lot))
+            print(lots.avancement(creer_stockage(ctx.config), args.lot))
         except (lots.LotIntrouvable, ValueError) as exc:
             raise ErreurUtilisateur([str(exc)]) from None
         return SUCCES
@@ -85,7 +87,7 @@ def _puis_avancement(faire):
 
 
 etat = _puis_avancement(lambda args, ctx: None)
-annuler = _puis_avancement(lambda args, ctx: lots.annuler(ctx.config.sorties, args.lot))
+annuler = _puis_avancement(lambda args, ctx: lots.annuler(creer_stockage(ctx.config), args.lot))
 reprendre = _puis_avancement(lambda args, ctx: Travaux(ctx.config).reprendre(args.lot))
 
 

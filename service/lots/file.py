@@ -2,9 +2,10 @@
 
 By default the queue is a SQLite file in the instance's data folder and needs
 no server; with ``INSPE_FILE=redis://…`` it is on Redis, and any number of
-``python -m service worker`` on any machines sharing the output folder take
-the work. The same code runs both. Huey carries only "make rows a–b of lot X";
-everything else is on disk (see ``lots.lots``), so a worker that starts again
+``python -m service worker`` on any machines sharing the storage (``INSPE_STOCKAGE``,
+an S3 bucket) and the database (packets' locks) take the work, each with its own
+empty folders. The same code runs both. Huey carries only "make rows a–b of lot X";
+everything else is in the storage (see ``lots.lots``), so a worker that starts again
 resumes every unfinished lot, and a row is never made twice. What happens when
 a packet fails (tried again, or the lot « échoué ») is decided by ``reprise``:
 this module only schedules the next try it asks for.
@@ -69,7 +70,7 @@ class Travaux:
 
     @property
     def stockage(self):
-        """Where a lot's documents are kept (service/stockage), opened once."""
+        """Where the lots and their documents are kept (service/stockage), opened once."""
         with self._verrou:
             if self._stockage is None:
                 self._stockage = creer_stockage(self.config)
@@ -77,7 +78,7 @@ class Travaux:
 
     @property
     def base(self):
-        """The database: a lot's documents go into the stagiaires' dossiers."""
+        """The database: the packets' locks; a lot's documents go into the stagiaires' dossiers."""
         with self._verrou:
             if self._base is None:
                 self._base = ouvrir(self.config.base_de_donnees)
@@ -100,22 +101,22 @@ class Travaux:
 
     def _lancer(self, lot_id: str) -> None:
         """Queues each packet of the lot that has rows left to make and is not queued yet."""
-        lot = lots.charger(self.config.sorties, lot_id)
-        if lot.etat not in ("en_attente", "en_cours") or lots.annule(self.config.sorties, lot_id):
+        lot = lots.charger(self.stockage, lot_id)
+        if lot.etat not in ("en_attente", "en_cours") or lots.annule(self.stockage, lot_id):
             return
-        faits, en_file = lots.faits(self.config.sorties, lot_id), self._en_file()
+        faits, en_file = lots.faits(self.stockage, lot_id), self._en_file()
         for debut, fin in lots.paquets(lot):
             if (set(range(debut, fin)) - faits and ("traiter", lot_id, debut, fin) not in en_file
-                    and not lots.pris(self.config.sorties, lot_id, debut)):
+                    and not lots.pris(self.base, lot_id, debut)):
                 self.traiter(lot_id, debut, fin)
         self._finir(lot_id)  # a lot whose rows were all made already
 
     def _traiter(self, lot_id: str, debut: int, fin: int) -> None:
         try:
-            lots.traiter_paquet(self.config.sorties, self.catalogue, lot_id, debut, fin,
-                                self._pdfs, self.base, self.stockage)
+            lots.traiter_paquet(self.stockage, self.catalogue, lot_id, debut, fin,
+                                self._pdfs, self.base)
         except Exception as exc:
-            attente = reprise.apres_echec(self.config.sorties, lot_id, debut, fin, exc,
+            attente = reprise.apres_echec(self.stockage, lot_id, debut, fin, exc,
                                           self.politique)
             if attente is not None:
                 self.traiter.schedule((lot_id, debut, fin), delay=attente)
@@ -126,9 +127,9 @@ class Travaux:
 
     def _finir(self, lot_id: str):
         try:
-            return lots.finir(self.config.sorties, lot_id)
+            return lots.finir(self.stockage, lot_id)
         except Exception as exc:
-            reprise.apres_echec_du_zip(self.config.sorties, lot_id, exc)
+            reprise.apres_echec_du_zip(self.stockage, lot_id, exc)
             return None
 
     def lancer_nouveau(self, lot_id: str) -> None:
@@ -138,8 +139,8 @@ class Travaux:
             self.lancer(lot_id)
         except (RedisError, sqlite3.Error, OSError) as exc:
             reprise.log.warning("lot %s non lancé : file injoignable", lot_id, exc_info=exc)
-            lots.annuler(self.config.sorties, lot_id)
-            lots.supprimer(self.config.sorties, lot_id)
+            lots.annuler(self.stockage, lot_id)
+            lots.supprimer(self.stockage, lot_id)
             raise FileInjoignable(
                 "la file des lots est injoignable pour le moment : le lot n'est pas lancé, "
                 "rien n'est gardé. Réessayez dans quelques minutes ; si cela dure, signalez-le "
@@ -147,7 +148,7 @@ class Travaux:
 
     def reprendre(self, lot_id: str) -> lots.Lot:
         """An échoué lot made resumable, and queued: it makes what is missing."""
-        lot = reprise.reprendre(self.config.sorties, lot_id)
+        lot = reprise.reprendre(self.stockage, lot_id)
         try:
             self.lancer(lot_id)
         except (RedisError, sqlite3.Error, OSError) as exc:
@@ -160,8 +161,8 @@ class Travaux:
     def reprendre_inacheves(self) -> list[str]:
         """Queues again every unfinished lot, and deletes lots past their retention period:
         what a (re)starting worker does first."""
-        lots.purger(self.config.sorties, self.config.retention_lots_jours)
-        inacheves, en_file = lots.inacheves(self.config.sorties), self._en_file()
+        lots.purger(self.stockage, self.config.retention_lots_jours, self.base)
+        inacheves, en_file = lots.inacheves(self.stockage), self._en_file()
         for lot_id in inacheves:
             if ("lancer", lot_id) not in en_file:
                 self.lancer(lot_id)
@@ -171,7 +172,7 @@ class Travaux:
         """Queues again the packets nobody makes: their worker died with them (killed, out of
         memory, its machine gone) and the others, idle, would not notice."""
         en_file = self._en_file()
-        for lot_id in lots.inacheves(self.config.sorties):
+        for lot_id in lots.inacheves(self.stockage):
             if ("lancer", lot_id) not in en_file:
                 self._lancer(lot_id)
 

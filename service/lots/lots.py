@@ -1,14 +1,14 @@
 """Bulk jobs (lots): one document per row, exactly once, resumable after any crash.
 
-A lot lives in a folder of its own; everything about it is on disk, so that
-any worker — a thread of the service, or ``python -m service worker`` on
-another machine sharing the folder — can pick it up where it stopped::
+Everything about a lot is in the service's storage (service/stockage: the folder ``sorties/``
+by default, or an S3 bucket), under keys of its own, so that any worker — the one ``serve``
+starts, or ``python -m service worker`` on another machine with its own empty folders — can
+pick it up where it stopped, and any web node shows how far it is::
 
-    sorties/lots/<id>/
+    lots/<id>/
         lot.json         what to make, and its state (written atomically)
         lignes.jsonl     the validated rows, each with its document's identity and file name
         fait/<n>         written once row n's document is in documents/ (atomically, after it)
-        verrous/<début>  the packet a worker is making (host, pid): nobody else makes it meanwhile
         essais/<début>   how many times the packet failed (see ``reprise``, which decides what then)
         echec.txt        the technical detail of why the lot is « échoué » (its reason is in lot.json)
         documents/       the documents, named from the declaration's pattern
@@ -16,11 +16,14 @@ another machine sharing the folder — can pick it up where it stopped::
         ignorees.json    the spreadsheet's rows skipped (« générer quand même »): row, column, why
         refus/<n>        why row n's document could not join its stagiaire's dossier
         <nom>.zip        when every row is done (with « lignes non générées.txt » if rows were
-                         skipped)
+                         skipped), built in the process's temporary folder, then written whole
+
+The packet a worker is making is locked in the database every machine shares (``verrous``):
+nobody else makes it meanwhile, and a dead worker's packet is taken over.
 
 A lot launched by a person (``auteur``) in PDF puts each document where the online form
-does: kept in ``sorties/documents/<numéro>/`` (readable at /documents/<numéro> by the
-stagiaire's trio) and, when its row names a roster stagiaire the author writes for
+does: kept in ``documents/<numéro>/`` of the same storage (readable at /documents/<numéro> by
+the stagiaire's trio) and, when its row names a roster stagiaire the author writes for
 (service/dossier/depots.py), in that stagiaire's dossier, « en signature » — one
 transaction per packet. A row whose stagiaire is not in the roster is made all the same.
 
@@ -28,21 +31,19 @@ Identities and file names are fixed when the lot is created, so that a row
 made again after a crash gives the same file, never a second one. How a packet
 that fails is tried again, and when a lot is « échoué », is decided in
 ``reprise`` alone.
+
+Every function takes the storage; a folder given as a path is the local storage of that folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import socket
-import threading
+import tempfile
 import time
 import uuid
 import zipfile
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -50,7 +51,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.archive import documents as dossiers
-from service.catalogue.ecriture import ecrire_atomique, temporaires
 from service.catalogue.gabarits import Catalogue
 from service.catalogue.generation import FUSEAU, rendre
 from service.catalogue.nommage import NomsUniques, nom_de_fichier, nom_sur
@@ -59,6 +59,9 @@ from service.dossier import depots, suivi
 from service.pdf.paquets import pdf_pour_impression
 from service.personnes.acces import Trio
 from service.personnes.effectifs import Stagiaire
+from service.stockage import Absent, Dossier, Stockage
+
+from . import verrous
 
 DOCUMENTS_PAR_TACHE = 25  # rows of a lot in one queued task, made (and made again) together
 ETATS = ("en_attente", "en_cours", "termine", "annule", "echoue")
@@ -87,36 +90,41 @@ class Lot:
     auteur: dict | None = None
 
 
-def dossier_lots(sorties: Path) -> Path:
-    return Path(sorties) / "lots"
+RACINE = "lots"  # the lots' keys in the storage: lots/<id>/…
+PERIME_RESTE_S = 86400  # a lot's keys without its lot.json this old: a deletion cut short
 
 
-def _dossier(sorties: Path, lot_id: str) -> Path:
-    dossier = dossier_lots(sorties) / Path(lot_id).name
-    if not (dossier / "lot.json").exists():
+def stockage_de(ou: Stockage | Path) -> Stockage:
+    """``ou`` when it is a storage; a folder (a path) as the local storage of that folder."""
+    return Dossier(Path(ou)) if isinstance(ou, (str, Path)) else ou
+
+
+def cle(lot_id: str, *parties: str) -> str:
+    """The key of ``parties`` of lot ``lot_id`` (its folder's without): an id from a URL never
+    leaves lots/."""
+    if not lot_id or "/" in lot_id or "\\" in lot_id or lot_id.startswith("."):
         raise LotIntrouvable(f"aucun lot « {lot_id} »")
-    return dossier
+    return "/".join((RACINE, lot_id, *parties))
 
 
-def _ecrire(dossier: Path, lot: Lot) -> None:
-    ecrire_atomique(dossier / "lot.json",
+def _ecrire(stockage: Stockage, lot: Lot) -> None:
+    stockage.ecrire(cle(lot.id, "lot.json"),
                     json.dumps(asdict(lot), ensure_ascii=False, indent=2).encode("utf-8"))
 
 
-def dossier_du_lot(sorties: Path, lot_id: str) -> Path:
-    return _dossier(sorties, lot_id)
-
-
-def enregistrer(sorties: Path, lot: Lot) -> None:
+def enregistrer(ou, lot: Lot) -> None:
     """Writes the lot's state (atomically: a reader sees the old state or the new one)."""
-    _ecrire(_dossier(sorties, lot.id), lot)
+    _ecrire(stockage_de(ou), lot)
 
 
-def charger(sorties: Path, lot_id: str) -> Lot:
-    return Lot(**json.loads((_dossier(sorties, lot_id) / "lot.json").read_text(encoding="utf-8")))
+def charger(ou, lot_id: str) -> Lot:
+    try:
+        return Lot(**json.loads(stockage_de(ou).lire(cle(lot_id, "lot.json"))))
+    except Absent:
+        raise LotIntrouvable(f"aucun lot « {lot_id} »") from None
 
 
-def creer(sorties: Path, catalogue: Catalogue, gabarit_id: str, valeurs: Sequence[dict], *,
+def creer(ou, catalogue: Catalogue, gabarit_id: str, valeurs: Sequence[dict], *,
           format_: str = "pdf", impression: bool = False, version: int | None = None,
           base=None, auteur=None, numeros: Sequence[int] | None = None,
           ignorees: Sequence = ()) -> Lot:
@@ -125,36 +133,36 @@ def creer(sorties: Path, catalogue: Catalogue, gabarit_id: str, valeurs: Sequenc
     ``auteur`` (the account that launches it) and ``base``: each row's stagiaire is looked up
     in the roster now, with the author's rights (``depots.places``). ``numeros``: each row's
     number in the spreadsheet; ``ignorees``: the spreadsheet's problems (``ErreurCellule``) of
-    the rows skipped, listed on the lot's page and in its ZIP."""
+    the rows skipped, listed on the lot's page and in its ZIP. Its lot.json is written last:
+    until then, the lot does not exist."""
+    stockage = stockage_de(ou)
     gabarit = catalogue.gabarit(gabarit_id, version)
     places = (depots.places(base, gabarit.formulaire, list(valeurs), auteur)
               if base is not None and auteur is not None else [None] * len(valeurs))
     numeros = list(numeros) if numeros is not None else list(range(1, len(valeurs) + 1))
     maintenant = dt.datetime.now(FUSEAU)
     lot_id = f"{maintenant:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-    dossier = dossier_lots(sorties) / lot_id
-    (dossier / "fait").mkdir(parents=True)
-    (dossier / "documents").mkdir()
     if ignorees:
-        ecrire_atomique(dossier / "ignorees.json", json.dumps(
+        stockage.ecrire(cle(lot_id, "ignorees.json"), json.dumps(
             [{"ligne": e.ligne, "colonne": e.colonne, "message": e.message} for e in ignorees],
             ensure_ascii=False).encode("utf-8"))
     nommer = NomsUniques()
-    with open(dossier / "lignes.jsonl", "w", encoding="utf-8") as f:
-        for n, (ligne, place) in enumerate(zip(valeurs, places)):
-            document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspe-lot:{lot_id}:{n}"))
-            numero = f"{maintenant:%Y%m%d}-{document_id[:6].upper()}"
-            nom = nommer(nom_de_fichier(gabarit.formulaire.nom_fichier, ligne,
-                                        date=maintenant.date(), numero=numero), f".{format_}")
-            f.write(json.dumps({"document_id": document_id, "numero": numero, "fichier": nom,
-                                "valeurs": en_json(ligne), "ligne": numeros[n],
-                                **(asdict(place) if place else {})},
-                               ensure_ascii=False) + "\n")
+    lignes = []
+    for n, (ligne, place) in enumerate(zip(valeurs, places)):
+        document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspe-lot:{lot_id}:{n}"))
+        numero = f"{maintenant:%Y%m%d}-{document_id[:6].upper()}"
+        nom = nommer(nom_de_fichier(gabarit.formulaire.nom_fichier, ligne,
+                                    date=maintenant.date(), numero=numero), f".{format_}")
+        lignes.append(json.dumps({"document_id": document_id, "numero": numero, "fichier": nom,
+                                  "valeurs": en_json(ligne), "ligne": numeros[n],
+                                  **(asdict(place) if place else {})},
+                                 ensure_ascii=False) + "\n")
+    stockage.ecrire(cle(lot_id, "lignes.jsonl"), "".join(lignes).encode("utf-8"))
     lot = Lot(lot_id, gabarit.id, gabarit.version, format_, impression, len(valeurs),
               maintenant.isoformat(timespec="seconds"),
               nom_sur(f"{gabarit.titre} - {len(valeurs)} documents - {maintenant:%Y-%m-%d %Hh%M}"),
               auteur={"id": auteur.id, "identifiant": auteur.identifiant} if auteur else None)
-    _ecrire(dossier, lot)
+    _ecrire(stockage, lot)
     return lot
 
 
@@ -162,132 +170,66 @@ def paquets(lot: Lot, taille: int = DOCUMENTS_PAR_TACHE) -> list[tuple[int, int]
     return [(i, min(i + taille, lot.total)) for i in range(0, lot.total, taille)]
 
 
-def faits(sorties: Path, lot_id: str) -> set[int]:
-    return {int(p.name) for p in (_dossier(sorties, lot_id) / "fait").iterdir()
-            if p.name.isdigit()}
+def faits(ou, lot_id: str) -> set[int]:
+    dossier = cle(lot_id, "fait")
+    return {int(e.cle.rpartition("/")[2]) for e in stockage_de(ou).lister(dossier)
+            if e.cle.rpartition("/")[2].isdigit()}
 
 
-def annule(sorties: Path, lot_id: str) -> bool:
-    return (_dossier(sorties, lot_id) / "annule").exists()
+def annule(ou, lot_id: str) -> bool:
+    return stockage_de(ou).existe(cle(lot_id, "annule"))
 
 
-def annuler(sorties: Path, lot_id: str) -> Lot:
-    dossier = _dossier(sorties, lot_id)
-    (dossier / "annule").touch()
-    lot = charger(sorties, lot_id)
+def annuler(ou, lot_id: str) -> Lot:
+    stockage = stockage_de(ou)
+    charger(stockage, lot_id)  # LotIntrouvable
+    stockage.ecrire(cle(lot_id, "annule"), b"")
+    lot = charger(stockage, lot_id)
     if lot.etat in ("en_attente", "en_cours"):
         lot.etat, lot.message = "annule", "annulé à la demande"
-        _ecrire(dossier, lot)
+        _ecrire(stockage, lot)
     return lot
 
 
-# A worker making a packet touches its lock every VERROU_PERIME_S / 3 seconds; a lock of another
-# machine left untouched for VERROU_PERIME_S belongs to a worker that is gone: taken over.
-VERROU_PERIME_S = 30
+def pris(base, lot_id: str, debut: int) -> bool:
+    """Whether a live worker is making this packet now (never, without a database)."""
+    return base is not None and verrous.pris(base, lot_id, debut)
 
 
-def _verrou(dossier: Path, debut: int) -> Path:
-    return dossier / "verrous" / str(debut)
-
-
-def _proprietaire_vivant(verrou: Path) -> bool:
-    """Whether the worker that claimed a packet still runs (checked by pid on this machine)."""
-    try:
-        hote, pid, depuis = verrou.read_text().split()
-    except (OSError, ValueError):
-        return False
-    if hote == socket.gethostname():
-        try:
-            os.kill(int(pid), 0)
-            return True
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-    try:
-        return time.time() - verrou.stat().st_mtime < VERROU_PERIME_S
-    except OSError:
-        return False
-
-
-@contextmanager
-def _entretenu(verrou: Path):
-    """While its packet is being made, the lock is touched now and then: alive, for the
-    workers of other machines (which cannot see this process)."""
-    fin = threading.Event()
-
-    def toucher():
-        while not fin.wait(VERROU_PERIME_S / 3):
-            try:
-                os.utime(verrou)
-            except OSError:
-                return
-
-    fil = threading.Thread(target=toucher, daemon=True, name="verrou-de-paquet")
-    fil.start()
-    try:
-        yield
-    finally:
-        fin.set()
-
-
-def pris(sorties: Path, lot_id: str, debut: int) -> bool:
-    """Whether a live worker is making this packet now."""
-    verrou = _verrou(_dossier(sorties, lot_id), debut)
-    return verrou.exists() and _proprietaire_vivant(verrou)
-
-
-def _prendre(dossier: Path, debut: int) -> Path | None:
-    verrou = _verrou(dossier, debut)
-    verrou.parent.mkdir(exist_ok=True)
-    signature = f"{socket.gethostname()} {os.getpid()} {time.time()}"
-    for _ in range(2):
-        try:
-            with open(verrou, "x") as f:
-                f.write(signature)
-            return verrou
-        except FileExistsError:
-            if _proprietaire_vivant(verrou):
-                return None
-            verrou.unlink(missing_ok=True)  # its worker died: take the packet over
-    return None
-
-
-def traiter_paquet(sorties: Path, catalogue: Catalogue, lot_id: str, debut: int, fin: int,
-                   fabriquer_pdfs=None, base=None, stockage=None) -> int:
+def traiter_paquet(ou, catalogue: Catalogue, lot_id: str, debut: int, fin: int,
+                   fabriquer_pdfs=None, base=None) -> int:
     """Makes rows [debut, fin) that are not done yet; returns how many it made.
 
     ``fabriquer_pdfs(documents) -> list[bytes]`` turns documents into PDFs (the
     worker's LibreOffice pool); a row is marked done only after its file is in
-    place (and, with ``base``, its document kept in ``stockage`` — service/stockage,
-    by default the folder ``sorties`` — and in its dossier), so a crash at any point
-    leaves it either done or to do.
+    place (and, with ``base``, its document kept in ``documents/`` of the storage and in
+    its dossier), so a crash at any point leaves it either done or to do.
+
+    With ``base``, the packet is made under its lock (``verrous``): by one worker at a time,
+    whatever machine it runs on. Without (a test, one process), no lock is taken.
     """
-    dossier = _dossier(sorties, lot_id)
-    lot = charger(sorties, lot_id)
-    if annule(sorties, lot_id) or lot.etat in ("termine", "annule", "echoue"):
+    stockage = stockage_de(ou)
+    lot = charger(stockage, lot_id)
+    if annule(stockage, lot_id) or lot.etat in ("termine", "annule", "echoue"):
         return 0  # an échoué lot goes on only when relaunched (see reprise)
     if lot.etat == "en_attente":
         lot.etat = "en_cours"
-        _ecrire(dossier, lot)
-    verrou = _prendre(dossier, debut)
-    if verrou is None:
+        _ecrire(stockage, lot)
+    if base is None:
+        return _faire(stockage, catalogue, lot, debut, fin, fabriquer_pdfs, base)
+    moi = verrous.prendre(base, lot_id, debut)
+    if moi is None:
         return 0  # another worker is making it
-    try:
-        with _entretenu(verrou):
-            return _faire(sorties, catalogue, lot, debut, fin, fabriquer_pdfs, base,
-                          sorties if stockage is None else stockage)
-    finally:
-        verrou.unlink(missing_ok=True)
+    with verrous.entretenu(base, lot_id, debut, moi):
+        return _faire(stockage, catalogue, lot, debut, fin, fabriquer_pdfs, base)
 
 
-def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
-           fabriquer_pdfs, base, stockage) -> int:
+def _faire(stockage: Stockage, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
+           fabriquer_pdfs, base) -> int:
     """Rows [debut, fin) not done yet, made under the packet's lock: how many."""
-    dossier = _dossier(sorties, lot.id)
     gabarit = catalogue.gabarit(lot.gabarit_id, lot.gabarit_version)
-    deja = faits(sorties, lot.id)
-    lignes = _lignes(dossier)[debut:fin]
+    deja = faits(stockage, lot.id)
+    lignes = _lignes(stockage, lot.id)[debut:fin]
     a_faire = [(n, ligne) for n, ligne in enumerate(lignes, debut) if n not in deja]
     if not a_faire:
         return 0
@@ -297,15 +239,15 @@ def _faire(sorties: Path, catalogue: Catalogue, lot: Lot, debut: int, fin: int,
     contenus = ([d.docx for d in documents] if lot.format == "docx"
                 else fabriquer_pdfs(documents))
     for (_, ligne), contenu in zip(a_faire, contenus):
-        ecrire_atomique(dossier / "documents" / ligne["fichier"], contenu)
+        stockage.ecrire(cle(lot.id, "documents", ligne["fichier"]), contenu)
     if lot.auteur is not None and lot.format == "pdf":
-        _garder(sorties, stockage, catalogue, base, lot, gabarit, a_faire, documents, contenus)
+        _garder(stockage, catalogue, base, lot, gabarit, a_faire, documents, contenus)
     for n, ligne in a_faire:
-        ecrire_atomique(dossier / "fait" / str(n), ligne["document_id"].encode())
+        stockage.ecrire(cle(lot.id, "fait", str(n)), ligne["document_id"].encode())
     return len(a_faire)
 
 
-def _garder(sorties, stockage, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
+def _garder(stockage, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
     """The packet's documents kept as the online form keeps one (document.json, with the
     trio of its roster stagiaire), then in their dossiers, in one transaction."""
     ids = {ligne.get("stagiaire_id") for _, ligne in a_faire} - {None}
@@ -326,9 +268,7 @@ def _garder(sorties, stockage, catalogue, base, lot: Lot, gabarit, a_faire, docu
                                        f"{lot.auteur['identifiant']} (lot {lot.id})")
     rangs = {ligne["numero"]: n for n, ligne in a_faire}
     for numero, raison in refus.items():
-        (_dossier(sorties, lot.id) / "refus").mkdir(exist_ok=True)
-        ecrire_atomique(_dossier(sorties, lot.id) / "refus" / str(rangs[numero]),
-                        raison.encode("utf-8"))
+        stockage.ecrire(cle(lot.id, "refus", str(rangs[numero])), raison.encode("utf-8"))
 
 
 def _garde(stockage, document, pdf: bytes, auteur: int | None, stagiaire) -> bool:
@@ -346,44 +286,50 @@ def _garde(stockage, document, pdf: bytes, auteur: int | None, stagiaire) -> boo
     return True
 
 
-def _lignes(dossier: Path) -> list[dict]:
-    with open(dossier / "lignes.jsonl", encoding="utf-8") as f:
-        return [json.loads(ligne) for ligne in f]
+def _lignes(stockage: Stockage, lot_id: str) -> list[dict]:
+    texte = stockage.lire(cle(lot_id, "lignes.jsonl")).decode("utf-8")
+    return [json.loads(ligne) for ligne in texte.splitlines() if ligne]
 
 
-def finir(sorties: Path, lot_id: str) -> Path | None:
-    """Once every row is done: the ZIP (and the print-ready PDF); None while rows remain."""
-    dossier = _dossier(sorties, lot_id)
-    lot = charger(sorties, lot_id)
+def cle_du_zip(lot: Lot) -> str:
+    return cle(lot.id, f"{lot.nom}.zip")
+
+
+def finir(ou, lot_id: str) -> str | None:
+    """Once every row is done: the ZIP (and the print-ready PDF), where a person finds it
+    (``Stockage.adresse``); None while rows remain.
+
+    The ZIP is built from the storage's documents in a file of this process's temporary
+    folder, then written to the storage whole (``ecrire``): a reader never sees half of one.
+    """
+    stockage = stockage_de(ou)
+    lot = charger(stockage, lot_id)
     if lot.etat == "termine":
-        return dossier / f"{lot.nom}.zip"
-    if len(faits(sorties, lot_id)) < lot.total or annule(sorties, lot_id):
+        return stockage.adresse(cle_du_zip(lot))
+    if len(faits(stockage, lot_id)) < lot.total or annule(stockage, lot_id):
         return None
     # a worker killed while writing a file left its temporary copy: every row is done, it goes
-    for reste in temporaires(dossier / "documents") + temporaires(dossier / "fait"):
-        reste.unlink(missing_ok=True)
-    fichiers = [dossier / "documents" / ligne["fichier"] for ligne in _lignes(dossier)]
-    archive = dossier / f"{lot.nom}.zip"
-    # a name of its own: two workers finishing the lot at once never write into one file
-    partiel = archive.with_name(f".{archive.name}.{uuid.uuid4().hex[:8]}.partiel")
-    try:
-        with zipfile.ZipFile(partiel, "w", zipfile.ZIP_DEFLATED) as z:
-            for fichier in fichiers:
-                z.write(fichier, fichier.name)
+    for dossier in ("documents", "fait"):
+        for reste in list(stockage.temporaires(cle(lot_id, dossier))):
+            stockage.supprimer(reste.cle)
+    lignes = _lignes(stockage, lot_id)
+    with tempfile.TemporaryFile() as tampon:  # a disk full leaves no half-written ZIP behind
+        with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
+            for ligne in lignes:
+                z.writestr(ligne["fichier"], stockage.lire(cle(lot_id, "documents", ligne["fichier"])))
             if lot.impression and lot.format == "pdf":
                 z.writestr(f"{lot.nom} - impression.pdf", pdf_pour_impression(
-                    [f"{f.stem} (n° {ligne['numero']})"
-                     for f, ligne in zip(fichiers, _lignes(dossier))],
-                    [f.read_bytes() for f in fichiers]))
-            if (dossier / "ignorees.json").exists():
-                z.writestr(NON_GENERES, rapport_non_generes(ignorees(sorties, lot_id)))
-        partiel.replace(archive)
-    except BaseException:
-        partiel.unlink(missing_ok=True)  # a disk full leaves no half-written ZIP behind
-        raise
+                    [f"{Path(ligne['fichier']).stem} (n° {ligne['numero']})" for ligne in lignes],
+                    [stockage.lire(cle(lot_id, "documents", ligne["fichier"]))
+                     for ligne in lignes]))
+            problemes = ignorees(stockage, lot_id)
+            if problemes:
+                z.writestr(NON_GENERES, rapport_non_generes(problemes))
+        tampon.seek(0)
+        stockage.ecrire(cle_du_zip(lot), tampon.read())
     lot.etat, lot.message = "termine", f"{lot.total} document(s)"
-    _ecrire(dossier, lot)
-    return archive
+    _ecrire(stockage, lot)
+    return stockage.adresse(cle_du_zip(lot))
 
 
 @dataclass(frozen=True)
@@ -404,10 +350,12 @@ class Avancement:
         return self.resume + (f" : {self.raison}" if self.raison else "")
 
 
-def ignorees(sorties: Path, lot_id: str) -> list[dict]:
+def ignorees(ou, lot_id: str) -> list[dict]:
     """The spreadsheet's problems of the rows the lot skipped: {ligne, colonne, message}."""
-    chemin = _dossier(sorties, lot_id) / "ignorees.json"
-    return json.loads(chemin.read_text(encoding="utf-8")) if chemin.exists() else []
+    try:
+        return json.loads(stockage_de(ou).lire(cle(lot_id, "ignorees.json")))
+    except Absent:
+        return []
 
 
 def rapport_non_generes(problemes: list[dict]) -> str:
@@ -429,26 +377,27 @@ class HorsDossier:
     raison: str
 
 
-def hors_dossier(sorties: Path, lot_id: str) -> list[HorsDossier]:
+def hors_dossier(ou, lot_id: str) -> list[HorsDossier]:
     """The rows of a lot launched by a person whose document is in no stagiaire's dossier."""
-    dossier = _dossier(sorties, lot_id)
-    lot = charger(sorties, lot_id)
+    stockage = stockage_de(ou)
+    lot = charger(stockage, lot_id)
     if lot.auteur is None:
         return []
-    refus = dossier / "refus"
+    refus = {e.cle.rpartition("/")[2] for e in stockage.lister(cle(lot_id, "refus"))}
     sortie = []
-    for n, ligne in enumerate(_lignes(dossier)):
+    for n, ligne in enumerate(_lignes(stockage, lot_id)):
         raison = ligne.get("raison") or ""
-        if not raison and (refus / str(n)).exists():
-            raison = (refus / str(n)).read_text(encoding="utf-8")
+        if not raison and str(n) in refus:
+            raison = stockage.lire(cle(lot_id, "refus", str(n))).decode("utf-8")
         if raison:
             sortie.append(HorsDossier(ligne.get("ligne", n + 1), ligne.get("stagiaire", ""), raison))
     return sortie
 
 
-def avancement(sorties: Path, lot_id: str) -> Avancement:
-    lot = charger(sorties, lot_id)
-    fait = len(faits(sorties, lot_id))
+def avancement(ou, lot_id: str) -> Avancement:
+    stockage = stockage_de(ou)
+    lot = charger(stockage, lot_id)
+    fait = len(faits(stockage, lot_id))
     restant = None
     if 0 < fait < lot.total and lot.etat == "en_cours":
         ecoule = time.time() - dt.datetime.fromisoformat(lot.cree_le).timestamp()
@@ -457,42 +406,64 @@ def avancement(sorties: Path, lot_id: str) -> Avancement:
                       lot.message if lot.etat == "echoue" else "")
 
 
-def inacheves(sorties: Path) -> list[str]:
+def inacheves(ou) -> list[str]:
     """Lots that a worker (re)starting must resume (not an échoué one: it waits to be relaunched)."""
-    racine = dossier_lots(sorties)
-    if not racine.exists():
-        return []
-    return sorted(d.name for d in racine.iterdir() if (d / "lot.json").exists()
-                  and charger(sorties, d.name).etat in ("en_attente", "en_cours")
-                  and not (d / "annule").exists())
+    stockage = stockage_de(ou)
+    return sorted(lot.id for lot in tous(stockage) if lot.etat in ("en_attente", "en_cours")
+                  and not annule(stockage, lot.id))
 
 
-def supprimer(sorties: Path, lot_id: str) -> None:
-    """Deletes a finished or cancelled lot and its documents (the secretariat's decision)."""
-    dossier = _dossier(sorties, lot_id)
-    if charger(sorties, lot_id).etat in ("en_attente", "en_cours") and not annule(sorties, lot_id):
+def supprimer(ou, lot_id: str, base=None) -> None:
+    """Deletes a finished or cancelled lot and its documents (the secretariat's decision).
+
+    Its lot.json goes first: the lot is gone at once for every reader; then the rest (what a
+    deletion cut short leaves, ``purger`` removes)."""
+    stockage = stockage_de(ou)
+    if charger(stockage, lot_id).etat in ("en_attente", "en_cours") and not annule(stockage, lot_id):
         raise ValueError("un lot en cours se supprime après l'avoir annulé")
-    corbeille = dossier.with_name(f".{dossier.name}.supprime")
-    dossier.rename(corbeille)  # gone at once for every reader, then removed
-    shutil.rmtree(corbeille)
+    stockage.supprimer(cle(lot_id, "lot.json"))
+    _effacer(stockage, lot_id)
+    if base is not None:
+        verrous.oublier(base, lot_id)
 
 
-def tous(sorties: Path) -> list[Lot]:
+def _effacer(stockage: Stockage, lot_id: str) -> None:
+    for entree in [*stockage.lister(cle(lot_id)), *stockage.temporaires(cle(lot_id))]:
+        stockage.supprimer(entree.cle)
+
+
+def tous(ou) -> list[Lot]:
     """Every lot, newest first."""
-    racine = dossier_lots(sorties)
-    if not racine.exists():
-        return []
-    return [charger(sorties, d.name) for d in sorted(racine.iterdir(), reverse=True)
-            if (d / "lot.json").exists()]
+    stockage = stockage_de(ou)
+    sortie = []
+    for nom in sorted(stockage.sous_dossiers(RACINE), reverse=True):
+        try:
+            sortie.append(charger(stockage, nom))
+        except LotIntrouvable:  # being created, or a deletion cut short
+            continue
+    return sortie
 
 
-def purger(sorties: Path, jours: int) -> list[str]:
-    """Deletes the finished or cancelled lots older than the retention period; returns their ids."""
+def purger(ou, jours: int, base=None) -> list[str]:
+    """Deletes the finished or cancelled lots older than the retention period, and what a
+    deletion cut short left (a day later); returns their ids."""
+    stockage = stockage_de(ou)
     limite = dt.datetime.now(FUSEAU) - dt.timedelta(days=jours)
     supprimes = []
-    for lot in tous(sorties):
+    connus = set()
+    for lot in tous(stockage):
+        connus.add(lot.id)
         if (lot.etat in ("termine", "annule", "echoue")
                 and dt.datetime.fromisoformat(lot.cree_le) < limite):
-            supprimer(sorties, lot.id)
+            supprimer(stockage, lot.id, base)
             supprimes.append(lot.id)
+    avant = time.time() - PERIME_RESTE_S
+    for nom in set(stockage.sous_dossiers(RACINE)) - connus:
+        try:
+            dates = [e.modifie_le for e in stockage.lister(cle(nom))]
+        except LotIntrouvable:  # not a lot's name (an old deletion's « .<id>.supprime »)
+            continue
+        if dates and max(dates) < avant and not stockage.existe(cle(nom, "lot.json")):
+            _effacer(stockage, nom)
+            supprimes.append(nom)
     return supprimes

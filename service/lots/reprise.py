@@ -4,17 +4,18 @@ A lot is made packet by packet (rows [début, fin), see ``lots``). Around it:
 
 - a row is made at most once: its ``fait/<n>`` marker is written after its file
   (``lots``), so a packet made again makes only what is missing;
-- a packet is made by one worker at a time, under ``verrous/<début>``, which
-  its worker touches while it works; a dead worker's packet (its process gone on
-  this machine, its lock untouched for ``lots.VERROU_PERIME_S`` = 30 s on
-  another) is queued again within ``VEILLE_S`` by any live worker
+- a packet is made by one worker at a time, under its lock in the database
+  (``verrous``), which its worker touches while it works; a dead worker's packet
+  (its process gone on this machine, its lock untouched for ``verrous.PERIME_S``
+  = 30 s on any) is queued again within ``VEILLE_S`` by any live worker
   (``file.Travaux.orphelins``), and taken over (``lots``);
 - **a packet that fails** (an exception: LibreOffice that cannot convert or
   start, a disk full…) is tried ``Politique.essais`` times in all,
   ``Politique.attente_s`` seconds apart; after the last try, or at once when no
   retry can help (a disk full, a gabarit gone from the catalogue), **the lot is
   « échoué »**, with its reason in French in ``lot.json`` and the technical detail
-  in the worker's log and in ``echec.txt``. Decided here; ``file`` only schedules;
+  in the worker's log and in ``echec.txt`` (among the lot's keys in the storage).
+  Decided here; ``file`` only schedules;
 - an échoué lot stops: its other packets are not made, no worker resumes it,
   the documents already made stay; ``reprendre`` (web « Reprendre », CLI
   ``lot-reprendre``) makes the rest, none twice;
@@ -31,12 +32,9 @@ from __future__ import annotations
 
 import errno
 import logging
-import shutil
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
-from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.validation import DonneesInvalides
 from service.config import Config
 from service.pdf.libreoffice import ConversionImpossible
@@ -69,20 +67,20 @@ def transitoire(exc: BaseException) -> bool:
     return not (_disque_plein(exc) or isinstance(exc, (KeyError, DonneesInvalides)))
 
 
-def apres_echec(sorties: Path, lot_id: str, debut: int, fin: int, exc: BaseException,
+def apres_echec(ou, lot_id: str, debut: int, fin: int, exc: BaseException,
                 politique: Politique) -> float | None:
     """Records a failed try of packet [debut, fin): the delay before the next try, or None
     when the lot is now « échoué »."""
-    essai = _compter_essai(sorties, lot_id, debut)
+    essai = _compter_essai(ou, lot_id, debut)
     log.warning("lot %s, lignes %d à %d : essai %d sur %d échoué", lot_id, debut + 1, fin,
                 essai, politique.essais, exc_info=exc)
     if transitoire(exc) and essai < politique.essais:
         return politique.attente_s
-    echouer(sorties, lot_id, raison_paquet(exc, debut, fin, essai), exc)
+    echouer(ou, lot_id, raison_paquet(exc, debut, fin, essai), exc)
     return None
 
 
-def apres_echec_du_zip(sorties: Path, lot_id: str, exc: BaseException) -> None:
+def apres_echec_du_zip(ou, lot_id: str, exc: BaseException) -> None:
     """Every document is made, but the ZIP could not be written: the lot is « échoué »
     (relaunched, it writes the ZIP again)."""
     log.warning("lot %s : le ZIP n'a pas pu être écrit", lot_id, exc_info=exc)
@@ -93,7 +91,7 @@ def apres_echec_du_zip(sorties: Path, lot_id: str, exc: BaseException) -> None:
         raison = ("le ZIP du lot n'a pas pu être écrit, à cause d'une erreur interne (détaillée "
                   "dans le journal du worker). Les documents sont faits : reprenez le lot, ou "
                   "signalez-le si cela se reproduit.")
-    echouer(sorties, lot_id, raison, exc)
+    echouer(ou, lot_id, raison, exc)
 
 
 def raison_paquet(exc: BaseException, debut: int, fin: int, essais: int) -> str:
@@ -123,39 +121,40 @@ def raison_paquet(exc: BaseException, debut: int, fin: int, essais: int) -> str:
             "signalez-le si cela se reproduit.")
 
 
-def echouer(sorties: Path, lot_id: str, raison: str, exc: BaseException | None = None) -> lots.Lot:
+def echouer(ou, lot_id: str, raison: str, exc: BaseException | None = None) -> lots.Lot:
     """Marks the lot « échoué » with ``raison`` (French, for people) — the only place that does.
 
     A lot already finished or cancelled keeps its state. The technical detail goes to
-    ``echec.txt`` in the lot's folder, for whoever looks after the service.
+    ``echec.txt`` in the lot's keys, for whoever looks after the service.
     """
-    lot = lots.charger(sorties, lot_id)
-    if lot.etat not in ("en_attente", "en_cours") or lots.annule(sorties, lot_id):
+    stockage = lots.stockage_de(ou)
+    lot = lots.charger(stockage, lot_id)
+    if lot.etat not in ("en_attente", "en_cours") or lots.annule(stockage, lot_id):
         return lot
     if exc is not None:
         detail = "".join(traceback.format_exception(exc))
         try:
-            ecrire_atomique(lots.dossier_du_lot(sorties, lot_id) / "echec.txt",
-                            f"{raison}\n\n{detail}".encode())
+            stockage.ecrire(lots.cle(lot_id, "echec.txt"), f"{raison}\n\n{detail}".encode())
         except OSError:
             pass  # a full disk: the worker's log has it
     lot.etat, lot.message = "echoue", raison
-    lots.enregistrer(sorties, lot)
+    lots.enregistrer(stockage, lot)
     return lot
 
 
-def reprendre(sorties: Path, lot_id: str) -> lots.Lot:
+def reprendre(ou, lot_id: str) -> lots.Lot:
     """Makes an échoué lot resumable: its tries start again from zero. The caller then queues
     it (``Travaux.reprendre``); the rows already made are not made again."""
-    lot = lots.charger(sorties, lot_id)
+    stockage = lots.stockage_de(ou)
+    lot = lots.charger(stockage, lot_id)
     if lot.etat != "echoue":
         raise ValueError("seul un lot échoué se reprend")
-    dossier = lots.dossier_du_lot(sorties, lot_id)
-    shutil.rmtree(dossier / "essais", ignore_errors=True)
-    (dossier / "echec.txt").unlink(missing_ok=True)
-    lot.etat = "en_cours" if lots.faits(sorties, lot_id) else "en_attente"
+    for essai in list(stockage.lister(lots.cle(lot_id, "essais"))):
+        stockage.supprimer(essai.cle)
+    stockage.supprimer(lots.cle(lot_id, "echec.txt"))
+    lot.etat = "en_cours" if lots.faits(stockage, lot_id) else "en_attente"
     lot.message = ""
-    lots.enregistrer(sorties, lot)
+    lots.enregistrer(stockage, lot)
     return lot
 
 
@@ -167,16 +166,16 @@ def _disque_plein(exc: BaseException | None) -> bool:
     return False
 
 
-def _compter_essai(sorties: Path, lot_id: str, debut: int) -> int:
+def _compter_essai(ou, lot_id: str, debut: int) -> int:
     """One more failed try of the packet starting at ``debut``; how many so far."""
-    chemin = lots.dossier_du_lot(sorties, lot_id) / "essais" / str(debut)
+    stockage = lots.stockage_de(ou)
+    cle = lots.cle(lot_id, "essais", str(debut))
     try:
-        essai = int(chemin.read_text()) + 1
+        essai = int(stockage.lire(cle)) + 1
     except (OSError, ValueError):
         essai = 1
     try:
-        chemin.parent.mkdir(exist_ok=True)
-        ecrire_atomique(chemin, str(essai).encode())
+        stockage.ecrire(cle, str(essai).encode())
     except OSError:
         pass  # a full disk: the lot is échoué at once anyway
     return essai

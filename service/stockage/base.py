@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 SUFFIXE_PARTIEL = ".partiel"  # a file being written, renamed (or copied) into place when whole
 
@@ -24,9 +24,12 @@ class Entree:
 class Stockage(Protocol):
     def ecrire(self, cle: str, donnees: bytes) -> None: ...
     def lire(self, cle: str) -> bytes: ...  # Absent when there is nothing under ``cle``
+    # the same, read as it is sent (a lot's ZIP): never whole in memory; the caller closes it
+    def flux(self, cle: str) -> BinaryIO: ...
     def existe(self, cle: str) -> bool: ...
     def lister(self, dossier: str) -> Iterator[Entree]: ...  # every key under it, sorted
     def temporaires(self, dossier: str) -> Iterator[Entree]: ...  # what dead writers left
+    def sous_dossiers(self, dossier: str) -> list[str]: ...  # the names of the folders in it
     def supprimer(self, cle: str) -> None: ...  # nothing there is no error
     def adresse(self, cle: str) -> str: ...  # where a person finds it: a path, s3://…
 

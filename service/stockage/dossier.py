@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .base import SUFFIXE_PARTIEL, Absent, Entree, cle_temporaire, cle_valide, est_temporaire
 
@@ -87,8 +88,21 @@ class Dossier:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise Absent(f"rien sous la clé {cle} dans {self.racine}") from None
 
+    def flux(self, cle: str) -> BinaryIO:
+        try:
+            return open(self.chemin(cle), "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise Absent(f"rien sous la clé {cle} dans {self.racine}") from None
+
     def existe(self, cle: str) -> bool:
         return self.chemin(cle).is_file()
+
+    def sous_dossiers(self, dossier: str) -> list[str]:
+        base = self.chemin(dossier.strip("/")) if dossier.strip("/") else self.racine
+        try:
+            return sorted(p.name for p in base.iterdir() if p.is_dir())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
 
     def supprimer(self, cle: str) -> None:
         """Removes the file, and the folders it leaves empty (a bucket has no empty folders)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
@@ -87,6 +88,15 @@ class S3:
                 raise Absent(f"rien sous la clé {cle} dans {self!r}") from None
             raise
 
+    def flux(self, cle: str) -> BinaryIO:
+        """The object's body as the server sends it (read in pieces, never whole)."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._cle(cle))["Body"]
+        except ClientError as erreur:
+            if _absent(erreur):
+                raise Absent(f"rien sous la clé {cle} dans {self!r}") from None
+            raise
+
     def existe(self, cle: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._cle(cle))
@@ -98,6 +108,17 @@ class S3:
 
     def supprimer(self, cle: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._cle(cle))
+
+    def sous_dossiers(self, dossier: str) -> list[str]:
+        """The folders' names in ``dossier``, asked of the server with the delimiter ``/``: one
+        request per thousand folders, whatever they hold."""
+        dossier = dossier.strip("/")
+        prefixe = self._cle(dossier) + "/" if dossier else self.prefixe
+        noms = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefixe, Delimiter="/"):
+            noms += [p["Prefix"][len(prefixe):].rstrip("/") for p in page.get("CommonPrefixes", [])]
+        return sorted(noms)
 
     def lister(self, dossier: str) -> Iterator[Entree]:
         return (e for e in self._tout(dossier) if not est_temporaire(e.cle))

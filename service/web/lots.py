@@ -25,9 +25,10 @@ from service.catalogue.nommage import nom_sur
 from service.lots import lots
 from service.lots.file import FileInjoignable, Travaux
 from service.personnes.acces import LOT
+from service.stockage import Absent
 
 from . import service
-from .outils import envoyer_rapport, exiger, garder_rapport, pluriel
+from .outils import envoyer_rapport, exiger, garder_rapport, pluriel, stockage
 
 bp = Blueprint("lots", __name__)
 
@@ -109,7 +110,7 @@ def nouveau():
                 statut = 400
             elif valides:
                 # each row's stagiaire found in the roster with the rights of who launches it
-                lot = lots.creer(config.sorties, catalogue, gabarit.id, [v for _, v in valides],
+                lot = lots.creer(stockage(), catalogue, gabarit.id, [v for _, v in valides],
                                  format_=request.form.get("format", "pdf"),
                                  impression=bool(request.form.get("impression")),
                                  base=_outils()["base"], auteur=g.compte,
@@ -123,7 +124,7 @@ def nouveau():
                       + (f" ({lecture.feuille_lue})." if lecture.feuille else "."))
                 return redirect(url_for("lots.suivi", lot_id=lot.id))
     return render_template("lots.html", gabarits=catalogue.courants(), erreurs=erreurs,
-                           rapport=rapport, lots=lots.tous(config.sorties),
+                           rapport=rapport, lots=lots.tous(stockage()),
                            retention=config.retention_lots_jours), statut
 
 
@@ -144,7 +145,7 @@ def rapport(jeton: str):
 
 def _lot(lot_id: str):
     try:
-        return lots.charger(_outils()["config"].sorties, lot_id)
+        return lots.charger(stockage(), lot_id)
     except lots.LotIntrouvable:
         abort(404)
 
@@ -153,17 +154,16 @@ def _lot(lot_id: str):
 @exiger("lire", LOT)
 def suivi(lot_id: str):
     lot = _lot(lot_id)
-    sorties = _outils()["config"].sorties
-    return render_template("lot.html", lot=lot, avancement=lots.avancement(sorties, lot.id),
-                           ignorees=lots.ignorees(sorties, lot.id),
-                           hors_dossier=lots.hors_dossier(sorties, lot.id))
+    return render_template("lot.html", lot=lot, avancement=lots.avancement(stockage(), lot.id),
+                           ignorees=lots.ignorees(stockage(), lot.id),
+                           hors_dossier=lots.hors_dossier(stockage(), lot.id))
 
 
 @bp.get("/lots/<lot_id>/etat.json")
 @exiger("lire", LOT)
 def etat(lot_id: str):
     lot = _lot(lot_id)
-    avancement = lots.avancement(_outils()["config"].sorties, lot.id)
+    avancement = lots.avancement(stockage(), lot.id)
     return jsonify({"faits": avancement.faits, "total": avancement.total,
                     "etat": avancement.etat, "restant_s": avancement.restant_s,
                     "texte": avancement.resume, "raison": avancement.raison or None,
@@ -174,7 +174,7 @@ def etat(lot_id: str):
 @bp.post("/lots/<lot_id>/annuler")
 @exiger("supprimer", LOT)
 def annuler(lot_id: str):
-    lots.annuler(_outils()["config"].sorties, _lot(lot_id).id)
+    lots.annuler(stockage(), _lot(lot_id).id)
     flash("Lot annulé ; les documents déjà faits restent dans son dossier.")
     return redirect(url_for("lots.suivi", lot_id=lot_id))
 
@@ -194,11 +194,16 @@ def reprendre(lot_id: str):
 @bp.get("/lots/<lot_id>/archive.zip")
 @exiger("lire", LOT)
 def archive(lot_id: str):
+    """The lot's ZIP, sent as it is read from the storage (never whole in memory)."""
     lot = _lot(lot_id)
-    chemin = lots.dossier_lots(_outils()["config"].sorties) / lot.id / f"{lot.nom}.zip"
-    if lot.etat != "termine" or not chemin.exists():
+    if lot.etat != "termine":
         abort(404)
-    return send_file(chemin, as_attachment=True, download_name=chemin.name)
+    try:
+        flux = stockage().flux(lots.cle_du_zip(lot))
+    except Absent:
+        abort(404)
+    return send_file(flux, as_attachment=True, download_name=f"{lot.nom}.zip",
+                     mimetype="application/zip")
 
 
 @bp.get("/lots/<lot_id>/supprimer")
@@ -206,7 +211,7 @@ def archive(lot_id: str):
 def confirmer_suppression(lot_id: str):
     """Deleting a lot is asked twice, saying how many documents go with it."""
     lot = _lot(lot_id)
-    faits = lots.avancement(_outils()["config"].sorties, lot.id).faits
+    faits = lots.avancement(stockage(), lot.id).faits
     return render_template("lot_supprimer.html", lot=lot, documents=faits)
 
 
@@ -214,7 +219,7 @@ def confirmer_suppression(lot_id: str):
 @exiger("supprimer", LOT)
 def supprimer(lot_id: str):
     try:
-        lots.supprimer(_outils()["config"].sorties, _lot(lot_id).id)
+        lots.supprimer(stockage(), _lot(lot_id).id, _outils()["base"])
     except ValueError as exc:
         flash(phrase(exc))
         return redirect(url_for("lots.suivi", lot_id=lot_id))

@@ -57,13 +57,15 @@ def test_fsck_finds_a_document_folder_a_crash_left_without_its_record(stockage, 
     stockage.ecrire("documents/20261204-AAAAAA/v1.pdf", PDF)
     stockage.ecrire("documents/20261204-BBBBBB/v1.docx", b"PK")  # then the process died
     ecriture_interrompue(stockage, "documents/20261204-AAAAAA/v2.pdf")
+    zip_ = ecriture_interrompue(stockage, "lots/20261204-120000-abcdef/Lot - 2 documents.zip")
     sorties = tmp_path / "sorties"
     assert fsck(base, coffre, sorties=sorties).restes == []  # younger than a write under way
     time.sleep(1.1)  # S3 dates are to the second
     rapport = fsck(base, coffre, sorties=sorties, delai_reste=0)
     assert sorted(rapport.restes) == [
         "dossier de document sans document.json documents/20261204-BBBBBB (écriture interrompue)",
-        f"fichier à moitié écrit {next(stockage.temporaires('documents')).cle} (écriture interrompue)"]
+        f"fichier à moitié écrit {next(stockage.temporaires('documents')).cle} (écriture interrompue)",
+        f"fichier à moitié écrit {zip_} (écriture interrompue)"]  # a lot's ZIP, its writer killed
     fsck(base, coffre, sorties=sorties, delai_reste=0, reparer=True)
     assert [e.cle for e in stockage.lister("documents")] == ["documents/20261204-AAAAAA/document.json",
                                                             "documents/20261204-AAAAAA/v1.pdf"]

@@ -30,7 +30,7 @@ def lignes(catalogue, n):
 def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path):
     valeurs = lignes(catalogue, 7) + lignes(catalogue, 1)  # the last name is taken twice
     lot = lots.creer(tmp_path, catalogue, ID, valeurs, format_="docx")
-    dossier = lots.dossier_lots(tmp_path) / lot.id
+    dossier = (tmp_path / "lots") / lot.id
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 5) == 5
     assert lots.finir(tmp_path, lot.id) is None  # rows remain
     # a crash after writing row 5's file but before marking it done
@@ -49,7 +49,7 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
 def test_a_file_half_written_by_a_killed_worker_is_gone_once_the_lot_is_done(catalogue, tmp_path):
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 1)
-    documents = lots.dossier_lots(tmp_path) / lot.id / "documents"
+    documents = (tmp_path / "lots") / lot.id / "documents"
     (documents / ".ÉLÈVE001 Léa - compte-rendu.docx.3f2a9c1e.partiel").write_bytes(b"PK\x03")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 1, 2)
     lots.finir(tmp_path, lot.id)
@@ -67,8 +67,8 @@ def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
     assert str(lots.avancement(tmp_path, lot.id)) == "2/4 documents (annulé)"
 
 
-def _worker(environ) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "service", "worker"], cwd=RACINE,
+def _worker(environ, *options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "service", "worker", *options], cwd=RACINE,
                             env=dict(os.environ, **environ), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catal
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
-    dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+    dossier = (tmp_path / "s" / "lots") / lot.id
     documents = sorted(p.name for p in (dossier / "documents").iterdir())
     assert len(documents) == 60 and len(set(documents)) == 60
     with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
@@ -148,7 +148,7 @@ def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=60)
     for lot, extension in ((premier, ".docx"), (second, ".pdf")):
-        dossier = lots.dossier_lots(tmp_path / "s") / lot.id
+        dossier = (tmp_path / "s" / "lots") / lot.id
         documents = list((dossier / "documents").iterdir())
         assert len(documents) == lot.total and all(p.suffix == extension for p in documents)
         assert len(list((dossier / "fait").iterdir())) == lot.total
@@ -198,16 +198,24 @@ def test_finished_lots_are_deleted_on_request_or_after_their_retention(catalogue
     for lot in (vieux, recent):
         lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2)
         lots.finir(tmp_path, lot.id)
-    fiche = lots.dossier_lots(tmp_path) / vieux.id / "lot.json"
+    fiche = (tmp_path / "lots") / vieux.id / "lot.json"
     donnees = json.loads(fiche.read_text())
     donnees["cree_le"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=91)).isoformat()
     fiche.write_text(json.dumps(donnees))
-    assert lots.purger(tmp_path, 90) == [vieux.id]
+    # a deletion cut short two days ago (its lot.json gone first), a lot being created
+    coupe, nouveau = tmp_path / "lots" / "20261201-090000-aaaaaa", tmp_path / "lots" / "20261204-090000-bb"
+    (coupe / "documents").mkdir(parents=True)
+    (coupe / "documents" / "A.docx").write_bytes(b"PK")
+    os.utime(coupe / "documents" / "A.docx", (time.time() - 2 * 86400,) * 2)
+    nouveau.mkdir()
+    (nouveau / "lignes.jsonl").write_text("{}\n")
+    assert lots.purger(tmp_path, 90) == [vieux.id, coupe.name]
+    assert not coupe.exists() and nouveau.exists()
     assert [x.id for x in lots.tous(tmp_path)] == sorted([recent.id, en_cours.id], reverse=True)
     with pytest.raises(ValueError, match="un lot en cours se supprime après l'avoir annulé"):
         lots.supprimer(tmp_path, en_cours.id)
     lots.supprimer(tmp_path, recent.id)
-    assert not (lots.dossier_lots(tmp_path) / recent.id).exists()
+    assert not ((tmp_path / "lots") / recent.id).exists()
 
 
 SOFFICE_LENT = """#!/bin/sh
@@ -232,7 +240,10 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     sorties = tmp_path / "s"
     lot = lots.creer(sorties, catalogue, ID, lignes(catalogue, 26), format_="pdf")
     Travaux(Config.depuis(environ)).lancer(lot.id)
-    dossier = lots.dossier_lots(sorties) / lot.id
+    dossier = (sorties / "lots") / lot.id
+    from service.bd import ouvrir
+
+    base = ouvrir(Config.depuis(environ).base_de_donnees)  # the workers' database: their locks
 
     def worker(environ):
         return subprocess.Popen([sys.executable, "-m", "service", "worker", "--fils", "1"],
@@ -244,10 +255,10 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     premier = worker(dict(environ, INSPE_SOFFICE=str(lent / "soffice")))
     second = None
     try:
-        _attendre(lambda: (dossier / "verrous" / "0").exists(), 60)
+        _attendre(lambda: _proprietaire(base, lot.id, 0) is not None, 60)
         second = worker(environ)  # it makes row 26, then has nothing left to do
         _attendre(lambda: (dossier / "fait" / "25").exists(), 60)
-        assert (dossier / "verrous" / "0").exists() and not (dossier / "fait" / "0").exists()
+        assert _proprietaire(base, lot.id, 0) and not (dossier / "fait" / "0").exists()
         os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
         premier.wait()
         tue = time.monotonic()
@@ -267,29 +278,171 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     assert sorted(int(p.name) for p in (dossier / "fait").iterdir()) == list(range(26))
 
 
+def _proprietaire(base, lot_id: str, debut: int) -> str | None:
+    """Who holds the packet's lock (service/lots/verrous.py), None when nobody."""
+    from sqlalchemy import text
+
+    with base.connect() as connexion:
+        return connexion.execute(text("SELECT proprietaire FROM verrous_de_paquets WHERE lot = :lot "
+                                      "AND debut = :debut"), {"lot": lot_id, "debut": debut}).scalar()
+
+
 def test_a_packet_claimed_on_another_machine_is_taken_over_once_its_lock_goes_stale(
-        catalogue, tmp_path, monkeypatch):
+        catalogue, tmp_path, url_base, monkeypatch):
+    """On SQLite and PostgreSQL: the lock is in the database every machine shares."""
+    from sqlalchemy import text
+
+    from service.bd import ouvrir
+    from service.lots import verrous
+
+    base = ouvrir(url_base)
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="pdf")
-    verrou = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
-    verrou.parent.mkdir()
-    verrou.write_text(f"autre-machine 1 {time.time()}")
-    assert lots.pris(tmp_path, lot.id, 0)
-    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, None) == 0  # its worker lives
-    vieux = time.time() - lots.VERROU_PERIME_S - 1
-    os.utime(verrou, (vieux, vieux))  # untouched for too long: its worker is gone
-    assert not lots.pris(tmp_path, lot.id, 0)
+    with base.begin() as connexion:
+        connexion.execute(text("INSERT INTO verrous_de_paquets VALUES (:lot, 0, 'autre-machine:1:ab', "
+                               ":maintenant)"), {"lot": lot.id, "maintenant": time.time()})
+    assert lots.pris(base, lot.id, 0) and verrous.prendre(base, lot.id, 0) is None
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, None, base) == 0  # its worker lives
+    with base.begin() as connexion:  # untouched for too long: its worker is gone
+        connexion.execute(text("UPDATE verrous_de_paquets SET touche_le = touche_le - 31"))
+    assert not lots.pris(base, lot.id, 0)
 
     # the worker that takes it over keeps its lock fresh while it works, however long
-    monkeypatch.setattr(lots, "VERROU_PERIME_S", 0.3)
+    monkeypatch.setattr(verrous, "PERIME_S", 0.3)
     vus = []
 
     def lent(documents):
-        mien = lots.dossier_lots(tmp_path) / lot.id / "verrous" / "0"
         for _ in range(4):
-            vus.append(mien.stat().st_mtime)
+            with base.connect() as connexion:
+                vus.append(connexion.execute(text("SELECT proprietaire, touche_le "
+                                                  "FROM verrous_de_paquets")).one())
+            assert lots.pris(base, lot.id, 0)  # by this worker: nobody else takes it
             time.sleep(0.3)
         return [b"%PDF-1.7 " + d.numero.encode() for d in documents]
 
-    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, lent) == 2
-    assert vus[-1] > vus[0] > vieux
-    assert not verrou.exists()
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 2, lent, base) == 2
+    assert len({p for p, _ in vus}) == 1 and vus[0][0].startswith(f"{socket.gethostname()}:{os.getpid()}:")
+    assert vus[-1][1] > vus[0][1]
+    assert _proprietaire(base, lot.id, 0) is None  # released
+
+    # a worker of this machine whose process is gone loses its packet at once
+    with base.begin() as connexion:
+        connexion.execute(text("INSERT INTO verrous_de_paquets VALUES (:lot, 1, :mort, :maintenant)"),
+                          {"lot": lot.id, "mort": f"{socket.gethostname()}:999999999:cd",
+                           "maintenant": time.time() + 3600})
+    assert not lots.pris(base, lot.id, 1)
+    moi = verrous.prendre(base, lot.id, 1)
+    assert moi is not None and verrous.prendre(base, lot.id, 1) is None  # one taker only
+    base.dispose()
+
+
+# --- no shared disk: two workers, each with its own empty folders, share only Redis, S3 and the
+# database (the packets' locks); one is killed with its packet, the other makes the whole lot,
+# every document once, and a web node with folders of its own shows it and sends its ZIP from S3
+
+@pytest.fixture
+def url_postgresql(postgresql_url):
+    """A new database of the session's PostgreSQL cluster: what every machine shares."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    serveur = postgresql_url.rsplit("/", 1)[0]
+    nom = f"lots_s3_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{serveur}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connexion:
+        connexion.execute(text(f"CREATE DATABASE {nom}"))
+    yield f"{serveur}/{nom}"
+    with admin.connect() as connexion:
+        connexion.execute(text(f"DROP DATABASE {nom} WITH (FORCE)"))
+    admin.dispose()
+
+
+def _machine(tmp_path, nom: str, partage: dict) -> dict:
+    """A machine's variables: its own empty folders (data, output, temporary), the rest shared."""
+    for dossier in ("d", "s", "t"):
+        (tmp_path / nom / dossier).mkdir(parents=True)
+    return dict(partage, INSPE_DONNEES=str(tmp_path / nom / "d"),
+                INSPE_SORTIES=str(tmp_path / nom / "s"), TMPDIR=str(tmp_path / nom / "t"))
+
+
+def test_two_workers_without_a_shared_disk_one_killed_make_each_document_once(
+        catalogue, tmp_path, serveur_s3, redis_url, url_postgresql):
+    import io
+    import uuid
+
+    from service.bd import ouvrir as ouvrir_base
+    from service.config import Config
+    from service.lots.file import Travaux
+    from service.personnes.demo import comptes_de_demo
+    from service.stockage import ouvrir
+    from service.web import create_app, service
+
+    prefixe = f"lots-{uuid.uuid4().hex[:8]}"
+    partage = dict(serveur_s3.environ(prefixe), INSPE_FILE=redis_url, DATABASE_URL=url_postgresql,
+                   INSPE_LIBREOFFICE="1")
+    stockage = ouvrir(f"s3://{serveur_s3.bucket}/{prefixe}", point_d_acces=serveur_s3.point_d_acces,
+                      cle=serveur_s3.cle, secret=serveur_s3.secret)
+    lent = tmp_path / "lent"
+    lent.mkdir()
+    (lent / "soffice").write_text(SOFFICE_LENT.format(dossier=lent))
+    (lent / "soffice").chmod(0o755)
+    a, b, web = (_machine(tmp_path, nom, partage) for nom in ("a", "b", "web"))
+    base = ouvrir_base(url_postgresql)
+
+    lot = lots.creer(stockage, catalogue, ID, lignes(catalogue, 30), format_="pdf", impression=True)
+    Travaux(Config.depuis(web)).lancer(lot.id)
+    # the first machine takes rows 1 to 25, and its LibreOffice is slow to start
+    premier = _worker(dict(a, INSPE_SOFFICE=str(lent / "soffice")), "--fils", "1")
+    second = None
+    try:
+        _attendre(lambda: _proprietaire(base, lot.id, 0) is not None, 60)
+        second = _worker(b, "--fils", "1")  # makes rows 26 to 30, then takes over the dead machine's packet
+        _attendre(lambda: stockage.existe(lots.cle(lot.id, "fait", "29")), 90)
+        assert _proprietaire(base, lot.id, 0) and not stockage.existe(lots.cle(lot.id, "fait", "0"))
+        os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
+        premier.wait()
+        _attendre(lambda: lots.charger(stockage, lot.id).etat == "termine", 120)
+    finally:
+        for processus in (premier, second):
+            if processus is not None and processus.poll() is None:
+                os.killpg(processus.pid, signal.SIGTERM)
+                processus.wait(timeout=60)
+        try:
+            os.killpg(int((lent / "groupe").read_text()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+
+    documents = [e.cle for e in stockage.lister(lots.cle(lot.id, "documents"))]
+    assert len(documents) == 30 == len(set(documents))
+    assert sorted(lots.faits(stockage, lot.id)) == list(range(30))
+    assert list(stockage.temporaires("lots")) == [] and _proprietaire(base, lot.id, 0) is None
+    for machine in ("a", "b"):  # nothing of the lot on the workers' own disks (LibreOffice's
+        # conversions in the temporary folder of the one killed aside)
+        assert not (tmp_path / machine / "s" / "lots").exists()
+        assert not [f for d in "sd" for f in (tmp_path / machine / d).rglob("*")
+                    if f.suffix in (".pdf", ".zip")]
+        assert not list((tmp_path / machine).rglob("*.zip"))
+
+    # a web node with its own empty folders: the lot's progress and its ZIP, from S3
+    app = create_app(Config.depuis(web), {"WTF_CSRF_ENABLED": False})
+    comptes_de_demo(service(app)["base"])
+    client = app.test_client()
+    https = {"base_url": "https://localhost"}
+    client.post("/connexion", data={"identifiant": "secretariat",
+                                    "mot_de_passe": "demo-secretariat"}, **https)
+    etat = client.get(f"/lots/{lot.id}/etat.json", **https).get_json()
+    assert (etat["etat"], etat["faits"], etat["total"]) == ("termine", 30, 30)
+    reponse = client.get(etat["zip"], **https)
+    assert reponse.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(reponse.get_data())) as z:
+        noms = z.namelist()
+        assert len(noms) == 31  # 30 documents and the print-ready PDF
+        assert sorted(n for n in noms if "impression" not in n) == sorted(
+            d.rpartition("/")[2] for d in documents)
+        assert z.read(noms[0]).startswith(b"%PDF-")
+    assert client.post(f"/lots/{lot.id}/supprimer", **https).status_code == 302
+    assert list(stockage.lister(lots.cle(lot.id))) == []
+    with pytest.raises(lots.LotIntrouvable):
+        lots.charger(stockage, lot.id)
+    assert not list((tmp_path / "web").rglob("*.zip"))
+    base.dispose()

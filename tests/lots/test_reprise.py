@@ -49,7 +49,7 @@ def test_a_packet_is_tried_three_times_then_its_lot_is_echoue(catalogue, tmp_pat
     assert str(lots.avancement(tmp_path, lot.id)) == f"25/30 documents (échoué) : {echoue.message}"
     assert lots.inacheves(tmp_path) == []  # no worker resumes it by itself
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 25, 30) == 0  # it stopped
-    dossier = lots.dossier_lots(tmp_path) / lot.id
+    dossier = (tmp_path / "lots") / lot.id
     assert "DisposedException" in (dossier / "echec.txt").read_text()  # for whoever looks after it
     assert len(list((dossier / "documents").iterdir())) == 25  # what was made stays
 
@@ -86,13 +86,13 @@ def test_a_zip_that_cannot_be_written_fails_the_lot_and_leaves_nothing_half_writ
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(zipfile.ZipFile, "write", disque_plein)  # the disk fills up while zipping
+        m.setattr(zipfile.ZipFile, "writestr", disque_plein)  # the disk fills up while zipping
         travaux.lancer(lot.id)
     echoue = lots.charger(config.sorties, lot.id)
     assert (echoue.etat, echoue.message) == ("echoue", (
         "le ZIP du lot n'a pas pu être écrit : le disque du serveur est plein. Les documents "
         "sont faits ; libérez de la place, puis reprenez le lot."))
-    dossier = lots.dossier_lots(config.sorties) / lot.id
+    dossier = (config.sorties / "lots") / lot.id
     assert not list(dossier.glob("*.zip")) and not list(dossier.glob(".*.partiel"))
     travaux.reprendre(lot.id)  # room made
     assert lots.charger(config.sorties, lot.id).etat == "termine"
@@ -164,9 +164,9 @@ def test_libreoffice_dead_for_good_mid_lot_makes_the_lot_echoue_then_relaunch_fi
                   "documents déjà faits sont gardés : reprenez le lot ; si cela se reproduit, "
                   "signalez-le (le détail technique est dans le journal du worker).")
         assert echoue.message == raison
-        documents = lots.dossier_lots(sorties) / lot.id / "documents"
+        documents = (sorties / "lots") / lot.id / "documents"
         assert len([p for p in documents.iterdir() if p.read_bytes().startswith(b"%PDF-")]) == 25
-        assert not list((lots.dossier_lots(sorties) / lot.id).glob("*.zip"))
+        assert not list(((sorties / "lots") / lot.id).glob("*.zip"))
 
         # the command line says it, with the reason
         assert main(["lot-etat", lot.id], environ=environ) == 0
@@ -200,7 +200,7 @@ def test_libreoffice_dead_for_good_mid_lot_makes_the_lot_echoue_then_relaunch_fi
         _, journal = worker.communicate(timeout=60)
     noms = sorted(p.name for p in documents.iterdir())
     assert len(noms) == 50 == len(set(noms))
-    with zipfile.ZipFile(next((lots.dossier_lots(sorties) / lot.id).glob("*.zip"))) as z:
+    with zipfile.ZipFile(next(((sorties / "lots") / lot.id).glob("*.zip"))) as z:
         assert sorted(z.namelist()) == noms
     # the technical detail went to the worker's log, not to the person
     assert b"essai 3 sur 3" in journal and b"ConversionImpossible" in journal

@@ -25,6 +25,12 @@ def test_what_is_written_is_read_back_listed_and_removed(stockage):
     assert stockage.lire("lots/12/lot.json") == b'{"etat": "fini"}'
     assert stockage.existe("lots/12/lot.json") and not stockage.existe("lots/12/autre.json")
     assert not stockage.existe("lots/12")  # a folder is no file
+    assert stockage.sous_dossiers("lots") == ["12", "120"] and stockage.sous_dossiers("lots/12") == [
+        "documents"] and stockage.sous_dossiers("rien") == []
+    with stockage.flux("lots/12/documents/Léa MOREAU.pdf") as flux:  # read in pieces, as sent
+        assert flux.read(5) == b"%PDF-" and len(flux.read()) == 25_600
+    with pytest.raises(Absent):
+        stockage.flux("lots/12/autre.json")
     entrees = sorted(stockage.lister("lots/12"), key=lambda e: e.cle)
     assert [(e.cle, e.taille) for e in entrees] == [("lots/12/documents/Léa MOREAU.pdf", 25_605),
                                                     ("lots/12/lot.json", 16)]
