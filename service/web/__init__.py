@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso
+from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso, creer_stockage
 from service.bd import ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
@@ -68,6 +68,11 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     # the versions published from Word, each checked against its sha256: a changed file stops
     # the start (GabaritInvalide, naming it), as the shipped manifest does
     app.extensions["inspe"]["catalogue"].actualiser(maintenant=True)
+    from .outils import ANCIENS, reprendre_les_fichiers_locaux
+
+    if any((config.donnees / d).is_dir() for d in ANCIENS):  # an older version's, moved once
+        app.extensions["inspe"]["stockage"] = creer_stockage(config)
+        reprendre_les_fichiers_locaux(config.donnees, app.extensions["inspe"]["stockage"])
     csrf.init_app(app)
 
     @app.context_processor
