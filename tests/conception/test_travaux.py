@@ -40,3 +40,22 @@ def test_fsck_finds_what_a_crash_left_of_the_web_s_files(stockage, tmp_path):
         f"fichier à moitié écrit {temporaire} supprimé"]
     assert [e.cle for e in stockage.lister("")] == ["brouillons/7/entier/document.pdf",
                                                     "brouillons/7/entier/meta.json"]
+
+
+def test_what_an_older_version_kept_in_the_instance_s_folder_moves_to_the_storage(stockage,
+                                                                                  tmp_path):
+    from service.web.outils import reprendre_les_fichiers_locaux
+
+    donnees = tmp_path / "instance"
+    for chemin, contenu in (("saisies/7/abc.json", b"{}"), ("brouillons/7/def/meta.json", b"{}"),
+                            ("brouillons/7/def/page-1.jpg", b"\xff\xd8"),
+                            ("catalogue/travaux/ghi/meta.json", b"{}"),
+                            ("catalogue/travaux/ghi/verification/gabarits/x/v2.docx", b"PK")):
+        (donnees / chemin).parent.mkdir(parents=True, exist_ok=True)
+        (donnees / chemin).write_bytes(contenu)
+    assert reprendre_les_fichiers_locaux(donnees, stockage) == 4
+    assert [e.cle for e in stockage.lister("")] == [
+        "brouillons/7/def/meta.json", "brouillons/7/def/page-1.jpg", "saisies/7/abc.json",
+        "travaux/ghi/meta.json"]
+    assert sorted(p.name for p in donnees.iterdir()) == ["catalogue"]
+    assert list((donnees / "catalogue").iterdir()) == []
