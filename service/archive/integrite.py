@@ -7,8 +7,10 @@ names, a half-written temporary file) are harmless and ``reparer`` removes them.
 With the output folder (``sorties``), the leftovers of any interrupted write are found
 too (a full disk, a killed process): every ``*.partiel`` file under it (``ecrire_atomique``'s)
 or under documents/ and lots/ in the storage (a document, a lot's file or ZIP being written),
-and every document folder without its ``document.json``. Only those older than a few minutes:
-a younger one may be a write under way.
+and every document folder without its ``document.json``; the same of what the web keeps in the
+storage (saved drafts, recaps, highlighted spreadsheets, gabarit work: ``WEB``), and a recap or a
+gabarit work whose meta.json, written last, never came. Only those older than a few minutes: a
+younger one may be a write under way.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .depot import Archive, VersionArchivee
 DELAI_ORPHELIN_S = 3600  # a file this young may belong to an upload under way
 DELAI_RESTE_S = 300  # a half-written file this young may still be being written
 DANS_LE_STOCKAGE = ("documents", "lots")  # the storage's folders whose temporaries are looked for
+WEB = ("saisies", "brouillons", "rapports", "travaux")  # the web's keys (service/web/outils.py)
+AVEC_META = {"brouillons": 2, "travaux": 1}  # folders (this deep) that exist once meta.json does
 
 
 @dataclass
@@ -99,13 +103,13 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
     """Half-written files anywhere under ``sorties`` or under documents/ and lots/ in the
     storage, and document folders without their record."""
     stockage = coffre.stockage
-    du_stockage = ([stockage.chemin(dossier) for dossier in DANS_LE_STOCKAGE]
-                   if isinstance(stockage, Dossier) else [])
+    racines = (*DANS_LE_STOCKAGE, *WEB)
+    locaux = [stockage.chemin(r) for r in racines] if isinstance(stockage, Dossier) else []
     for partiel in temporaires(sorties, recursif=True):
         if coffre.dossier_local and partiel.is_relative_to(coffre.dossier_local):
             continue  # the archive's own, seen above (with the archive's delay)
-        if any(partiel.is_relative_to(dossier) for dossier in du_stockage):
-            continue  # the documents' or the lots' own, seen in the storage below
+        if any(partiel.is_relative_to(local) for local in locaux):
+            continue  # the storage's own, seen below
         try:
             if not partiel.is_file() or partiel.stat().st_mtime > avant:
                 continue
@@ -113,11 +117,21 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
             continue
         _reste(rapport, reparer, f"fichier à moitié écrit {partiel.relative_to(sorties)}",
                partiel.unlink, True)
-    for dossier in DANS_LE_STOCKAGE:
-        for temporaire in stockage.temporaires(dossier):
-            if temporaire.modifie_le <= avant:
-                _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
-                       stockage.supprimer, temporaire.cle)
+    for temporaire in (t for r in racines for t in stockage.temporaires(r)):
+        if temporaire.modifie_le <= avant:
+            _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
+                   stockage.supprimer, temporaire.cle)
+    for racine, profondeur in AVEC_META.items():
+        dossiers_web: dict[str, list] = {}
+        for entree in stockage.lister(racine):
+            parties = entree.cle.split("/")
+            if len(parties) > profondeur + 1:
+                dossiers_web.setdefault("/".join(parties[:profondeur + 1]), []).append(entree)
+        for dossier, entrees in sorted(dossiers_web.items()):
+            if all(not e.cle.endswith("/meta.json") for e in entrees) and \
+                    max(e.modifie_le for e in entrees) <= avant:
+                _reste(rapport, reparer, f"dossier sans meta.json {dossier}", _supprimer_tout,
+                       stockage, [e.cle for e in entrees])
     fiches, ecrits_le = set(), {}
     for entree in stockage.lister("documents"):
         parties = entree.cle.split("/", 2)
@@ -131,6 +145,11 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
         if numero not in fiches and ecrit_le <= avant:
             _reste(rapport, reparer, f"dossier de document sans document.json documents/{numero}",
                    dossiers.supprimer, stockage, numero)
+
+
+def _supprimer_tout(stockage, cles: list[str]) -> None:
+    for cle in cles:
+        stockage.supprimer(cle)
 
 
 def _reste(rapport: Rapport, reparer: bool, quoi: str, supprimer, *quoi_supprimer) -> None:

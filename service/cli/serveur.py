@@ -82,11 +82,9 @@ def _dossiers_de_demo(app) -> None:
     config, base, catalogue = outils["config"], outils["base"], outils["catalogue"]
     moteur_, sceau = moteur(app)
     try:
-        # the saved drafts' folder is the web's (service/web/outils.py ``dossier_saisies``)
-        archives = creer_archives(config, catalogue, base)
+        archives = creer_archives(config, catalogue, base)  # its storage: the web's too
         nombre = dossiers_de_demo(Outils(base, catalogue, archives.coffre.stockage, archives,
-                                         moteur_, sceau),
-                                  config.donnees / "saisies")
+                                         moteur_, sceau))
     except ConversionImpossible as exc:  # the demo works without them; the next start tries again
         print(f"Attention : dossiers de démonstration non créés : {exc}", file=sys.stderr,
               flush=True)

@@ -1,11 +1,12 @@
-"""An upload being turned into a published version: kept on disk under the instance.
+"""An upload being turned into a published version: kept in the storage, under its token.
 
 The uploaded Word file (checked), the gabarit recognised from it, the declaration as the
 administrator edits it (YAML text, kept as typed even when it is not valid yet: nothing typed
-is lost), the last check's result and the preview's page pictures live in one folder,
-``<INSPE_DONNEES>/catalogue/travaux/<jeton>/``: not in the session cookie, not in a process's
-memory, so another web process continues the work. Published or abandoned, the folder is
-removed; left untouched for ``ABANDON`` (its declaration never saved again), at the next upload.
+is lost), the declaration last checked and the preview's PDF and page pictures live under one
+key, ``travaux/<jeton>/`` in the storage (service/stockage: the instance's folder or S3): not in
+the session cookie, not in a process's memory nor on its disk, so any web node continues the
+work. Published or abandoned, its files are removed; left untouched for ``ABANDON`` (its
+declaration never saved again), at the next upload.
 
 ``decisions_de`` reads the proposals page (a form without content controls: which proposed
 field to keep, under which name, label and type). ``editer`` applies the editor page's fields
@@ -20,24 +21,24 @@ import datetime as dt
 import json
 import re
 import secrets
-import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
-from service.catalogue.declaration import NOM_VALIDE, TYPES
-from service.catalogue.ecriture import ecrire_atomique
+from service.catalogue.declaration import NOM_VALIDE, TYPES, Formulaire, lire
 from service.catalogue.ooxml import reecrire
 from service.catalogue.rendu import PARTIES_MODELES
+from service.stockage import Absent, Stockage
 
 from .propositions import Decision, Proposition
 
 ABANDON = dt.timedelta(days=30)  # a work untouched this long is removed at the next upload
+RACINE = "travaux"
 _JETON = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 MARQUES = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_PAGE = re.compile(r"page-(\d+)\.jpg")
 
 
 class TravailIntrouvable(Exception):
@@ -46,43 +47,48 @@ class TravailIntrouvable(Exception):
 
 @dataclass
 class Travail:
-    dossier: Path
+    stockage: Stockage
+    jeton: str
 
-    @property
-    def jeton(self) -> str:
-        return self.dossier.name
+    def _cle(self, nom: str) -> str:
+        return f"{RACINE}/{self.jeton}/{nom}"
+
+    def _lire(self, nom: str) -> bytes:
+        return self.stockage.lire(self._cle(nom))
+
+    def _ecrire(self, nom: str, contenu: bytes) -> None:
+        self.stockage.ecrire(self._cle(nom), contenu)
 
     # --- what is kept --------------------------------------------------------------------
 
     @property
     def meta(self) -> dict:
-        return json.loads((self.dossier / "meta.json").read_text(encoding="utf-8"))
+        return json.loads(self._lire("meta.json").decode("utf-8"))
 
     def noter(self, **changements) -> None:
         meta = self.meta | changements
-        ecrire_atomique(self.dossier / "meta.json",
-                        json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        self._ecrire("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @property
     def televerse(self) -> bytes:
-        return (self.dossier / "televerse.docx").read_bytes()
+        return self._lire("televerse.docx")
 
     @property
     def gabarit(self) -> bytes:
-        return (self.dossier / "gabarit.docx").read_bytes()
+        return self._lire("gabarit.docx")
 
     @gabarit.setter
     def gabarit(self, contenu: bytes) -> None:
-        ecrire_atomique(self.dossier / "gabarit.docx", contenu)
+        self._ecrire("gabarit.docx", contenu)
 
     @property
     def texte(self) -> str:
         """The declaration, as last saved (valid or not)."""
-        return (self.dossier / "declaration.yaml").read_text(encoding="utf-8")
+        return self._lire("declaration.yaml").decode("utf-8")
 
     @texte.setter
     def texte(self, texte: str) -> None:
-        ecrire_atomique(self.dossier / "declaration.yaml", texte.encode("utf-8"))
+        self._ecrire("declaration.yaml", texte.encode("utf-8"))
 
     def declaration(self) -> dict | None:
         """The declaration as a structure, None when its text is not readable YAML."""
@@ -95,73 +101,97 @@ class Travail:
     @property
     def decisions(self) -> dict[str, dict]:
         """The proposals page as last submitted (id → accepted, name, label, type), {} before."""
-        chemin = self.dossier / "decisions.json"
-        return json.loads(chemin.read_text(encoding="utf-8")) if chemin.exists() else {}
+        try:
+            return json.loads(self._lire("decisions.json").decode("utf-8"))
+        except Absent:
+            return {}
 
     @decisions.setter
     def decisions(self, saisie: dict[str, dict]) -> None:
-        ecrire_atomique(self.dossier / "decisions.json",
-                        json.dumps(saisie, ensure_ascii=False).encode("utf-8"))
+        self._ecrire("decisions.json", json.dumps(saisie, ensure_ascii=False).encode("utf-8"))
 
-    @property
-    def verification(self) -> Path:
-        """Where the last check wrote the version it checked (``publication.preparer``)."""
-        return self.dossier / "verification"
+    def verifiee(self, texte: str) -> None:
+        """``texte`` is the declaration the last check passed (``formulaire_verifie``)."""
+        self._ecrire("verifiee.yaml", texte.encode("utf-8"))
 
-    @property
-    def apercu(self) -> Path:
-        return self.dossier / "apercu"
+    def formulaire_verifie(self) -> Formulaire | None:
+        """The declaration the last check passed, as version ``meta["version"]``; None when
+        the last check did not pass."""
+        meta = self.meta
+        if not meta.get("valide"):
+            return None
+        try:
+            texte = self._lire("verifiee.yaml").decode("utf-8")
+        except Absent:  # checked before this file was kept: the declaration saved then
+            texte = self.texte
+        return lire(texte, f"formulaires/{meta['id']}/v{meta['version']}.yaml")
 
-    def pages(self) -> list[Path]:
-        if not self.apercu.exists():
-            return []
-        return sorted(self.apercu.glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[1]))
+    def pages(self) -> int:
+        """How many page pictures the preview has (0 before one is made)."""
+        return sum(1 for e in self.stockage.lister(self._cle("apercu"))
+                   if _PAGE.fullmatch(e.cle.rpartition("/")[2]))
+
+    def page(self, numero: int) -> bytes:
+        """Page ``numero``'s picture; Absent when there is none."""
+        return self._lire(f"apercu/page-{numero}.jpg")
+
+    def exemple_pdf(self) -> bytes:
+        """The preview's PDF; Absent when there is none."""
+        return self._lire("apercu/exemple.pdf")
 
     def ecrire_apercu(self, pdf: bytes, images: list[bytes]) -> None:
-        shutil.rmtree(self.apercu, ignore_errors=True)
-        self.apercu.mkdir()
-        (self.apercu / "exemple.pdf").write_bytes(pdf)
+        for entree in list(self.stockage.lister(self._cle("apercu"))):
+            if not (m := _PAGE.fullmatch(entree.cle.rpartition("/")[2])) or int(m[1]) > len(images):
+                self.stockage.supprimer(entree.cle)  # the pages a shorter preview no longer has
+        self._ecrire("apercu/exemple.pdf", pdf)
         for n, image in enumerate(images, 1):
-            (self.apercu / f"page-{n}.jpg").write_bytes(image)
+            self._ecrire(f"apercu/page-{n}.jpg", image)
 
     def supprimer(self) -> None:
-        shutil.rmtree(self.dossier, ignore_errors=True)
+        supprimer(self.stockage, self.jeton)
 
 
-def racine(donnees: Path) -> Path:
-    return Path(donnees) / "catalogue" / "travaux"
+def supprimer(stockage: Stockage, jeton: str) -> None:
+    """Every file of work ``jeton``, its meta.json first (then no page finds it any more)."""
+    racine = f"{RACINE}/{jeton}"
+    stockage.supprimer(f"{racine}/meta.json")
+    for entree in [*stockage.lister(racine), *stockage.temporaires(racine)]:
+        stockage.supprimer(entree.cle)
 
 
-def creer(donnees: Path, televerse: bytes, gabarit: bytes, declaration: dict, **meta) -> Travail:
-    """A new work folder for the checked upload ``televerse`` and what was recognised in it;
-    the works left untouched for ``ABANDON`` are removed."""
-    _oublier(racine(donnees))
-    dossier = racine(donnees) / secrets.token_urlsafe(24)
-    dossier.mkdir(parents=True, mode=0o700)
-    travail = Travail(dossier)
-    (dossier / "televerse.docx").write_bytes(televerse)
+def creer(stockage: Stockage, televerse: bytes, gabarit: bytes, declaration: dict,
+          **meta) -> Travail:
+    """A new work for the checked upload ``televerse`` and what was recognised in it; the
+    works left untouched for ``ABANDON`` are removed."""
+    oublier(stockage)
+    travail = Travail(stockage, secrets.token_urlsafe(24))
+    travail._ecrire("televerse.docx", televerse)
     travail.gabarit = gabarit
     travail.texte = texte_yaml(declaration)
     meta["cree_le"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    ecrire_atomique(dossier / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    # written last: a work exists once its meta.json does
+    travail._ecrire("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return travail
 
 
-def _oublier(dossier: Path) -> None:
-    if not dossier.is_dir():
-        return
-    limite = time.time() - ABANDON.total_seconds()
-    for travail in dossier.iterdir():
-        meta = travail / "meta.json"
-        if meta.exists() and meta.stat().st_mtime < limite:
-            shutil.rmtree(travail, ignore_errors=True)
+def oublier(stockage: Stockage, maintenant: float | None = None) -> list[str]:
+    """Removes the works none of whose files was written for ``ABANDON`` (and what an upload
+    that died before its meta.json left as long); returns their tokens."""
+    limite = (time.time() if maintenant is None else maintenant) - ABANDON.total_seconds()
+    derniere: dict[str, float] = {}
+    for entree in [*stockage.lister(RACINE), *stockage.temporaires(RACINE)]:
+        jeton = entree.cle.removeprefix(f"{RACINE}/").partition("/")[0]
+        derniere[jeton] = max(derniere.get(jeton, 0.0), entree.modifie_le)
+    anciens = [j for j, quand in derniere.items() if quand < limite]
+    for jeton in anciens:
+        supprimer(stockage, jeton)
+    return anciens
 
 
-def ouvrir(donnees: Path, jeton: str) -> Travail:
-    dossier = racine(donnees) / (jeton or "")
-    if not _JETON.match(jeton or "") or not (dossier / "meta.json").exists():
+def ouvrir(stockage: Stockage, jeton: str) -> Travail:
+    if not _JETON.match(jeton or "") or not stockage.existe(f"{RACINE}/{jeton}/meta.json"):
         raise TravailIntrouvable(jeton)
-    return Travail(dossier)
+    return Travail(stockage, jeton)
 
 
 def texte_yaml(declaration: dict) -> str:

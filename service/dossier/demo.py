@@ -16,7 +16,6 @@ import json
 import math
 import secrets
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +23,6 @@ from sqlalchemy.orm import Session
 from service import journal
 from service.archive import documents as dossiers
 from service.catalogue.contexte import aujourdhui
-from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere, rendre, signer
 from service.catalogue.signature import preparer_signature
 from service.catalogue.signature_document import Signataire
@@ -80,10 +78,10 @@ def deja_construit(base, stagiaires: list[Stagiaire]) -> bool:
             DocumentDuDossier.etat != "a_remplir").limit(1)) is not None
 
 
-def dossiers_de_demo(outils: circuit.Outils, saisies: Path) -> int:
+def dossiers_de_demo(outils: circuit.Outils) -> int:
     """Makes the demo roster's dossiers in every state; returns how many documents were made
-    (0 when already made, or when the roster is not the demo's). ``saisies``: the folder of
-    the accounts' saved drafts (one sub-folder per account id, as the web keeps them)."""
+    (0 when already made, or when the roster is not the demo's). A tuteur's saved draft is
+    kept in ``outils.stockage`` (a service.stockage), as the web keeps them."""
     base, catalogue = outils.base, outils.catalogue
     stagiaires = {f"{s.nom} {s.prenom}": s for s in effectifs.tous(base)}
     if "MOREAU Léa" not in stagiaires or stagiaires["MOREAU Léa"].compte_stagiaire != "stagiaire" \
@@ -108,7 +106,7 @@ def dossiers_de_demo(outils: circuit.Outils, saisies: Path) -> int:
     suivi.retirer(base, lignes[stagiaires["GIRARD Lucas"].id, "fiche_personnalisation"].id,
                   RETRAIT, "secretariat")
     _depot(outils, stagiaires["LEROY Camille"], comptes["tuteur2"], annee)
-    _brouillon(outils, stagiaires["BERNARD Hugo"], comptes["tuteur"], saisies)
+    _brouillon(outils, stagiaires["BERNARD Hugo"], comptes["tuteur"])
     return len(GENERES) + 1
 
 
@@ -188,18 +186,16 @@ def _depot(outils, stagiaire: Stagiaire, tuteur: Compte, annee: str) -> None:
                      tuteur.identifiant)
 
 
-def _brouillon(outils, stagiaire: Stagiaire, tuteur: Compte, saisies: Path) -> None:
-    """A saved draft of the tuteur, half typed, as the web keeps it (service/web/documents.py:
-    one JSON file per draft in the account's folder): « brouillon »."""
+def _brouillon(outils, stagiaire: Stagiaire, tuteur: Compte) -> None:
+    """A saved draft of the tuteur, half typed, as the web keeps it (service/web/outils.py
+    ``cle_saisie``: one JSON file per draft under the account's key): « brouillon »."""
     gabarit = outils.catalogue.gabarit("compte_rendu_sopa")
     donnees = en_json(valider(gabarit.formulaire, effectifs.preremplissage(
         outils.base, stagiaire, gabarit.formulaire), partiel=True))
     donnees["contexte_classe"] = "CE2 de 24 élèves, deux élèves allophones."
-    dossier = saisies / str(tuteur.id)
-    dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": donnees,
                "stagiaire_id": stagiaire.id, "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}",
                "enregistre_le": suivi.maintenant().isoformat(timespec="seconds")}
-    ecrire_atomique(dossier / f"{secrets.token_urlsafe(24)}.json",
-                    json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
+    outils.stockage.ecrire(f"saisies/{tuteur.id}/{secrets.token_urlsafe(24)}.json",
+                           json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
     suivi.brouillon(outils.base, outils.catalogue, stagiaire, gabarit.id, tuteur.identifiant)

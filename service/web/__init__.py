@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso
+from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso, creer_stockage
 from service.bd import ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
@@ -25,7 +25,7 @@ _DEMARRAGE = threading.Lock()  # two first requests at once must not start two p
 
 
 def _dossier_prive(donnees: Path) -> None:
-    """The instance's folder (database, secret key, drafts) is the service's user's only:
+    """The instance's folder (database, secret key, seal) is the service's user's only:
     0700, made so, or made so again when an older instance's was left open to others."""
     donnees.mkdir(mode=0o700, parents=True, exist_ok=True)
     if donnees.stat().st_uid == os.getuid() and donnees.stat().st_mode & 0o077:
@@ -68,6 +68,11 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     # the versions published from Word, each checked against its sha256: a changed file stops
     # the start (GabaritInvalide, naming it), as the shipped manifest does
     app.extensions["inspe"]["catalogue"].actualiser(maintenant=True)
+    from .outils import ANCIENS, reprendre_les_fichiers_locaux
+
+    if any((config.donnees / d).is_dir() for d in ANCIENS):  # an older version's, moved once
+        app.extensions["inspe"]["stockage"] = creer_stockage(config)
+        reprendre_les_fichiers_locaux(config.donnees, app.extensions["inspe"]["stockage"])
     csrf.init_app(app)
 
     @app.context_processor

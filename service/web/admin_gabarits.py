@@ -10,8 +10,8 @@ on a page (or as YAML), previewed as people will see it, then published.
    the rest of the flow recognises as usual.
 3. ``/admin/gabarits/travaux/<jeton>``: the declaration editor over the YAML (the stored,
    diffable format, checked by the catalogue's own loader); each error names its field and
-   nothing typed is lost (service/conception/travaux.py keeps the work under the instance,
-   so any web process continues it).
+   nothing typed is lost (service/conception/travaux.py keeps the work in the storage, so
+   any web node continues it).
 4. ``…/apercu``: the web form, the example rendered as a PDF (page pictures), the import
    spreadsheet, what changed since the previous version; « Publier » with a confirmation.
 
@@ -21,7 +21,9 @@ to the audit log. 404 for anyone but the administrateur, a recent sign-in asked.
 
 from __future__ import annotations
 
+import tempfile
 from io import BytesIO
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -39,16 +41,17 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from service.catalogue import tableur
-from service.catalogue.declaration import POSTES, TYPES, charger
+from service.catalogue.declaration import POSTES, TYPES
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.televersement import nom_televerse
 from service.conception import publication, travaux
 from service.conception.propositions import DecisionInvalide, apercu_html, proposer, types_possibles
 from service.personnes import acces
+from service.stockage import Absent
 
 from . import Indisponible, produire_pdf
 from .formulaires import classe_formulaire, pour_le_formulaire
-from .outils import DOCX, catalogue, config, exiger, exiger_connexion_recente, noter
+from .outils import DOCX, catalogue, exiger, exiger_connexion_recente, noter, stockage
 
 bp = Blueprint("admin_gabarits", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +68,7 @@ def _qui() -> str:
 
 def _travail(jeton: str) -> travaux.Travail:
     try:
-        return travaux.ouvrir(config().donnees, jeton)
+        return travaux.ouvrir(stockage(), jeton)
     except travaux.TravailIntrouvable:
         abort(404)
 
@@ -130,7 +133,7 @@ def televerser():
     except publication.PublicationRefusee as exc:
         return _liste(exc.erreurs, 400, **saisie)
     proposees = publication.a_proposer(reconnu, docx)
-    travail = travaux.creer(config().donnees, docx, reconnu.gabarit, reconnu.declaration,
+    travail = travaux.creer(stockage(), docx, reconnu.gabarit, reconnu.declaration,
                             id=id_, nouveau=nouveau, source=nom, auteur=_qui(), titre=titre,
                             alertes=list(reconnu.alertes), propositions=bool(proposees),
                             a_revoir=bool(proposees))
@@ -182,19 +185,21 @@ def propositions(jeton: str):
 
 def _verifier(travail: travaux.Travail) -> list[str]:
     """Checks the work as it would be published; its preview made when it passes."""
-    meta = travail.meta
-    try:
-        projet = publication.preparer(catalogue(), meta["id"], travail.gabarit, travail.texte,
-                                      travail.verification)
-    except publication.PublicationRefusee as exc:
-        travail.noter(valide=False)
-        return exc.erreurs
-    panne = ""
-    try:
-        pdf, images = produire_pdf(current_app, projet.exemple, images=True)
-        travail.ecrire_apercu(pdf, images)
-    except Indisponible as exc:
-        panne = str(exc)
+    meta, texte = travail.meta, travail.texte
+    with tempfile.TemporaryDirectory(prefix="inspe-verification-") as dossier:
+        try:  # the version checked is written in this request's own folder, removed after
+            projet = publication.preparer(catalogue(), meta["id"], travail.gabarit, texte,
+                                          Path(dossier) / "verification")
+        except publication.PublicationRefusee as exc:
+            travail.noter(valide=False)
+            return exc.erreurs
+        panne = ""
+        try:
+            pdf, images = produire_pdf(current_app, projet.exemple, images=True)
+            travail.ecrire_apercu(pdf, images)
+        except Indisponible as exc:
+            panne = str(exc)
+    travail.verifiee(texte)
     travail.noter(valide=True, version=projet.version, difference=projet.difference.lignes(),
                   panne=panne)
     return []
@@ -253,19 +258,12 @@ def editeur(jeton: str):
     return redirect(url_for("admin_gabarits.apercu", jeton=jeton))
 
 
-def _formulaire_verifie(travail: travaux.Travail):
-    meta = travail.meta
-    if not meta.get("valide"):
-        return None
-    return charger(travail.verification / "formulaires" / meta["id"] / f"v{meta['version']}.yaml")
-
-
 @bp.get("/admin/gabarits/travaux/<jeton>/apercu")
 @exiger("remplir", acces.GABARITS)
 @exiger_connexion_recente
 def apercu(jeton: str):
     travail = _travail(jeton)
-    formulaire = _formulaire_verifie(travail)
+    formulaire = travail.formulaire_verifie()
     if formulaire is None:
         return redirect(url_for("admin_gabarits.editeur", jeton=jeton))
     valeurs = pour_le_formulaire(formulaire, formulaire.exemple)
@@ -273,7 +271,7 @@ def apercu(jeton: str):
               if c.type == "groupe"}
     web = classe_formulaire(formulaire, lignes)(data=valeurs)
     pages = [url_for("admin_gabarits.page", jeton=jeton, numero=n)
-             for n in range(1, len(travail.pages()) + 1)]
+             for n in range(1, travail.pages() + 1)]
     return render_template("admin_gabarit_apercu.html", travail=travail, meta=travail.meta,
                            gabarit=_Apercu(formulaire), web=web, pages=pages)
 
@@ -289,25 +287,27 @@ class _Apercu:
 @bp.get("/admin/gabarits/travaux/<jeton>/page-<int:numero>.jpg")
 @exiger("remplir", acces.GABARITS)
 def page(jeton: str, numero: int):
-    pages = _travail(jeton).pages()
-    if not 1 <= numero <= len(pages):
+    try:
+        image = _travail(jeton).page(numero)
+    except Absent:
         abort(404)
-    return send_file(pages[numero - 1], mimetype="image/jpeg")
+    return send_file(BytesIO(image), mimetype="image/jpeg")
 
 
 @bp.get("/admin/gabarits/travaux/<jeton>/exemple.pdf")
 @exiger("remplir", acces.GABARITS)
 def exemple_pdf(jeton: str):
-    chemin = _travail(jeton).apercu / "exemple.pdf"
-    if not chemin.exists():
+    try:
+        pdf = _travail(jeton).exemple_pdf()
+    except Absent:
         abort(404)
-    return send_file(chemin, mimetype="application/pdf")
+    return send_file(BytesIO(pdf), mimetype="application/pdf")
 
 
 @bp.get("/admin/gabarits/travaux/<jeton>/modele-import.xlsx")
 @exiger("remplir", acces.GABARITS)
 def modele_import(jeton: str):
-    formulaire = _formulaire_verifie(_travail(jeton))
+    formulaire = _travail(jeton).formulaire_verifie()
     if formulaire is None:
         abort(404)
     return send_file(BytesIO(tableur.modele_import(formulaire)), mimetype=XLSX,
@@ -327,13 +327,14 @@ def publier(jeton: str):
         flash("Cochez la case de confirmation pour publier.")
         return redirect(url_for("admin_gabarits.apercu", jeton=jeton) + "#publier")
     try:
-        projet = publication.preparer(catalogue(), meta["id"], travail.gabarit, travail.texte,
-                                      travail.verification)
-        if projet.version != meta.get("version"):
-            raise publication.PublicationRefusee([
-                f"la version {meta.get('version')} a été publiée entre-temps : voici la "
-                f"version {projet.version}, comparée à elle ; vérifiez-la puis publiez"])
-        ligne = publication.publier(catalogue(), projet, _qui(), meta.get("source", ""))
+        with tempfile.TemporaryDirectory(prefix="inspe-verification-") as dossier:
+            projet = publication.preparer(catalogue(), meta["id"], travail.gabarit,
+                                          travail.texte, Path(dossier) / "verification")
+            if projet.version != meta.get("version"):
+                raise publication.PublicationRefusee([
+                    f"la version {meta.get('version')} a été publiée entre-temps : voici la "
+                    f"version {projet.version}, comparée à elle ; vérifiez-la puis publiez"])
+            ligne = publication.publier(catalogue(), projet, _qui(), meta.get("source", ""))
     except publication.PublicationRefusee as exc:
         _verifier(travail)
         return _editeur(travail, exc.erreurs, 409)

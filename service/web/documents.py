@@ -15,8 +15,7 @@ import datetime as dt
 import json
 import re
 import secrets
-import shutil
-from pathlib import Path
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -36,7 +35,6 @@ from service.archive import documents as dossiers
 from service.catalogue import personnes
 from service.catalogue.contexte import date_fr
 from service.catalogue.difference import Report, reporter
-from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.generation import DocumentGenere
 from service.catalogue.signature import TAILLE_MAX, SignatureRefusee, depuis_data_url
 from service.catalogue.validation import DonneesInvalides, en_json, valider
@@ -45,6 +43,7 @@ from service.dossier import etats, redaction, suivi
 from service.pdf import pdfium
 from service.personnes import effectifs
 from service.personnes.acces import HORS_SIGNATURE, Case, Formulaire
+from service.stockage import Absent, Stockage
 
 from . import Indisponible, PdfImpossible, atelier, ecriture, produire_pdf
 from .formulaires import (
@@ -59,11 +58,12 @@ from .outils import (
     base,
     catalogue,
     circuit,
-    config,
+    cle_saisie,
     connecte,
     document_acces,
-    dossier_saisies,
+    dossier_brouillons,
     fiche_autorisee,
+    lire_json,
     noter,
     peut,
     saisies,
@@ -191,10 +191,12 @@ def _page_formulaire(gabarit, web, generales=(), **autres):
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
 
 def _saisie(jeton: str) -> dict:
-    chemin = dossier_saisies() / f"{jeton}.json"
-    if not _JETON.match(jeton or "") or not chemin.exists():
+    if not _JETON.match(jeton or ""):
         abort(404)
-    return json.loads(chemin.read_text(encoding="utf-8"))
+    try:
+        return lire_json(cle_saisie(jeton))
+    except Absent:
+        abort(404)
 
 
 def _sur_la_version(gabarit, saisie: dict) -> Report:
@@ -218,19 +220,17 @@ def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
                         stagiaire_id: int | None = None) -> str:
     stagiaire = _stagiaire(stagiaire_id)
     sans_place = []
-    if jeton and _JETON.match(jeton) and (dossier_saisies() / f"{jeton}.json").exists():
+    if jeton and _JETON.match(jeton) and stockage().existe(cle_saisie(jeton)):
         sans_place = _sur_la_version(gabarit, _saisie(jeton)).sans_place
     if not (jeton and _JETON.match(jeton)):
         jeton = secrets.token_urlsafe(24)
-    dossier = dossier_saisies()
-    dossier.mkdir(parents=True, exist_ok=True)
     contenu = {"gabarit_id": gabarit.id, "titre": gabarit.titre, "donnees": saisie,
                "version": gabarit.version, "sans_place": sans_place,
                "stagiaire_id": stagiaire.id if stagiaire else None,
                "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else "",
                "enregistre_le": suivi.maintenant().isoformat(timespec="seconds")}
-    ecrire_atomique(dossier / f"{jeton}.json",
-                    json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
+    with ecriture():  # a full disk is said as such
+        stockage().ecrire(cle_saisie(jeton), json.dumps(contenu, ensure_ascii=False).encode("utf-8"))
     if stagiaire is not None:
         suivi.brouillon(base(), catalogue(), stagiaire, gabarit.id, g.compte.identifiant)
     return jeton
@@ -240,7 +240,7 @@ def _enregistrer_saisie(gabarit, saisie: dict, jeton: str | None,
 @connecte
 def supprimer_saisie(jeton: str):
     saisie = _saisie(jeton)
-    (dossier_saisies() / f"{jeton}.json").unlink()
+    stockage().supprimer(cle_saisie(jeton))
     if saisie.get("stagiaire_id"):
         suivi.brouillon_abandonne(base(), catalogue(), _stagiaire(saisie["stagiaire_id"]),
                                   saisie["gabarit_id"], g.compte.identifiant)
@@ -250,15 +250,22 @@ def supprimer_saisie(jeton: str):
 
 # --- drafts: the recap before anything is kept --------------------------------------------
 
-def _dossier_brouillons() -> Path:
-    return config().donnees / "brouillons" / str(g.compte.id)
-
-
-def _brouillon(jeton: str) -> Path:
-    dossier = _dossier_brouillons() / jeton
-    if not _JETON.match(jeton or "") or not (dossier / "meta.json").exists():
+def _brouillon(jeton: str) -> tuple[str, dict]:
+    """The key of the signed-in account's recap ``jeton`` and its meta.json; 404 otherwise."""
+    if not _JETON.match(jeton or ""):
+        abort(404)
+    dossier = f"{dossier_brouillons()}/{jeton}"
+    try:
+        return dossier, lire_json(f"{dossier}/meta.json")
+    except Absent:
         abort(404)  # someone else's draft does not exist
-    return dossier
+
+
+def _supprimer_brouillon(dossier: str) -> None:
+    """A recap's files, its meta.json first: no page finds it any more."""
+    stockage().supprimer(f"{dossier}/meta.json")
+    for entree in [*stockage().lister(dossier), *stockage().temporaires(dossier)]:
+        stockage().supprimer(entree.cle)
 
 
 def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) -> str:
@@ -268,7 +275,7 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
                                                 valeurs, stagiaire)
     pdf, images = produire_pdf(current_app, document, images=True)
     jeton = secrets.token_urlsafe(24)
-    dossier = _dossier_brouillons() / jeton
+    dossier = f"{dossier_brouillons()}/{jeton}"
     meta = {"gabarit_id": gabarit.id, "gabarit_version": gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,
             "genere_le": document.genere_le.isoformat(), "empreinte": document.empreinte,
@@ -277,13 +284,14 @@ def _creer_brouillon(gabarit, valeurs: dict, stagiaire_id: int | None = None) ->
             "stagiaire": f"{stagiaire.prenom} {stagiaire.nom}" if stagiaire else ""}
     try:
         with ecriture():  # a full disk is said as such, and leaves no half-written draft
-            dossier.mkdir(parents=True)
-            (dossier / "document.docx").write_bytes(document.docx)
-            (dossier / "document.pdf").write_bytes(pdf)
-            _ecrire_pages(images, dossier)
-            (dossier / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            stockage().ecrire(f"{dossier}/document.docx", document.docx)
+            stockage().ecrire(f"{dossier}/document.pdf", pdf)
+            _ecrire_pages(stockage(), images, dossier)
+            # last: the draft exists once its meta.json does
+            stockage().ecrire(f"{dossier}/meta.json",
+                              json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     except BaseException:
-        shutil.rmtree(dossier, ignore_errors=True)
+        _supprimer_brouillon(dossier)
         raise
     if stagiaire is not None:
         suivi.a_verifier(base(), catalogue(), stagiaire, gabarit.id, g.compte.identifiant)
@@ -300,27 +308,39 @@ def _stagiaire(stagiaire_id: int | None):
 def _valeurs_du_brouillon(jeton: str | None) -> dict | None:
     if not jeton:
         return None
-    meta = json.loads((_brouillon(jeton) / "meta.json").read_text(encoding="utf-8"))
+    meta = _brouillon(jeton)[1]
     return valider(catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]).formulaire,
                    meta["valeurs"])
 
 
-def _ecrire_pages(images: list[bytes], dossier: Path) -> None:
-    for n, image in enumerate(images, 1):
-        (dossier / f"page-{n}.jpg").write_bytes(image)
+def _ecrire_pages(stockage_: Stockage, images: list[bytes], dossier: str) -> None:
+    """Page pictures under ``dossier``, the last one first: once ``page-1.jpg`` is there, every
+    page is (a reader counting them never sees half of them)."""
+    for n in range(len(images), 0, -1):
+        stockage_.ecrire(f"{dossier}/page-{n}.jpg", images[n - 1])
 
 
-def _pages(dossier: Path) -> list[Path]:
-    return sorted(dossier.glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[1]))
+def _pages(stockage_: Stockage, dossier: str) -> int:
+    """How many page pictures are under ``dossier`` (0 until the first page is there)."""
+    noms = {e.cle.rpartition("/")[2] for e in stockage_.lister(dossier)}
+    if "page-1.jpg" not in noms:
+        return 0
+    return sum(1 for nom in noms if re.fullmatch(r"page-\d+\.jpg", nom))
+
+
+def _image(cle: str):
+    try:
+        return send_file(BytesIO(stockage().lire(cle)), mimetype="image/jpeg")
+    except Absent:
+        abort(404)
 
 
 @bp.get("/brouillons/<jeton>")
 @connecte
 def brouillon(jeton: str):
-    dossier = _brouillon(jeton)
-    meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
+    dossier, meta = _brouillon(jeton)
     pages = [url_for("documents.page_du_brouillon", jeton=jeton, numero=n)
-             for n in range(1, len(_pages(dossier)) + 1)]
+             for n in range(1, _pages(stockage(), dossier) + 1)]
     return render_template("recapitulatif.html", meta=meta, jeton=jeton, pages=pages,
                            gabarit=catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"]))
 
@@ -328,40 +348,40 @@ def brouillon(jeton: str):
 @bp.get("/brouillons/<jeton>/page-<int:numero>.jpg")
 @connecte
 def page_du_brouillon(jeton: str, numero: int):
-    pages = _pages(_brouillon(jeton))
-    if not 1 <= numero <= len(pages):
-        abort(404)
-    return send_file(pages[numero - 1], mimetype="image/jpeg")
+    return _image(f"{_brouillon(jeton)[0]}/page-{numero}.jpg")
 
 
 @bp.get("/brouillons/<jeton>/apercu.pdf")
 @connecte
 def apercu(jeton: str):
-    return send_file(_brouillon(jeton) / "document.pdf", mimetype="application/pdf")
+    try:
+        pdf = stockage().lire(f"{_brouillon(jeton)[0]}/document.pdf")
+    except Absent:
+        abort(404)
+    return send_file(BytesIO(pdf), mimetype="application/pdf")
 
 
 @bp.post("/brouillons/<jeton>/valider")
 @connecte
 def valider_brouillon(jeton: str):
-    dossier = _brouillon(jeton)
-    meta = json.loads((dossier / "meta.json").read_text(encoding="utf-8"))
+    dossier, meta = _brouillon(jeton)
     gabarit = catalogue().gabarit(meta["gabarit_id"], meta["gabarit_version"])
     document = DocumentGenere(
         gabarit=gabarit, document_id=meta["document_id"], numero=meta["numero"],
         genere_le=dt.datetime.fromisoformat(meta["genere_le"]),
         valeurs=valider(gabarit.formulaire, meta["valeurs"]), empreinte=meta["empreinte"],
-        nom=meta["nom"], docx=(dossier / "document.docx").read_bytes(),
+        nom=meta["nom"], docx=stockage().lire(f"{dossier}/document.docx"),
         version=meta.get("version", 1), reglages=meta.get("reglages") or 1)
     stagiaire = _stagiaire(meta.get("stagiaire_id"))
     try:  # its place in the dossier first: refused if already complete
         redaction.garder(base(), catalogue(), stockage(), document,
-                         (dossier / "document.pdf").read_bytes(), g.compte, stagiaire)
+                         stockage().lire(f"{dossier}/document.pdf"), g.compte, stagiaire)
     except suivi.EtapeImpossible as exc:
         flash(f"Document non enregistré : {exc}.")
         return redirect(url_for("documents.brouillon", jeton=jeton))
     noter("création" if document.version == 1 else "correction", document.numero,
           f"{gabarit.id} version {gabarit.version}, document v{document.version}")
-    shutil.rmtree(dossier, ignore_errors=True)
+    _supprimer_brouillon(dossier)
     _suite(document.numero)
     return redirect(url_for("documents.document", numero=document.numero))
 
@@ -430,29 +450,24 @@ def telecharger(numero: str, version: int, extension: str):
 
 # --- signing: one signer at a time, each signature a new version ------------------------------
 
-def _pages_de_version(numero: str, version: int) -> list[Path]:
-    """Pictures of the pages of a kept version, made once (to see what one signs, on any device),
-    kept on this machine's disk (a cache: the PDF is in the storage)."""
-    dossier = dossiers.racine(config().sorties) / Path(numero).name
-    apercu = dossier / f"pages-v{version}"
-    if not apercu.exists():
+def _apercu_de_version(numero: str, version: int) -> str:
+    """Where the pictures of a kept version's pages are, in the storage beside its PDF: made once
+    (to see what one signs, on any device), by whichever web node is first asked, for all; a
+    cache, removed with the document, made again from the PDF when missing."""
+    dossier = dossiers.cle(numero, f"pages-v{version}")
+    if not _pages(stockage(), dossier):
         pdf = dossiers.lire(stockage(), numero, f"v{version}.pdf")
-        temporaire = dossier / f".pages-v{version}.{secrets.token_hex(4)}"
-        temporaire.mkdir(parents=True)
-        _ecrire_pages(atelier(current_app).images(pdf), temporaire)
-        try:
-            temporaire.rename(apercu)
-        except OSError:  # made meanwhile by another request
-            shutil.rmtree(temporaire, ignore_errors=True)
-    return _pages(apercu)
+        with ecriture():
+            _ecrire_pages(stockage(), atelier(current_app).images(pdf), dossier)
+    return dossier
 
 
 def _nombre_de_pages(numero: str, version: int) -> int:
     """How many pages a kept version has, read by PDFium (under a millisecond): the page lists
     them at once, their pictures are drawn when the browser asks for the first one."""
-    dossier = dossiers.racine(config().sorties) / Path(numero).name
-    if (dossier / f"pages-v{version}").exists():
-        return len(_pages(dossier / f"pages-v{version}"))
+    faites = _pages(stockage(), dossiers.cle(numero, f"pages-v{version}"))
+    if faites:
+        return faites
     with pdfium.ouvrir(dossiers.lire(stockage(), numero, f"v{version}.pdf")) as document:
         return len(document)
 
@@ -463,10 +478,7 @@ def page_de_version(numero: str, version: int, page: int):
     fiche = fiche_autorisee(numero)
     if version not in [v["version"] for v in fiche["versions"]]:
         abort(404)
-    pages = _pages_de_version(fiche["numero"], version)
-    if not 1 <= page <= len(pages):
-        abort(404)
-    return send_file(pages[page - 1], mimetype="image/jpeg")
+    return _image(f"{_apercu_de_version(fiche['numero'], version)}/page-{page}.jpg")
 
 
 def _page_signature(fiche: dict, erreur: str | None = None, statut: int = 200):

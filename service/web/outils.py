@@ -15,6 +15,7 @@ import ipaddress
 import json
 import math
 import secrets
+import shutil
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -25,13 +26,13 @@ from service import creer_archives, creer_messagerie, creer_stockage, journal
 from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
 from service.catalogue import tableur
-from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.dossier import depots, etats
 from service.personnes import acces, comptes, effectifs
 from service.personnes.acces import Formulaire
 from service.stockage import Absent
+from service.stockage.base import est_temporaire
 
 from . import atelier, fabrication, moteur, service
 
@@ -287,54 +288,105 @@ def telecharger_document(numero: str, version: int, extension: str):
 
 
 # --- a spreadsheet's highlighted copy (lots, roster) ----------------------------------------
+# Kept in the storage (``rapports/<jeton>.xlsx`` and its name), so that the download reaches any
+# web node.
 
 def garder_rapport(rapport: bytes, nom: str) -> str:
     """Keeps a spreadsheet's highlighted copy (``tableur.rapport_erreurs``) to download, with the
     name of the file sent; returns its token (``envoyer_rapport``)."""
     jeton = secrets.token_urlsafe(16)
-    dossier = config().donnees / "rapports"
-    dossier.mkdir(parents=True, exist_ok=True)
-    ecrire_atomique(dossier / f"{jeton}.xlsx", rapport)
-    ecrire_atomique(dossier / f"{jeton}.nom", tableur.nom_du_rapport(nom).encode("utf-8"))
+    stockage().ecrire(f"rapports/{jeton}.nom", tableur.nom_du_rapport(nom).encode("utf-8"))
+    stockage().ecrire(f"rapports/{jeton}.xlsx", rapport)  # last: the copy is there once it is
     return jeton
 
 
 def envoyer_rapport(jeton: str):
     """The highlighted copy of token ``jeton``, named after the file sent; 404 otherwise."""
-    dossier = config().donnees / "rapports"
-    if not jeton.replace("-", "").replace("_", "").isalnum() or not (dossier / f"{jeton}.xlsx").exists():
+    if not jeton.replace("-", "").replace("_", "").isalnum():
         abort(404)
-    nom = dossier / f"{jeton}.nom"
-    return send_file(dossier / f"{jeton}.xlsx", as_attachment=True,
-                     download_name=nom.read_text(encoding="utf-8") if nom.exists()
-                     else "tableur - erreurs surlignées.xlsx")
+    try:
+        contenu = stockage().lire(f"rapports/{jeton}.xlsx")
+    except Absent:
+        abort(404)
+    try:
+        nom = stockage().lire(f"rapports/{jeton}.nom").decode("utf-8")
+    except Absent:
+        nom = "tableur - erreurs surlignées.xlsx"
+    return send_file(BytesIO(contenu), as_attachment=True, download_name=nom)
 
 
 # --- saved drafts: what was typed, kept as it is, to finish later ---------------------------
+# In the storage, so that any web node opens them: ``saisies/<compte>/<jeton>.json`` (a saved
+# draft), ``brouillons/<compte>/<jeton>/`` (a finished draft's recap: meta.json, written last,
+# its .docx, its PDF and its page pictures).
 
-def dossier_saisies() -> Path:
-    """The signed-in account's saved drafts (one JSON file each, named by its token)."""
-    return config().donnees / "saisies" / str(g.compte.id)
+def cle_saisie(jeton: str) -> str:
+    """The key of the signed-in account's saved draft ``jeton``."""
+    return f"saisies/{g.compte.id}/{jeton}.json"
+
+
+def dossier_brouillons() -> str:
+    """The key under which the signed-in account's recaps are (one folder each)."""
+    return f"brouillons/{g.compte.id}"
+
+
+def lire_json(cle: str) -> dict:
+    """The JSON kept under ``cle`` in the storage; Absent when there is none."""
+    return json.loads(stockage().lire(cle).decode("utf-8"))
 
 
 def saisies() -> list[dict]:
     """The signed-in account's saved drafts, newest first; each says which stagiaire it is for
     (``stagiaire``, ``stagiaire_id``: empty for a form about nobody on the roster)."""
-    dossier = dossier_saisies()
-    if not dossier.exists():
-        return []
-    fichiers = sorted(dossier.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [dict(json.loads(f.read_text(encoding="utf-8")), jeton=f.stem) for f in fichiers]
+    entrees = sorted((e for e in stockage().lister(f"saisies/{g.compte.id}")
+                      if e.cle.endswith(".json")), key=lambda e: e.modifie_le, reverse=True)
+    sortie = []
+    for entree in entrees:
+        try:
+            sortie.append(dict(lire_json(entree.cle),
+                               jeton=entree.cle.rpartition("/")[2].removesuffix(".json")))
+        except Absent:  # deleted meanwhile
+            continue
+    return sortie
 
 
 def recapitulatifs() -> list[dict]:
     """The signed-in account's finished drafts waiting for its check (« à vérifier »): each
     one's ``meta.json``, with its ``jeton`` (the recap's address)."""
-    dossier = config().donnees / "brouillons" / str(g.compte.id)
-    if not dossier.exists():
-        return []
-    return [dict(json.loads((d / "meta.json").read_text(encoding="utf-8")), jeton=d.name)
-            for d in dossier.iterdir() if (d / "meta.json").exists()]
+    sortie = []
+    for entree in list(stockage().lister(dossier_brouillons())):
+        jeton, _, nom = entree.cle.removeprefix(dossier_brouillons() + "/").partition("/")
+        if nom != "meta.json":
+            continue
+        try:
+            sortie.append(dict(lire_json(entree.cle), jeton=jeton))
+        except Absent:  # kept meanwhile
+            continue
+    return sortie
+
+
+# what an older version kept in the instance's folder, and where it is now in the storage
+ANCIENS = {"saisies": "saisies", "brouillons": "brouillons", "rapports": "rapports",
+            "catalogue/travaux": "travaux"}
+
+
+def reprendre_les_fichiers_locaux(donnees: Path, stockage_) -> int:
+    """The saved drafts, recaps, spreadsheets' highlighted copies and gabarit work an older
+    version kept in the instance's folder ``donnees``, moved into the storage (where any web node
+    finds them), each folder's meta.json last; once, at start. Returns how many files moved."""
+    deplaces = 0
+    for ancien, racine in ANCIENS.items():
+        dossier = Path(donnees) / ancien
+        if not dossier.is_dir():
+            continue
+        fichiers = [f for f in dossier.rglob("*") if f.is_file() and not est_temporaire(f.name)
+                    and "verification" not in f.relative_to(dossier).parts[1:2]]
+        for fichier in sorted(fichiers, key=lambda f: (f.parent, f.name == "meta.json", f.name)):
+            stockage_.ecrire(f"{racine}/{fichier.relative_to(dossier).as_posix()}",
+                             fichier.read_bytes())
+            deplaces += 1
+        shutil.rmtree(dossier)
+    return deplaces
 
 
 # --- a dossier's line: what the signed-in account may do with it ---------------------------

@@ -217,7 +217,7 @@ def test_a_stagiaire_cannot_fill_nor_sign_her_tutor_s_compte_rendu(monde, catalo
                   {"gabarit": "compte_rendu_sopa", "stagiaire": sid, "donnees": exemple}):
         reponse = api.post("/api/documents", headers=entetes(monde["jetons"]["lea"]), json=corps)
         assert reponse.status_code == 404 and reponse.json["erreurs"][0]["message"] == "introuvable"
-    brouillons = service(monde["app"])["config"].donnees / "brouillons" / str(
+    brouillons = service(monde["app"])["config"].sorties / "brouillons" / str(
         monde["comptes"]["lea"].id)
     assert not brouillons.exists() or not any(brouillons.iterdir())
     assert "Compte-rendu" not in lea.get("/formulaires").get_data(as_text=True)  # not offered

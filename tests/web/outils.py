@@ -110,9 +110,9 @@ def avec_dossiers_de_demo(app):
     config, base, catalogue = outils["config"], outils["base"], outils["catalogue"]
     effectifs_de_demo(base)
     moteur_, sceau = moteur(app)
-    return dossiers_de_demo(Outils(base, catalogue, config.sorties,
-                                   creer_archives(config, catalogue, base), moteur_, sceau),
-                            config.donnees / "saisies")
+    archives = creer_archives(config, catalogue, base)
+    return dossiers_de_demo(Outils(base, catalogue, archives.coffre.stockage, archives,
+                                   moteur_, sceau))
 
 
 def sections(page: str) -> dict[str, str]:

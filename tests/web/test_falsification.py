@@ -100,7 +100,7 @@ def test_lea_cannot_write_the_compte_rendu_about_herself(app, monde, catalogue):
         json={"gabarit": "compte_rendu_sopa", "stagiaire": sid, "donnees": valeurs})
     assert reponse.status_code == 404
     assert conforme(reponse, "/api/documents", "post")["erreurs"][0]["message"] == "introuvable"
-    brouillons = service(app)["config"].donnees / "brouillons"
+    brouillons = service(app)["config"].sorties / "brouillons"
     assert not brouillons.exists() or not any(brouillons.rglob("meta.json"))
     assert _etat(monde, sid, "compte_rendu_sopa") == avant  # the dossier did not move
 

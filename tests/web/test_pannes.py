@@ -45,7 +45,12 @@ def _fiche(catalogue, **champs) -> dict:
 @pytest.fixture
 def disque_plein(app, monkeypatch):
     """Every write under the output folder fails as on a full disk (ENOSPC), part-way."""
-    sorties = str(service(app)["config"].sorties)
+    return _plein(app, monkeypatch)
+
+
+def _plein(app, monkeypatch, sous: str = ""):
+    """Every write under the output folder (its folder ``sous``) fails as on a full disk."""
+    sorties = str(service(app)["config"].sorties / sous)
     ecrire = os.write
 
     def write(fd, donnees):
@@ -75,11 +80,12 @@ def test_the_message_builder_keeps_program_words_for_the_log():
 
 
 def test_validating_on_a_full_disk_says_so_and_keeps_the_draft(app, connecte, catalogue,
-                                                               disque_plein):
+                                                               monkeypatch):
     tuteur = connecte("tuteur")
     reponse = tuteur.post("/formulaires/fiche_personnalisation", _fiche(catalogue))
-    assert reponse.status_code == 302  # the draft is under the data folder, not the full one
+    assert reponse.status_code == 302
     recap = reponse.headers["Location"]
+    _plein(app, monkeypatch)  # the disk fills up meanwhile
     reponse = tuteur.post(f"{recap}/valider", {}, page=recap)
     assert reponse.status_code == 503
     page = texte(reponse)
@@ -92,15 +98,8 @@ def test_validating_on_a_full_disk_says_so_and_keeps_the_draft(app, connecte, ca
 
 def test_the_form_stays_filled_when_the_draft_cannot_be_written(app, connecte, catalogue,
                                                                 monkeypatch):
-    brouillons = service(app)["config"].donnees / "brouillons"
-    ecrire = pathlib.Path.write_bytes
-
-    def write_bytes(chemin, donnees):
-        if brouillons in chemin.parents:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return ecrire(chemin, donnees)
-
-    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+    brouillons = service(app)["config"].sorties / "brouillons"
+    _plein(app, monkeypatch, "brouillons")
     tuteur = connecte("tuteur")
     avant = set(brouillons.rglob("*"))
     reponse = tuteur.post("/formulaires/fiche_personnalisation",
@@ -122,13 +121,14 @@ def test_the_api_answers_503_in_french_on_a_full_disk(app, client, catalogue, di
     assert _partiels(service(app)["config"].sorties) == []
 
 
-def test_fsck_finds_and_removes_what_the_full_disk_left(app, connecte, catalogue, disque_plein):
+def test_fsck_finds_and_removes_what_the_full_disk_left(app, connecte, catalogue, monkeypatch):
     """A validation on a full disk leaves nothing, not even an empty folder. A disk that fills
     up between two files leaves a document folder without document.json: once old enough not to
     be a write under way, fsck reports it and --reparer removes it."""
     tuteur = connecte("tuteur")
     recap = tuteur.post("/formulaires/fiche_personnalisation",
                         _fiche(catalogue)).headers["Location"]
+    disque_plein = _plein(app, monkeypatch)
     assert tuteur.post(f"{recap}/valider", {}, page=recap).status_code == 503
     sorties = service(app)["config"].sorties
     assert not [d for d in (sorties / "documents").glob("*") if not (d / "document.json").exists()]
@@ -161,7 +161,7 @@ def test_sante_reports_a_disk_almost_full(app, client):
 def test_a_draft_refused_for_a_stagiaire_leaves_nothing(app, connecte, catalogue):
     (moreau,) = [s for s in effectifs.tous(service(app)["base"]) if s.nom == "MOREAU"]
     autre = connecte("autre", "demo-autre")
-    brouillons = service(app)["config"].donnees / "brouillons"
+    brouillons = service(app)["config"].sorties / "brouillons"
     avant = set(brouillons.rglob("*")) if brouillons.exists() else set()
     reponse = autre.post("/formulaires/fiche_personnalisation",
                          _fiche(catalogue, stagiaire=moreau.id))

@@ -11,6 +11,7 @@ import yaml
 
 from service.conception import travaux
 from service.web import service
+from service.web.outils import stockage
 from tests.outils import DERNIERE, version_suivante_synthese
 from tests.web.outils import texte
 
@@ -18,11 +19,16 @@ PAGE = "/admin/gabarits"
 ID = "fiche_synthese_collectif"
 
 
+def _stockage(app):
+    with app.app_context():
+        return stockage()
+
+
 def _travail(app) -> travaux.Travail:
     """What an upload of a Word form leaves once recognised (the upload itself: the browser
     test and the command line's)."""
     docx, declaration = version_suivante_synthese()
-    return travaux.creer(service(app)["config"].donnees, b"PK televerse", docx,
+    return travaux.creer(_stockage(app), b"PK televerse", docx,
                          yaml.safe_load(declaration), id=ID, nouveau=False,
                          source="synthese 2027.docx", auteur="admin (administrateur)", alertes=[])
 
@@ -133,8 +139,7 @@ def test_a_hostile_upload_is_refused_in_french_and_leaves_nothing(app, connecte)
 
     macros, modele = avec_macros(sans_controles()), avec_modele_attache(sans_controles())
     admin = connecte("admin")
-    travaux_ = travaux.racine(service(app)["config"].donnees)
-    avant = set(travaux_.iterdir()) if travaux_.exists() else set()
+    avant = list(_stockage(app).lister(travaux.RACINE))
     for contenu, attendu in (
             (macros, "fiche.docx : modèle refusé : le document contient des macros"),
             (modele, "fiche.docx : modèle refusé : il fait appel à un modèle attaché hors du "
@@ -143,7 +148,7 @@ def test_a_hostile_upload_is_refused_in_french_and_leaves_nothing(app, connecte)
             io.BytesIO(contenu), "fiche.docx")}, page=PAGE)
         assert reponse.status_code == 400 and attendu in texte(reponse)
         assert 'value="fiche_visite"' in texte(reponse)  # what was typed is kept
-    assert (set(travaux_.iterdir()) if travaux_.exists() else set()) == avant
+    assert list(_stockage(app).lister(travaux.RACINE)) == avant
     assert "fiche_visite" not in service(app)["catalogue"].ids()
     assert admin.get("/sante").status_code == 200
 
@@ -190,7 +195,7 @@ def test_a_form_without_controls_its_proposals_reviewed_then_published(app, conn
     assert 'value="nom_stagiaire"' in page and 'value="etablissement"' not in page
 
     jeton = editeur.rsplit("/", 1)[1]
-    travail = travaux.ouvrir(service(app)["config"].donnees, jeton)
+    travail = travaux.ouvrir(_stockage(app), jeton)
     declaration = travail.declaration()
     for _, champ in travaux.champs_de(declaration):
         if champ.get("type") == "signature":

@@ -1,6 +1,6 @@
 """The web service with its files on a real S3 server (INSPE_STOCKAGE=s3://…): a document made
-through the API is kept in the bucket, read back from it, and nothing of it is on the local disk
-but its page pictures (a cache)."""
+through the API is kept in the bucket, read back from it, and nothing of it is on the local disk,
+not even its page pictures (made once, in the bucket, for every web node)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ def test_a_document_made_through_the_api_is_kept_in_the_bucket(app, client, conn
     image = tuteur.get(f"/documents/{numero}/v1/page-1.jpg")
     assert image.status_code == 200 and image.data.startswith(b"\xff\xd8")
     local = service(app)["config"].sorties
-    assert not list(local.rglob("*.pdf")) and not list(local.rglob("document.json"))
-    assert list(local.rglob("page-1.jpg"))
+    assert not [f for f in local.rglob("*") if f.is_file()]  # its pictures too: in the bucket
+    assert serveur_s3.client().head_object(Bucket=serveur_s3.bucket,
+                                           Key=f"web/documents/{numero}/pages-v1/page-1.jpg")
 
 
 def test_sante_says_when_the_storage_does_not_answer(app, client, serveur_s3):

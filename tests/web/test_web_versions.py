@@ -104,7 +104,7 @@ def _brouillon(app, identifiant: str, contenu: dict) -> None:
     """A saved draft, as the form's « Enregistrer le brouillon » writes it."""
     with Session(service(app)["base"]) as session:
         compte_id = session.scalar(select(Compte.id).where(Compte.identifiant == identifiant))
-    dossier = service(app)["config"].donnees / "saisies" / str(compte_id)
+    dossier = service(app)["config"].sorties / "saisies" / str(compte_id)
     dossier.mkdir(parents=True, exist_ok=True)
     (dossier / ("b" * 32 + ".json")).write_text(json.dumps(contenu, ensure_ascii=False),
                                                 encoding="utf-8")

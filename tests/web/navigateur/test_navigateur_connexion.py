@@ -71,7 +71,7 @@ def test_a_link_opened_signed_out_leads_there_then_the_signature_is_announced(
 def test_drafts_say_whom_they_are_for_at_paris_time(page, adresse, app, captures):
     with Session(service(app)["base"]) as session:
         tuteur = session.scalar(select(Compte.id).where(Compte.identifiant == "tuteur"))
-    dossier = service(app)["config"].donnees / "saisies" / str(tuteur)
+    dossier = service(app)["config"].sorties / "saisies" / str(tuteur)
     (dossier / ("c" * 32 + ".json")).write_text(json.dumps({
         "gabarit_id": "compte_rendu_sopa", "titre": "Compte-rendu de stage SOPA",
         "donnees": {"stagiaire_nom": "Roussel", "stagiaire_prenom": "Jade"},
