@@ -33,11 +33,14 @@ def creer_moteur(config: Config, *, guichet: bool = True):
                   delai=config.delai_conversion)
 
 
-def creer_sceau(config: Config, catalogue: Catalogue):
-    """The instance's seal (its certificate is created at first use)."""
+def creer_sceau(config: Config, catalogue: Catalogue, base=None):
+    """The instance's seal, the same for every node and worker: kept in the database (``base``,
+    else the catalogue's), created at first use, an existing INSPE_DONNEES/sceau/ imported."""
     from service.pdf.sceau import Sceau
 
-    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"])
+    if base is None and catalogue.publiees is not None:
+        base = catalogue.publiees.base
+    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"], base)
 
 
 def creer_stockage(config: Config):

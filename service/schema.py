@@ -26,12 +26,13 @@ def metadonnees():
     """The models' tables: every module that declares models on ``bd.modele.Base``."""
     from service import journal
     from service.archive import depot
+    from service.bd import instance
     from service.bd.modele import Base
     from service.catalogue import publications
     from service.dossier import modele
     from service.personnes import comptes, effectifs, reglages
 
-    del journal, publications, depot, comptes, effectifs, modele, reglages  # for their tables
+    del instance, journal, publications, depot, comptes, effectifs, modele, reglages  # for their tables
     return Base.metadata
 
 

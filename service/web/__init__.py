@@ -14,7 +14,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso
-from service.bd import ouvrir
+from service.bd import instance, ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
 from service.pdf.libreoffice import ConversionImpossible, pour_les_personnes
@@ -32,21 +32,29 @@ def _dossier_prive(donnees: Path) -> None:
         donnees.chmod(0o700)
 
 
-def _cle_secrete(donnees: Path) -> str:
-    """A secret key of the instance, created at first start and kept."""
-    chemin = donnees / "cle_secrete"
-    _dossier_prive(donnees)
-    if not chemin.exists():
-        chemin.write_text(secrets.token_hex(32))
-        chemin.chmod(0o600)
-    return chemin.read_text().strip()
+def _cle_secrete(config: Config, base) -> str:
+    """The instance's secret key, the same on every node: INSPE_CLE_SECRETE when set (it wins),
+    else the database's, made by the first process that starts (service/bd/instance.py). An
+    instance that kept it in INSPE_DONNEES/cle_secrete (before) has that one imported: the
+    people signed in stay so."""
+    if config.cle_secrete:
+        return config.cle_secrete
+
+    def premiere() -> str:
+        ancienne = config.donnees / "cle_secrete"
+        if ancienne.is_file() and ancienne.read_text().strip():
+            return ancienne.read_text().strip()
+        return secrets.token_hex(32)
+    return instance.une_fois(base, "cle_secrete", premiere)
 
 
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
     config = config or Config.depuis(os.environ)
+    _dossier_prive(config.donnees)
+    base = ouvrir(config.base_de_donnees)
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_cle_secrete(config.donnees),
+        SECRET_KEY=_cle_secrete(config, base),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
@@ -58,7 +66,6 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
-    base = ouvrir(config.base_de_donnees)
     app.extensions["inspe"] = {
         "config": config,
         "catalogue": creer_catalogue(config, base),  # the settings' versions in ``base``
@@ -125,7 +132,7 @@ def moteur(app: Flask):
     outils = service(app)
     with _DEMARRAGE:
         if "moteur" not in outils:
-            outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
+            outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"], outils["base"])
             outils["moteur"] = creer_moteur(outils["config"])
             outils["atelier"] = Atelier(outils["sceau"])
             outils["regroupement"] = Regroupement(outils["moteur"], outils["sceau"],
