@@ -9,17 +9,21 @@ from service.config import Config
 from service.personnes.reglages import Reglages
 
 
-def creer_catalogue(config: Config, base=None) -> Catalogue:
+def creer_catalogue(config: Config, base=None, stockage=None) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked, with the institution's
     settings and the versions administrators published as the database ``base`` keeps them
-    (opened at their first use when not given: the command line, the lot workers)."""
+    (opened at their first use when not given: the command line, the lot workers), their files
+    in ``stockage`` (a storage or a function that opens it; the configuration's by default)."""
     from service.bd import plus_tard
 
     fichier = charger_etablissement(config.etablissement)
     if base is None:
         base = plus_tard(config.base_de_donnees)  # one engine for both
+    if stockage is None:
+        def stockage():
+            return creer_stockage(config)
     return Catalogue(config.gabarits, config.formulaires, fichier, Reglages(base, fichier),
-                     Publiees(base, config.donnees / "catalogue"))
+                     Publiees(base, stockage, config.donnees / "catalogue"))
 
 
 def creer_moteur(config: Config, *, guichet: bool = True):

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso
+from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso, creer_stockage
 from service.bd import instance, ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
@@ -66,12 +66,18 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["inspe"] = {
+    inspe = app.extensions["inspe"] = {
         "config": config,
-        "catalogue": creer_catalogue(config, base),  # the settings' versions in ``base``
         "base": base,
         "sso": creer_sso(config),  # None without single sign-on
     }
+
+    def stockage():  # opened once per application: the catalogue's is outils.stockage()'s
+        if "stockage" not in inspe:
+            inspe["stockage"] = creer_stockage(config)
+        return inspe["stockage"]
+    # the settings' versions in ``base``, the versions published from Word in the storage
+    inspe["catalogue"] = creer_catalogue(config, base, stockage)
     # the versions published from Word, each checked against its sha256: a changed file stops
     # the start (GabaritInvalide, naming it), as the shipped manifest does
     app.extensions["inspe"]["catalogue"].actualiser(maintenant=True)
