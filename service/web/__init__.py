@@ -25,7 +25,7 @@ _DEMARRAGE = threading.Lock()  # two first requests at once must not start two p
 
 
 def _dossier_prive(donnees: Path) -> None:
-    """The instance's folder (database, secret key, drafts) is the service's user's only:
+    """The instance's folder (SQLite database, drafts) is the service's user's only:
     0700, made so, or made so again when an older instance's was left open to others."""
     donnees.mkdir(mode=0o700, parents=True, exist_ok=True)
     if donnees.stat().st_uid == os.getuid() and donnees.stat().st_mode & 0o077:

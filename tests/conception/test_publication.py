@@ -1,4 +1,4 @@
-"""Publishing a version from Word: the diff shown, the files under the instance, the row in the
+"""Publishing a version from Word: the diff shown, the files in the storage, the row in the
 database, every process seeing it without a restart, a changed file stopping the start, and a
 draft on the previous version opened on the new one with what has no place any more."""
 
@@ -88,6 +88,10 @@ def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, 
     config, base, catalogue = instance
     docx, declaration = version_suivante_synthese()
     publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"), "admin", "x")
+    # an instance that kept them in INSPE_DONNEES (before the storage): imported at their load
+    (config.sorties / "catalogue").rename(config.donnees / "catalogue")
+    assert creer_catalogue(config, base).gabarit(ID, NOUVELLE).publication.version == NOUVELLE
+    assert (config.sorties / "catalogue" / "gabarits" / ID / f"v{NOUVELLE}.docx").read_bytes() == docx
     chemin = config.sorties / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
     chemin.write_text(chemin.read_text(encoding="utf-8").replace("Commentaire final", "Autre"),
                       encoding="utf-8")
