@@ -79,6 +79,11 @@ def test_two_nodes_share_the_key_the_seal_and_the_published_versions(tmp_path, s
     assert integrite.verifier(service(b)["base"], Coffre(stockage)).erreurs == [
         f"version {DERNIERE + 1} publiée de « {ID} » : {cle} a été altéré"]
 
+    a.config["INSPE_ESPACE_LIBRE_MIN"] = 2**62  # /sante: the full disk is this node's own
+    sante = a.test_client().get("/sante")
+    assert sante.status_code == 503
+    assert "disque local de ce serveur (hors stockage S3)" in sante.json["detail"]
+
     # nothing of it on either node's disk: their INSPE_DONNEES hold no key, seal nor version
     for n in ("a", "b"):
         assert {p.name for p in (tmp_path / n / "donnees").iterdir()} <= {"brouillons"}
