@@ -1,7 +1,7 @@
 """Two nodes of one instance, each with its own empty INSPE_DONNEES, sharing only the database and
 the S3 storage: the same secret key (a person signed in on one is signed in on the other), the
 same seal (a PDF sealed by one verifies on the other), a version published from Word on one
-rendered by the other; and two processes starting together make one seal, not two."""
+rendered by the other, checked by fsck; and two processes starting together make one seal."""
 
 from __future__ import annotations
 
