@@ -9,17 +9,21 @@ from service.config import Config
 from service.personnes.reglages import Reglages
 
 
-def creer_catalogue(config: Config, base=None) -> Catalogue:
+def creer_catalogue(config: Config, base=None, stockage=None) -> Catalogue:
     """The catalogue of gabarits for ``config``, every version checked, with the institution's
     settings and the versions administrators published as the database ``base`` keeps them
-    (opened at their first use when not given: the command line, the lot workers)."""
+    (opened at their first use when not given: the command line, the lot workers), their files
+    in ``stockage`` (a storage or a function that opens it; the configuration's by default)."""
     from service.bd import plus_tard
 
     fichier = charger_etablissement(config.etablissement)
     if base is None:
         base = plus_tard(config.base_de_donnees)  # one engine for both
+    if stockage is None:
+        def stockage():
+            return creer_stockage(config)
     return Catalogue(config.gabarits, config.formulaires, fichier, Reglages(base, fichier),
-                     Publiees(base, config.donnees / "catalogue"))
+                     Publiees(base, stockage, config.donnees / "catalogue"))
 
 
 def creer_moteur(config: Config, *, guichet: bool = True):
@@ -33,11 +37,14 @@ def creer_moteur(config: Config, *, guichet: bool = True):
                   delai=config.delai_conversion)
 
 
-def creer_sceau(config: Config, catalogue: Catalogue):
-    """The instance's seal (its certificate is created at first use)."""
+def creer_sceau(config: Config, catalogue: Catalogue, base=None):
+    """The instance's seal, the same for every node and worker: kept in the database (``base``,
+    else the catalogue's), created at first use, an existing INSPE_DONNEES/sceau/ imported."""
     from service.pdf.sceau import Sceau
 
-    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"])
+    if base is None and catalogue.publiees is not None:
+        base = catalogue.publiees.base
+    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"], base)
 
 
 def creer_stockage(config: Config):

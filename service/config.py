@@ -14,7 +14,9 @@ through the environment passed to ``Config.depuis``:
                        (or AWS_DEFAULT_REGION, default us-east-1) as for any S3 client; without
                        keys, boto3's own sources (~/.aws, the machine's role)
     INSPE_INSTANCE     YAML file of the institution's settings
-    INSPE_DONNEES      the instance's own data (seal certificate…), default instance/
+    INSPE_DONNEES      the instance's own data (SQLite, the job queue…), default instance/
+    INSPE_CLE_SECRETE  the web's secret key, the same on every node (default: made once and kept
+                       in the database, which every node shares; this variable, when set, wins)
     INSPE_SOFFICE      the LibreOffice executable (default: soffice)
     INSPE_LIBREOFFICE  how many LibreOffice instances convert at once (default: one per core)
     INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
@@ -56,7 +58,7 @@ Single sign-on with OpenID Connect (service/personnes/oidc.py, sso.py), on when 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -74,6 +76,7 @@ class Config:
     s3_region: str = ""
     etablissement: Path | None = None
     donnees: Path = RACINE / "instance"
+    cle_secrete: str = field(default="", repr=False)  # "": the database's (service/bd/instance.py)
     soffice: str = "soffice"
     instances_libreoffice: int | None = None
     delai_conversion: float = 60
@@ -120,6 +123,7 @@ class Config:
             s3_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION", ""),
             etablissement=chemin("INSPE_INSTANCE", None),
             donnees=chemin("INSPE_DONNEES", defaut.donnees),
+            cle_secrete=environ.get("INSPE_CLE_SECRETE", "").strip(),
             soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,
             instances_libreoffice=int(environ["INSPE_LIBREOFFICE"])
             if environ.get("INSPE_LIBREOFFICE") else None,

@@ -26,13 +26,14 @@ def metadonnees():
     """The models' tables: every module that declares models on ``bd.modele.Base``."""
     from service import journal
     from service.archive import depot
+    from service.bd import instance
     from service.bd.modele import Base
     from service.catalogue import publications
     from service.dossier import modele
     from service.lots import modele as lots
     from service.personnes import comptes, effectifs, reglages
 
-    del journal, publications, depot, comptes, effectifs, modele, lots, reglages  # for their tables
+    del instance, journal, publications, depot, comptes, effectifs, modele, lots, reglages  # tables
     return Base.metadata
 
 

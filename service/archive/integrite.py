@@ -11,10 +11,13 @@ and every document folder without its ``document.json``; the same of what the we
 storage (saved drafts, recaps, highlighted spreadsheets, gabarit work: ``WEB``), and a recap or a
 gabarit work whose meta.json, written last, never came. Only those older than a few minutes: a
 younger one may be a write under way.
+On S3, the ``*.partiel`` files are those of this machine's folder only (the report says
+so). The versions published from Word are checked too (catalogue/ in the storage).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +25,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalogue.publications import Publication, Publiees
 from service.journal import verifier_journal
-from service.stockage import Dossier
+from service.stockage import Absent, Dossier
 from service.stockage.dossier import temporaires
 
 from . import documents as dossiers
@@ -42,6 +46,7 @@ class Rapport:
     erreurs: list[str] = field(default_factory=list)
     restes: list[str] = field(default_factory=list)
     repares: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what this check could not see
     fichiers: int = 0
     versions: int = 0
 
@@ -93,9 +98,38 @@ def verifier(base, coffre: Coffre, *, reparer: bool = False, delai_orphelin: flo
             rapport.repares.append(f"fichier temporaire {nom} supprimé")
         else:
             rapport.restes.append(f"fichier temporaire {nom} (écriture interrompue)")
+    _publications(base, coffre.stockage, rapport, reparer, maintenant - delai_reste)
     if sorties is not None:
         _restes_des_sorties(Path(sorties), coffre, rapport, reparer, maintenant - delai_reste)
+        if not isinstance(coffre.stockage, Dossier):
+            rapport.notes.append(
+                f"les fichiers *.partiel ne sont cherchés que dans le dossier {sorties} de cette "
+                f"machine ; ceux du stockage ({coffre.stockage!r}) y sont cherchés à part, ceux "
+                "des autres machines ne le sont pas")
     return rapport
+
+
+def _publications(base, stockage, rapport: Rapport, reparer: bool, avant: float) -> None:
+    """Every version published from Word whole in the storage (its two files, as published),
+    and what an interrupted publication left under catalogue/."""
+    with Session(base) as session:
+        lignes = session.execute(select(Publication.gabarit_id, Publication.version,
+                                        Publication.sha256_gabarit,
+                                        Publication.sha256_formulaire)).all()
+    for id_, version, *empreintes in lignes:
+        for cle, empreinte in zip(Publiees.cles(id_, version), empreintes, strict=True):
+            try:
+                contenu = stockage.lire(cle)
+            except Absent:
+                rapport.erreurs.append(f"version {version} publiée de « {id_} » : {cle} manque")
+                continue
+            if hashlib.sha256(contenu).hexdigest() != empreinte:
+                rapport.erreurs.append(f"version {version} publiée de « {id_} » : {cle} a été "
+                                       "altéré")
+    for temporaire in stockage.temporaires("catalogue"):
+        if temporaire.modifie_le <= avant:
+            _reste(rapport, reparer, f"fichier à moitié écrit {temporaire.cle}",
+                   stockage.supprimer, temporaire.cle)
 
 
 def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer: bool,
@@ -104,7 +138,8 @@ def _restes_des_sorties(sorties: Path, coffre: Coffre, rapport: Rapport, reparer
     storage, and document folders without their record."""
     stockage = coffre.stockage
     racines = (*DANS_LE_STOCKAGE, *WEB)
-    locaux = [stockage.chemin(r) for r in racines] if isinstance(stockage, Dossier) else []
+    locaux = ([stockage.chemin(r) for r in (*racines, "catalogue")]
+              if isinstance(stockage, Dossier) else [])
     for partiel in temporaires(sorties, recursif=True):
         if coffre.dossier_local and partiel.is_relative_to(coffre.dossier_local):
             continue  # the archive's own, seen above (with the archive's delay)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from service.stockage import Absent
+
 from .declaration import NOMS_RESERVES, DeclarationInvalide, Formulaire, charger
 from .etablissement import Etablissement
 from .publications import Ligne, Publiees
@@ -123,19 +125,23 @@ class Catalogue:
             self._publication = nouvelles[-1].id
 
     def _publiee(self, ligne: Ligne) -> Gabarit:
-        docx, yaml_ = self.publiees.chemins(ligne.gabarit_id, ligne.version)
-        for chemin, attendu in ((docx, ligne.sha256_gabarit), (yaml_, ligne.sha256_formulaire)):
-            if not chemin.exists():
-                raise GabaritInvalide(
-                    f"{chemin} manque : la version {ligne.version} de « {ligne.gabarit_id} » a "
-                    f"été publiée le {ligne.quand} par {ligne.auteur}. Remettez le fichier "
-                    "publié (sauvegarde de l’instance).")
+        cles = self.publiees.cles(ligne.gabarit_id, ligne.version)
+        try:
+            docx, yaml_ = self.publiees.chemins(ligne.gabarit_id, ligne.version)
+        except Absent as exc:
+            manque = next((c for c in cles if c in str(exc)), cles[0])
+            raise GabaritInvalide(
+                f"{self.publiees.adresse(manque)} manque : la version {ligne.version} de "
+                f"« {ligne.gabarit_id} » a été publiée le {ligne.quand} par {ligne.auteur}. "
+                "Remettez le fichier publié (sauvegarde du stockage).") from None
+        for chemin, cle, attendu in ((docx, cles[0], ligne.sha256_gabarit),
+                                     (yaml_, cles[1], ligne.sha256_formulaire)):
             if sha256_fichier(chemin) != attendu:
                 raise GabaritInvalide(
-                    f"{chemin} a changé depuis sa publication le {ligne.quand} par "
-                    f"{ligne.auteur} (version {ligne.version} de « {ligne.gabarit_id} ») : une "
-                    "version publiée est immuable. Remettez le fichier publié (sauvegarde de "
-                    "l’instance) et publiez vos changements comme une nouvelle version.")
+                    f"{self.publiees.adresse(cle)} a changé depuis sa publication le {ligne.quand} "
+                    f"par {ligne.auteur} (version {ligne.version} de « {ligne.gabarit_id} ») : une "
+                    "version publiée est immuable. Remettez le fichier publié (sauvegarde du "
+                    "stockage) et publiez vos changements comme une nouvelle version.")
         return Gabarit(ligne.gabarit_id, ligne.version, charger(yaml_), docx, publication=ligne)
 
     # --- the institution's settings ------------------------------------------------

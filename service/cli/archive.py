@@ -134,6 +134,8 @@ def fsck(args, ctx) -> int:
         print(f"reste : {ligne}")
     for ligne in rapport.repares:
         print(f"réparé : {ligne}")
+    for ligne in rapport.notes:
+        print(f"note : {ligne}")
     print(f"{rapport.versions} version(s), {rapport.fichiers} fichier(s) : "
           + ("archive saine" if rapport.sain else f"{len(rapport.erreurs)} erreur(s)"))
     return 0 if rapport.sain else 1

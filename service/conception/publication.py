@@ -15,10 +15,10 @@ callers of the same steps:
    writes (``marques.verifier_marques``), the template compiled and matched with the declaration, the
    example rendered — and compared with the previous version (catalogue/difference.py).
    Nothing is written outside the work folder; errors are French and name the field.
-3. ``publier``: the version's two files written atomically under the instance and its row
-   in ``publications`` with an audit-log entry, in one transaction (the row first: a second
-   publisher of the same number waits, then is refused). Every process's catalogue sees it
-   within ``publications.FRAICHEUR`` seconds.
+3. ``publier``: the version's two files written atomically to the storage (every node reads
+   them there) and its row in ``publications`` with an audit-log entry, in one transaction
+   (the row first: a second publisher of the same number waits, then is refused). Every
+   process's catalogue sees it within ``publications.FRAICHEUR`` seconds.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from service import journal
 from service.catalogue.declaration import NOM_VALIDE, DeclarationInvalide, Formulaire, charger
 from service.catalogue.difference import Difference, comparer
 from service.catalogue.docx_sur import DocxRefuse
-from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.gabarits import Catalogue, Gabarit, _verifier_parcours
 from service.catalogue.generation import rendre
 from service.catalogue.marques import ModeleRefuse, verifier_marques, verifier_modele
@@ -186,14 +185,13 @@ def _sha(donnees: bytes) -> str:
 
 
 def publier(catalogue: Catalogue, projet: Projet, qui: str, source: str) -> Ligne:
-    """Writes and records ``projet`` (checked by ``preparer``) as its version: the files under
-    the instance, the row and its audit-log entry in one transaction. PublicationRefusee when
+    """Writes and records ``projet`` (checked by ``preparer``) as its version: the files in
+    the storage, the row and its audit-log entry in one transaction. PublicationRefusee when
     that version was published in the meantime (prepare the next one)."""
     publiees = catalogue.publiees
     if publiees is None:
         raise PublicationRefusee(["ce catalogue n’a pas de base de données où publier"])
     yaml_ = projet.yaml.encode("utf-8")
-    docx_chemin, yaml_chemin = publiees.chemins(projet.id, projet.version)
     resume = projet.difference.texte()
     ligne = Publication(gabarit_id=projet.id, version=projet.version,
                         sha256_gabarit=_sha(projet.docx), sha256_formulaire=_sha(yaml_),
@@ -205,9 +203,7 @@ def publier(catalogue: Catalogue, projet: Projet, qui: str, source: str) -> Lign
         with journal.VERROU, Session(publiees.base) as session, session.begin():
             session.add(ligne)
             session.flush()  # the (gabarit, version) taken: another publisher waits or fails
-            for chemin, contenu in ((docx_chemin, projet.docx), (yaml_chemin, yaml_)):
-                chemin.parent.mkdir(parents=True, exist_ok=True)
-                ecrire_atomique(chemin, contenu, durable=True)
+            publiees.ecrire(projet.id, projet.version, projet.docx, yaml_)
             journal.ajouter(session, qui, "publication_gabarit",
                             f"{projet.id} v{projet.version}",
                             f"{source} ; {resume}"[:500])

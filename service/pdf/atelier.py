@@ -34,10 +34,10 @@ class ScellementImpossible(Exception):
     """The workshop could not seal a document; the message says why, in French."""
 
 
-def _preparer(donnees: str, nom: str) -> None:
+def _preparer(donnees: str, nom: str, pem: tuple[bytes, bytes] | None = None) -> None:
     global _sceau
     os.nice(PRIORITE)
-    _sceau = Sceau(Path(donnees), nom)
+    _sceau = Sceau(Path(donnees), nom, pem=pem)
     finir_avec(os.getppid())  # the pool's queue never tells its processes the service has gone
 
 
@@ -78,7 +78,7 @@ class Atelier:
         # "spawn": a fresh interpreter, not a copy of the service's threads and locks
         return ProcessPoolExecutor(
             self.taille, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_preparer, initargs=(str(self.sceau.dossier.parent), self.sceau.nom))
+            initializer=_preparer, initargs=(str(self.sceau.dossier.parent), self.sceau.nom, self.sceau.pem))
 
     def finir(self, pdf: bytes, identite: dict[str, str], *, pages: range | None = None,
               entete: Entete | None = None, pdfa: bool = True, images: bool = False) -> Scelle:

@@ -1,7 +1,8 @@
 """The institution's seal on every PDF it produces, and its verification.
 
 Each PDF is sealed with a PAdES signature (pyHanko) made with the instance's
-own certificate, created at first use and kept in the instance's data folder.
+own certificate, created at first use and kept in the database every node and
+worker shares (or, without one, in the instance's data folder).
 Any PDF reader then shows whether the file changed since; ``verifier`` says
 which document and version a PDF is, and whether it is intact.
 
@@ -15,16 +16,18 @@ to the same value in both, so a PDF/A stays PDF/A.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
@@ -35,7 +38,11 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from service.bd import instance
+
+log = logging.getLogger(__name__)
 CHAMP = "Sceau"
 PLACE_SIGNATURE = 8192  # bytes for the CMS container: a P-256 seal with its certificate needs ~1.5 kB
 # PDF information entries that identify a document, and the properties they come from.
@@ -86,18 +93,35 @@ class _Signataire(signers.SimpleSigner):
 
 
 class Sceau:
-    """The instance's sealing key and certificate."""
+    """The instance's sealing key and certificate.
 
-    def __init__(self, dossier: Path, nom: str):
+    With the database ``base`` (every node and worker shares it), the one kept there
+    (service/bd/instance.py), made by the first process that needs it — or, for an instance
+    that kept it in ``<dossier>/sceau/`` before, that one, imported so that every PDF sealed
+    before still verifies. Without, the files under ``<dossier>/sceau/``, made at first use.
+    ``pem``: the key and certificate themselves (the workshop's processes get them so)."""
+
+    def __init__(self, dossier: Path, nom: str, base=None, *, pem: tuple[bytes, bytes] | None = None):
         self.dossier = Path(dossier) / "sceau"
-        cle, certificat = self.dossier / "cle.pem", self.dossier / "certificat.pem"
-        if not certificat.exists():
-            _creer(cle, certificat, nom)
-        self._signer = _Signataire(signers.SimpleSigner.load(str(cle), str(certificat)))
-        self.certificat = asn1_x509.Certificate.load(
-            x509.load_pem_x509_certificate(certificat.read_bytes()).public_bytes(
-                serialization.Encoding.DER))
         self.nom = nom
+        if pem is None:
+            pem = _partage(base, self.dossier, nom) if base is not None else _local(self.dossier, nom)
+        self.pem = pem
+        cle_pem, certificat_pem = pem
+        signataire = signers.SimpleSigner(
+            signing_cert=next(iter(load_certs_from_pemder_data(certificat_pem))),
+            signing_key=load_private_key_from_pemder_data(cle_pem, passphrase=None),
+            cert_registry=SimpleCertificateStore())
+        self._signer = _Signataire(signataire)
+        self.certificat = signataire.signing_cert
+        # what ``verifier`` trusts: this certificate, and a different one this machine's folder
+        # still has (an instance whose database came without its folder's seal: its PDFs)
+        self.reconnus = [self.certificat]
+        ancien = self.dossier / "certificat.pem"
+        if base is not None and ancien.is_file() and ancien.read_bytes() != certificat_pem:
+            self.reconnus.append(next(iter(load_certs_from_pemder_data(ancien.read_bytes()))))
+            log.warning("sceau : le certificat de %s diffère de celui de la base de données ; "
+                            "les PDF qu’il a scellés restent reconnus ici", ancien)
 
     def sceller(self, pdf: bytes, identite: dict[str, str]) -> bytes:
         """``pdf`` with the identity entries and the seal, as one incremental update."""
@@ -121,9 +145,32 @@ class Sceau:
         return sortie.getvalue()
 
 
-def _creer(cle: Path, certificat: Path, nom: str) -> None:
-    """A self-signed P-256 certificate for the instance, valid ten years."""
-    cle.parent.mkdir(parents=True, exist_ok=True)
+def _local(dossier: Path, nom: str) -> tuple[bytes, bytes]:
+    """The key and certificate under ``dossier``, made there at first use."""
+    cle, certificat = dossier / "cle.pem", dossier / "certificat.pem"
+    if not certificat.exists():
+        _creer(cle, certificat, nom)
+    return cle.read_bytes(), certificat.read_bytes()
+
+
+def _partage(base, dossier: Path, nom: str) -> tuple[bytes, bytes]:
+    """The key and certificate the database keeps for every node, made once (insert-if-absent:
+    two processes starting together end with one): the files under ``dossier`` when an
+    existing instance has them, else new ones."""
+
+    def premier() -> str:
+        cle, certificat = dossier / "cle.pem", dossier / "certificat.pem"
+        if cle.is_file() and certificat.is_file():
+            pem = cle.read_bytes(), certificat.read_bytes()
+        else:
+            pem = _nouveau(nom)
+        return json.dumps({"cle": pem[0].decode("ascii"), "certificat": pem[1].decode("ascii")})
+    valeur = json.loads(instance.une_fois(base, "sceau", premier))
+    return valeur["cle"].encode("ascii"), valeur["certificat"].encode("ascii")
+
+
+def _nouveau(nom: str) -> tuple[bytes, bytes]:
+    """A self-signed P-256 certificate for the instance, valid ten years: its key and itself (PEM)."""
     privee = ec.generate_private_key(ec.SECP256R1())
     sujet = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Sceau — {nom}"[:64]),
                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, nom[:64])])
@@ -139,13 +186,20 @@ def _creer(cle: Path, certificat: Path, nom: str) -> None:
                                          crl_sign=False, encipher_only=False,
                                          decipher_only=False), critical=True)
             .sign(privee, hashes.SHA256()))
+    return (privee.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()),
+            cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _creer(cle: Path, certificat: Path, nom: str) -> None:
+    """A new key and certificate, written under ``cle``'s folder (the key 0600)."""
+    cle.parent.mkdir(parents=True, exist_ok=True)
+    cle_pem, certificat_pem = _nouveau(nom)
     temporaire = cle.with_suffix(".tmp")
-    temporaire.write_bytes(privee.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    temporaire.write_bytes(cle_pem)
     temporaire.chmod(0o600)
     temporaire.replace(cle)
-    certificat.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    certificat.write_bytes(certificat_pem)
 
 
 @dataclass(frozen=True)
@@ -171,7 +225,7 @@ def verifier(pdf: bytes, sceau: Sceau) -> Verification:
         identite = {}
     try:
         etat = validate_pdf_signature(
-            signature, ValidationContext(trust_roots=[sceau.certificat], allow_fetching=False))
+            signature, ValidationContext(trust_roots=sceau.reconnus, allow_fetching=False))
     except Exception as exc:
         return Verification(False, f"ALTÉRÉ : le sceau ne peut pas être vérifié ({exc})", identite)
     qui = _decrire(identite)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from service import creer_catalogue, creer_moteur, creer_sceau, creer_sso, creer_stockage
-from service.bd import ouvrir
+from service.bd import instance, ouvrir
 from service.config import Config
 from service.pdf.atelier import Atelier, Scelle, ScellementImpossible
 from service.pdf.libreoffice import ConversionImpossible, pour_les_personnes
@@ -25,28 +25,36 @@ _DEMARRAGE = threading.Lock()  # two first requests at once must not start two p
 
 
 def _dossier_prive(donnees: Path) -> None:
-    """The instance's folder (database, secret key, seal) is the service's user's only:
-    0700, made so, or made so again when an older instance's was left open to others."""
+    """The instance's folder (SQLite database, an older instance's files) is the service's user's
+    only: 0700, made so, or made so again when an older instance's was left open to others."""
     donnees.mkdir(mode=0o700, parents=True, exist_ok=True)
     if donnees.stat().st_uid == os.getuid() and donnees.stat().st_mode & 0o077:
         donnees.chmod(0o700)
 
 
-def _cle_secrete(donnees: Path) -> str:
-    """A secret key of the instance, created at first start and kept."""
-    chemin = donnees / "cle_secrete"
-    _dossier_prive(donnees)
-    if not chemin.exists():
-        chemin.write_text(secrets.token_hex(32))
-        chemin.chmod(0o600)
-    return chemin.read_text().strip()
+def _cle_secrete(config: Config, base) -> str:
+    """The instance's secret key, the same on every node: INSPE_CLE_SECRETE when set (it wins),
+    else the database's, made by the first process that starts (service/bd/instance.py). An
+    instance that kept it in INSPE_DONNEES/cle_secrete (before) has that one imported: the
+    people signed in stay so."""
+    if config.cle_secrete:
+        return config.cle_secrete
+
+    def premiere() -> str:
+        ancienne = config.donnees / "cle_secrete"
+        if ancienne.is_file() and ancienne.read_text().strip():
+            return ancienne.read_text().strip()
+        return secrets.token_hex(32)
+    return instance.une_fois(base, "cle_secrete", premiere)
 
 
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
     config = config or Config.depuis(os.environ)
+    _dossier_prive(config.donnees)
+    base = ouvrir(config.base_de_donnees)
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_cle_secrete(config.donnees),
+        SECRET_KEY=_cle_secrete(config, base),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
@@ -58,13 +66,18 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
-    base = ouvrir(config.base_de_donnees)
-    app.extensions["inspe"] = {
+    inspe = app.extensions["inspe"] = {
         "config": config,
-        "catalogue": creer_catalogue(config, base),  # the settings' versions in ``base``
         "base": base,
         "sso": creer_sso(config),  # None without single sign-on
     }
+
+    def stockage():  # opened once per application: the catalogue's is outils.stockage()'s
+        if "stockage" not in inspe:
+            inspe["stockage"] = creer_stockage(config)
+        return inspe["stockage"]
+    # the settings' versions in ``base``, the versions published from Word in the storage
+    inspe["catalogue"] = creer_catalogue(config, base, stockage)
     # the versions published from Word, each checked against its sha256: a changed file stops
     # the start (GabaritInvalide, naming it), as the shipped manifest does
     app.extensions["inspe"]["catalogue"].actualiser(maintenant=True)
@@ -130,7 +143,7 @@ def moteur(app: Flask):
     outils = service(app)
     with _DEMARRAGE:
         if "moteur" not in outils:
-            outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"])
+            outils["sceau"] = creer_sceau(outils["config"], outils["catalogue"], outils["base"])
             outils["moteur"] = creer_moteur(outils["config"])
             outils["atelier"] = Atelier(outils["sceau"])
             outils["regroupement"] = Regroupement(outils["moteur"], outils["sceau"],

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from service.catalogue.generation import generer
 from service.pdf.sceau import verifier
+from service.stockage import Dossier
 
 from . import produire_pdf, service
 from .erreurs import panne_de_base
@@ -23,9 +24,12 @@ ESPACE_LIBRE_MIN = 200 * 2**20  # below this, a lot's ZIP or a day's documents m
 
 def _disque() -> str | None:
     """What is wrong with the disks of the outputs and of the data (drafts, SQLite), if
-    anything (checked at every call: cheap)."""
+    anything (checked at every call: cheap). With the storage on S3 these are this node's own
+    folders (its temporary files), and the message says so: the bucket's space is not seen."""
     config = service(current_app)["config"]
     minimum = current_app.config.get("INSPE_ESPACE_LIBRE_MIN", ESPACE_LIBRE_MIN)
+    local = isinstance(stockage(), Dossier)
+    disque = "le disque du serveur" if local else "le disque local de ce serveur (hors stockage S3)"
     for dossier in (config.sorties, config.donnees):
         try:
             dossier.mkdir(parents=True, exist_ok=True)
@@ -33,7 +37,7 @@ def _disque() -> str | None:
         except OSError as exc:
             return f"le dossier {dossier} est inaccessible ({exc.strerror})"
         if libre < minimum:
-            return (f"le disque du serveur est presque plein : {libre / 2**20:.0f} Mo libres pour "
+            return (f"{disque} est presque plein : {libre / 2**20:.0f} Mo libres pour "
                     f"{dossier}, il en faut au moins {minimum / 2**20:.0f}")
     return None
 

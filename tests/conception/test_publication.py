@@ -1,4 +1,4 @@
-"""Publishing a version from Word: the diff shown, the files under the instance, the row in the
+"""Publishing a version from Word: the diff shown, the files in the storage, the row in the
 database, every process seeing it without a restart, a changed file stopping the start, and a
 draft on the previous version opened on the new one with what has no place any more."""
 
@@ -63,7 +63,7 @@ def test_a_new_version_is_compared_published_and_seen_by_another_process(instanc
 
     ligne = publier(catalogue, projet, "admin (administrateur)", "synthese 2027.docx")
     assert (ligne.version, ligne.source) == (NOUVELLE, "synthese 2027.docx")
-    assert (config.donnees / "catalogue" / "gabarits" / ID / f"v{NOUVELLE}.docx").read_bytes() == docx
+    assert (config.sorties / "catalogue" / "gabarits" / ID / f"v{NOUVELLE}.docx").read_bytes() == docx
     assert catalogue.gabarit(ID).version == NOUVELLE and catalogue.gabarit(ID).publication.id == ligne.id
     assert catalogue.gabarit(ID, DERNIERE).formulaire.champ("autres_ressources")  # kept as it was
     sortie, _ = autre.communicate("\n", timeout=60)
@@ -88,7 +88,11 @@ def test_a_published_file_changed_stops_the_start_naming_it(instance, tmp_path, 
     config, base, catalogue = instance
     docx, declaration = version_suivante_synthese()
     publier(catalogue, preparer(catalogue, ID, docx, declaration, tmp_path / "t"), "admin", "x")
-    chemin = config.donnees / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
+    # an instance that kept them in INSPE_DONNEES (before the storage): imported at their load
+    (config.sorties / "catalogue").rename(config.donnees / "catalogue")
+    assert creer_catalogue(config, base).gabarit(ID, NOUVELLE).publication.version == NOUVELLE
+    assert (config.sorties / "catalogue" / "gabarits" / ID / f"v{NOUVELLE}.docx").read_bytes() == docx
+    chemin = config.sorties / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
     chemin.write_text(chemin.read_text(encoding="utf-8").replace("Commentaire final", "Autre"),
                       encoding="utf-8")
     with pytest.raises(GabaritInvalide, match=f"{chemin} a changé depuis sa publication"):
@@ -130,7 +134,7 @@ def test_publier_depuis_word_on_the_command_line(copie_catalogue, tmp_path, caps
     sortie = capsys.readouterr().out
     assert f"{ID} : version {NOUVELLE} — ce qui change :" in sortie
     assert f"{ID} : version {NOUVELLE} publiée" in sortie
-    declaration = (copie_catalogue.donnees / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
+    declaration = (copie_catalogue.sorties / "catalogue" / "formulaires" / ID / f"v{NOUVELLE}.yaml"
                    ).read_text(encoding="utf-8")
     assert "redige_par:\n- pilote" in declaration  # the dossier settings carried over
 

@@ -96,7 +96,7 @@ def test_the_workshop_draws_the_pages_of_what_it_sealed(sceau, moteur, exemples,
 
 def test_a_workshop_that_cannot_start_says_so_in_french(moteur, exemples, tmp_path):
     propre = Sceau(tmp_path / "donnees", "INSPÉ de l'académie de Clairval")
-    (propre.dossier / "cle.pem").write_text("pas une clé")  # what its processes will load
+    propre.pem = ("pas une clé".encode(), propre.pem[1])  # what its processes will load
     document = exemples["fiche_personnalisation"]
     pdf = _converti(moteur, document, tmp_path)
     atelier = Atelier(propre, 1)

@@ -93,7 +93,7 @@ def test_libreoffice_converts_the_next_document_while_the_last_one_is_being_seal
                 scelle.wait(60)
             return super().sceller(pdf, identite)
 
-    lent = SceauQuiAttend(sceau.dossier.parent, sceau.nom)
+    lent = SceauQuiAttend(sceau.dossier.parent, sceau.nom, pem=sceau.pem)
     with Moteur(1, guichet=False) as moteur:  # one instance: one dispatcher
         regroupement = Regroupement(moteur, lent)
         resultats = []
