@@ -101,6 +101,13 @@ class Topologie:
     autres: list[Processus] = field(default_factory=list)  # one-off commands (migrer, lot, fsck)
     nginx: Path | None = None  # its folder: configuration, pid, logs
 
+    def _nom(self, role: str) -> str:
+        """noeud1, noeud2…: a new one each time, never a folder used before."""
+        n = 1
+        while (self.racine / f"{role}{n}").exists():
+            n += 1
+        return f"{role}{n}"
+
     def _processus(self, nom: str) -> Processus:
         dossier = self.racine / nom
         for sous in ("donnees", "sorties", "tmp"):
@@ -129,7 +136,7 @@ class Topologie:
                  verifier: bool = True) -> subprocess.CompletedProcess:
         """``python -m service ARGUMENTS``, once, in a new empty folder of its own (another
         machine's operator): its output."""
-        p = self._processus(nom or f"commande{len(self.autres) + 1}")
+        p = self._processus(nom or self._nom("commande"))
         self.autres.append(p)
         resultat = subprocess.run([sys.executable, "-m", "service", *arguments], cwd=RACINE,
                                   env=self.environ(p), capture_output=True, text=True, timeout=600)
@@ -142,7 +149,7 @@ class Topologie:
     def noeud(self, demo: bool = False, **plus: str) -> Processus:
         """A web node, ready (``/sante`` answers)."""
         port = port_libre()
-        p = self.lancer(f"noeud{len(self.noeuds) + 1}", "serve", "--sans-worker",
+        p = self.lancer(self._nom("noeud"), "serve", "--sans-worker",
                         *(["--demo"] if demo else []), PORT=str(port), **plus)
         p.port = port
         self.noeuds.append(p)
@@ -150,7 +157,7 @@ class Topologie:
         return p
 
     def worker(self, cpu: int | None = None, **plus: str) -> Processus:
-        p = self.lancer(f"worker{len(self.workers) + 1}", "worker", cpu=cpu, **plus)
+        p = self.lancer(self._nom("worker"), "worker", cpu=cpu, **plus)
         self.workers.append(p)
         return p
 
