@@ -36,6 +36,10 @@ from tests.distribue import nginx, port_libre, topologie  # noqa: E402
 ID = "compte_rendu_sopa"
 
 
+def _p50(valeurs) -> float:
+    return statistics.median(valeurs) if valeurs else float("nan")
+
+
 def _p95(valeurs) -> float:
     return statistics.quantiles(valeurs, n=20)[-1] if len(valeurs) >= 2 else float("nan")
 
@@ -60,8 +64,8 @@ def mesurer_web(args) -> None:
                 pages, pdfs, etapes = web.charge(adresses[n], jeton, args.personnes, args.duree, 0,
                                                  erreurs)
                 parcours = len(etapes.get("téléchargement", []))
-                print(f"| {execution} | {n} | {parcours} | {statistics.median(pages) * 1000:.0f} ms "
-                      f"| {_p95(pages) * 1000:.0f} ms | {statistics.median(pdfs):.2f} s "
+                print(f"| {execution} | {n} | {parcours} | {_p50(pages) * 1000:.0f} ms "
+                      f"| {_p95(pages) * 1000:.0f} ms | {_p50(pdfs):.2f} s "
                       f"| {_p95(pdfs):.2f} s | {len(erreurs)} |", flush=True)
                 if erreurs:
                     print(f"    {sorted(set(erreurs))[:3]}")

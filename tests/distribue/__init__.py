@@ -37,8 +37,11 @@ from tests.outils import RACINE
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 # What a process may leave in its temporary folder once stopped: caches rebuilt from the shared
-# data, and what LibreOffice and Python leave for themselves. Anything else « matters ».
-ANODINS = ("__pycache__", ".cache", ".config", "lu", "libreoffice", "inspe-lo", "pages-v")
+# data (a document's page pictures), what LibreOffice and Python leave for themselves, and the
+# scratch files of a conversion under way (only a killed process leaves them: its packet is made
+# again elsewhere). Anything else « matters ».
+ANODINS = ("__pycache__", ".cache", ".config", "lu", "libreoffice", "inspe-lo", "inspe-conversions",
+           "pages-v")
 
 
 def port_libre() -> int:
