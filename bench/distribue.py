@@ -81,7 +81,8 @@ def _lignes(n: int) -> list[dict]:
 
 
 def _lot(t, donnees: Path, cpus: list[int | None]) -> float:
-    """Seconds from the workers' start to the lot finished (the lot queued before)."""
+    """Seconds from the workers' start to the lot finished: the lot is queued first, then the
+    workers start (their start, LibreOffice's, counted as in bench/bulk.py: the same for both)."""
     lot = t.commande("lot", ID, "--donnees", str(donnees), "--format", "pdf",
                      "--par", "secretariat").stdout.split("\t")[0]
     personne = web.Personne(t.adresse)
