@@ -1,5 +1,7 @@
 # make run    the web service on 127.0.0.1:5000, embedded defaults, demo accounts
 # make exemples  every gabarit's example as .docx and sealed PDF in sorties/exemples/
+# make distribue  the distributed topology on 127.0.0.1 until Ctrl-C: PostgreSQL, Redis, S3 (SeaweedFS),
+#             two web services behind nginx, two workers, each with its own empty folder (tests/distribue/)
 # make test   lint + the whole test suite (real LibreOffice), with the accessibility gate (axe-core,
 #             vendored in tests/web/navigateur/vendor/) and the single sign-on's tests against a real
 #             OpenID Connect provider (oidc-provider, under Node: installed from tests/oidc/'s lock file)
@@ -19,12 +21,14 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # a clamd of their own and a signature made for them; the system clamd and freshclam are stopped),
 # postgresql (the database tests also run on a throwaway cluster of their own, see tests/conftest.py),
 # nodejs and npm (the single sign-on's tests run a real OpenID Connect provider, panva's certified
-# oidc-provider, which is a Node package: tests only, the service itself needs no Node).
+# oidc-provider, which is a Node package: tests only, the service itself needs no Node), nginx (the
+# reverse proxy of the distributed topology, make distribue and tests/distribue/: run as an ordinary
+# user with its own configuration; the system's nginx is stopped).
 PAQUETS := libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation2 \
            fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core redis-server chromium \
-           chromium-l10n clamav-daemon postgresql nodejs npm
+           chromium-l10n clamav-daemon postgresql nodejs npm nginx
 
-.PHONY: install systeme run exemples test lint bench clean
+.PHONY: install systeme run distribue exemples test lint bench clean
 
 install: systeme $(STAMP)
 
@@ -37,11 +41,12 @@ systeme:
 	    || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
 	    || ! ls /usr/lib/chromium/locales/fr.pak >/dev/null 2>&1 \
 	    || ! command -v node >/dev/null || ! command -v npm >/dev/null \
+	    || ! (PATH="$$PATH:/usr/sbin"; command -v nginx >/dev/null) \
 	    || ! fc-list | grep -q Carlito; then \
 	  echo "Installation des paquets système : $(PAQUETS)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PAQUETS) && \
-	  for s in clamav-freshclam clamav-daemon postgresql; do $(SUDO) invoke-rc.d $$s stop >/dev/null 2>&1 || true; done; \
+	  for s in clamav-freshclam clamav-daemon postgresql nginx; do $(SUDO) invoke-rc.d $$s stop >/dev/null 2>&1 || true; done; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -57,6 +62,9 @@ $(OIDC): tests/oidc/package-lock.json
 
 run: install
 	$(PY) -m service serve --demo
+
+distribue: install
+	$(PY) -m tests.distribue
 
 exemples: install
 	$(PY) -m service.exemples

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +30,7 @@ from service import creer_catalogue  # noqa: E402
 from service.catalogue.tableur import modele_import  # noqa: E402
 from service.config import Config  # noqa: E402
 from service.lots import lots  # noqa: E402
+from tests import redis_local  # noqa: E402
 
 ID = "compte_rendu_sopa"
 
@@ -106,21 +105,13 @@ def main() -> None:
         print(f"{args.lignes} compte-rendus SOPA (PDF/A scellés) depuis un tableur, {os.cpu_count()} cœurs")
         mesurer("intégré (SQLite, 1 worker)", donnees, args.lignes,
                 {"INSPE_SORTIES": f"{tmp}/s1", "INSPE_DONNEES": f"{tmp}/d1"}, 1)
-        if shutil.which("redis-server"):
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                port = s.getsockname()[1]
-            redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", tmp],
-                                     stdout=subprocess.DEVNULL)
-            time.sleep(0.5)
-            try:
+        try:
+            with redis_local.serveur() as redis:
                 mesurer("Redis, 2 workers (1 LibreOffice chacun)", donnees, args.lignes,
                         {"INSPE_SORTIES": f"{tmp}/s2", "INSPE_DONNEES": f"{tmp}/d2",
-                         "INSPE_FILE": f"redis://127.0.0.1:{port}/0", "INSPE_LIBREOFFICE": "1"}, 2)
-            finally:
-                redis.terminate()
-                redis.wait()
+                         "INSPE_FILE": redis, "INSPE_LIBREOFFICE": "1"}, 2)
+        except redis_local.RedisAbsent as exc:
+            print(exc)
 
 
 if __name__ == "__main__":

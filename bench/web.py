@@ -193,6 +193,26 @@ def service_de_demo(queue_du_journal: int = 3000):
                 print(Path(f"{tmp}/serveur.log").read_text(errors="replace")[-queue_du_journal:])
 
 
+def charge(adresse: str, jeton_api: str, personnes: int, duree: float, pause: float, erreurs: list):
+    """``personnes`` people going through ``parcours`` at ``adresse`` for ``duree`` seconds:
+    (page durations, PDF durations, durations by step); their errors noted in ``erreurs``."""
+    pages, pdfs, etapes, verrou = [], [], {}, threading.Lock()
+    fin = time.monotonic() + duree
+    fils = [threading.Thread(target=parcours, args=(adresse, pause, fin, pages, pdfs, etapes,
+                                                    erreurs, verrou, jeton_api))
+            for _ in range(personnes)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    return pages, pdfs, etapes
+
+
+def centiles(valeurs):
+    q = statistics.quantiles(valeurs, n=20)
+    return f"p50 {statistics.median(valeurs) * 1000:6.0f} ms, p95 {q[-1] * 1000:6.0f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--personnes", type=int, default=20)
@@ -201,19 +221,8 @@ def main() -> None:
                         help="secondes entre deux pages d'une même personne (0 : aucune)")
     args = parser.parse_args()
     with service_de_demo() as (adresse, jeton_api, erreurs):
-        pages, pdfs, etapes, verrou = [], [], {}, threading.Lock()
-        fin = time.monotonic() + args.duree
-        fils = [threading.Thread(target=parcours, args=(adresse, args.pause, fin, pages, pdfs,
-                                                        etapes, erreurs, verrou, jeton_api))
-                for _ in range(args.personnes)]
-        for fil in fils:
-            fil.start()
-        for fil in fils:
-            fil.join()
-
-    def centiles(valeurs):
-        q = statistics.quantiles(valeurs, n=20)
-        return f"p50 {statistics.median(valeurs) * 1000:6.0f} ms, p95 {q[-1] * 1000:6.0f} ms"
+        pages, pdfs, etapes = charge(adresse, jeton_api, args.personnes, args.duree, args.pause,
+                                     erreurs)
 
     print(f"{args.personnes} personnes, {args.duree:.0f} s, pause {args.pause:g} s, serveur waitress, "
           f"{os.cpu_count()} cœurs")

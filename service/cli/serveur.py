@@ -20,7 +20,21 @@ def ajouter_commandes(sub) -> None:
                    help="crée les comptes de démonstration et les affiche, et une liste de "
                         "stagiaires si elle est vide, avec leurs dossiers (des documents dans "
                         "chaque état)")
+    p.add_argument("--sans-worker", action="store_true",
+                   help="ne lance pas de worker des lots : d'autres processus « worker » les font "
+                        "(file Redis, plusieurs machines)")
     p.set_defaults(executer=servir)
+    sub.add_parser("migrer", help="met la base à jour (migrations) : une fois, par un seul "
+                                  "processus, avant de démarrer les services d'une nouvelle "
+                                  "version").set_defaults(executer=migrer)
+
+
+def migrer(args, ctx) -> int:
+    from service.bd import ouvrir
+
+    ouvrir(ctx.config.base_de_donnees).dispose()  # brought to the latest revision
+    print("Base à jour.")
+    return SUCCES
 
 
 def servir(args, ctx) -> int:
@@ -39,12 +53,14 @@ def servir(args, ctx) -> int:
         base = service(app)["base"]
         for identifiant, nom, role, mot_de_passe in comptes_de_demo(base) + effectifs_de_demo(base):
             print(f"  {identifiant:12} mot de passe {mot_de_passe:18} {nom} ({role})")
-    travailleur = TravailleurDuService(environ)  # the embedded queue's worker
+    # the embedded queue's worker; none when other processes (``worker``) make the lots
+    travailleur = None if args.sans_worker else TravailleurDuService(environ)
     purger(service(app)["base"], creer_archives(config, app.extensions["inspe"]["catalogue"],
                                                 service(app)["base"]).coffre)
 
     def arreter(*_):
-        travailleur.arreter()  # a packet under way is made again when the service restarts
+        if travailleur:
+            travailleur.arreter()  # a packet under way is made again when the service restarts
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, arreter)

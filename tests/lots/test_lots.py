@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ import pytest
 
 from service.catalogue.validation import valider
 from service.lots import lots
+from tests import redis_local
 from tests.outils import RACINE
 
 ID = "compte_rendu_sopa"
@@ -112,20 +111,13 @@ def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catal
 
 
 @pytest.fixture
-def redis_url(tmp_path):
+def redis_url():
     """A real redis-server (installed by make test), on a free port of this machine."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server absent : make test l'installe")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    serveur = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-                               stdout=subprocess.DEVNULL)
-    _attendre(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20)
-    yield f"redis://127.0.0.1:{port}/0"
-    serveur.terminate()
-    serveur.wait()
+    try:
+        with redis_local.serveur() as url:
+            yield url
+    except redis_local.RedisAbsent as exc:
+        pytest.skip(str(exc))
 
 
 def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +22,24 @@ from service.web.api import OPENAPI
 from service.web.formulaires import pour_le_formulaire
 
 HTTPS = "https://localhost"
+CHROMIUM = shutil.which("chromium")
+
+
+@contextmanager
+def chromium_francais():
+    """Debian's Chromium through Playwright, headless, a French person's: its own widgets in
+    French (chromium-l10n, LANGUAGE=fr, --lang=fr-FR). Check ``CHROMIUM`` first (None: absent)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, env={**os.environ, "LANGUAGE": "fr"},
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR"])
+        try:
+            yield navigateur
+        finally:
+            navigateur.close()
 
 
 class Navigateur:

@@ -8,16 +8,14 @@ own app (tests/web/conftest.py) served over HTTP on a free port of the loopback.
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.outils import RACINE
+from tests.web.outils import CHROMIUM, chromium_francais
 
-CHROMIUM = shutil.which("chromium")
 CAPTURES = RACINE / "sorties" / "captures"
 
 
@@ -26,15 +24,8 @@ def chromium():
     """Debian's Chromium, through Playwright, launched once (skipped where it is absent)."""
     if CHROMIUM is None:
         pytest.skip("chromium absent : make test l'installe")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        navigateur = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, env={**os.environ, "LANGUAGE": "fr"},
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR"])
+    with chromium_francais() as navigateur:
         yield navigateur
-        navigateur.close()
 
 
 @pytest.fixture(scope="module")
