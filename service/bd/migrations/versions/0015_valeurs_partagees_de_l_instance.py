@@ -5,7 +5,7 @@ What every node and worker of one instance shares, one row each, made once and n
 instance's files (INSPE_DONNEES/cle_secrete, INSPE_DONNEES/sceau/) are imported at its first start.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-04 22:51:56
 """
 
