@@ -57,11 +57,6 @@ def _connexion(page, adresse, identifiant):
     page.wait_for_url(f"{adresse}/")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "until the instance's data and the web's drafts leave the local disk: each node signs the "
-    "session cookie with its own INSPE_DONNEES/cle_secrete, so the sign-in on one node is refused "
-    "by the other (back to /connexion); with one key, the preview made on one node "
-    "(INSPE_DONNEES/brouillons/<id>/) is not found by the other: no « Valider le document »"))
 def test_a_tuteur_fills_signs_and_archives_a_dossier_document_across_both_nodes(page, topo, tmp_path):
     adresse = topo.adresse
     _connexion(page, adresse, "tuteur")
@@ -94,9 +89,6 @@ def test_a_tuteur_fills_signs_and_archives_a_dossier_document_across_both_nodes(
     assert all(topo.servi_par().get(n, 0) > 5 for n in noeuds), topo.servi_par()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "until the web's secret key leaves the local disk (INSPE_DONNEES/cle_secrete, one per node): "
-    "the sign-in fails across nodes; with one shared key this test passes"))
 def test_the_archive_round_trip(page, topo, catalogue, tmp_path):
     adresse = topo.adresse
     docx = generer(catalogue, ID, catalogue.gabarit(ID).formulaire.exemple).docx
@@ -123,10 +115,6 @@ def test_the_archive_round_trip(page, topo, catalogue, tmp_path):
         assert attente.value.path().read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "until lots leave the local disk: « lot » writes INSPE_SORTIES/lots/<lot>/ (lot.json, "
-    "lignes.jsonl) in its own folder, so /lots/<lot>/etat.json answers 404 on the nodes and no "
-    "worker finds it; and the sign-in across nodes (INSPE_DONNEES/cle_secrete per node)"))
 def test_a_lot_of_300_survives_a_killed_worker_and_a_stopped_node(page, topo, catalogue):
     adresse = topo.adresse
     exemple = catalogue.gabarit(ID).formulaire.exemple
@@ -170,10 +158,6 @@ def test_a_lot_of_300_survives_a_killed_worker_and_a_stopped_node(page, topo, ca
         assert [f for f in fichiers if f.endswith(".pdf")] == ["v1.pdf"], (numero, fichiers)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "until the instance's data, drafts and lots leave the local disk: left in the processes' "
-    "folders: donnees/cle_secrete, donnees/sceau/{certificat,cle}.pem (each node and worker its "
-    "own seal), donnees/saisies/…, donnees/brouillons/… (web), sorties/lots/<lot>/ (lot command)"))
 def test_fsck_is_clean_and_no_process_leaves_anything_that_matters(topo):
     resultat = topo.commande("fsck", verifier=False)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
