@@ -76,18 +76,17 @@ def test_the_configuration_chooses_the_storage(tmp_path, serveur_s3):
 
 
 def test_on_s3_a_write_the_server_does_not_hold_whole_is_not_put_in_place(stockage_s3, monkeypatch):
-    """The server answers for the temporary key with another size (a truncated upload, a proxy
-    that cut it): nothing is copied to the key, and the temporary is removed."""
-    from service.stockage.s3 import EcritureInvalide
+    """The upload is cut on its way (a proxy that truncates it): the SHA-256 sent with it makes
+    the real server refuse it, and nothing is at the key."""
+    from botocore.exceptions import ClientError
 
-    tete = stockage_s3.client.head_object
+    envoyer = stockage_s3.client.put_object
 
     def tronquee(**parametres):
-        reponse = tete(**parametres)
-        return reponse | {"ContentLength": reponse["ContentLength"] - 1}
+        return envoyer(**parametres | {"Body": parametres["Body"][:-1]})
 
-    monkeypatch.setattr(stockage_s3.client, "head_object", tronquee)
-    with pytest.raises(EcritureInvalide, match="le serveur ne garde pas ce qui a été envoyé"):
+    monkeypatch.setattr(stockage_s3.client, "put_object", tronquee)
+    with pytest.raises(ClientError):
         stockage_s3.ecrire("archive/objets/ab/entier", b"tout ou rien")
     monkeypatch.undo()
     assert not stockage_s3.existe("archive/objets/ab/entier")
