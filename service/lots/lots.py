@@ -240,13 +240,24 @@ def _faire(stockage: Stockage, catalogue: Catalogue, lot: Lot, debut: int, fin: 
                  for _, ligne in a_faire]
     contenus = ([d.docx for d in documents] if lot.format == "docx"
                 else fabriquer_pdfs(documents))
-    for (_, ligne), contenu in zip(a_faire, contenus):
-        stockage.ecrire(cle(lot.id, "documents", ligne["fichier"]), contenu)
+    _en_parallele(lambda faite: stockage.ecrire(cle(lot.id, "documents", faite[0][1]["fichier"]),
+                                                faite[1]), list(zip(a_faire, contenus)))
     if lot.auteur is not None and lot.format == "pdf":
         _garder(stockage, catalogue, base, lot, gabarit, a_faire, documents, contenus)
-    for n, ligne in a_faire:
-        stockage.ecrire(cle(lot.id, "fait", str(n)), ligne["document_id"].encode())
+    # a row is done once its document is written: the markers come after all of the packet's
+    _en_parallele(lambda rang: stockage.ecrire(cle(lot.id, "fait", str(rang[0])),
+                                               rang[1]["document_id"].encode()), a_faire)
     return len(a_faire)
+
+
+def _en_parallele(fonction, elements: list, fenetre: int = 8) -> list:
+    """``fonction`` over ``elements``, ``fenetre`` at a time, results in order. A packet's files
+    are independent of one another; on S3 each write is a round trip, and one after the other
+    they left LibreOffice idle while the worker waited on the server."""
+    if len(elements) <= 1:
+        return [fonction(e) for e in elements]
+    with ThreadPoolExecutor(min(fenetre, len(elements))) as pool:
+        return list(pool.map(fonction, elements))
 
 
 def _garder(stockage, catalogue, base, lot: Lot, gabarit, a_faire, documents, pdfs) -> None:
@@ -259,9 +270,11 @@ def _garder(stockage, catalogue, base, lot: Lot, gabarit, a_faire, documents, pd
             stagiaires = {s.id: s for s in session.scalars(
                 select(Stagiaire).where(Stagiaire.id.in_(ids)))}
     crees, refus = [], {}
-    for (_, ligne), document, pdf in zip(a_faire, documents, pdfs):
-        stagiaire = stagiaires.get(ligne.get("stagiaire_id"))
-        if not _garde(stockage, document, pdf, lot.auteur["id"], stagiaire):
+    lignes = [(document, pdf, stagiaires.get(ligne.get("stagiaire_id")))
+              for (_, ligne), document, pdf in zip(a_faire, documents, pdfs)]
+    gardes = _en_parallele(lambda x: _garde(stockage, x[0], x[1], lot.auteur["id"], x[2]), lignes)
+    for (document, _, stagiaire), garde in zip(lignes, gardes, strict=True):
+        if not garde:
             refus[document.numero] = "son numéro est déjà celui d'un autre document"
         elif stagiaire is not None:
             crees.append((stagiaire, document.numero))
