@@ -15,7 +15,6 @@ import time
 import urllib.request
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from service import creer_catalogue, creer_moteur, creer_sceau
 from service.bd import ouvrir
@@ -112,15 +111,9 @@ def url_base(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'inspe.sqlite3'}"
         return
-    serveur = request.getfixturevalue("postgresql_url").rsplit("/", 1)[0]
-    nom = f"essai_{next(_numeros)}"
-    admin = create_engine(f"{serveur}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connexion:
-        connexion.execute(text(f"CREATE DATABASE {nom}"))
-    yield f"{serveur}/{nom}"
-    with admin.connect() as connexion:
-        connexion.execute(text(f"DROP DATABASE {nom} WITH (FORCE)"))
-    admin.dispose()
+    with postgresql_local.base_neuve(request.getfixturevalue("postgresql_url"),
+                                     f"essai_{next(_numeros)}") as url:
+        yield url
 
 
 @pytest.fixture

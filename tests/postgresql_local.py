@@ -70,3 +70,18 @@ def cluster(base: str = "inspe"):
         subprocess.run([*comme, bin_ / "pg_ctl", "-D", donnees, "-m", "immediate", "stop"],
                        cwd=dossier, capture_output=True)
         shutil.rmtree(dossier, ignore_errors=True)
+
+
+@contextmanager
+def base_neuve(url_du_cluster: str, nom: str):
+    """A new, empty database ``nom`` in the cluster of ``url_du_cluster``: its URL, dropped after."""
+    serveur = url_du_cluster.rsplit("/", 1)[0]
+    admin = create_engine(f"{serveur}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connexion:
+        connexion.execute(text(f"CREATE DATABASE {nom}"))
+    try:
+        yield f"{serveur}/{nom}"
+    finally:
+        with admin.connect() as connexion:
+            connexion.execute(text(f"DROP DATABASE {nom} WITH (FORCE)"))
+        admin.dispose()

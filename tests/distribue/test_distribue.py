@@ -21,7 +21,7 @@ import pytest
 
 from service.catalogue.generation import generer
 from tests.distribue import topologie
-from tests.web.outils import tracer_une_signature
+from tests.web.outils import connecter_demo, tracer_une_signature
 
 ID = "compte_rendu_sopa"
 LIGNES = 300
@@ -47,19 +47,9 @@ def page(chromium, topo):
     contexte.close()
 
 
-def _connexion(page, adresse, identifiant):
-    if page.get_by_role("button", name="Se déconnecter").count():
-        page.get_by_role("button", name="Se déconnecter").click()
-    page.goto(f"{adresse}/connexion")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(f"demo-{identifiant}")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{adresse}/")
-
-
 def test_a_tuteur_fills_signs_and_archives_a_dossier_document_across_both_nodes(page, topo, tmp_path):
     adresse = topo.adresse
-    _connexion(page, adresse, "tuteur")
+    connecter_demo(page, adresse, "tuteur")
     assert page.get_by_role("heading", level=1).inner_text() == "Mes documents"
     # the draft the demo saved (on the first node) taken up, whichever node answers
     page.get_by_role("link", name=re.compile("Reprendre le brouillon.*Hugo BERNARD")).click()
@@ -94,7 +84,7 @@ def test_the_archive_round_trip(page, topo, catalogue, tmp_path):
     docx = generer(catalogue, ID, catalogue.gabarit(ID).formulaire.exemple).docx
     fichier = tmp_path / "compte-rendu MOREAU Léa.docx"
     fichier.write_bytes(docx)
-    _connexion(page, adresse, "secretariat")
+    connecter_demo(page, adresse, "secretariat")
     page.goto(f"{adresse}/archives")
     page.get_by_role("link", name="Déposer un document").click()
     page.get_by_label("Document Word complété (.docx) *").set_input_files(str(fichier))
@@ -125,7 +115,7 @@ def test_a_lot_of_300_survives_a_killed_worker_and_a_stopped_node(page, topo, ca
     lance = topo.commande("lot", ID, "--donnees", str(donnees), "--format", "pdf",
                           "--par", "secretariat")
     lot_id = lance.stdout.split("\t")[0]
-    _connexion(page, adresse, "secretariat")
+    connecter_demo(page, adresse, "secretariat")
 
     def etat():
         reponse = page.request.get(f"{adresse}/lots/{lot_id}/etat.json")

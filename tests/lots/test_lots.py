@@ -15,7 +15,7 @@ import pytest
 
 from service.catalogue.validation import valider
 from service.lots import lots
-from tests import redis_local
+from tests import postgresql_local, redis_local
 from tests.outils import RACINE
 
 ID = "compte_rendu_sopa"
@@ -80,6 +80,18 @@ def _attendre(condition, delai=180):
             return
         time.sleep(0.2)
     raise AssertionError("délai dépassé")
+
+def _arreter(premier, second, lent: Path) -> None:
+    """The workers still running stopped, and the slow converter's process group killed."""
+    for processus in (premier, second):
+        if processus is not None and processus.poll() is None:
+            os.killpg(processus.pid, signal.SIGTERM)
+            processus.wait(timeout=60)
+    try:
+        os.killpg(int((lent / "groupe").read_text()), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
 
 
 def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catalogue, tmp_path):
@@ -258,14 +270,7 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
         _attendre(lambda: lots.charger(sorties, lot.id).etat == "termine", 60)
         assert time.monotonic() - tue < 45  # taken over within a bounded time
     finally:
-        for processus in (premier, second):
-            if processus is not None and processus.poll() is None:
-                os.killpg(processus.pid, signal.SIGTERM)
-                processus.wait(timeout=60)
-        try:
-            os.killpg(int((lent / "groupe").read_text()), signal.SIGKILL)
-        except (OSError, ValueError):
-            pass
+        _arreter(premier, second, lent)
     documents = sorted(p.name for p in (dossier / "documents").iterdir())
     assert len(documents) == 26 == len(set(documents))
     assert sorted(int(p.name) for p in (dossier / "fait").iterdir()) == list(range(26))
@@ -337,17 +342,8 @@ def url_postgresql(postgresql_url):
     """A new database of the session's PostgreSQL cluster: what every machine shares."""
     import uuid
 
-    from sqlalchemy import create_engine, text
-
-    serveur = postgresql_url.rsplit("/", 1)[0]
-    nom = f"lots_s3_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{serveur}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connexion:
-        connexion.execute(text(f"CREATE DATABASE {nom}"))
-    yield f"{serveur}/{nom}"
-    with admin.connect() as connexion:
-        connexion.execute(text(f"DROP DATABASE {nom} WITH (FORCE)"))
-    admin.dispose()
+    with postgresql_local.base_neuve(postgresql_url, f"lots_s3_{uuid.uuid4().hex[:8]}") as url:
+        yield url
 
 
 def _machine(tmp_path, nom: str, partage: dict) -> dict:
@@ -396,14 +392,7 @@ def test_two_workers_without_a_shared_disk_one_killed_make_each_document_once(
         premier.wait()
         _attendre(lambda: lots.charger(stockage, lot.id).etat == "termine", 120)
     finally:
-        for processus in (premier, second):
-            if processus is not None and processus.poll() is None:
-                os.killpg(processus.pid, signal.SIGTERM)
-                processus.wait(timeout=60)
-        try:
-            os.killpg(int((lent / "groupe").read_text()), signal.SIGKILL)
-        except (OSError, ValueError):
-            pass
+        _arreter(premier, second, lent)
 
     documents = [e.cle for e in stockage.lister(lots.cle(lot.id, "documents"))]
     assert len(documents) == 30 == len(set(documents))

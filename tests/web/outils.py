@@ -253,3 +253,14 @@ def tracer_une_signature(page) -> None:
     for x, y in ((90, 30), (150, 120), (230, 40), (320, 100)):
         page.mouse.move(boite["x"] + x, boite["y"] + y, steps=6)
     page.mouse.up()
+
+
+def connecter_demo(page, adresse: str, identifiant: str) -> None:
+    """Signs a demo account in, in the browser (signing out whoever was in)."""
+    if page.get_by_role("button", name="Se déconnecter").count():
+        page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(f"{adresse}/connexion")
+    page.get_by_label("Identifiant", exact=True).fill(identifiant)
+    page.get_by_label("Mot de passe", exact=True).fill(f"demo-{identifiant}")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{adresse}/")

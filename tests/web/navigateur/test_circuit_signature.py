@@ -23,7 +23,7 @@ from service.personnes.comptes import creer_compte
 from service.personnes.demo import AUTRES_DEMO
 from service.web import service
 from tests.outils import RACINE, normaliser, pdf_texte
-from tests.web.outils import tracer_une_signature
+from tests.web.outils import connecter_demo, tracer_une_signature
 
 # slot by slot, in the declaration's order: (account, its name, its qualité printed)
 SIGNATAIRES = [
@@ -71,16 +71,6 @@ def _liste(tmp_path) -> str:
     return str(chemin)
 
 
-def _connexion(page, adresse, identifiant):
-    if page.get_by_role("button", name="Se déconnecter").count():
-        page.get_by_role("button", name="Se déconnecter").click()
-    page.goto(f"{adresse}/connexion")
-    page.get_by_label("Identifiant", exact=True).fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(f"demo-{identifiant}")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{adresse}/")
-
-
 def _lien(messages, identifiant) -> str:
     """The sign page's link in the one e-mail ``identifiant`` received."""
     (message,) = [m for destinataires, m in messages
@@ -93,7 +83,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
         page, adresse, app, captures, tmp_path, serveur_smtp_du_module):
     _, messages = serveur_smtp_du_module
     # the secretariat imports the roster
-    _connexion(page, adresse, "secretariat")
+    connecter_demo(page, adresse, "secretariat")
     page.goto(f"{adresse}/effectifs")
     page.get_by_label("Tableur de la liste des stagiaires *").set_input_files(_liste(tmp_path))
     page.get_by_role("button", name="Importer").click()
@@ -102,7 +92,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
     stagiaire_id = re.search(r"(\d+)$", dossier).group(1)
 
     # the IA-IPR fills the form for her, checks the recap, validates
-    _connexion(page, adresse, "ipr")
+    connecter_demo(page, adresse, "ipr")
     page.goto(f"{adresse}/formulaires/parcours_individualisation_2d?stagiaire={stagiaire_id}")
     assert page.get_by_label("Nom du ou de la professeur·e ou CPE stagiaire *",
                               exact=True).input_value() == (
@@ -128,7 +118,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
     assert "Bonjour Olivier Marchal," in corps and "Il est attendu pour le 15/01/2027." in corps
 
     # the chef d'établissement comes too early: told whose signature is awaited, refused
-    _connexion(page, adresse, "principal")
+    connecter_demo(page, adresse, "principal")
     page.goto(f"{adresse}/documents/{numero}/signer")
     principal = normaliser(page.locator("main").inner_text())
     assert "En attente de la signature de Olivier Marchal (IEN ou IA-IPR)" in principal
@@ -141,7 +131,7 @@ def test_six_people_sign_in_turn_from_their_email_and_the_document_archives_itse
     assert refus.status == 404
 
     for n, (identifiant, nom, qualite) in enumerate(SIGNATAIRES, 1):
-        _connexion(page, adresse, identifiant)
+        connecter_demo(page, adresse, identifiant)
         page.goto(_lien(messages, identifiant))  # the link of the e-mail they received
         texte = normaliser(page.locator("main").inner_text())
         assert "Reste à signer : " + ", ".join(
