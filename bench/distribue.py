@@ -8,9 +8,15 @@
   other to both): pages p95, PDF p95, errors.
 - lots: the same lot of compte-rendus SOPA (PDF/A sealed) made by one worker pinned to one core
   (taskset), then by two workers pinned to one core each, alternated: seconds, documents/s and the
-  ratio (goal ≥ 1.8).
-- stockage: the same lot, two workers, with the files on a folder every process shares, then on
-  the S3 server, alternated: the overhead of the object storage (goal < 10 %).
+  ratio (goal ≥ 1.8). Twice: with the services (PostgreSQL, Redis, S3 server, web node) free on
+  every core, then confined to the workers' cores (one core for the first run, two for the
+  second). On a machine of two cores, the first leaves the lone worker a second core for the
+  services' work, which two workers must share: the second gives each run the same share per
+  worker, as services on machines of their own would.
+- stockage: the same lot with the files on a folder every process shares, then on the S3 server,
+  alternated: the overhead of the object storage (goal < 10 %). Twice: two workers and the
+  services sharing every core, then one worker on the first core and the services on the other
+  (the S3 server's own work off the worker's core, as on a machine of its own).
 
 Every figure of a section comes from the same run. Nothing here is written to the README: the
 figures are for whoever runs it.
@@ -80,7 +86,27 @@ def _lignes(n: int) -> list[dict]:
     return [{**modele, "stagiaire_nom": f"STAGIAIRE{i:04d}"} for i in range(1, n + 1)]
 
 
-def _lot(t, donnees: Path, cpus: list[int | None]) -> float:
+def _placer(coeurs: set[int]) -> None:
+    """Every process of the machine (services, web node, this bench) on ``coeurs`` from now on,
+    and what they start after; the workers started after get their own core (taskset). Kernel
+    threads bound to a core refuse: left as they are."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            taches = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue  # ended meanwhile
+        for tache in taches:
+            try:
+                os.sched_setaffinity(int(tache), coeurs)
+            except OSError:
+                pass
+
+
+def _tous() -> set[int]:
+    return set(range(os.cpu_count() or 1))
+
+
+def _lot(t, donnees: Path, cpus: list[int | None], services: set[int] | None = None) -> float:
     """Seconds from the workers' start to the lot finished: the lot is queued first, then the
     workers start (their start, LibreOffice's, counted as in bench/bulk.py: the same for both)."""
     lot = t.commande("lot", ID, "--donnees", str(donnees), "--format", "pdf",
@@ -89,6 +115,7 @@ def _lot(t, donnees: Path, cpus: list[int | None]) -> float:
     _, _, page, _ = personne.requete("/connexion")
     personne.requete("/connexion", {"csrf_token": personne.jeton(page), "identifiant": "secretariat",
                                     "mot_de_passe": "demo-secretariat"}, "/connexion")
+    _placer(services or _tous())
     debut = time.perf_counter()
     workers = [t.worker(cpu=cpu) for cpu in cpus]
     try:
@@ -103,6 +130,7 @@ def _lot(t, donnees: Path, cpus: list[int | None]) -> float:
         for w in workers:
             w.arreter()
         t.workers.clear()
+        _placer(_tous())
     if etat["etat"] != "termine":
         raise RuntimeError(f"le lot {lot} n'a pas abouti : {etat}")
     return duree
@@ -112,29 +140,39 @@ def mesurer_lots(args, donnees: Path) -> None:
     print(f"lots : {args.lignes} compte-rendus SOPA (PDF/A scellés), un worker par cœur (taskset), "
           "une instance LibreOffice chacun")
     with topologie(noeuds=1, workers=0) as t:
-        par_tour = []
+        rapports: dict[str, list[float]] = {"libres": [], "confinés": []}
         for tour in range(1, args.tours + 1):
-            un = _lot(t, donnees, [0])
-            deux = _lot(t, donnees, [0, 1])
-            par_tour.append(un / deux)
-            print(f"tour {tour} : 1 worker {un:6.1f} s ({args.lignes / un:5.2f} doc/s), 2 workers "
-                  f"{deux:6.1f} s ({args.lignes / deux:5.2f} doc/s), rapport {un / deux:.2f} "
-                  "(objectif ≥ 1,8)", flush=True)
-        print(f"rapport médian : {statistics.median(par_tour):.2f}")
+            for services in rapports:
+                confines = services == "confinés"
+                un = _lot(t, donnees, [0], {0} if confines else None)
+                deux = _lot(t, donnees, [0, 1], {0, 1} if confines else None)
+                rapports[services].append(un / deux)
+                print(f"tour {tour}, services {services:8} : 1 worker {un:6.1f} s "
+                      f"({args.lignes / un:5.2f} doc/s), 2 workers {deux:6.1f} s "
+                      f"({args.lignes / deux:5.2f} doc/s), rapport {un / deux:.2f} "
+                      "(objectif ≥ 1,8)", flush=True)
+        for services, valeurs in rapports.items():
+            print(f"rapport médian, services {services} : {statistics.median(valeurs):.2f}")
 
 
 def mesurer_stockage(args, donnees: Path) -> None:
-    print(f"stockage : {args.lignes} compte-rendus SOPA, deux workers, dossier partagé puis S3")
-    durees: dict[bool, list[float]] = {False: [], True: []}
+    print(f"stockage : {args.lignes} compte-rendus SOPA, dossier partagé puis S3")
+    facons = {"partagés": ([None, None], None),  # two workers and the services on every core
+              "séparés": ([0], {1})}  # one worker on core 0, the services on core 1
+    durees = {(f, s3): [] for f in facons for s3 in (False, True)}
     for tour in range(1, args.tours + 1):
-        for s3 in (False, True):
-            with topologie(noeuds=1, workers=0, s3=s3) as t:
-                durees[s3].append(_lot(t, donnees, [None, None]))
-            print(f"tour {tour} : {'S3' if s3 else 'dossier':7} {durees[s3][-1]:6.1f} s "
-                  f"({args.lignes / durees[s3][-1]:5.2f} doc/s)", flush=True)
-    dossier, s3 = statistics.median(durees[False]), statistics.median(durees[True])
-    print(f"médianes : dossier {dossier:.1f} s, S3 {s3:.1f} s, surcoût {(s3 / dossier - 1) * 100:+.1f} % "
-          "(objectif < 10 %)")
+        for facon, (cpus, services) in facons.items():
+            for s3 in (False, True):
+                with topologie(noeuds=1, workers=0, s3=s3) as t:
+                    durees[facon, s3].append(_lot(t, donnees, cpus, services))
+                print(f"tour {tour}, cœurs {facon:8} : {'S3' if s3 else 'dossier':7} "
+                      f"{durees[facon, s3][-1]:6.1f} s "
+                      f"({args.lignes / durees[facon, s3][-1]:5.2f} doc/s)", flush=True)
+    for facon in facons:
+        dossier = statistics.median(durees[facon, False])
+        s3 = statistics.median(durees[facon, True])
+        print(f"médianes, cœurs {facon} : dossier {dossier:.1f} s, S3 {s3:.1f} s, "
+              f"surcoût {(s3 / dossier - 1) * 100:+.1f} % (objectif < 10 %)")
 
 
 def main() -> None:

@@ -284,3 +284,16 @@ def ecriture_interrompue(stockage, cle: str, donnees: bytes = b"moiti") -> str:
     else:
         stockage.client.put_object(Bucket=stockage.bucket, Key=stockage.prefixe + temporaire, Body=donnees)
     return temporaire
+
+
+def rangs_des_paquets(ou, lot_id: str) -> list[int]:
+    """Every row found in a lot's packet archives (service/lots/lots.py), repetitions kept, sorted:
+    each row once when none was made twice."""
+    from service.lots import lots
+
+    stockage = lots.stockage_de(ou)
+    rangs = []
+    for entree in stockage.lister(lots.cle(lot_id, "paquets")):
+        with zipfile.ZipFile(BytesIO(stockage.lire(entree.cle))) as z:
+            rangs += [int(nom) for nom in z.namelist()]
+    return sorted(rangs)

@@ -64,6 +64,13 @@ def fiche(ou: Stockage | Path, numero: str) -> dict:
         raise DossierIntrouvable(f"aucun document n° {numero}") from None
 
 
+def _fiche_ou_rien(stockage: Stockage, numero: str) -> dict | None:
+    try:
+        return fiche(stockage, numero)
+    except DossierIntrouvable:
+        return None
+
+
 def lire(ou: Stockage | Path, numero: str, nom: str) -> bytes:
     """File ``nom`` (``v2.pdf``, ``signatures/…png``) of document ``numero``; Absent if missing."""
     return _stockage(ou).lire(cle(numero, nom))
@@ -78,10 +85,15 @@ def supprimer(ou: Stockage | Path, numero: str) -> None:
         shutil.rmtree(stockage.chemin(cle(numero)), ignore_errors=True)
 
 
-def enregistrer(ou: Stockage | Path, document: DocumentGenere, pdf: bytes,
-                auteur: int | None = None, trio: list[str] | None = None,
+def enregistrer(ou: Stockage | Path, document: DocumentGenere, pdf: bytes, *,
+                nouveau: bool = False, auteur: int | None = None, trio: list[str] | None = None,
                 postes: dict | None = None, stagiaire_id: int | None = None) -> str:
     """Writes ``document``'s version (docx and PDF) into its folder; returns the PDF's key.
+
+    ``nouveau``: the caller has just read that document ``numero`` has no document.json (a
+    lot's row), so its first version is written without looking for an earlier one: files a
+    crash left before the record have the same names and are written over (on S3, two requests
+    fewer per document).
 
     ``auteur`` (an account), ``trio`` (the stagiaire's trio, by account name) and
     ``postes`` (the same trio by position: compte_stagiaire, tuteur_terrain, tuteur_inspe)
@@ -90,7 +102,7 @@ def enregistrer(ou: Stockage | Path, document: DocumentGenere, pdf: bytes,
     """
     stockage = _stockage(ou)
     pdf_cle = cle(document.numero, f"v{document.version}.pdf")
-    if stockage.existe(pdf_cle):
+    if not nouveau and stockage.existe(pdf_cle):
         raise FileExistsError(f"{pdf_cle} existe déjà : une version n'est jamais réécrite")
     images = {}
     for signataire in document.signataires:
@@ -102,9 +114,8 @@ def enregistrer(ou: Stockage | Path, document: DocumentGenere, pdf: bytes,
         images[signataire.champ] = f"signatures/{nom}"
     stockage.ecrire(cle(document.numero, f"v{document.version}.docx"), document.docx)
     stockage.ecrire(pdf_cle, pdf)
-    try:
-        donnees = fiche(stockage, document.numero)
-    except DossierIntrouvable:
+    donnees = None if nouveau else _fiche_ou_rien(stockage, document.numero)
+    if donnees is None:
         donnees = {
             "gabarit_id": document.gabarit.id, "gabarit_version": document.gabarit.version,
             "document_id": document.document_id, "numero": document.numero, "nom": document.nom,

@@ -8,10 +8,13 @@ pick it up where it stopped, and any web node shows how far it is::
     lots/<id>/
         lot.json         what to make, and its state (written atomically)
         lignes.jsonl     the validated rows, each with its document's identity and file name
-        fait/<n>         written once row n's document is in documents/ (atomically, after it)
+        paquets/<a>-<b>.zip  rows a to b - 1's documents, one entry per row (named by its
+                         number), written whole once the packet is made (and its documents
+                         kept in their dossiers): the rows are done once it is there
         essais/<début>   how many times the packet failed (see ``reprise``, which decides what then)
         echec.txt        the technical detail of why the lot is « échoué » (its reason is in lot.json)
-        documents/       the documents, named from the declaration's pattern
+        documents/, fait/<n>  an older version's: one file per document, one marker per row
+                         (a lot begun before an upgrade is finished from both)
         annule           present once the secretariat cancelled the lot
         ignorees.json    the spreadsheet's rows skipped (« générer quand même »): row, column, why
         refus/<n>        why row n's document could not join its stagiaire's dossier
@@ -38,6 +41,7 @@ Every function takes the storage; a folder given as a path is the local storage 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import tempfile
 import time
@@ -173,9 +177,27 @@ def paquets(lot: Lot, taille: int = DOCUMENTS_PAR_TACHE) -> list[tuple[int, int]
 
 
 def faits(ou, lot_id: str) -> set[int]:
-    dossier = cle(lot_id, "fait")
-    return {int(e.cle.rpartition("/")[2]) for e in stockage_de(ou).lister(dossier)
-            if e.cle.rpartition("/")[2].isdigit()}
+    """The rows done, from the names of the packets' archives alone (and of an older version's
+    markers): a listing or two, whatever the lot's size."""
+    stockage = stockage_de(ou)
+    rangs: set[int] = set()
+    for debut, fin, _ in _paquets_faits(stockage, lot_id):
+        rangs.update(range(debut, fin))
+    for entree in stockage.lister(cle(lot_id, "fait")):  # an older version's, one per row
+        nom = entree.cle.rpartition("/")[2]
+        if nom.isdigit():
+            rangs.add(int(nom))
+    return rangs
+
+
+def _paquets_faits(stockage: Stockage, lot_id: str) -> list[tuple[int, int, str]]:
+    """(début, fin, key) of each packet's archive, in the rows' order."""
+    sortie = []
+    for entree in stockage.lister(cle(lot_id, "paquets")):
+        debut, _, fin = entree.cle.rpartition("/")[2].removesuffix(".zip").partition("-")
+        if debut.isdigit() and fin.isdigit():
+            sortie.append((int(debut), int(fin), entree.cle))
+    return sorted(sortie)
 
 
 def annule(ou, lot_id: str) -> bool:
@@ -240,14 +262,44 @@ def _faire(stockage: Stockage, catalogue: Catalogue, lot: Lot, debut: int, fin: 
                  for _, ligne in a_faire]
     contenus = ([d.docx for d in documents] if lot.format == "docx"
                 else fabriquer_pdfs(documents))
-    _en_parallele(lambda faite: stockage.ecrire(cle(lot.id, "documents", faite[0][1]["fichier"]),
-                                                faite[1]), list(zip(a_faire, contenus)))
     if lot.auteur is not None and lot.format == "pdf":
         _garder(stockage, catalogue, base, lot, gabarit, a_faire, documents, contenus)
-    # a row is done once its document is written: the markers come after all of the packet's
-    _en_parallele(lambda rang: stockage.ecrire(cle(lot.id, "fait", str(rang[0])),
-                                               rang[1]["document_id"].encode()), a_faire)
+    # last, the packet's documents in one archive: its rows are done once it is there. One
+    # write per packet, not one per document (on S3, each is a request); a packet cut short is
+    # made again whole, and its documents kept in their dossiers are found there (``_garde``)
+    stockage.ecrire(cle(lot.id, "paquets", f"{debut}-{fin}.zip"),
+                    _archive_du_paquet([n for n, _ in a_faire], contenus))
     return len(a_faire)
+
+
+def _archive_du_paquet(rangs: list[int], contenus: list[bytes]) -> bytes:
+    """A packet's documents, stored as they are (the lot's ZIP compresses), named by row."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_STORED) as z:
+        for rang, contenu in zip(rangs, contenus, strict=True):
+            z.writestr(str(rang), contenu)
+    return tampon.getvalue()
+
+
+def documents_faits(ou, lot_id: str) -> Iterator[tuple[int, bytes]]:
+    """(row, document) of every row done: from the packets' archives, in the rows' order (read
+    eight ahead: on S3 each is a round trip), then from an older version's documents/ the rows
+    none holds. A row in two archives (a packet's bounds changed between two runs) comes once."""
+    stockage = stockage_de(ou)
+    paquets = _paquets_faits(stockage, lot_id)
+    archives = _dans_l_ordre(stockage, [c for _, _, c in paquets])
+    vus: set[int] = set()
+    for (_, _, _), archive in zip(paquets, archives, strict=True):
+        with zipfile.ZipFile(io.BytesIO(archive)) as z:
+            for nom in z.namelist():
+                if nom.isdigit() and int(nom) not in vus:
+                    vus.add(int(nom))
+                    yield int(nom), z.read(nom)
+    anciens = sorted(faits(stockage, lot_id) - vus)
+    if anciens:
+        lignes = _lignes(stockage, lot_id)
+        cles = [cle(lot_id, "documents", lignes[n]["fichier"]) for n in anciens]
+        yield from zip(anciens, _dans_l_ordre(stockage, cles), strict=True)
 
 
 def _en_parallele(fonction, elements: list, fenetre: int = 8) -> list:
@@ -292,9 +344,9 @@ def _garde(stockage, document, pdf: bytes, auteur: int | None, stagiaire) -> boo
     try:
         return dossiers.fiche(stockage, document.numero)["document_id"] == document.document_id
     except dossiers.DossierIntrouvable:
-        dossiers.supprimer(stockage, document.numero)  # what a crash left before its document.json
+        pass  # what a crash left before its document.json has the same names: written over
     trio = Trio.de(stagiaire)
-    dossiers.enregistrer(stockage, document, pdf, auteur=auteur,
+    dossiers.enregistrer(stockage, document, pdf, nouveau=True, auteur=auteur,
                          trio=sorted(trio.membres) if trio else [],
                          postes=asdict(trio) if trio else None,
                          stagiaire_id=stagiaire.id if stagiaire else None)
@@ -337,20 +389,22 @@ def finir(ou, lot_id: str) -> str | None:
     if len(faits(stockage, lot_id)) < lot.total or annule(stockage, lot_id):
         return None
     # a worker killed while writing a file left its temporary copy: every row is done, it goes
-    for dossier in ("documents", "fait"):
+    for dossier in ("paquets", "documents", "fait"):
         for reste in list(stockage.temporaires(cle(lot_id, dossier))):
             stockage.supprimer(reste.cle)
     lignes = _lignes(stockage, lot_id)
+    pour_impression = lot.impression and lot.format == "pdf"
     with tempfile.TemporaryFile() as tampon:  # a disk full leaves no half-written ZIP behind
         with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
-            documents = [cle(lot_id, "documents", ligne["fichier"]) for ligne in lignes]
-            for ligne, contenu in zip(lignes, _dans_l_ordre(stockage, documents), strict=True):
-                z.writestr(ligne["fichier"], contenu)
-            if lot.impression and lot.format == "pdf":
+            pdfs = {}
+            for rang, contenu in documents_faits(stockage, lot_id):
+                z.writestr(lignes[rang]["fichier"], contenu)
+                if pour_impression:
+                    pdfs[rang] = contenu
+            if pour_impression:
                 z.writestr(f"{lot.nom} - impression.pdf", pdf_pour_impression(
                     [f"{Path(ligne['fichier']).stem} (n° {ligne['numero']})" for ligne in lignes],
-                    [stockage.lire(cle(lot_id, "documents", ligne["fichier"]))
-                     for ligne in lignes]))
+                    [pdfs[rang] for rang in range(len(lignes))]))
             problemes = ignorees(stockage, lot_id)
             if problemes:
                 z.writestr(NON_GENERES, rapport_non_generes(problemes))

@@ -6,10 +6,10 @@ bucket (``INSPE_STOCKAGE=s3://bucket/prefix``), so that a web node or a worker n
 disk. Both keep the same promises:
 
 - ``ecrire`` is all or nothing: a reader sees the old content, the new one whole, or nothing —
-  never half a file. The folder writes beside the file, flushes it to disk, then renames; S3
-  writes under a temporary key, checks what the server holds (size and sha256), then copies it
-  to its key. A writer that dies leaves only a temporary, which ``temporaires`` lists (for
-  ``fsck --reparer``) and ``lister`` never shows;
+  never half a file. The folder writes beside the file, flushes it to disk, then renames (a
+  writer that dies leaves only a temporary, which ``temporaires`` lists for ``fsck --reparer``
+  and ``lister`` never shows); S3 makes one PUT visible whole or not at all, and refuses one
+  whose SHA-256 differs from what was sent;
 - ``lister`` gives each key under a folder with when it was last written, so that ``fsck`` can
   leave alone what is younger than a write under way.
 

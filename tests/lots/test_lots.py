@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ import pytest
 from service.catalogue.validation import valider
 from service.lots import lots
 from tests import postgresql_local, redis_local
-from tests.outils import RACINE
+from tests.outils import RACINE, rangs_des_paquets
 
 ID = "compte_rendu_sopa"
 
@@ -33,15 +34,17 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
     dossier = (tmp_path / "lots") / lot.id
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 5) == 5
     assert lots.finir(tmp_path, lot.id) is None  # rows remain
-    # a crash after writing row 5's file but before marking it done
+    # a crash while writing row 5's packet: its archive never came
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 5, 6) == 1
-    (dossier / "fait" / "5").unlink()
+    (dossier / "paquets" / "5-6.zip").unlink()
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 3  # 5 again, 6 and 7
+    assert lots.faits(tmp_path, lot.id) == set(range(8))
     assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 8) == 0
+    assert rangs_des_paquets(tmp_path, lot.id) == list(range(8))  # each row made once
     archive = lots.finir(tmp_path, lot.id)
     with zipfile.ZipFile(archive) as z:
         noms = z.namelist()
-    assert len(noms) == 8 == len(set(noms)) == len(list((dossier / "documents").iterdir()))
+    assert len(noms) == 8 == len(set(noms))
     assert "ÉLÈVE000 Léa - compte-rendu SOPA - 2026-10-05-2.docx" in noms
     assert str(lots.avancement(tmp_path, lot.id)) == "8/8 documents (terminé)"
 
@@ -49,12 +52,12 @@ def test_each_row_is_made_once_even_when_a_packet_runs_again(catalogue, tmp_path
 def test_a_file_half_written_by_a_killed_worker_is_gone_once_the_lot_is_done(catalogue, tmp_path):
     lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 2), format_="docx")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 1)
-    documents = (tmp_path / "lots") / lot.id / "documents"
-    (documents / ".ÉLÈVE001 Léa - compte-rendu.docx.3f2a9c1e.partiel").write_bytes(b"PK\x03")
+    paquets = (tmp_path / "lots") / lot.id / "paquets"
+    (paquets / ".1-2.zip.3f2a9c1e.partiel").write_bytes(b"PK\x03")
     lots.traiter_paquet(tmp_path, catalogue, lot.id, 1, 2)
-    lots.finir(tmp_path, lot.id)
-    assert len([p.name for p in documents.iterdir()]) == 2
-    assert not list(documents.glob(".*"))
+    with zipfile.ZipFile(lots.finir(tmp_path, lot.id)) as z:
+        assert len(z.namelist()) == 2
+    assert sorted(p.name for p in paquets.iterdir()) == ["0-1.zip", "1-2.zip"]
 
 
 def test_a_cancelled_lot_makes_nothing_more(catalogue, tmp_path):
@@ -116,11 +119,11 @@ def test_a_worker_killed_mid_lot_resumes_without_making_any_document_twice(catal
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
     dossier = (tmp_path / "s" / "lots") / lot.id
-    documents = sorted(p.name for p in (dossier / "documents").iterdir())
-    assert len(documents) == 60 and len(set(documents)) == 60
+    assert rangs_des_paquets(tmp_path / "s", lot.id) == list(range(60))  # each made once
     with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
-        assert len(z.namelist()) == 61  # 60 documents and the print-ready PDF
-        assert z.read(documents[0]).startswith(b"%PDF-")
+        noms = z.namelist()
+        assert len(noms) == 61 == len(set(noms))  # 60 documents and the print-ready PDF
+        assert z.read(noms[0]).startswith(b"%PDF-")
 
 
 @pytest.fixture
@@ -154,9 +157,10 @@ def test_the_redis_mode_with_two_workers(catalogue, tmp_path, redis_url):
             worker.wait(timeout=60)
     for lot, extension in ((premier, ".docx"), (second, ".pdf")):
         dossier = (tmp_path / "s" / "lots") / lot.id
-        documents = list((dossier / "documents").iterdir())
-        assert len(documents) == lot.total and all(p.suffix == extension for p in documents)
-        assert len(list((dossier / "fait").iterdir())) == lot.total
+        assert rangs_des_paquets(tmp_path / "s", lot.id) == list(range(lot.total))
+        with zipfile.ZipFile(next(dossier.glob("*.zip"))) as z:
+            assert all(Path(nom).suffix == extension for nom in z.namelist())
+        assert lots.faits(tmp_path / "s", lot.id) == set(range(lot.total))
 
 
 def test_lot_from_the_command_line(capsys, tmp_path):
@@ -245,7 +249,6 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     sorties = tmp_path / "s"
     lot = lots.creer(sorties, catalogue, ID, lignes(catalogue, 26), format_="pdf")
     Travaux(Config.depuis(environ)).lancer(lot.id)
-    dossier = (sorties / "lots") / lot.id
     from service.bd import ouvrir
 
     base = ouvrir(Config.depuis(environ).base_de_donnees)  # the workers' database: their locks
@@ -262,8 +265,8 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
     try:
         _attendre(lambda: _proprietaire(base, lot.id, 0) is not None, 60)
         second = worker(environ)  # it makes row 26, then has nothing left to do
-        _attendre(lambda: (dossier / "fait" / "25").exists(), 60)
-        assert _proprietaire(base, lot.id, 0) and not (dossier / "fait" / "0").exists()
+        _attendre(lambda: 25 in lots.faits(sorties, lot.id), 60)
+        assert _proprietaire(base, lot.id, 0) and 0 not in lots.faits(sorties, lot.id)
         os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
         premier.wait()
         tue = time.monotonic()
@@ -271,9 +274,8 @@ def test_redis_a_worker_killed_with_its_packet_is_taken_over_by_an_idle_one(cata
         assert time.monotonic() - tue < 45  # taken over within a bounded time
     finally:
         _arreter(premier, second, lent)
-    documents = sorted(p.name for p in (dossier / "documents").iterdir())
-    assert len(documents) == 26 == len(set(documents))
-    assert sorted(int(p.name) for p in (dossier / "fait").iterdir()) == list(range(26))
+    assert rangs_des_paquets(sorties, lot.id) == list(range(26))  # each row made once
+    assert sorted(lots.faits(sorties, lot.id)) == list(range(26))
 
 
 def _proprietaire(base, lot_id: str, debut: int) -> str | None:
@@ -386,16 +388,15 @@ def test_two_workers_without_a_shared_disk_one_killed_make_each_document_once(
     try:
         _attendre(lambda: _proprietaire(base, lot.id, 0) is not None, 60)
         second = _worker(b, "--fils", "1")  # makes rows 26 to 30, then takes over the dead machine's packet
-        _attendre(lambda: stockage.existe(lots.cle(lot.id, "fait", "29")), 90)
-        assert _proprietaire(base, lot.id, 0) and not stockage.existe(lots.cle(lot.id, "fait", "0"))
+        _attendre(lambda: 29 in lots.faits(stockage, lot.id), 90)
+        assert _proprietaire(base, lot.id, 0) and 0 not in lots.faits(stockage, lot.id)
         os.killpg(premier.pid, signal.SIGKILL)  # dies with its packet
         premier.wait()
         _attendre(lambda: lots.charger(stockage, lot.id).etat == "termine", 120)
     finally:
         _arreter(premier, second, lent)
 
-    documents = [e.cle for e in stockage.lister(lots.cle(lot.id, "documents"))]
-    assert len(documents) == 30 == len(set(documents))
+    assert rangs_des_paquets(stockage, lot.id) == list(range(30))  # each row made once
     assert sorted(lots.faits(stockage, lot.id)) == list(range(30))
     assert list(stockage.temporaires("lots")) == [] and _proprietaire(base, lot.id, 0) is None
     for machine in ("a", "b"):  # nothing of the lot on the workers' own disks (LibreOffice's
@@ -420,7 +421,7 @@ def test_two_workers_without_a_shared_disk_one_killed_make_each_document_once(
         noms = z.namelist()
         assert len(noms) == 31  # 30 documents and the print-ready PDF
         assert sorted(n for n in noms if "impression" not in n) == sorted(
-            d.rpartition("/")[2] for d in documents)
+            ligne["fichier"] for ligne in lots._lignes(stockage, lot.id))
         assert z.read(noms[0]).startswith(b"%PDF-")
     assert client.post(f"/lots/{lot.id}/supprimer", **https).status_code == 302
     assert list(stockage.lister(lots.cle(lot.id))) == []
@@ -428,3 +429,54 @@ def test_two_workers_without_a_shared_disk_one_killed_make_each_document_once(
         lots.charger(stockage, lot.id)
     assert not list((tmp_path / "web").rglob("*.zip"))
     base.dispose()
+
+
+def test_a_lot_begun_by_an_older_version_is_finished_with_its_documents(catalogue, tmp_path):
+    """An older version wrote each document to documents/ and one fait/<n> per row: a lot it
+    began is finished by this one, those rows kept as they are and not made again."""
+    lot = lots.creer(tmp_path, catalogue, ID, lignes(catalogue, 30), format_="docx")
+    dossier = (tmp_path / "lots") / lot.id
+    (dossier / "fait").mkdir()
+    (dossier / "documents").mkdir()
+    fichiers = [json.loads(ligne)["fichier"] for ligne in (dossier / "lignes.jsonl").open()]
+    for rang in (0, 1, 2):
+        (dossier / "documents" / fichiers[rang]).write_bytes(f"ancien {rang}".encode())
+        (dossier / "fait" / str(rang)).write_text("x")
+    assert lots.faits(tmp_path, lot.id) == {0, 1, 2}
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 0, 25) == 22
+    assert lots.faits(tmp_path, lot.id) == set(range(25))
+    assert str(lots.avancement(tmp_path, lot.id)).startswith("25/30 documents")
+    assert lots.traiter_paquet(tmp_path, catalogue, lot.id, 25, 30) == 5
+    with zipfile.ZipFile(lots.finir(tmp_path, lot.id)) as z:
+        assert sorted(z.namelist()) == sorted(fichiers)
+        assert z.read(fichiers[1]) == b"ancien 1"
+        assert z.read(fichiers[3]).startswith(b"PK")
+
+
+def test_on_s3_a_packet_is_a_few_requests_and_a_kept_document_four(catalogue, stockage_s3,
+                                                                    moteur, sceau):
+    """Each request to the object storage is a round trip and the server's work: a packet's
+    documents are one archive, and a document kept where its author finds it costs its three
+    files and the look for an earlier one — not a request more per row."""
+    from types import SimpleNamespace
+
+    from service.pdf.production import produire_pdfs
+
+    requetes = []
+    stockage_s3.client.meta.events.register(
+        "before-send.s3", lambda request, **_: requetes.append(request.method))
+    simple = lots.creer(stockage_s3, catalogue, ID, lignes(catalogue, 10), format_="docx")
+    requetes.clear()
+    assert lots.traiter_paquet(stockage_s3, catalogue, simple.id, 0, 10) == 10
+    assert len(requetes) <= 8, requetes
+
+    auteur = SimpleNamespace(id=1, identifiant="secretariat")
+    garde = lots.creer(stockage_s3, catalogue, ID, lignes(catalogue, 10), format_="pdf",
+                       auteur=auteur)
+    requetes.clear()
+    assert lots.traiter_paquet(stockage_s3, catalogue, garde.id, 0, 10,
+                               lambda documents: produire_pdfs(documents, moteur, sceau)) == 10
+    assert requetes.count("PUT") == 3 * 10 + 2  # docx, PDF, document.json; lot.json, archive
+    assert len(requetes) <= 4 * 10 + 8, requetes
+    numero = json.loads(stockage_s3.lire(lots.cle(garde.id, "lignes.jsonl")).splitlines()[0])["numero"]
+    assert stockage_s3.lire(f"documents/{numero}/v1.pdf").startswith(b"%PDF-")

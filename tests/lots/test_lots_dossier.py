@@ -167,7 +167,7 @@ def test_a_packet_made_again_after_a_crash_keeps_one_document_and_one_step(app):
     lot = lots.creer(sorties, catalogue, ID, [valeurs], base=base, auteur=secretariat)
     pdfs = outils["travaux"]._pdfs
     assert lots.traiter_paquet(sorties, catalogue, lot.id, 0, 1, pdfs, base) == 1
-    (sorties / "lots" / lot.id / "fait" / "0").unlink()  # killed before marking it
+    (sorties / "lots" / lot.id / "paquets" / "0-1.zip").unlink()  # killed before its archive
     assert lots.traiter_paquet(sorties, catalogue, lot.id, 0, 1, pdfs, base) == 1
     numero = ligne_du_dossier(app, "GUERIN Zoé").doc.numero
     assert ligne_du_dossier(app, "GUERIN Zoé").etat == "En signature"
