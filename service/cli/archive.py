@@ -13,6 +13,7 @@ from service import creer_archives, creer_moteur, creer_sceau
 from service.archive.antivirus import AntivirusIndisponible
 from service.archive.depot import INCHANGE, DocumentInchange
 from service.bd import ouvrir
+from service.catalogue import rapports
 from service.catalogue.docx_sur import DocxRefuse
 from service.catalogue.ecriture import ecrire_atomique
 from service.catalogue.extraction import DocumentNonReconnu
@@ -45,7 +46,8 @@ def ajouter_commandes(sub) -> None:
                         "signés restés en attente d'archivage")
 
     sub.add_parser("purger", help="supprime les lots et les archives dont la durée de conservation "
-                                  "est passée").set_defaults(executer=purger)
+                                  "est passée, et les tableurs surlignés de plus d'un jour"
+                   ).set_defaults(executer=purger)
 
     p = sub.add_parser("export-personne", help="tout ce qui est conservé sur une personne, en .zip")
     p.set_defaults(executer=exporter)
@@ -173,6 +175,8 @@ def purger(args, ctx) -> int:
     base, archives, par = _archive(args, ctx)
     for lot in lots.purger(archives.coffre.stockage, ctx.config.retention_lots_jours, base):
         print(f"lot {lot} supprimé")
+    if n := rapports.purger(archives.coffre.stockage):
+        print(f"{n} fichier(s) de tableurs surlignés de plus d'un jour supprimé(s)")
     for numero in purger_archives(base, archives.coffre, par=par):
         print(f"archive {numero} supprimée (fin de la durée de conservation)")
     return 0

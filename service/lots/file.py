@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 
 from service import creer_catalogue, creer_moteur, creer_sceau, creer_stockage
 from service.bd import ouvrir
+from service.catalogue import rapports
 from service.config import Config
 from service.pdf.arriere_plan import commande
 from service.pdf.production import produire_pdfs
@@ -159,14 +160,18 @@ class Travaux:
         return lot
 
     def reprendre_inacheves(self) -> list[str]:
-        """Queues again every unfinished lot, and deletes lots past their retention period:
-        what a (re)starting worker does first."""
-        lots.purger(self.stockage, self.config.retention_lots_jours, self.base)
+        """Queues again every unfinished lot, and deletes lots past their retention period (and
+        the highlighted spreadsheets a day old): what a (re)starting worker does first."""
+        self.purger()
         inacheves, en_file = lots.inacheves(self.stockage), self._en_file()
         for lot_id in inacheves:
             if ("lancer", lot_id) not in en_file:
                 self.lancer(lot_id)
         return inacheves
+
+    def purger(self) -> None:
+        lots.purger(self.stockage, self.config.retention_lots_jours, self.base)
+        rapports.purger(self.stockage)
 
     def orphelins(self) -> None:
         """Queues again the packets nobody makes: their worker died with them (killed, out of
@@ -203,6 +208,12 @@ class Travaux:
             except Exception:  # the queue unreachable for a moment: look again later
                 reprise.log.warning("recherche des paquets orphelins impossible", exc_info=True)
             tours += 1
+            if tours % 360 == 0:  # about once an hour: what a worker running for weeks keeps
+                try:
+                    self.purger()
+                except Exception:  # the storage unreachable for a moment: in an hour
+                    reprise.log.warning("purge des lots et des tableurs surlignés impossible",
+                                        exc_info=True)
             if tours % 6 == 0:  # about once a minute
                 try:
                     self.archiver_les_signes()

@@ -14,7 +14,6 @@ import functools
 import ipaddress
 import json
 import math
-import secrets
 import shutil
 from dataclasses import dataclass
 from io import BytesIO
@@ -25,7 +24,7 @@ from flask import abort, current_app, g, redirect, request, send_file, session, 
 from service import creer_archives, creer_messagerie, creer_stockage, journal
 from service.archive import documents as dossiers
 from service.archive.depot import LIBRE, Archive, ArchiveIntrouvable
-from service.catalogue import tableur
+from service.catalogue import rapports
 from service.catalogue.nommage import LONGUEUR_MAX, nom_sur
 from service.catalogue.validation import DonneesInvalides, Erreur, valider
 from service.dossier import depots, etats
@@ -287,31 +286,21 @@ def telecharger_document(numero: str, version: int, extension: str):
                      download_name=f"{fiche['nom']} - v{version}.{extension}")
 
 
-# --- a spreadsheet's highlighted copy (lots, roster) ----------------------------------------
-# Kept in the storage (``rapports/<jeton>.xlsx`` and its name), so that the download reaches any
-# web node.
+# --- a spreadsheet's highlighted copy (lots, roster): service/catalogue/rapports.py ---------
 
 def garder_rapport(rapport: bytes, nom: str) -> str:
-    """Keeps a spreadsheet's highlighted copy (``tableur.rapport_erreurs``) to download, with the
-    name of the file sent; returns its token (``envoyer_rapport``)."""
-    jeton = secrets.token_urlsafe(16)
-    stockage().ecrire(f"rapports/{jeton}.nom", tableur.nom_du_rapport(nom).encode("utf-8"))
-    stockage().ecrire(f"rapports/{jeton}.xlsx", rapport)  # last: the copy is there once it is
-    return jeton
+    """Keeps a spreadsheet's highlighted copy to download, with the name of the file sent;
+    returns its token (``envoyer_rapport``)."""
+    return rapports.garder(stockage(), rapport, nom)
 
 
 def envoyer_rapport(jeton: str):
-    """The highlighted copy of token ``jeton``, named after the file sent; 404 otherwise."""
-    if not jeton.replace("-", "").replace("_", "").isalnum():
-        abort(404)
+    """The highlighted copy of token ``jeton``, named after the file sent; 404 otherwise (never
+    kept, or kept more than a day)."""
     try:
-        contenu = stockage().lire(f"rapports/{jeton}.xlsx")
-    except Absent:
+        contenu, nom = rapports.lire(stockage(), jeton)
+    except rapports.RapportIntrouvable:
         abort(404)
-    try:
-        nom = stockage().lire(f"rapports/{jeton}.nom").decode("utf-8")
-    except Absent:
-        nom = "tableur - erreurs surlignées.xlsx"
     return send_file(BytesIO(contenu), as_attachment=True, download_name=nom)
 
 
