@@ -44,7 +44,8 @@ def creer_sceau(config: Config, catalogue: Catalogue, base=None):
 
     if base is None and catalogue.publiees is not None:
         base = catalogue.publiees.base
-    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"], base)
+    return Sceau(config.donnees, catalogue.etablissement.parametres["nom"], base,
+                 phrase=config.phrase_sceau)
 
 
 def creer_stockage(config: Config):

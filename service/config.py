@@ -17,6 +17,8 @@ through the environment passed to ``Config.depuis``:
     INSPE_DONNEES      the instance's own data (SQLite, the job queue…), default instance/
     INSPE_CLE_SECRETE  the web's secret key, the same on every node (default: made once and kept
                        in the database, which every node shares; this variable, when set, wins)
+    INSPE_PHRASE_SCEAU the passphrase the seal's private key is encrypted with in the database, the
+                       same on every node and worker (default: none, the key kept in clear there)
     INSPE_SOFFICE      the LibreOffice executable (default: soffice)
     INSPE_LIBREOFFICE  how many LibreOffice instances convert at once (default: one per core)
     INSPE_DELAI        time limit of one conversion, in seconds (default: 60)
@@ -77,6 +79,7 @@ class Config:
     etablissement: Path | None = None
     donnees: Path = RACINE / "instance"
     cle_secrete: str = field(default="", repr=False)  # "": the database's (service/bd/instance.py)
+    phrase_sceau: str = field(default="", repr=False)  # "": the seal's key in clear in the database
     soffice: str = "soffice"
     instances_libreoffice: int | None = None
     delai_conversion: float = 60
@@ -124,6 +127,7 @@ class Config:
             etablissement=chemin("INSPE_INSTANCE", None),
             donnees=chemin("INSPE_DONNEES", defaut.donnees),
             cle_secrete=environ.get("INSPE_CLE_SECRETE", "").strip(),
+            phrase_sceau=environ.get("INSPE_PHRASE_SCEAU", ""),
             soffice=environ.get("INSPE_SOFFICE") or defaut.soffice,
             instances_libreoffice=int(environ["INSPE_LIBREOFFICE"])
             if environ.get("INSPE_LIBREOFFICE") else None,

@@ -3,7 +3,9 @@ secret key, the seal's key and certificate (one row each, ``instance``).
 
 Each value is made once, by the first process that needs it (``une_fois``): insert-if-absent on
 the row's primary key, so that two processes starting together end with the same one — the
-loser's insert fails on the key and it reads the winner's. A value is never changed afterwards.
+loser's insert fails on the key and it reads the winner's. A value is never changed afterwards,
+but for being written in another form of the same thing (``remplacer``: the seal's key,
+encrypted once a passphrase is given).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import DateTime, String, Text, select
+from sqlalchemy import DateTime, String, Text, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -50,3 +52,13 @@ def une_fois(base, cle: str, faire: Callable[[], str]) -> str:
     if gardee is None:  # cannot happen: a row is never removed
         raise RuntimeError(f"instance : la valeur « {cle} » n’a pas pu être enregistrée")
     return gardee
+
+
+def remplacer(base, cle: str, ancienne: str, nouvelle: str) -> bool:
+    """``nouvelle`` under ``cle`` if it still holds ``ancienne`` (of two processes doing it
+    together, one writes, the other finds it done): whether this one wrote."""
+    with Session(moteur(base)) as session, session.begin():
+        durable(session)
+        fait = session.execute(update(ValeurInstance).where(
+            ValeurInstance.cle == cle, ValeurInstance.valeur == ancienne).values(valeur=nouvelle))
+    return fait.rowcount == 1

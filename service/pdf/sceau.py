@@ -99,13 +99,19 @@ class Sceau:
     (service/bd/instance.py), made by the first process that needs it — or, for an instance
     that kept it in ``<dossier>/sceau/`` before, that one, imported so that every PDF sealed
     before still verifies. Without, the files under ``<dossier>/sceau/``, made at first use.
-    ``pem``: the key and certificate themselves (the workshop's processes get them so)."""
+    ``pem``: the key and certificate themselves (the workshop's processes get them so).
 
-    def __init__(self, dossier: Path, nom: str, base=None, *, pem: tuple[bytes, bytes] | None = None):
+    ``phrase`` (INSPE_PHRASE_SCEAU): the key is kept in the database encrypted with it (PKCS#8,
+    as ``openssl pkey`` reads it), so that a copy of the database (a backup, a dump) does not give
+    the seal away; a key kept in clear before is encrypted at the first start with it."""
+
+    def __init__(self, dossier: Path, nom: str, base=None, *, pem: tuple[bytes, bytes] | None = None,
+                 phrase: str = ""):
         self.dossier = Path(dossier) / "sceau"
         self.nom = nom
         if pem is None:
-            pem = _partage(base, self.dossier, nom) if base is not None else _local(self.dossier, nom)
+            pem = (_partage(base, self.dossier, nom, phrase) if base is not None
+                   else _local(self.dossier, nom))
         self.pem = pem
         cle_pem, certificat_pem = pem
         signataire = signers.SimpleSigner(
@@ -153,10 +159,14 @@ def _local(dossier: Path, nom: str) -> tuple[bytes, bytes]:
     return cle.read_bytes(), certificat.read_bytes()
 
 
-def _partage(base, dossier: Path, nom: str) -> tuple[bytes, bytes]:
+class SceauIllisible(ValueError):
+    """The seal's key is encrypted in the database and the passphrase given does not open it."""
+
+
+def _partage(base, dossier: Path, nom: str, phrase: str = "") -> tuple[bytes, bytes]:
     """The key and certificate the database keeps for every node, made once (insert-if-absent:
     two processes starting together end with one): the files under ``dossier`` when an
-    existing instance has them, else new ones."""
+    existing instance has them, else new ones. With ``phrase``, the key is kept encrypted."""
 
     def premier() -> str:
         cle, certificat = dossier / "cle.pem", dossier / "certificat.pem"
@@ -164,9 +174,46 @@ def _partage(base, dossier: Path, nom: str) -> tuple[bytes, bytes]:
             pem = cle.read_bytes(), certificat.read_bytes()
         else:
             pem = _nouveau(nom)
-        return json.dumps({"cle": pem[0].decode("ascii"), "certificat": pem[1].decode("ascii")})
-    valeur = json.loads(instance.une_fois(base, "sceau", premier))
-    return valeur["cle"].encode("ascii"), valeur["certificat"].encode("ascii")
+        return _valeur(_chiffree(pem[0], phrase), pem[1])
+    gardee = instance.une_fois(base, "sceau", premier)
+    valeur = json.loads(gardee)
+    cle, certificat = valeur["cle"].encode("ascii"), valeur["certificat"].encode("ascii")
+    en_clair = _en_clair(cle, phrase)
+    if phrase and en_clair == cle:  # kept in clear before the passphrase was given: no longer
+        instance.remplacer(base, "sceau", gardee, _valeur(_chiffree(cle, phrase), certificat))
+    return en_clair, certificat
+
+
+def _valeur(cle: bytes, certificat: bytes) -> str:
+    return json.dumps({"cle": cle.decode("ascii"), "certificat": certificat.decode("ascii")})
+
+
+def _chiffree(cle_pem: bytes, phrase: str) -> bytes:
+    """The key encrypted with ``phrase`` (as it is without one)."""
+    if not phrase:
+        return cle_pem
+    privee = serialization.load_pem_private_key(cle_pem, password=None)
+    return privee.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.BestAvailableEncryption(phrase.encode("utf-8")))
+
+
+def _en_clair(cle_pem: bytes, phrase: str) -> bytes:
+    """The key in clear, for this process's memory only; SceauIllisible, in French, when it is
+    encrypted and ``phrase`` is missing or another."""
+    if b"ENCRYPTED" not in cle_pem:
+        return cle_pem
+    if not phrase:
+        raise SceauIllisible("La clé du sceau est chiffrée dans la base de données : donnez sa "
+                             "phrase de passe dans INSPE_PHRASE_SCEAU (la même sur chaque nœud et "
+                             "chaque worker).")
+    try:
+        privee = serialization.load_pem_private_key(cle_pem, password=phrase.encode("utf-8"))
+    except (ValueError, TypeError):
+        raise SceauIllisible("INSPE_PHRASE_SCEAU n’ouvre pas la clé du sceau gardée dans la base "
+                             "de données : ce n’est pas la phrase avec laquelle elle a été "
+                             "chiffrée.") from None
+    return privee.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
 
 
 def _nouveau(nom: str) -> tuple[bytes, bytes]:

@@ -285,7 +285,8 @@ def topologie(noeuds: int = 2, workers: int = 2, demo: bool = True, s3: bool = T
             port = port_libre()  # nginx's: the public address the nodes write in e-mails
             commun = {"DATABASE_URL": base, "INSPE_FILE": file, "INSPE_LIBREOFFICE": str(libreoffice),
                       "INSPE_PROXYS": "127.0.0.1", "INSPE_ADRESSE": f"http://127.0.0.1:{port}",
-                      **stockage}
+                      # the seal's key encrypted in the database, as a production would have it
+                      "INSPE_PHRASE_SCEAU": "phrase de passe de la topologie", **stockage}
             t = Topologie(racine, commun, serveur)
             pile.callback(t.arreter)
             t.commande("migrer", nom="migrer")  # once, by one process, before anything else

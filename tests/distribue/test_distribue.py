@@ -19,6 +19,7 @@ import zipfile
 
 import pytest
 
+from service.bd import instance, ouvrir
 from service.catalogue.generation import generer
 from tests.distribue import topologie
 from tests.web.outils import connecter_demo, tracer_une_signature
@@ -152,6 +153,11 @@ def test_fsck_is_clean_and_no_process_leaves_anything_that_matters(topo):
     resultat = topo.commande("fsck", verifier=False)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert not _cles(topo, "inspe/", partiels=True)  # no temporary left on the storage
+    # every document above was sealed with the key the database keeps encrypted (INSPE_PHRASE_SCEAU)
+    base = ouvrir(topo.commun["DATABASE_URL"])
+    cle = json.loads(instance.lire(base, "sceau"))["cle"]
+    base.dispose()
+    assert cle.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     topo.arreter()
     restes = {p.nom: p.restes() for p in topo.processus()}
     assert not any(restes.values()), "\n".join(f"{nom} : {', '.join(r)}" for nom, r in restes.items() if r)

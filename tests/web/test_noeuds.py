@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 from io import BytesIO
+from types import SimpleNamespace
 
 import pypdf
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,7 @@ from service.bd.instance import ValeurInstance
 from service.catalogue.generation import generer
 from service.conception.publication import preparer, publier
 from service.config import Config
-from service.pdf.sceau import Sceau, verifier
+from service.pdf.sceau import Sceau, SceauIllisible, verifier
 from service.personnes.demo import comptes_de_demo
 from service.web import create_app, service
 from tests.outils import DERNIERE, RACINE, texte_docx, version_suivante_synthese
@@ -133,3 +135,44 @@ def test_an_existing_instance_keeps_its_seal_and_key(tmp_path):
     assert create_app(Config(donnees=tmp_path / "autre", sorties=tmp_path / "sorties",
                              base_de_donnees=service(app)["config"].base_de_donnees,
                              cle_secrete="de-l-environnement")).secret_key == "de-l-environnement"
+
+
+def _cle_gardee(base) -> str:
+    with Session(base) as session:
+        return session.scalar(select(ValeurInstance.valeur).where(ValeurInstance.cle == "sceau"))
+
+
+def test_with_a_passphrase_the_database_holds_the_seal_key_encrypted(url_base, tmp_path):
+    base = ouvrir(url_base)
+    nom = "INSPÉ de l'académie de Clairval"
+    premier = Sceau(tmp_path / "a", nom, base, phrase="phrase de passe du sceau")
+    assert "ENCRYPTED PRIVATE KEY" in _cle_gardee(base)
+    assert "BEGIN PRIVATE KEY" not in _cle_gardee(base)
+    scelle = premier.sceller(_pdf(), {"document_numero": "1"})
+    # another node, with the same passphrase: the same seal
+    autre = Sceau(tmp_path / "b", nom, base, phrase="phrase de passe du sceau")
+    assert autre.certificat.dump() == premier.certificat.dump()
+    assert verifier(autre.sceller(_pdf(), {"document_numero": "2"}), premier).intact
+    assert verifier(scelle, autre).intact
+    # a node without it, or with another, does not start, and says why in French
+    with pytest.raises(SceauIllisible, match="donnez sa phrase de passe dans INSPE_PHRASE_SCEAU"):
+        Sceau(tmp_path / "c", nom, base)
+    with pytest.raises(SceauIllisible, match="INSPE_PHRASE_SCEAU n’ouvre pas la clé du sceau"):
+        Sceau(tmp_path / "d", nom, base, phrase="une autre")
+    base.dispose()
+
+
+def test_a_seal_kept_in_clear_is_encrypted_when_the_passphrase_comes(url_base, tmp_path):
+    base = ouvrir(url_base)
+    nom = "INSPÉ de l'académie de Clairval"
+    avant = Sceau(tmp_path / "a", nom, base)
+    assert "BEGIN PRIVATE KEY" in _cle_gardee(base)
+    scelle = avant.sceller(_pdf(), {"document_numero": "1"})
+    apres = creer_sceau(Config(donnees=tmp_path / "b", phrase_sceau="désormais chiffrée"),
+                        SimpleNamespace(etablissement=SimpleNamespace(parametres={"nom": nom}),
+                                        publiees=None), base)
+    assert "ENCRYPTED PRIVATE KEY" in _cle_gardee(base)
+    assert apres.certificat.dump() == avant.certificat.dump()  # the same key, the same PDFs
+    assert verifier(scelle, apres).intact
+    assert verifier(apres.sceller(_pdf(), {"document_numero": "2"}), avant).intact
+    base.dispose()
