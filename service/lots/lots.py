@@ -283,11 +283,11 @@ def _archive_du_paquet(rangs: list[int], contenus: list[bytes]) -> bytes:
 
 def documents_faits(ou, lot_id: str) -> Iterator[tuple[int, bytes]]:
     """(row, document) of every row done: from the packets' archives, in the rows' order (read
-    eight ahead: on S3 each is a round trip), then from an older version's documents/ the rows
+    three ahead: on S3 each is a round trip), then from an older version's documents/ the rows
     none holds. A row in two archives (a packet's bounds changed between two runs) comes once."""
     stockage = stockage_de(ou)
     paquets = _paquets_faits(stockage, lot_id)
-    archives = _dans_l_ordre(stockage, [c for _, _, c in paquets])
+    archives = _dans_l_ordre(stockage, [c for _, _, c in paquets], fenetre=3)  # ~4 Mo each
     vus: set[int] = set()
     for (_, _, _), archive in zip(paquets, archives, strict=True):
         with zipfile.ZipFile(io.BytesIO(archive)) as z:
