@@ -42,6 +42,9 @@ def page(chromium, topo):
                                     extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
                                     viewport={"width": 1100, "height": 900})
     page = contexte.new_page()
+    # a page that converts (preview, signature, archive) may wait for a stuck LibreOffice to be
+    # replaced (INSPE_DELAI, 60 s) and the conversion tried again: what a person may wait too
+    page.set_default_navigation_timeout(150_000)
     page.on("response", lambda r: SERVIS.append(r.headers.get("x-noeud"))
             if r.request.resource_type == "document" else None)
     yield page
