@@ -180,14 +180,16 @@ def faits(ou, lot_id: str) -> set[int]:
     """The rows done, from the names of the packets' archives alone (and of an older version's
     markers): a listing or two, whatever the lot's size."""
     stockage = stockage_de(ou)
-    rangs: set[int] = set()
+    rangs = _faits_avant(stockage, lot_id)
     for debut, fin, _ in _paquets_faits(stockage, lot_id):
         rangs.update(range(debut, fin))
-    for entree in stockage.lister(cle(lot_id, "fait")):  # an older version's, one per row
-        nom = entree.cle.rpartition("/")[2]
-        if nom.isdigit():
-            rangs.add(int(nom))
     return rangs
+
+
+def _faits_avant(stockage: Stockage, lot_id: str) -> set[int]:
+    """The rows an older version marked done, one fait/<n> each."""
+    noms = (e.cle.rpartition("/")[2] for e in stockage.lister(cle(lot_id, "fait")))
+    return {int(nom) for nom in noms if nom.isdigit()}
 
 
 def _paquets_faits(stockage: Stockage, lot_id: str) -> list[tuple[int, int, str]]:
@@ -289,13 +291,13 @@ def documents_faits(ou, lot_id: str) -> Iterator[tuple[int, bytes]]:
     paquets = _paquets_faits(stockage, lot_id)
     archives = _dans_l_ordre(stockage, [c for _, _, c in paquets], fenetre=3)  # ~4 Mo each
     vus: set[int] = set()
-    for (_, _, _), archive in zip(paquets, archives, strict=True):
+    for archive in archives:
         with zipfile.ZipFile(io.BytesIO(archive)) as z:
             for nom in z.namelist():
                 if nom.isdigit() and int(nom) not in vus:
                     vus.add(int(nom))
                     yield int(nom), z.read(nom)
-    anciens = sorted(faits(stockage, lot_id) - vus)
+    anciens = sorted(_faits_avant(stockage, lot_id) - vus)
     if anciens:
         lignes = _lignes(stockage, lot_id)
         cles = [cle(lot_id, "documents", lignes[n]["fichier"]) for n in anciens]
@@ -364,7 +366,7 @@ def cle_du_zip(lot: Lot) -> str:
 
 def _dans_l_ordre(stockage, cles: list[str], fenetre: int = 8) -> Iterator[bytes]:
     """The files under ``cles``, in order, read ``fenetre`` at a time: on S3 each read is a round
-    trip to the server, and a ZIP of 300 documents waited for 300 of them one after the other."""
+    trip to the server, and a ZIP waited for each of them one after the other."""
     with ThreadPoolExecutor(fenetre) as pool:
         en_cours: deque = deque()
         for c in cles:

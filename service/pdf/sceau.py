@@ -178,14 +178,17 @@ def _partage(base, dossier: Path, nom: str, phrase: str = "") -> tuple[bytes, by
     gardee = instance.une_fois(base, "sceau", premier)
     valeur = json.loads(gardee)
     cle, certificat = valeur["cle"].encode("ascii"), valeur["certificat"].encode("ascii")
-    en_clair = _en_clair(cle, phrase)
-    if phrase and en_clair == cle:  # kept in clear before the passphrase was given: no longer
+    if phrase and not _est_chiffree(cle):  # kept in clear before the passphrase was given
         instance.remplacer(base, "sceau", gardee, _valeur(_chiffree(cle, phrase), certificat))
-    return en_clair, certificat
+    return _en_clair(cle, phrase), certificat
 
 
 def _valeur(cle: bytes, certificat: bytes) -> str:
     return json.dumps({"cle": cle.decode("ascii"), "certificat": certificat.decode("ascii")})
+
+
+def _est_chiffree(cle_pem: bytes) -> bool:
+    return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in cle_pem
 
 
 def _chiffree(cle_pem: bytes, phrase: str) -> bytes:
@@ -200,7 +203,7 @@ def _chiffree(cle_pem: bytes, phrase: str) -> bytes:
 def _en_clair(cle_pem: bytes, phrase: str) -> bytes:
     """The key in clear, for this process's memory only; SceauIllisible, in French, when it is
     encrypted and ``phrase`` is missing or another."""
-    if b"ENCRYPTED" not in cle_pem:
+    if not _est_chiffree(cle_pem):
         return cle_pem
     if not phrase:
         raise SceauIllisible("La clé du sceau est chiffrée dans la base de données : donnez sa "
