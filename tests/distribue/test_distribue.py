@@ -18,6 +18,7 @@ import uuid
 import zipfile
 
 import pytest
+from playwright.sync_api import TimeoutError
 
 from service.bd import instance, ouvrir
 from service.catalogue.generation import generer
@@ -67,7 +68,10 @@ def test_a_tuteur_fills_signs_and_archives_a_dossier_document_across_both_nodes(
     page.get_by_role("link", name="Signer ce document").click()
     tracer_une_signature(page)
     page.get_by_role("button", name="Signer la version 1").click()
-    page.wait_for_url(re.compile(r".*/documents/[^/]+$"))
+    try:
+        page.wait_for_url(re.compile(r".*/documents/[^/]+$"))
+    except TimeoutError:  # what the person sees instead
+        pytest.fail(f"la signature n'a pas abouti : {page.url}\n{page.locator('main').inner_text()}")
     annonce = page.locator("#archive")
     assert "le document est archivé" in annonce.inner_text()
     annonce.get_by_role("link").click()

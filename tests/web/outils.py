@@ -246,7 +246,10 @@ def nom_telecharge(reponse) -> str:
 
 
 def tracer_une_signature(page) -> None:
-    """Draws a signature with the mouse on the sign page's pad (Playwright ``page``)."""
+    """Draws a signature with the mouse on the sign page's pad (Playwright ``page``), once the page
+    has loaded: drawn before signature.js holds the pad, the strokes are lost and the form goes
+    without a signature (seen on a loaded machine)."""
+    page.wait_for_load_state("load")
     boite = page.locator("#pad").bounding_box()
     page.mouse.move(boite["x"] + 30, boite["y"] + 110)
     page.mouse.down()
